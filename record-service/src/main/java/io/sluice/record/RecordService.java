@@ -1,0 +1,66 @@
+package io.sluice.record;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import io.sluice.connector.VersionedRecord;
+
+/**
+ * Records as the gateway sees them: reads, writes under deepstream's version rules, and the feed of changes.
+ * In one JVM it is called in-process; across services the same interface is served over the internal API.
+ *
+ * <p>Version rules for writes: a write names the version it creates, which must be the current version plus
+ * one (a record never written, or deleted, has the version of its tombstone, or 0). A lower version fails
+ * with {@link VersionExistsException} carrying the current record; a higher one with
+ * {@link InvalidVersionException}; {@link #FORCE} (-1) writes on top of whatever is current.
+ *
+ * <p>A write completes only when it is durable (accepted by the storage queue, or in the store when there is
+ * no queue); at that moment its change is already in {@link #changes()}. A write that could not be made
+ * durable fails with {@link RecordWriteException} and leaves no trace in the cache.
+ *
+ * <p>Order: writes to one record are applied in the order their {@code Mono}s are subscribed to, so a caller
+ * may pipeline several writes to one record (subscribe to each as it arrives, without waiting) and they are
+ * checked against each other's versions in that order. Writes to different records proceed in parallel.
+ */
+public interface RecordService {
+
+	/** The version that forces a write on top of whatever is current. */
+	long FORCE = -1;
+
+	/**
+	 * The current record: live, or a tombstone (whose version a re-created record starts from), or empty if the
+	 * name was never written.
+	 */
+	Mono<VersionedRecord> read(String name);
+
+	/** The current version of a live record, or empty if it does not exist (never written, or deleted). */
+	Mono<Long> head(String name);
+
+	/** Whether a live record of that name exists. */
+	Mono<Boolean> has(String name);
+
+	/** Replaces the whole of a record's data (a JSON object or array) as version {@code version}. */
+	Mono<VersionedRecord> set(String name, long version, byte[] data);
+
+	/**
+	 * Sets the value at {@code path} (such as {@code a.b[2].c}) to the JSON {@code value}, creating objects and
+	 * arrays on the way, as version {@code version}.
+	 */
+	Mono<VersionedRecord> patch(String name, long version, String path, byte[] value);
+
+	/** Removes the value at {@code path}, as version {@code version}. */
+	Mono<VersionedRecord> erase(String name, long version, String path);
+
+	/**
+	 * Deletes a record, leaving a tombstone one version above the current one.
+	 * @return the tombstone; fails with {@link RecordNotFoundException} when there is no live record
+	 */
+	Mono<VersionedRecord> delete(String name);
+
+	/**
+	 * Every durable change to any record, from this node and, through the message bus, from others: hot, and
+	 * in version order per record for changes made through one node.
+	 */
+	Flux<RecordChange> changes();
+
+}
