@@ -11,8 +11,9 @@ import io.sluice.connector.VersionedRecord;
  * @param record the record after the change (a tombstone after {@link Kind#DELETE})
  * @param path the path patched or erased, or {@code null} for a whole-record change
  * @param value the JSON value set at {@code path} by a patch, or {@code null}
+ * @param origin the writer's opaque id as given to the write, or {@code null}
  */
-public record RecordChange(Kind kind, VersionedRecord record, String path, byte[] value) {
+public record RecordChange(Kind kind, VersionedRecord record, String path, byte[] value, String origin) {
 
 	public RecordChange {
 		Objects.requireNonNull(kind, "kind");

@@ -21,6 +21,10 @@ import io.sluice.connector.VersionedRecord;
  * <p>Order: writes to one record are applied in the order their {@code Mono}s are subscribed to, so a caller
  * may pipeline several writes to one record (subscribe to each as it arrives, without waiting) and they are
  * checked against each other's versions in that order. Writes to different records proceed in parallel.
+ *
+ * <p>Every write takes an {@code origin}: an opaque id of the writer (a gateway's connection id, say), or
+ * {@code null}. It comes back in the {@link RecordChange}, so that the writer need not be told of its own
+ * change.
  */
 public interface RecordService {
 
@@ -40,22 +44,22 @@ public interface RecordService {
 	Mono<Boolean> has(String name);
 
 	/** Replaces the whole of a record's data (a JSON object or array) as version {@code version}. */
-	Mono<VersionedRecord> set(String name, long version, byte[] data);
+	Mono<VersionedRecord> set(String name, long version, byte[] data, String origin);
 
 	/**
 	 * Sets the value at {@code path} (such as {@code a.b[2].c}) to the JSON {@code value}, creating objects and
 	 * arrays on the way, as version {@code version}.
 	 */
-	Mono<VersionedRecord> patch(String name, long version, String path, byte[] value);
+	Mono<VersionedRecord> patch(String name, long version, String path, byte[] value, String origin);
 
 	/** Removes the value at {@code path}, as version {@code version}. */
-	Mono<VersionedRecord> erase(String name, long version, String path);
+	Mono<VersionedRecord> erase(String name, long version, String path, String origin);
 
 	/**
 	 * Deletes a record, leaving a tombstone one version above the current one.
 	 * @return the tombstone; fails with {@link RecordNotFoundException} when there is no live record
 	 */
-	Mono<VersionedRecord> delete(String name);
+	Mono<VersionedRecord> delete(String name, String origin);
 
 	/**
 	 * Every durable change to any record, from this node and, through the message bus, from others: hot, and
