@@ -1,0 +1,34 @@
+package io.sluice.record;
+
+import reactor.core.publisher.Mono;
+
+import io.sluice.connector.StorageQueue;
+import io.sluice.connector.VersionedRecord;
+
+/** Where a write that won its compare-and-set goes to become durable: the storage queue, or the store itself. */
+interface DurableWrites {
+
+	/** Completes when {@code record} is durable; fails if that cannot be known. */
+	Mono<Void> write(VersionedRecord record);
+
+	/** Completes when the store holds every durable write to {@code name} made before the call. */
+	Mono<Void> drained(String name);
+
+	/** Durability through the storage queue: the storage worker moves writes into the store. */
+	static DurableWrites through(StorageQueue queue) {
+		return new DurableWrites() {
+
+			@Override
+			public Mono<Void> write(VersionedRecord record) {
+				return queue.offer(record);
+			}
+
+			@Override
+			public Mono<Void> drained(String name) {
+				return queue.drained(name);
+			}
+
+		};
+	}
+
+}

@@ -1,0 +1,30 @@
+package io.sluice.record;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the record service ({@code sluice.records.*}).
+ *
+ * @param casAttempts how many times a write is judged again when another node's write beat it in the cache
+ * @param storeBatchSize the most writes committed together when writing straight to the store
+ * @param maxNestingDepth the deepest nesting of arrays and objects accepted in record data
+ */
+@ConfigurationProperties("sluice.records")
+public record RecordServiceProperties(@DefaultValue("16") int casAttempts, @DefaultValue("1000") int storeBatchSize,
+		@DefaultValue("64") int maxNestingDepth) {
+
+	public RecordServiceProperties {
+		require(casAttempts >= 1, "sluice.records.cas-attempts must be at least 1, was " + casAttempts);
+		require(storeBatchSize >= 1, "sluice.records.store-batch-size must be at least 1, was " + storeBatchSize);
+		require(maxNestingDepth >= 1 && maxNestingDepth <= 1000,
+				"sluice.records.max-nesting-depth must be from 1 to 1000, was " + maxNestingDepth);
+	}
+
+	private static void require(boolean condition, String message) {
+		if (!condition) {
+			throw new IllegalArgumentException(message);
+		}
+	}
+
+}

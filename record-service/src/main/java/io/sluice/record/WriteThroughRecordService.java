@@ -1,0 +1,212 @@
+package io.sluice.record;
+
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+import io.sluice.connector.ConnectorException;
+import io.sluice.connector.RecordCache;
+import io.sluice.connector.RecordStore;
+import io.sluice.connector.VersionedRecord;
+
+/**
+ * The record service of DESIGN §2: a write's version is decided by a compare-and-set in the cache; only a
+ * write that won it is made durable; the writer is answered, and the change announced, once it is durable. If
+ * it cannot be made durable, the cache entry is taken back so that cache and store agree again.
+ */
+final class WriteThroughRecordService implements RecordService {
+
+	private static final Logger logger = LoggerFactory.getLogger(WriteThroughRecordService.class);
+
+	private static final byte[] EMPTY_OBJECT = { '{', '}' };
+
+	private final RecordCache cache;
+
+	private final RecordStore store;
+
+	private final DurableWrites durable;
+
+	private final RecordChangeFeed feed;
+
+	private final RecordJson json;
+
+	private final RecordLanes lanes = new RecordLanes();
+
+	private final int casAttempts;
+
+	WriteThroughRecordService(RecordCache cache, RecordStore store, DurableWrites durable, RecordChangeFeed feed,
+			RecordJson json, int casAttempts) {
+		this.cache = cache;
+		this.store = store;
+		this.durable = durable;
+		this.feed = feed;
+		this.json = json;
+		this.casAttempts = casAttempts;
+	}
+
+	@Override
+	public Mono<VersionedRecord> read(String name) {
+		// A cache read fails open: the store has every acknowledged write once the queue has drained.
+		return this.cache.get(name).onErrorResume(ConnectorException.class, (ex) -> {
+			logger.warn("Cache read of record '{}' failed, reading the store: {}", name, ex.getMessage());
+			return this.durable.drained(name).then(this.store.find(name));
+		}).switchIfEmpty(Mono.defer(() -> fill(name)));
+	}
+
+	/**
+	 * Fills the cache from the store after a miss. The store is read only once the queue has drained for this
+	 * record, so that it already holds every acknowledged write and no version can be handed out twice.
+	 */
+	private Mono<VersionedRecord> fill(String name) {
+		return this.durable.drained(name)
+			.then(this.store.find(name))
+			.flatMap((stored) -> this.cache.compareAndSet(0, stored)
+				.map((result) -> (result.current() != null) ? result.current() : stored));
+	}
+
+	@Override
+	public Mono<Long> head(String name) {
+		return read(name).filter((record) -> !record.deleted()).map(VersionedRecord::version);
+	}
+
+	@Override
+	public Mono<Boolean> has(String name) {
+		return head(name).hasElement();
+	}
+
+	@Override
+	public Mono<VersionedRecord> set(String name, long version, byte[] data, String origin) {
+		return write(name, version, (current, next) -> {
+			JsonNode document = this.json.document(name, data);
+			return new RecordChange(RecordChange.Kind.SET, VersionedRecord.of(name, next, this.json.bytes(document)),
+					null, null, origin);
+		});
+	}
+
+	@Override
+	public Mono<VersionedRecord> patch(String name, long version, String path, byte[] value, String origin) {
+		return write(name, version, (current, next) -> {
+			RecordPath parsed = parsePath(name, path);
+			JsonNode patched = apply(name, parsed, () -> parsed.set(base(name, current), this.json.value(name, value)));
+			return new RecordChange(RecordChange.Kind.PATCH, VersionedRecord.of(name, next, this.json.bytes(patched)),
+					parsed.toString(), value, origin);
+		});
+	}
+
+	@Override
+	public Mono<VersionedRecord> erase(String name, long version, String path, String origin) {
+		return write(name, version, (current, next) -> {
+			RecordPath parsed = parsePath(name, path);
+			JsonNode erased = apply(name, parsed, () -> parsed.erase(base(name, current)));
+			return new RecordChange(RecordChange.Kind.ERASE, VersionedRecord.of(name, next, this.json.bytes(erased)),
+					parsed.toString(), null, origin);
+		});
+	}
+
+	@Override
+	public Mono<VersionedRecord> delete(String name, String origin) {
+		return write(name, FORCE, (current, next) -> {
+			if (current == null || current.deleted()) {
+				throw new RecordNotFoundException(name);
+			}
+			return new RecordChange(RecordChange.Kind.DELETE, VersionedRecord.tombstone(name, next), null, null,
+					origin);
+		});
+	}
+
+	@Override
+	public Flux<RecordChange> changes() {
+		return this.feed.changes();
+	}
+
+	private Mono<VersionedRecord> write(String name, long version, Mutation mutation) {
+		if (version != FORCE && version < 1) {
+			return Mono.error(new InvalidRecordDataException(name,
+					"Version " + version + " of record '" + name + "' is invalid; versions start at 1, or -1 forces"));
+		}
+		return this.lanes.run(name, () -> attempt(name, version, mutation, this.casAttempts));
+	}
+
+	private Mono<VersionedRecord> attempt(String name, long version, Mutation mutation, int attemptsLeft) {
+		return read(name).map(Optional::of).defaultIfEmpty(Optional.empty()).flatMap((found) -> {
+			VersionedRecord current = found.orElse(null);
+			long currentVersion = (current != null) ? current.version() : 0;
+			if (version != FORCE && version <= currentVersion) {
+				return Mono.error(new VersionExistsException(name, version, current));
+			}
+			if (version != FORCE && version > currentVersion + 1) {
+				return Mono.error(new InvalidVersionException(name, version, currentVersion));
+			}
+			RecordChange change = mutation.apply(current, currentVersion + 1);
+			return this.cache.compareAndSet(currentVersion, change.record())
+				.onErrorMap(ConnectorException.class,
+						(ex) -> new RecordWriteException(name, "The cache refused the write: " + ex.getMessage(), ex))
+				.flatMap((result) -> {
+					if (result.won()) {
+						return makeDurable(change);
+					}
+					if (attemptsLeft > 1) {
+						// Another node wrote first: judge the write again against what is current now.
+						return attempt(name, version, mutation, attemptsLeft - 1);
+					}
+					return Mono.error(new RecordWriteException(name, "Record '" + name + "' is being written by too "
+							+ "many writers at once; gave up after " + this.casAttempts + " attempts", null));
+				});
+		});
+	}
+
+	private Mono<VersionedRecord> makeDurable(RecordChange change) {
+		VersionedRecord record = change.record();
+		return this.durable.write(record).onErrorResume((ex) -> takeBack(record).then(Mono.error(new RecordWriteException(
+				record.name(), "Write of record '" + record.name() + "' v" + record.version()
+						+ " could not be made durable: " + ex.getMessage(),
+				ex))))
+			.then(this.feed.announce(change))
+			.thenReturn(record);
+	}
+
+	/** Drops a version the store will not see from the cache, unless something newer was written on top. */
+	private Mono<Void> takeBack(VersionedRecord record) {
+		return this.cache.evict(record.name(), record.version()).onErrorResume((ex) -> {
+			logger.error("Could not take record '{}' v{} back from the cache after its durable write failed: {}",
+					record.name(), record.version(), ex.getMessage());
+			return Mono.just(false);
+		}).then();
+	}
+
+	private JsonNode base(String name, VersionedRecord current) {
+		byte[] data = (current == null || current.deleted()) ? EMPTY_OBJECT : current.data();
+		return this.json.document(name, data);
+	}
+
+	private static RecordPath parsePath(String name, String path) {
+		try {
+			return RecordPath.parse(path);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidRecordDataException(name, "Invalid path for record '" + name + "': " + ex.getMessage());
+		}
+	}
+
+	private static JsonNode apply(String name, RecordPath path, java.util.function.Supplier<JsonNode> change) {
+		try {
+			return change.get();
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidRecordDataException(name, "Cannot apply path for record '" + name + "': " + ex.getMessage());
+		}
+	}
+
+	/** Computes a write's change from the current record (or {@code null}) and the version it will create. */
+	@FunctionalInterface
+	private interface Mutation {
+
+		RecordChange apply(VersionedRecord current, long nextVersion);
+
+	}
+
+}
