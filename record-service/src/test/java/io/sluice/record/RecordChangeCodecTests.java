@@ -1,0 +1,52 @@
+package io.sluice.record;
+
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
+import io.sluice.connector.VersionedRecord;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class RecordChangeCodecTests {
+
+	@Test
+	void aPatchRoundTripsWithEveryField() {
+		VersionedRecord record = new VersionedRecord("codec/patch", 7, "{\"a\":\"é\"}".getBytes(), false,
+				Instant.ofEpochMilli(1_700_000_000_000L));
+		RecordChange change = new RecordChange(RecordChange.Kind.PATCH, record, "a", "\"é\"".getBytes(), "conn-1");
+		RecordChange decoded = RecordChangeCodec.decode(RecordChangeCodec.encode(change));
+		assertThat(decoded.kind()).isEqualTo(RecordChange.Kind.PATCH);
+		assertThat(decoded.record()).isEqualTo(record);
+		assertThat(decoded.path()).isEqualTo("a");
+		assertThat(decoded.value()).isEqualTo("\"é\"".getBytes());
+		assertThat(decoded.origin()).isEqualTo("conn-1");
+	}
+
+	@Test
+	void aDeleteWithoutOptionalFieldsRoundTrips() {
+		RecordChange change = new RecordChange(RecordChange.Kind.DELETE, VersionedRecord.tombstone("codec/d", 3), null,
+				null, null);
+		RecordChange decoded = RecordChangeCodec.decode(RecordChangeCodec.encode(change));
+		assertThat(decoded.record()).isEqualTo(change.record());
+		assertThat(decoded.path()).isNull();
+		assertThat(decoded.value()).isNull();
+		assertThat(decoded.origin()).isNull();
+	}
+
+	@Test
+	void truncatedOrForeignBytesAreRejectedWithAReason() {
+		byte[] whole = RecordChangeCodec.encode(new RecordChange(RecordChange.Kind.SET,
+				VersionedRecord.of("codec/t", 1, "{}"), null, null, null));
+		for (int length = 0; length < whole.length; length++) {
+			byte[] cut = java.util.Arrays.copyOf(whole, length);
+			assertThatIllegalArgumentException().isThrownBy(() -> RecordChangeCodec.decode(cut));
+		}
+		byte[] foreign = whole.clone();
+		foreign[0] = 9;
+		assertThatIllegalArgumentException().isThrownBy(() -> RecordChangeCodec.decode(foreign))
+			.withMessageContaining("unknown format 9");
+	}
+
+}
