@@ -1,0 +1,391 @@
+'use strict'
+
+/*
+ * Drives the real @deepstream/client against a server and prints one JSON line per check:
+ *   {"check": "...", "ok": true|false, "detail": ...}
+ *
+ * Usage: node records-events.js <url> <phase> [prefix] [expectedVersion]
+ *   url              e.g. ws://localhost:6020/deepstream
+ *   phase            "live" or "after-restart"
+ *   prefix           names every record and event of the run; "after-restart" needs the prefix of "live"
+ *   expectedVersion  after-restart only: the version "live" reported in its "final-state" check
+ *
+ * Exit status: 0 when every check passed, 1 when one failed, 2 on bad arguments or the overall timeout.
+ */
+
+const { isDeepStrictEqual } = require('node:util')
+const { DeepstreamClient } = require('@deepstream/client')
+
+const OVERALL_TIMEOUT_MS = Number(process.env.INTEROP_TIMEOUT_MS || 30000)
+const STEP_TIMEOUT_MS = Number(process.env.INTEROP_STEP_TIMEOUT_MS || 5000)
+const POLL_MS = 10
+const EMIT_INTERVAL_MS = 100
+
+const [url, phase, prefixArg, expectedVersionArg] = process.argv.slice(2)
+if (!url || !['live', 'after-restart'].includes(phase) || (phase === 'after-restart' && !prefixArg)) {
+  process.stderr.write('usage: node records-events.js <url> live [prefix]\n' +
+    '       node records-events.js <url> after-restart <prefix> [expectedVersion]\n')
+  process.exit(2)
+}
+const prefix = prefixArg || `interop-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+const recordName = `${prefix}/record`
+const eventName = `${prefix}/event`
+const missingRecordName = `${prefix}/never-written`
+
+const clients = []
+const clientErrors = []
+let failures = 0
+
+function report (check, ok, detail) {
+  if (!ok) {
+    failures++
+  }
+  process.stdout.write(JSON.stringify({ check, ok, detail: detail === undefined ? null : detail }) + '\n')
+}
+
+function finish (code) {
+  for (const client of clients) {
+    try {
+      client.close()
+    } catch (e) {
+      // closing is best effort; the process exits next
+    }
+  }
+  process.exit(code)
+}
+
+const overallTimer = setTimeout(() => {
+  report('overall-timeout', false, { timeoutMs: OVERALL_TIMEOUT_MS, phase })
+  finish(2)
+}, OVERALL_TIMEOUT_MS)
+
+class CheckFailed extends Error {
+  constructor (message, detail) {
+    super(message)
+    this.detail = detail
+  }
+}
+
+function withTimeout (promise, ms, what) {
+  let timer
+  const timeout = new Promise((resolve, reject) => {
+    timer = setTimeout(() => reject(new CheckFailed(`timed out after ${ms} ms: ${what}`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+/** Resolves once condition() returns a truthy value, checking every few milliseconds until the deadline. */
+function waitUntil (condition, ms, what) {
+  const deadline = Date.now() + ms
+  return new Promise((resolve, reject) => {
+    const poll = () => {
+      let value
+      try {
+        value = condition()
+      } catch (e) {
+        reject(e)
+        return
+      }
+      if (value) {
+        resolve(value)
+      } else if (Date.now() >= deadline) {
+        reject(new CheckFailed(`timed out after ${ms} ms: ${what}`))
+      } else {
+        setTimeout(poll, POLL_MS)
+      }
+    }
+    poll()
+  })
+}
+
+/** Runs one check with its own timeout; a failed check is reported and stops the phase. */
+async function check (name, fn, ms = STEP_TIMEOUT_MS) {
+  try {
+    const detail = await withTimeout(Promise.resolve().then(fn), ms, name)
+    report(name, true, detail)
+    return detail
+  } catch (e) {
+    // the client rejects some promises with a bare string such as 'RECORD_NOT_FOUND'
+    const failure = e instanceof CheckFailed ? e : new CheckFailed(e instanceof Error ? e.message : String(e))
+    report(name, false, {
+      error: failure.message,
+      ...(failure.detail === undefined ? {} : { detail: failure.detail }),
+      ...(clientErrors.length === 0 ? {} : { clientErrors })
+    })
+    throw failure
+  }
+}
+
+function expect (condition, message, detail) {
+  if (!condition) {
+    throw new CheckFailed(message, detail)
+  }
+}
+
+function ack (register) {
+  return new Promise((resolve, reject) => {
+    register((error, name) => error === null || error === undefined
+      ? resolve(name)
+      : reject(new CheckFailed(`write not acknowledged: ${error}`, { error })))
+  })
+}
+
+async function connect (username) {
+  const client = new DeepstreamClient(url, { nativeTimerRegistry: true, maxReconnectAttempts: 3 })
+  clients.push(client)
+  client.on('error', (error, event, topic) => {
+    clientErrors.push({ username, event: String(event), topic: String(topic), error: typeof error === 'string' ? error : JSON.stringify(error) })
+  })
+  const data = await client.login({ username })
+  return { client, username, loginData: data === undefined ? null : data }
+}
+
+/** Subscribes to the record and keeps every update it delivers, with the version it came with. */
+async function watchRecord (client) {
+  const record = client.record.getRecord(recordName)
+  const updates = []
+  record.subscribe((data) => updates.push({ version: record.version, data }))
+  await record.whenReady()
+  return { record, updates }
+}
+
+function sees (updates, version, data) {
+  return updates.some((update) => update.version === version && isDeepStrictEqual(update.data, data))
+}
+
+/**
+ * A subscription is acknowledged by the server at its own pace and the client offers no callback for
+ * it, so emit every EMIT_INTERVAL_MS until the subscriber has one; resolves with the number of emits.
+ */
+function emitUntilReceived (client, from, received) {
+  let attempts = 0
+  const emit = () => client.event.emit(eventName, { from, attempt: ++attempts })
+  emit()
+  const timer = setInterval(emit, EMIT_INTERVAL_MS)
+  return waitUntil(() => received.length > 0, STEP_TIMEOUT_MS, `an event from ${from}`)
+    .then(() => attempts, (error) => { throw new CheckFailed(error.message, { attempts }) })
+    .finally(() => clearInterval(timer))
+}
+
+function describeWriters (writers) {
+  const describe = ({ name, ack, conflict, record }) => ({ name, ack: ack === undefined ? null : ack, conflict: conflict || null, version: record.version })
+  return Object.values(writers).map(describe)
+}
+
+function finalData () {
+  return { owner: 'winner', stage: 'final', prefix, items: [1, 2, 3], nested: { ok: true, note: 'ünïcødé ✓' } }
+}
+
+function unexpectedErrors (expected) {
+  return clientErrors.filter((e) => !expected.some((x) => x.username === e.username && x.topic === e.topic))
+}
+
+async function live () {
+  let a, b, c
+  await check('login', async () => {
+    [a, b, c] = await Promise.all(['alice', 'bob', 'carol'].map(connect))
+    return { alice: a.loginData, bob: b.loginData, carol: c.loginData }
+  })
+
+  await check('has-false-for-missing-record', async () => {
+    const has = await b.client.record.has(missingRecordName)
+    expect(has === false, 'has() should be false for a record nobody wrote', { has })
+    return { record: missingRecordName, has }
+  })
+
+  const events = []
+  a.client.event.subscribe(eventName, (data) => events.push(data))
+  let aUpdates
+  await check('a-subscribes-new-record', async () => {
+    const watch = await watchRecord(a.client)
+    aUpdates = watch.updates
+    const state = { version: watch.record.version, data: watch.record.get() }
+    expect(state.version === 0 && isDeepStrictEqual(state.data, {}), 'a new record should be version 0 with {}', state)
+    return state
+  })
+
+  const recordB = b.client.record.getRecord(recordName)
+  const bUpdates = []
+  recordB.subscribe((data) => bUpdates.push({ version: recordB.version, data }))
+
+  const data1 = { owner: 'bob', stage: 'set', count: 1 }
+  await check('b-record-set-acknowledged', async () => {
+    await recordB.whenReady()
+    await ack((cb) => recordB.set(data1, cb))
+    expect(recordB.version === 1, 'version after the first write should be 1', { version: recordB.version })
+    return { version: recordB.version }
+  })
+  await check('a-sees-record-set', () => waitUntil(() => sees(aUpdates, 1, data1), STEP_TIMEOUT_MS, 'update to version 1')
+    .then(() => ({ version: 1, data: data1 })))
+
+  const data2 = { ...data1, count: 2 }
+  await check('b-setData-path-acknowledged', async () => {
+    await ack((cb) => b.client.record.setData(recordName, 'count', 2, cb))
+    expect(recordB.version === 2, 'version after the patch should be 2', { version: recordB.version })
+    return { version: recordB.version, path: 'count' }
+  })
+  await check('a-sees-patch', () => waitUntil(() => sees(aUpdates, 2, data2), STEP_TIMEOUT_MS, 'patch to version 2')
+    .then(() => ({ version: 2, data: data2 })))
+
+  // carol holds no record object, so the client sends CREATEANDUPDATE with version -1 (a forced write)
+  const data3 = { owner: 'carol', stage: 'forced', count: 3 }
+  await check('c-setDataWithAck-forced-write', async () => {
+    await c.client.record.setDataWithAck(recordName, data3)
+    return { record: recordName }
+  })
+  await check('a-and-b-see-forced-write-as-version-3', () => waitUntil(
+    () => sees(aUpdates, 3, data3) && sees(bUpdates, 3, data3), STEP_TIMEOUT_MS, 'forced write as version 3 at alice and bob')
+    .then(() => ({ version: 3, data: data3 })))
+
+  // Two writers hold version 3 and both write version 4 in the same tick, so neither can have seen the
+  // other's write first: the server must accept one and answer the other with VERSION_EXISTS, which the
+  // client hands to the record's merge strategy together with the server's version and data.
+  const recordC = c.client.record.getRecord(recordName)
+  await check('b-and-c-hold-version-3', async () => {
+    await recordC.whenReady()
+    await waitUntil(() => recordB.version === 3 && recordC.version === 3, STEP_TIMEOUT_MS, 'both records at version 3')
+    return { bob: recordB.version, carol: recordC.version }
+  })
+  const writers = {
+    bob: { record: recordB, data: { owner: 'bob', stage: 'race', count: 4 }, ack: undefined, conflict: undefined },
+    carol: { record: recordC, data: { owner: 'carol', stage: 'race', count: 4 }, ack: undefined, conflict: undefined }
+  }
+  for (const [name, writer] of Object.entries(writers)) {
+    writer.record.setMergeStrategy((localValue, localVersion, remoteValue, remoteVersion, callback) => {
+      writer.conflict = { localVersion, remoteVersion, remoteValue }
+      callback('VERSION_EXISTS', null)
+    })
+    writer.name = name
+  }
+  for (const writer of Object.values(writers)) {
+    writer.record.set(writer.data, (error) => { writer.ack = error === null ? 'acknowledged' : error })
+  }
+  const race = await check('stale-write-gets-version-exists', async () => {
+    const [winner, loser] = await waitUntil(() => {
+      const [x, y] = Object.values(writers)
+      if (x.ack === 'acknowledged' && y.conflict && y.ack !== undefined) return [x, y]
+      if (y.ack === 'acknowledged' && x.conflict && x.ack !== undefined) return [y, x]
+      return null
+    }, STEP_TIMEOUT_MS, 'one write acknowledged, the other rejected with VERSION_EXISTS and its write-ack callback called')
+      .catch((error) => { throw new CheckFailed(error.message, describeWriters(writers)) })
+    const conflict = loser.conflict
+    const detail = { winner: winner.name, loser: loser.name, conflict, loserWriteAck: loser.ack }
+    expect(conflict.remoteVersion === 4, 'VERSION_EXISTS should carry the current version 4', detail)
+    expect(isDeepStrictEqual(conflict.remoteValue, winner.data), 'VERSION_EXISTS should carry the current data', detail)
+    expect(loser.ack === 'VERSION_EXISTS', 'the rejected write should fail its write acknowledgement', detail)
+    expect(winner.conflict === undefined, 'the accepted writer should see no conflict', detail)
+    return detail
+  })
+  const winner = writers[race.winner]
+  const loser = writers[race.loser]
+  await check('a-sees-accepted-write-only', () => waitUntil(() => sees(aUpdates, 4, winner.data), STEP_TIMEOUT_MS, 'accepted write as version 4')
+    .then(() => {
+      expect(!aUpdates.some((u) => isDeepStrictEqual(u.data, loser.data)), 'the rejected write must not reach subscribers', aUpdates)
+      return { version: 4, data: winner.data }
+    }))
+
+  // Alice's event subscription is acknowledged by the server at its own pace, so emit until the first
+  // one arrives; from then on every event must arrive.
+  await check('a-receives-event', async () => {
+    const attempts = await emitUntilReceived(b.client, 'bob', events)
+    return { attempts, first: events[0] }
+  })
+  const lastEvent = { from: 'bob', seq: 'last', payload: { list: [1, 'two', null], nested: { flag: false } } }
+  await check('a-receives-every-event-once-subscribed', async () => {
+    b.client.event.emit(eventName, lastEvent)
+    await waitUntil(() => events.some((e) => isDeepStrictEqual(e, lastEvent)), STEP_TIMEOUT_MS, 'the last event')
+    return { received: events.length }
+  })
+
+  await check('final-write-acknowledged', async () => {
+    await ack((cb) => winner.record.set(finalData(), cb))
+    expect(winner.record.version === 5, 'version after the final write should be 5', { version: winner.record.version })
+    return { writer: winner.name, version: winner.record.version }
+  })
+  await check('a-sees-final-write', () => waitUntil(() => sees(aUpdates, 5, finalData()), STEP_TIMEOUT_MS, 'final write as version 5')
+    .then(() => ({ version: 5 })))
+
+  let d
+  await check('login-reader', async () => {
+    d = await connect('dave')
+    return { dave: d.loginData }
+  })
+  await check('snapshot', async () => {
+    const data = await d.client.record.snapshot(recordName)
+    expect(isDeepStrictEqual(data, finalData()), 'snapshot should hold the final write', { data })
+    return { data }
+  })
+  await check('head', async () => {
+    const version = await d.client.record.head(recordName)
+    expect(version === 5, 'head should be version 5', { version })
+    return { version }
+  })
+  await check('has', async () => {
+    const has = await d.client.record.has(recordName)
+    expect(has === true, 'has() should be true for a written record', { has })
+    return { has }
+  })
+
+  // the client logs the failed merge of the rejected write as a record error of the losing client
+  const unexpected = unexpectedErrors([{ username: loser.name, topic: 'RECORD' }])
+  report('no-unexpected-client-errors', unexpected.length === 0, { unexpected, expected: clientErrors.length - unexpected.length })
+  report('final-state', true, { record: recordName, version: 5, data: finalData() })
+}
+
+async function afterRestart () {
+  const expectedVersion = expectedVersionArg === undefined ? undefined : Number(expectedVersionArg)
+  let e, f
+  await check('login', async () => {
+    [e, f] = await Promise.all(['erin', 'frank'].map(connect))
+    return { erin: e.loginData, frank: f.loginData }
+  })
+
+  await check('snapshot-after-restart', async () => {
+    const data = await e.client.record.snapshot(recordName)
+    expect(isDeepStrictEqual(data, finalData()), 'snapshot should hold the last acknowledged write', { data })
+    return { data }
+  })
+  await check('head-after-restart', async () => {
+    const version = await e.client.record.head(recordName)
+    expect(expectedVersion === undefined ? version > 0 : version === expectedVersion, 'head should be the last acknowledged version', { version, expectedVersion })
+    return { version }
+  })
+  let watch
+  await check('subscribe-after-restart', async () => {
+    watch = await watchRecord(f.client)
+    const state = { version: watch.record.version, data: watch.record.get() }
+    expect(isDeepStrictEqual(state.data, finalData()), 'a subscriber should get the last acknowledged write', state)
+    expect(expectedVersion === undefined || state.version === expectedVersion, 'a subscriber should get the last acknowledged version', { ...state, expectedVersion })
+    return state
+  })
+  const version = watch.record.version
+  const next = { ...finalData(), stage: 'after-restart' }
+  await check('write-after-restart-continues-versions', async () => {
+    await e.client.record.setDataWithAck(recordName, next)
+    await waitUntil(() => sees(watch.updates, version + 1, next), STEP_TIMEOUT_MS, `update to version ${version + 1}`)
+    return { version: version + 1 }
+  })
+
+  const events = []
+  f.client.event.subscribe(eventName, (data) => events.push(data))
+  await check('event-after-restart', async () => {
+    const attempts = await emitUntilReceived(e.client, 'erin', events)
+    return { attempts, first: events[0] }
+  })
+
+  const unexpected = unexpectedErrors([])
+  report('no-unexpected-client-errors', unexpected.length === 0, { unexpected })
+}
+
+(phase === 'live' ? live() : afterRestart()).then(
+  () => {
+    clearTimeout(overallTimer)
+    finish(failures === 0 ? 0 : 1)
+  },
+  (error) => {
+    clearTimeout(overallTimer)
+    if (!(error instanceof CheckFailed)) {
+      report('script-error', false, { error: String(error && error.stack ? error.stack : error) })
+    }
+    finish(1)
+  })
