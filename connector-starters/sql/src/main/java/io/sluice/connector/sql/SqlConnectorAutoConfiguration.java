@@ -1,0 +1,132 @@
+package io.sluice.connector.sql;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.r2dbc.spi.ConnectionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration;
+import org.springframework.boot.r2dbc.autoconfigure.R2dbcConnectionDetails;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.core.env.Environment;
+import org.springframework.r2dbc.core.DatabaseClient;
+
+import io.sluice.connector.RecordStore;
+import io.sluice.connector.StreamHistory;
+
+/**
+ * The SQL connectors: {@link SqlRecordStore} when {@code sluice.storage.type=sql}, {@link SqlStreamHistory} when
+ * {@code sluice.history.type=sql}, each unless the application defines its own. They use the
+ * {@link ConnectionFactory} of Spring Boot's R2DBC auto-configuration ({@code spring.r2dbc.*}), and are ordered
+ * before the in-memory defaults so those back off.
+ */
+@AutoConfiguration(after = R2dbcAutoConfiguration.class,
+		beforeName = "io.sluice.connector.memory.MemoryConnectorAutoConfiguration")
+@ConditionalOnClass({ ConnectionFactory.class, DatabaseClient.class })
+@Conditional(SqlConnectorAutoConfiguration.SqlConnectorChosen.class)
+@EnableConfigurationProperties(SqlConnectorProperties.class)
+public final class SqlConnectorAutoConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(SqlConnectorAutoConfiguration.class);
+
+	static final String STORAGE_TYPE = "sluice.storage.type";
+
+	static final String HISTORY_TYPE = "sluice.history.type";
+
+	@Bean
+	@Lazy // created only when an adapter below needs it, so that user-defined adapters never touch the database
+	@ConditionalOnMissingBean
+	SqlSchema sluiceSqlSchema(ObjectProvider<ConnectionFactory> connectionFactory,
+			ObjectProvider<R2dbcConnectionDetails> connectionDetails, ConfigurableListableBeanFactory beanFactory,
+			Environment environment, SqlConnectorProperties properties) {
+		ConnectionFactory factory = connectionFactory.getIfAvailable();
+		if (factory == null || (connectionDetails.getIfAvailable() == null && isBootsFallback(beanFactory))) {
+			throw new SqlConnectionMissingException(choosingProperties(environment));
+		}
+		SqlSchema schema = new SqlSchema(factory, properties.tablePrefix());
+		// Blocking is right here: this runs once, on the start-up thread, and no adapter may be used before
+		// its tables exist.
+		schema.create().block(properties.schemaTimeout());
+		return schema;
+	}
+
+	@Bean
+	@ConditionalOnProperty(name = STORAGE_TYPE, havingValue = "sql")
+	@ConditionalOnMissingBean(RecordStore.class)
+	SqlRecordStore sqlRecordStore(SqlSchema sluiceSqlSchema, SqlConnectorProperties properties) {
+		logger.info("RecordStore: sql, on {} (table {}record)", sluiceSqlSchema.databaseProduct(),
+				properties.tablePrefix());
+		return new SqlRecordStore(sluiceSqlSchema, properties.rowsPerStatement(), Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnProperty(name = HISTORY_TYPE, havingValue = "sql")
+	@ConditionalOnMissingBean(StreamHistory.class)
+	SqlStreamHistory sqlStreamHistory(SqlSchema sluiceSqlSchema, SqlConnectorProperties properties) {
+		logger.info("StreamHistory: sql, on {} (tables {}stream, {}stream_entry)", sluiceSqlSchema.databaseProduct(),
+				properties.tablePrefix(), properties.tablePrefix());
+		return new SqlStreamHistory(sluiceSqlSchema, Clock.systemUTC());
+	}
+
+	/**
+	 * Whether the only {@link ConnectionFactory} is the one Spring Boot creates when no URL is configured: with
+	 * H2 on the class path that is an in-memory database, which cannot keep the durability a store promises.
+	 */
+	private static boolean isBootsFallback(ConfigurableListableBeanFactory beanFactory) {
+		for (String name : beanFactory.getBeanNamesForType(ConnectionFactory.class, true, false)) {
+			if (!beanFactory.containsBeanDefinition(name)) {
+				return false;
+			}
+			BeanDefinition definition = beanFactory.getMergedBeanDefinition(name);
+			String factoryBean = definition.getFactoryBeanName();
+			if (factoryBean == null || !factoryBean.startsWith(R2dbcAutoConfiguration.class.getPackageName() + ".")) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static List<String> choosingProperties(Environment environment) {
+		List<String> chosenBy = new ArrayList<>(2);
+		for (String property : List.of(STORAGE_TYPE, HISTORY_TYPE)) {
+			if ("sql".equalsIgnoreCase(environment.getProperty(property))) {
+				chosenBy.add(property + "=sql");
+			}
+		}
+		return chosenBy;
+	}
+
+	/** Either SQL connector was chosen. */
+	static final class SqlConnectorChosen extends AnyNestedCondition {
+
+		SqlConnectorChosen() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnProperty(name = STORAGE_TYPE, havingValue = "sql")
+		static final class StorageType {
+
+		}
+
+		@ConditionalOnProperty(name = HISTORY_TYPE, havingValue = "sql")
+		static final class HistoryType {
+
+		}
+
+	}
+
+}

@@ -1,0 +1,199 @@
+package io.sluice.connector.sql;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.StringJoiner;
+import java.util.TreeMap;
+
+import io.r2dbc.spi.Readable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
+
+import io.sluice.connector.RecordStore;
+import io.sluice.connector.VersionedRecord;
+
+/**
+ * A {@link RecordStore} in one SQL table, on PostgreSQL or H2.
+ *
+ * <p>Besides the guarantees of the port:
+ * <ul>
+ * <li><b>Group commit.</b> {@link #upsertIfNewer} writes a whole batch in one transaction: all of it or none of
+ * it. The batch is first collapsed to the highest version per name, so the count returned is the number of rows
+ * written (a record named twice in a batch is written at most once).</li>
+ * <li><b>No deadlocks between batches.</b> Rows are written in name order, so two batches touching the same
+ * records lock them in the same order.</li>
+ * <li><b>Durability.</b> The returned {@code Mono} completes after the commit; on H2 a commit is in the file
+ * before it returns (see {@link SqlSchema}).</li>
+ * <li><b>Expiry</b> is judged by this process's clock, the same one that set {@code expiresAt}.</li>
+ * </ul>
+ * The schema must have been {@linkplain SqlSchema#create() created} first.
+ */
+public final class SqlRecordStore implements RecordStore {
+
+	/** The most rows written by one statement unless configured otherwise. */
+	public static final int DEFAULT_ROWS_PER_STATEMENT = 500;
+
+	// Names per SELECT ... IN (...): far below every driver's limit on bind parameters.
+	private static final int NAMES_PER_QUERY = 1000;
+
+	private static final byte[] NO_DATA = new byte[0];
+
+	private final SqlOperations operations;
+
+	private final SqlDialect dialect;
+
+	private final SqlTables tables;
+
+	private final int rowsPerStatement;
+
+	private final Clock clock;
+
+	private final String columns;
+
+	/**
+	 * A store writing at most {@code rowsPerStatement} rows per statement (a batch may need several statements,
+	 * all in its one transaction), judging expiry by {@code clock}.
+	 */
+	public SqlRecordStore(SqlSchema schema, int rowsPerStatement, Clock clock) {
+		if (rowsPerStatement < 1 || rowsPerStatement > 10_000) {
+			throw new IllegalArgumentException("rowsPerStatement must be from 1 to 10000, was " + rowsPerStatement);
+		}
+		this.operations = new SqlOperations(schema);
+		this.dialect = schema.dialect();
+		this.tables = schema.tables();
+		this.rowsPerStatement = rowsPerStatement;
+		this.clock = Objects.requireNonNull(clock, "clock");
+		this.columns = "SELECT name, version, data, deleted, expires_at FROM " + this.tables.record();
+	}
+
+	/** A store with the default statement size and the system clock. */
+	public SqlRecordStore(SqlSchema schema) {
+		this(schema, DEFAULT_ROWS_PER_STATEMENT, Clock.systemUTC());
+	}
+
+	@Override
+	public Mono<VersionedRecord> find(String name) {
+		Objects.requireNonNull(name, "name");
+		Mono<VersionedRecord> found = Mono.defer(() -> this.operations.client()
+			.sql(this.columns + " WHERE name = $1 AND (expires_at IS NULL OR expires_at > $2)")
+			.bind(0, name)
+			.bind(1, this.clock.instant())
+			.map(SqlRecordStore::toRecord)
+			.one());
+		return this.operations.run(found, "reading record '" + name + "'");
+	}
+
+	@Override
+	public Flux<VersionedRecord> findMany(Collection<String> names) {
+		List<String> distinct = List.copyOf(new LinkedHashSet<>(names));
+		if (distinct.isEmpty()) {
+			return Flux.empty();
+		}
+		Flux<VersionedRecord> found = Flux.fromIterable(chunks(distinct, NAMES_PER_QUERY))
+			.concatMap(this::findChunk);
+		return this.operations.run(found, "reading " + distinct.size() + " records");
+	}
+
+	private Flux<VersionedRecord> findChunk(List<String> names) {
+		StringJoiner markers = new StringJoiner(", ", "(", ")");
+		for (int i = 0; i < names.size(); i++) {
+			markers.add("$" + (i + 2));
+		}
+		GenericExecuteSpec spec = this.operations.client()
+			.sql(this.columns + " WHERE (expires_at IS NULL OR expires_at > $1) AND name IN " + markers)
+			.bind(0, this.clock.instant());
+		for (int i = 0; i < names.size(); i++) {
+			spec = spec.bind(i + 1, names.get(i));
+		}
+		return spec.map(SqlRecordStore::toRecord).all();
+	}
+
+	@Override
+	public Mono<Integer> upsertIfNewer(List<VersionedRecord> records) {
+		Objects.requireNonNull(records, "records");
+		if (records.isEmpty()) {
+			return Mono.just(0);
+		}
+		List<VersionedRecord> newest = newestPerName(records);
+		List<List<VersionedRecord>> statements = chunks(newest, this.rowsPerStatement);
+		return this.operations.inTransaction((client) -> Flux.fromIterable(statements)
+			.concatMap((rows) -> upsert(client, rows))
+			.reduce(0, Integer::sum), "writing " + newest.size() + " records");
+	}
+
+	private Mono<Integer> upsert(DatabaseClient client, List<VersionedRecord> rows) {
+		GenericExecuteSpec spec = client.sql(this.dialect.upsertRecords(this.tables, rows.size()));
+		int index = 0;
+		for (VersionedRecord row : rows) {
+			spec = spec.bind(index++, row.name())
+				.bind(index++, row.version())
+				.bind(index++, row.data())
+				.bind(index++, row.deleted());
+			spec = (row.expiresAt() != null) ? spec.bind(index++, row.expiresAt())
+					: spec.bindNull(index++, Instant.class);
+		}
+		return spec.fetch().rowsUpdated().map(Math::toIntExact);
+	}
+
+	@Override
+	public Flux<VersionedRecord> scan(String prefix) {
+		Objects.requireNonNull(prefix, "prefix");
+		Flux<VersionedRecord> live = Flux.defer(() -> this.operations.client()
+			.sql(this.columns + " WHERE name LIKE $1 ESCAPE '\\' AND deleted = FALSE "
+					+ "AND (expires_at IS NULL OR expires_at > $2) ORDER BY name")
+			.bind(0, likePrefix(prefix))
+			.bind(1, this.clock.instant())
+			.map(SqlRecordStore::toRecord)
+			.all());
+		return this.operations.run(live, "scanning records starting with '" + prefix + "'");
+	}
+
+	/** A LIKE pattern matching names that start with {@code prefix}, taking its characters literally. */
+	static String likePrefix(String prefix) {
+		StringBuilder pattern = new StringBuilder(prefix.length() + 8);
+		for (int i = 0; i < prefix.length(); i++) {
+			char c = prefix.charAt(i);
+			if (c == '\\' || c == '%' || c == '_') {
+				pattern.append('\\');
+			}
+			pattern.append(c);
+		}
+		return pattern.append('%').toString();
+	}
+
+	/** The highest version of each name, ordered by name. */
+	static List<VersionedRecord> newestPerName(List<VersionedRecord> records) {
+		Map<String, VersionedRecord> newest = new TreeMap<>();
+		for (VersionedRecord candidate : records) {
+			newest.merge(candidate.name(), candidate,
+					(kept, offered) -> (offered.version() > kept.version()) ? offered : kept);
+		}
+		return new ArrayList<>(newest.values());
+	}
+
+	private static <T> List<List<T>> chunks(List<T> items, int size) {
+		List<List<T>> chunks = new ArrayList<>((items.size() + size - 1) / size);
+		for (int from = 0; from < items.size(); from += size) {
+			chunks.add(items.subList(from, Math.min(items.size(), from + size)));
+		}
+		return chunks;
+	}
+
+	private static VersionedRecord toRecord(Readable row) {
+		byte[] data = row.get("data", byte[].class);
+		Long version = row.get("version", Long.class);
+		Boolean deleted = row.get("deleted", Boolean.class);
+		return new VersionedRecord(row.get("name", String.class), (version != null) ? version : 0,
+				(data != null) ? data : NO_DATA, Boolean.TRUE.equals(deleted), row.get("expires_at", Instant.class));
+	}
+
+}

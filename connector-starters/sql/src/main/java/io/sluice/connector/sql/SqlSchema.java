@@ -1,0 +1,94 @@
+package io.sluice.connector.sql;
+
+import java.util.Objects;
+
+import io.r2dbc.spi.ConnectionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+
+/**
+ * The tables of the SQL connectors in one database, and the means to create them.
+ *
+ * <p>{@link #create()} is idempotent (every statement is {@code IF NOT EXISTS}) and must have completed before
+ * {@link SqlRecordStore} or {@link SqlStreamHistory} are used. On H2 it also makes commits durable: H2 writes
+ * committed changes to its file up to {@code WRITE_DELAY} milliseconds (500 by default) after the commit returns,
+ * so a crash inside that window loses writes that were acknowledged. With {@code WRITE_DELAY} 0 every commit is
+ * written to the file before it returns. The setting is kept in the database file, so this is done once.
+ */
+public final class SqlSchema {
+
+	private static final Logger logger = LoggerFactory.getLogger(SqlSchema.class);
+
+	/** The table prefix used unless one is configured. */
+	public static final String DEFAULT_TABLE_PREFIX = "sluice_";
+
+	private final ConnectionFactory connectionFactory;
+
+	private final SqlDialect dialect;
+
+	private final SqlTables tables;
+
+	/**
+	 * The schema of tables named {@code tablePrefix} + {@code record}, {@code stream}, {@code stream_entry}.
+	 * @throws io.sluice.connector.ConnectorException if the database is neither H2 nor PostgreSQL
+	 * @throws IllegalArgumentException if the prefix is not lower-case letters, digits and underscores
+	 */
+	public SqlSchema(ConnectionFactory connectionFactory, String tablePrefix) {
+		this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
+		this.tables = new SqlTables(tablePrefix);
+		this.dialect = SqlDialect.of(connectionFactory);
+	}
+
+	/** A schema with the {@linkplain #DEFAULT_TABLE_PREFIX default prefix}. */
+	public SqlSchema(ConnectionFactory connectionFactory) {
+		this(connectionFactory, DEFAULT_TABLE_PREFIX);
+	}
+
+	/** The database product, such as {@code H2} or {@code PostgreSQL}. */
+	public String databaseProduct() {
+		return this.dialect.productName();
+	}
+
+	/** Creates whatever tables and indexes are missing (and makes H2 commits durable). */
+	public Mono<Void> create() {
+		SqlOperations operations = new SqlOperations(this);
+		DatabaseClient client = operations.client();
+		Mono<Void> tables = Flux.fromIterable(this.dialect.createTables(this.tables))
+			.concatMap((ddl) -> client.sql(ddl).then())
+			.then();
+		Mono<Void> durable = (this.dialect == SqlDialect.H2) ? durableCommits(client) : Mono.empty();
+		return operations.run(tables.then(durable), "creating the tables " + this.tables.prefix() + "*");
+	}
+
+	private Mono<Void> durableCommits(DatabaseClient client) {
+		return client.sql("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")
+			.map((row) -> row.get(0, String.class))
+			.one()
+			.defaultIfEmpty("unknown")
+			.flatMap((delay) -> {
+				if ("0".equals(delay)) {
+					return Mono.empty();
+				}
+				logger.info("Setting H2's WRITE_DELAY to 0 (was {}), so that a commit is in the database file "
+						+ "before it returns", delay);
+				return client.sql("SET WRITE_DELAY 0").then();
+			});
+	}
+
+	ConnectionFactory connectionFactory() {
+		return this.connectionFactory;
+	}
+
+	SqlDialect dialect() {
+		return this.dialect;
+	}
+
+	SqlTables tables() {
+		return this.tables;
+	}
+
+}

@@ -1,0 +1,203 @@
+package io.sluice.connector.sql;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+import io.r2dbc.spi.Readable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+
+import io.sluice.connector.ConnectorException;
+import io.sluice.connector.HistoryEntry;
+import io.sluice.connector.Retention;
+import io.sluice.connector.StreamHistory;
+import io.sluice.connector.StreamPosition;
+
+/**
+ * A cold {@link StreamHistory} in two SQL tables, on PostgreSQL or H2: one head row per stream (its epoch and last
+ * offset) and one row per retained entry.
+ *
+ * <p>Besides the guarantees of the port:
+ * <ul>
+ * <li><b>Atomic append.</b> An append advances the stream's head, inserts the entry and trims the stream in one
+ * transaction. Advancing the head locks its row until the commit, so concurrent appends to one stream (from any
+ * number of processes) take turns and get consecutive offsets; an append that fails leaves no gap, because its
+ * offset is rolled back with it.</li>
+ * <li><b>Epochs.</b> A stream's epoch is a random id chosen when its head is created (by its first append or its
+ * first {@link #position}); it changes only if the head row is lost.</li>
+ * <li><b>Retention</b> is applied when appending: entries beyond the count, or older than the age, are deleted
+ * in the appending transaction.</li>
+ * <li><b>Timestamps</b> are this process's clock at microsecond precision, the finest both databases keep, so an
+ * entry reads back equal to what {@link #append} returned.</li>
+ * </ul>
+ * The schema must have been {@linkplain SqlSchema#create() created} first.
+ */
+public final class SqlStreamHistory implements StreamHistory {
+
+	private final SqlOperations operations;
+
+	private final SqlDialect dialect;
+
+	private final SqlTables tables;
+
+	private final Clock clock;
+
+	private final String entries;
+
+	/** A history stamping entries with {@code clock}. */
+	public SqlStreamHistory(SqlSchema schema, Clock clock) {
+		this.operations = new SqlOperations(schema);
+		this.dialect = schema.dialect();
+		this.tables = schema.tables();
+		this.clock = Objects.requireNonNull(clock, "clock");
+		this.entries = "SELECT e.entry_offset, e.ts, e.payload, h.epoch FROM " + this.tables.entry() + " e JOIN "
+				+ this.tables.stream() + " h ON h.stream = e.stream WHERE e.stream = $1 ";
+	}
+
+	/** A history stamping entries with the system clock. */
+	public SqlStreamHistory(SqlSchema schema) {
+		this(schema, Clock.systemUTC());
+	}
+
+	@Override
+	public Mono<HistoryEntry> append(String stream, byte[] payload, Retention retention) {
+		Objects.requireNonNull(stream, "stream");
+		Objects.requireNonNull(payload, "payload");
+		Objects.requireNonNull(retention, "retention");
+		return this.operations.inTransaction((client) -> {
+			Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+			return advanceHead(client, stream).flatMap((head) -> client
+				.sql("INSERT INTO " + this.tables.entry() + " (stream, entry_offset, ts, payload) VALUES ($1, $2, $3, $4)")
+				.bind(0, stream)
+				.bind(1, head.offset())
+				.bind(2, now)
+				.bind(3, payload)
+				.then()
+				.then(trim(client, stream, head.offset(), retention, now))
+				.thenReturn(new HistoryEntry(stream, head.offset(), head.epoch(), now, payload)));
+		}, "appending to stream '" + stream + "'");
+	}
+
+	private Mono<StreamPosition> advanceHead(DatabaseClient client, String stream) {
+		Mono<StreamPosition> advance = client.sql(this.dialect.advanceHead(this.tables))
+			.bind(0, stream)
+			.map(SqlStreamHistory::toPosition)
+			.one();
+		return advance.switchIfEmpty(Mono.defer(() -> createHead(client, stream).then(advance)))
+			.switchIfEmpty(Mono.error(() -> new ConnectorException("sql", "The head of stream '" + stream
+					+ "' vanished while appending")));
+	}
+
+	private Mono<Void> createHead(DatabaseClient client, String stream) {
+		return client.sql(this.dialect.createHeadIfAbsent(this.tables))
+			.bind(0, stream)
+			.bind(1, UUID.randomUUID().toString())
+			.then();
+	}
+
+	private Mono<Void> trim(DatabaseClient client, String stream, long offset, Retention retention, Instant now) {
+		Mono<Void> byCount = (offset > retention.maxEntries()) ? client
+			.sql("DELETE FROM " + this.tables.entry() + " WHERE stream = $1 AND entry_offset <= $2")
+			.bind(0, stream)
+			.bind(1, offset - retention.maxEntries())
+			.then() : Mono.empty();
+		Mono<Void> byAge = (retention.maxAge() != null) ? client
+			.sql("DELETE FROM " + this.tables.entry() + " WHERE stream = $1 AND ts < $2")
+			.bind(0, stream)
+			.bind(1, now.minus(retention.maxAge()))
+			.then() : Mono.empty();
+		return byCount.then(byAge);
+	}
+
+	@Override
+	public Flux<HistoryEntry> last(String stream, int count) {
+		Objects.requireNonNull(stream, "stream");
+		if (count <= 0) {
+			return Flux.empty();
+		}
+		Mono<List<HistoryEntry>> newestFirst = Mono.defer(() -> this.operations.client()
+			.sql(this.entries + "ORDER BY e.entry_offset DESC LIMIT $2")
+			.bind(0, stream)
+			.bind(1, count)
+			.map((row) -> toEntry(stream, row))
+			.all()
+			.collectList());
+		return this.operations.run(newestFirst, "reading stream '" + stream + "'").flatMapIterable((list) -> {
+			Collections.reverse(list);
+			return list;
+		});
+	}
+
+	@Override
+	public Flux<HistoryEntry> from(String stream, long offset, int limit) {
+		Objects.requireNonNull(stream, "stream");
+		if (limit <= 0) {
+			return Flux.empty();
+		}
+		return read(stream, "AND e.entry_offset >= $2 ORDER BY e.entry_offset LIMIT $3", offset, limit);
+	}
+
+	@Override
+	public Flux<HistoryEntry> range(String stream, long fromOffset, long toOffset) {
+		Objects.requireNonNull(stream, "stream");
+		if (fromOffset > toOffset) {
+			return Flux.empty();
+		}
+		return read(stream, "AND e.entry_offset BETWEEN $2 AND $3 ORDER BY e.entry_offset", fromOffset, toOffset);
+	}
+
+	@Override
+	public Flux<HistoryEntry> since(String stream, Instant time, int limit) {
+		Objects.requireNonNull(stream, "stream");
+		Objects.requireNonNull(time, "time");
+		if (limit <= 0) {
+			return Flux.empty();
+		}
+		return read(stream, "AND e.ts >= $2 ORDER BY e.entry_offset LIMIT $3", time, limit);
+	}
+
+	private Flux<HistoryEntry> read(String stream, String condition, Object second, Object third) {
+		Flux<HistoryEntry> read = Flux.defer(() -> this.operations.client()
+			.sql(this.entries + condition)
+			.bind(0, stream)
+			.bind(1, second)
+			.bind(2, third)
+			.map((row) -> toEntry(stream, row))
+			.all());
+		return this.operations.run(read, "reading stream '" + stream + "'");
+	}
+
+	@Override
+	public Mono<StreamPosition> position(String stream) {
+		Objects.requireNonNull(stream, "stream");
+		// A stream nobody appended to yet gets its head (and so its epoch) now: a reader who is told
+		// {epoch, 0} must find the same epoch after the first append.
+		return this.operations.inTransaction((client) -> {
+			Mono<StreamPosition> head = client.sql("SELECT epoch, last_offset FROM " + this.tables.stream()
+					+ " WHERE stream = $1")
+				.bind(0, stream)
+				.map(SqlStreamHistory::toPosition)
+				.one();
+			return head.switchIfEmpty(Mono.defer(() -> createHead(client, stream).then(head)));
+		}, "reading the position of stream '" + stream + "'");
+	}
+
+	private static StreamPosition toPosition(Readable row) {
+		Long offset = row.get("last_offset", Long.class);
+		return new StreamPosition(row.get("epoch", String.class), (offset != null) ? offset : 0);
+	}
+
+	private static HistoryEntry toEntry(String stream, Readable row) {
+		Long offset = row.get("entry_offset", Long.class);
+		return new HistoryEntry(stream, (offset != null) ? offset : 0, row.get("epoch", String.class),
+				row.get("ts", Instant.class), row.get("payload", byte[].class));
+	}
+
+}
