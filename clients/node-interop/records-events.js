@@ -59,6 +59,13 @@ const overallTimer = setTimeout(() => {
   finish(2)
 }, OVERALL_TIMEOUT_MS)
 
+for (const signal of ['uncaughtException', 'unhandledRejection']) {
+  process.on(signal, (error) => {
+    report('script-error', false, { signal, error: String(error && error.stack ? error.stack : error) })
+    finish(1)
+  })
+}
+
 class CheckFailed extends Error {
   constructor (message, detail) {
     super(message)
@@ -110,7 +117,7 @@ async function check (name, fn, ms = STEP_TIMEOUT_MS) {
     report(name, false, {
       error: failure.message,
       ...(failure.detail === undefined ? {} : { detail: failure.detail }),
-      ...(clientErrors.length === 0 ? {} : { clientErrors })
+      ...(clientErrors.length === 0 ? {} : { clientErrors: clientErrors.slice(-10) })
     })
     throw failure
   }
@@ -130,11 +137,23 @@ function ack (register) {
   })
 }
 
+/** Client errors carry strings, messages, Errors or socket events; some of them are circular. */
+function describe (value) {
+  if (typeof value === 'string') return value
+  if (value instanceof Error) return value.message
+  if (value && typeof value.message === 'string') return value.message
+  try {
+    return JSON.stringify(value)
+  } catch (e) {
+    return String((value && (value.message || value.type)) || value)
+  }
+}
+
 async function connect (username) {
   const client = new DeepstreamClient(url, { nativeTimerRegistry: true, maxReconnectAttempts: 3 })
   clients.push(client)
   client.on('error', (error, event, topic) => {
-    clientErrors.push({ username, event: String(event), topic: String(topic), error: typeof error === 'string' ? error : JSON.stringify(error) })
+    clientErrors.push({ username, event: String(event), topic: String(topic), error: describe(error) })
   })
   const data = await client.login({ username })
   return { client, username, loginData: data === undefined ? null : data }

@@ -1,0 +1,173 @@
+package io.sluice.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Sluice server in a child JVM, started from the test class path, so it can be killed the hard way
+ * ({@link #kill()} is SIGKILL on Unix) and started again on the same data.
+ */
+final class ServerProcess implements AutoCloseable {
+
+	private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
+
+	private static final Duration HEALTH_REQUEST_TIMEOUT = Duration.ofSeconds(2);
+
+	private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(15);
+
+	private final List<String> command;
+
+	private final int port;
+
+	private final Path log;
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(HEALTH_REQUEST_TIMEOUT).build();
+
+	private Process process;
+
+	private ServerProcess(List<String> command, int port, Path log) {
+		this.command = command;
+		this.port = port;
+		this.log = log;
+	}
+
+	/**
+	 * Starts the server with the given arguments and waits until its health endpoint reports UP.
+	 * @param port the HTTP and WebSocket port
+	 * @param log where the child's standard output and error go
+	 * @param startupTimeout how long the server may take to report UP
+	 * @param args Spring Boot arguments, such as {@code --spring.r2dbc.url=...}
+	 */
+	static ServerProcess start(int port, Path log, Duration startupTimeout, List<String> args)
+			throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.add("-cp");
+		command.add(System.getProperty("java.class.path"));
+		command.add(SluiceServer.class.getName());
+		command.add("--server.port=" + port);
+		command.add("--spring.output.ansi.enabled=never");
+		command.addAll(args);
+		ServerProcess server = new ServerProcess(List.copyOf(command), port, log);
+		try {
+			server.start(startupTimeout);
+			return server;
+		}
+		catch (IOException | InterruptedException | RuntimeException ex) {
+			server.close();
+			throw ex;
+		}
+	}
+
+	static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			socket.setReuseAddress(true);
+			return socket.getLocalPort();
+		}
+	}
+
+	private void start(Duration startupTimeout) throws IOException, InterruptedException {
+		Files.createDirectories(this.log.getParent());
+		this.process = new ProcessBuilder(this.command).redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.to(this.log.toFile()))
+			.start();
+		long deadline = System.nanoTime() + startupTimeout.toNanos();
+		while (!isHealthy()) {
+			// waiting for the child's exit doubles as the pause between two polls
+			if (this.process.waitFor(POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
+				throw new IllegalStateException("Sluice server exited with status " + this.process.exitValue()
+						+ " before it was healthy; its output is in " + this.log);
+			}
+			if (System.nanoTime() - deadline > 0) {
+				throw new IllegalStateException("Sluice server was not healthy within " + startupTimeout
+						+ " on port " + this.port + "; its output is in " + this.log);
+			}
+		}
+	}
+
+	private boolean isHealthy() throws InterruptedException {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/health"))
+			.timeout(HEALTH_REQUEST_TIMEOUT)
+			.GET()
+			.build();
+		try {
+			HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
+			return response.statusCode() == 200 && response.body().replace(" ", "").contains("\"status\":\"UP\"");
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	String webSocketUrl() {
+		return "ws://localhost:" + this.port + "/deepstream";
+	}
+
+	Path log() {
+		return this.log;
+	}
+
+	/** Kills the server without giving it a chance to flush or close anything, and waits until it is gone. */
+	void kill() throws InterruptedException {
+		this.process.destroyForcibly();
+		if (!this.process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+			throw new IllegalStateException("Sluice server (pid " + this.process.pid() + ") survived a kill for "
+					+ EXIT_TIMEOUT);
+		}
+	}
+
+	/** Stops the server politely if it is still running, and forcibly if it does not stop in time. */
+	@Override
+	public void close() {
+		if (this.process == null || !this.process.isAlive()) {
+			return;
+		}
+		this.process.destroy();
+		try {
+			if (!this.process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+				kill();
+			}
+		}
+		catch (InterruptedException ex) {
+			this.process.destroyForcibly();
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** The last lines of the server's output, for a failure message. */
+	String tail(int lines) {
+		return Logs.tail(this.log, lines);
+	}
+
+	static final class Logs {
+
+		private Logs() {
+		}
+
+		static String tail(Path file, int lines) {
+			if (!Files.exists(file)) {
+				return "(no output at " + file + ")";
+			}
+			try {
+				List<String> all = Files.readAllLines(file);
+				return String.join(System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size()));
+			}
+			catch (IOException | UncheckedIOException ex) {
+				return "(could not read " + file + ": " + ex + ")";
+			}
+		}
+
+	}
+
+}
