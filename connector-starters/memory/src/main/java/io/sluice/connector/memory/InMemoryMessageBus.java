@@ -1,0 +1,113 @@
+package io.sluice.connector.memory;
+
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+
+import io.sluice.connector.BusMessage;
+import io.sluice.connector.MessageBus;
+
+/**
+ * A {@link MessageBus} node whose messages travel through a {@link Medium} shared by the nodes of one JVM.
+ *
+ * <p>Delivery happens on the caller's thread during {@link #publish} or {@link #send}, straight into each
+ * subscriber's buffer, so messages of one sender reach each subscriber in the order sent. Buffers are
+ * unbounded: a slow subscriber costs memory, never a lost or reordered message. Payloads are not copied:
+ * callers must not change the arrays they hand over or get back.
+ */
+public final class InMemoryMessageBus implements MessageBus {
+
+	private final String nodeId;
+
+	private final Medium medium;
+
+	public InMemoryMessageBus(String nodeId, Medium medium) {
+		this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+		this.medium = Objects.requireNonNull(medium, "medium");
+	}
+
+	@Override
+	public String nodeId() {
+		return this.nodeId;
+	}
+
+	@Override
+	public Mono<Void> publish(String topic, byte[] payload) {
+		Objects.requireNonNull(topic, "topic");
+		Objects.requireNonNull(payload, "payload");
+		return Mono.fromRunnable(() -> this.medium.deliver(new BusMessage(topic, this.nodeId, null, payload)));
+	}
+
+	@Override
+	public Mono<Void> send(String targetNode, String topic, byte[] payload) {
+		Objects.requireNonNull(targetNode, "targetNode");
+		Objects.requireNonNull(topic, "topic");
+		Objects.requireNonNull(payload, "payload");
+		return Mono.fromRunnable(() -> this.medium.deliver(new BusMessage(topic, this.nodeId, targetNode, payload)));
+	}
+
+	@Override
+	public Flux<BusMessage> subscribe(String topic) {
+		Objects.requireNonNull(topic, "topic");
+		// Flux.create serialises concurrent senders into the subscriber's buffer without spinning.
+		return Flux.create((sink) -> this.medium.add(topic, new Subscriber(this.nodeId, sink)));
+	}
+
+	/**
+	 * What the nodes of one JVM share: the subscribers of each topic. Topics without subscribers hold nothing.
+	 */
+	public static final class Medium {
+
+		private final ConcurrentHashMap<String, CopyOnWriteArrayList<Subscriber>> topics = new ConcurrentHashMap<>();
+
+		void add(String topic, Subscriber subscriber) {
+			this.topics.compute(topic, (name, subscribers) -> {
+				CopyOnWriteArrayList<Subscriber> all = (subscribers != null) ? subscribers
+						: new CopyOnWriteArrayList<>();
+				all.add(subscriber);
+				return all;
+			});
+			subscriber.sink.onDispose(() -> this.topics.computeIfPresent(topic, (name, subscribers) -> {
+				subscribers.remove(subscriber);
+				return subscribers.isEmpty() ? null : subscribers;
+			}));
+		}
+
+		void deliver(BusMessage message) {
+			CopyOnWriteArrayList<Subscriber> subscribers = this.topics.get(message.topic());
+			if (subscribers == null) {
+				return;
+			}
+			for (Subscriber subscriber : subscribers) {
+				if (subscriber.accepts(message)) {
+					subscriber.sink.next(message);
+				}
+			}
+		}
+
+	}
+
+	/** One subscription of one node to one topic. */
+	private static final class Subscriber {
+
+		private final String nodeId;
+
+		private final FluxSink<BusMessage> sink;
+
+		Subscriber(String nodeId, FluxSink<BusMessage> sink) {
+			this.nodeId = nodeId;
+			this.sink = sink;
+		}
+
+		/** Never a node's own message; a direct message only at its target. */
+		boolean accepts(BusMessage message) {
+			return !this.nodeId.equals(message.from()) && (message.to() == null || this.nodeId.equals(message.to()));
+		}
+
+	}
+
+}

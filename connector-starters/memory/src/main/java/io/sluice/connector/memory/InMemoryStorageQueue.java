@@ -1,0 +1,284 @@
+package io.sluice.connector.memory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+
+import io.sluice.connector.StorageQueue;
+import io.sluice.connector.VersionedRecord;
+
+/**
+ * A {@link StorageQueue} in the memory of this process, split into partitions by the hash of the record name.
+ *
+ * <p>Each partition keeps its writes from the last commit on, with offsets from 1. Every subscription to
+ * {@link #consume()} reads every partition from its last commit, so a new consumer gets again whatever the
+ * previous one did not commit; two consumers at once would both get every write (at least once). Batches hold
+ * up to {@code maxBatch} consecutive writes of one partition and are delivered as demanded; a partition's next
+ * batch does not wait for the previous one's commit.
+ *
+ * <p>Not durable: writes are lost with the process. Each partition has its own lock, held only to append,
+ * copy out a batch or commit, so offers to different partitions never wait for each other.
+ */
+public final class InMemoryStorageQueue implements StorageQueue {
+
+	/** The partitions of a queue made without saying how many. */
+	public static final int DEFAULT_PARTITIONS = 16;
+
+	/** The most writes in one batch, unless said otherwise. */
+	public static final int DEFAULT_MAX_BATCH = 256;
+
+	private final Partition[] partitions;
+
+	private final int maxBatch;
+
+	private final Set<Consumer> consumers = ConcurrentHashMap.newKeySet();
+
+	public InMemoryStorageQueue() {
+		this(DEFAULT_PARTITIONS, DEFAULT_MAX_BATCH);
+	}
+
+	public InMemoryStorageQueue(int partitions, int maxBatch) {
+		if (partitions < 1 || maxBatch < 1) {
+			throw new IllegalArgumentException(
+					"A queue needs at least one partition and batches of at least one write, was " + partitions
+							+ " partitions and batches of " + maxBatch);
+		}
+		this.partitions = new Partition[partitions];
+		for (int i = 0; i < partitions; i++) {
+			this.partitions[i] = new Partition(i);
+		}
+		this.maxBatch = maxBatch;
+	}
+
+	/** How many partitions the writes are spread over. */
+	public int partitions() {
+		return this.partitions.length;
+	}
+
+	/** The partition that every write to {@code name} goes to. */
+	public int partitionOf(String name) {
+		return Math.floorMod(name.hashCode(), this.partitions.length);
+	}
+
+	@Override
+	public Mono<Void> offer(VersionedRecord write) {
+		Objects.requireNonNull(write, "write");
+		return Mono.fromRunnable(() -> {
+			this.partitions[partitionOf(write.name())].append(write);
+			this.consumers.forEach(Consumer::drain);
+		});
+	}
+
+	@Override
+	public Flux<Batch> consume() {
+		return Flux.create((sink) -> {
+			Consumer consumer = new Consumer(sink);
+			// Registered before the first drain, so no offer between the two goes unnoticed.
+			this.consumers.add(consumer);
+			sink.onDispose(() -> this.consumers.remove(consumer));
+			sink.onRequest((demand) -> consumer.drain());
+		});
+	}
+
+	@Override
+	public Mono<Void> drained(String name) {
+		Partition partition = this.partitions[partitionOf(name)];
+		// What must be drained is fixed by the call: the writes offered so far.
+		long target = partition.lastOffset();
+		return Mono.create((sink) -> partition.awaitCommit(target, sink));
+	}
+
+	/** One partition: its uncommitted writes and who waits for them; guarded by its own monitor. */
+	private static final class Partition {
+
+		private final int index;
+
+		/** Uncommitted writes from {@code head}; committed ones before it are cleared in bulk. */
+		private final ArrayList<VersionedRecord> writes = new ArrayList<>();
+
+		private int head;
+
+		/** The offset of the write at {@code head}: one more than the last commit. */
+		private long firstOffset = 1;
+
+		private long lastOffset;
+
+		private final List<Waiter> waiters = new ArrayList<>();
+
+		Partition(int index) {
+			this.index = index;
+		}
+
+		synchronized void append(VersionedRecord write) {
+			this.writes.add(write);
+			this.lastOffset++;
+		}
+
+		synchronized long lastOffset() {
+			return this.lastOffset;
+		}
+
+		synchronized long nextUncommitted() {
+			return this.firstOffset;
+		}
+
+		/** Up to {@code max} writes from {@code offset} (or the first uncommitted, if later), or null if none. */
+		synchronized InMemoryBatch read(long offset, int max) {
+			long from = Math.max(offset, this.firstOffset);
+			if (from > this.lastOffset) {
+				return null;
+			}
+			int count = (int) Math.min(max, this.lastOffset - from + 1);
+			int start = this.head + (int) (from - this.firstOffset);
+			List<VersionedRecord> batch = List.copyOf(this.writes.subList(start, start + count));
+			return new InMemoryBatch(this, batch, from + count - 1);
+		}
+
+		void commit(long upTo) {
+			List<Waiter> done;
+			synchronized (this) {
+				if (upTo < this.firstOffset) {
+					return;
+				}
+				int count = (int) (upTo - this.firstOffset + 1);
+				for (int i = 0; i < count; i++) {
+					this.writes.set(this.head++, null);
+				}
+				this.firstOffset = upTo + 1;
+				// Compact once the committed prefix is as large as what is left: amortised constant per write.
+				if (this.head >= this.writes.size() - this.head) {
+					this.writes.subList(0, this.head).clear();
+					this.head = 0;
+				}
+				done = takeWaiters(upTo);
+			}
+			// Completed outside the lock: whatever runs next must not hold up offers and commits.
+			done.forEach((waiter) -> waiter.sink.success());
+		}
+
+		void awaitCommit(long target, MonoSink<Void> sink) {
+			Waiter waiter = new Waiter(target, sink);
+			synchronized (this) {
+				if (target >= this.firstOffset) {
+					this.waiters.add(waiter);
+					sink.onCancel(() -> removeWaiter(waiter));
+					return;
+				}
+			}
+			sink.success();
+		}
+
+		private synchronized void removeWaiter(Waiter waiter) {
+			this.waiters.remove(waiter);
+		}
+
+		private List<Waiter> takeWaiters(long committed) {
+			if (this.waiters.isEmpty()) {
+				return List.of();
+			}
+			List<Waiter> done = new ArrayList<>();
+			this.waiters.removeIf((waiter) -> waiter.target <= committed && done.add(waiter));
+			return done;
+		}
+
+	}
+
+	private record Waiter(long target, MonoSink<Void> sink) {
+	}
+
+	private static final class InMemoryBatch implements Batch {
+
+		private final Partition partition;
+
+		private final List<VersionedRecord> writes;
+
+		private final long lastOffset;
+
+		InMemoryBatch(Partition partition, List<VersionedRecord> writes, long lastOffset) {
+			this.partition = partition;
+			this.writes = writes;
+			this.lastOffset = lastOffset;
+		}
+
+		@Override
+		public int partition() {
+			return this.partition.index;
+		}
+
+		@Override
+		public List<VersionedRecord> writes() {
+			return this.writes;
+		}
+
+		@Override
+		public Mono<Void> commit() {
+			return Mono.fromRunnable(() -> this.partition.commit(this.lastOffset));
+		}
+
+	}
+
+	/**
+	 * One subscription to {@link #consume()}: where it has got to in each partition. One thread at a time
+	 * drains (the others only note that there is more to do), so batches of a partition leave in order.
+	 */
+	private final class Consumer {
+
+		private final FluxSink<Batch> sink;
+
+		private final long[] next;
+
+		private final AtomicInteger work = new AtomicInteger();
+
+		/** The partition to look at first next time, so that a busy partition cannot starve the others. */
+		private int cursor;
+
+		Consumer(FluxSink<Batch> sink) {
+			this.sink = sink;
+			this.next = new long[InMemoryStorageQueue.this.partitions.length];
+			for (int i = 0; i < this.next.length; i++) {
+				this.next[i] = InMemoryStorageQueue.this.partitions[i].nextUncommitted();
+			}
+		}
+
+		void drain() {
+			if (this.work.getAndIncrement() != 0) {
+				return;
+			}
+			int missed = 1;
+			do {
+				boolean emitted = true;
+				while (emitted && this.sink.requestedFromDownstream() > 0 && !this.sink.isCancelled()) {
+					emitted = emitOne();
+				}
+				missed = this.work.addAndGet(-missed);
+			}
+			while (missed != 0);
+		}
+
+		/** Emits the next batch of the first partition, from the cursor on, that has one. */
+		private boolean emitOne() {
+			Partition[] partitions = InMemoryStorageQueue.this.partitions;
+			for (int i = 0; i < partitions.length; i++) {
+				int p = (this.cursor + i) % partitions.length;
+				InMemoryBatch batch = partitions[p].read(this.next[p], InMemoryStorageQueue.this.maxBatch);
+				if (batch != null) {
+					this.next[p] = batch.lastOffset + 1;
+					this.cursor = (p + 1) % partitions.length;
+					this.sink.next(batch);
+					return true;
+				}
+			}
+			return false;
+		}
+
+	}
+
+}
