@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,23 +46,29 @@ class DeepstreamClientInteropIT {
 
 	private static final Path LOGS = MODULE_DIR.resolve("target/deepstream-interop");
 
-	private static NodeInterop node;
+	private static NodeInterop.Found found;
 
 	private final List<ServerProcess> servers = new ArrayList<>();
 
 	@BeforeAll
 	static void installClient() throws Exception {
 		Files.createDirectories(LOGS);
-		NodeInterop.Found found = NodeInterop.find(INTEROP_DIR, LOGS);
-		if (!found.usable()) {
-			System.err.println("!!! " + DeepstreamClientInteropIT.class.getSimpleName()
-					+ " SKIPPED: it needs Node.js " + NodeInterop.MINIMUM_NODE_MAJOR + "+ and npm on the PATH to run "
-					+ "the real @deepstream/client; " + found.description() + " !!!");
+		found = NodeInterop.find(INTEROP_DIR, LOGS);
+		if (found.usable()) {
+			found.interop().install(NPM_TIMEOUT);
 		}
+		else {
+			System.err.println("!!! " + DeepstreamClientInteropIT.class.getSimpleName() + " is SKIPPED: it needs Node.js "
+					+ NodeInterop.MINIMUM_NODE_MAJOR + "+ and npm on the PATH to run the real @deepstream/client; "
+					+ found.description() + " !!!");
+		}
+	}
+
+	@BeforeEach
+	void requireNode() {
+		// assumed per test rather than in @BeforeAll, so the build reports the test as skipped
 		assumeTrue(found.usable(), () -> "Node.js " + NodeInterop.MINIMUM_NODE_MAJOR + "+ and npm are needed: "
 				+ found.description());
-		node = found.interop();
-		node.install(NPM_TIMEOUT);
 	}
 
 	@AfterEach
@@ -80,7 +87,7 @@ class DeepstreamClientInteropIT {
 			.of("--spring.r2dbc.url=r2dbc:h2:file:///" + dataDir.toAbsolutePath() + "/sluice" + R2DBC_URL_OPTIONS);
 		try {
 			ServerProcess first = start(port, SERVER_LOGS.get(0), serverArgs);
-			NodeInterop.Run live = node.run("live", List.of(first.webSocketUrl(), "live", prefix), SCENARIO_TIMEOUT);
+			NodeInterop.Run live = found.interop().run("live", List.of(first.webSocketUrl(), "live", prefix), SCENARIO_TIMEOUT);
 			assertAllPassed(live, "login", "stale-write-gets-version-exists", "a-receives-event", "snapshot", "head",
 					"final-state");
 			int version = live.check("final-state").orElseThrow().detail().path("version").asInt();
@@ -88,7 +95,7 @@ class DeepstreamClientInteropIT {
 			first.kill();
 
 			ServerProcess second = start(port, SERVER_LOGS.get(1), serverArgs);
-			NodeInterop.Run afterRestart = node.run("after-restart",
+			NodeInterop.Run afterRestart = found.interop().run("after-restart",
 					List.of(second.webSocketUrl(), "after-restart", prefix, Integer.toString(version)),
 					SCENARIO_TIMEOUT);
 			assertAllPassed(afterRestart, "snapshot-after-restart", "head-after-restart",
