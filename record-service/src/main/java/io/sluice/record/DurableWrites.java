@@ -2,6 +2,7 @@ package io.sluice.record;
 
 import reactor.core.publisher.Mono;
 
+import io.sluice.connector.RecordStore;
 import io.sluice.connector.StorageQueue;
 import io.sluice.connector.VersionedRecord;
 
@@ -13,6 +14,11 @@ interface DurableWrites {
 
 	/** Completes when the store holds every durable write to {@code name} made before the call. */
 	Mono<Void> drained(String name);
+
+	/** Durability in the store itself, committing concurrent writes together. */
+	static DurableWrites direct(RecordStore store) {
+		return new StoreGroupCommit(store, 1000);
+	}
 
 	/** Durability through the storage queue: the storage worker moves writes into the store. */
 	static DurableWrites through(StorageQueue queue) {

@@ -165,7 +165,7 @@ final class WriteThroughRecordService implements RecordService {
 				record.name(), "Write of record '" + record.name() + "' v" + record.version()
 						+ " could not be made durable: " + ex.getMessage(),
 				ex))))
-			.then(this.feed.announce(change))
+			.then(Mono.defer(() -> this.feed.announce(change)))
 			.thenReturn(record);
 	}
 
