@@ -1,0 +1,57 @@
+package io.sluice.gateway;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+import io.sluice.connector.MessageBus;
+import io.sluice.gateway.event.EventHandler;
+import io.sluice.gateway.event.EventRelay;
+import io.sluice.gateway.record.RecordHandler;
+import io.sluice.gateway.record.RecordNotifier;
+import io.sluice.gateway.session.GatewayProperties;
+import io.sluice.gateway.session.GatewayRoute;
+import io.sluice.gateway.session.TopicHandler;
+import io.sluice.record.RecordService;
+
+/**
+ * The deepstream WebSocket endpoint at {@code sluice.gateway.path}, on the web server's own port. It needs a
+ * {@link RecordService} and a {@link MessageBus}, which the record service and a connector starter provide.
+ */
+@AutoConfiguration(afterName = { "io.sluice.record.RecordServiceAutoConfiguration",
+		"io.sluice.connector.memory.MemoryConnectorAutoConfiguration" })
+@ConditionalOnClass(name = "reactor.netty.http.server.HttpServer")
+@EnableConfigurationProperties(GatewayProperties.class)
+public final class GatewayAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	RecordHandler gatewayRecordHandler(RecordService records) {
+		return new RecordHandler(records);
+	}
+
+	@Bean
+	RecordNotifier gatewayRecordNotifier(RecordHandler handler) {
+		return handler.notifier();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EventHandler gatewayEventHandler(MessageBus bus) {
+		return new EventHandler(bus);
+	}
+
+	@Bean
+	EventRelay gatewayEventRelay(EventHandler handler) {
+		return handler.relay();
+	}
+
+	@Bean
+	GatewayRoute gatewayRoute(GatewayProperties properties, ObjectProvider<TopicHandler> handlers) {
+		return new GatewayRoute(properties, handlers.orderedStream().toList());
+	}
+
+}

@@ -1,0 +1,136 @@
+package io.sluice.gateway.event;
+
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import io.sluice.connector.MessageBus;
+import io.sluice.gateway.protocol.EventAction;
+import io.sluice.gateway.protocol.JsonText;
+import io.sluice.gateway.protocol.Message;
+import io.sluice.gateway.protocol.MessageCodec;
+import io.sluice.gateway.protocol.Topic;
+import io.sluice.gateway.session.Connection;
+import io.sluice.gateway.session.Subscriptions;
+import io.sluice.gateway.session.TopicHandler;
+
+/**
+ * The EVENT topic. An emitted event goes to this node's subscribers except the emitter (as in deepstream) and, on
+ * the message bus topic {@value EventRelay#BUS_TOPIC}, to the other nodes, which hand it to theirs. It is encoded
+ * once: the same bytes go to every local subscriber and onto the bus.
+ */
+public final class EventHandler implements TopicHandler {
+
+	private static final Logger logger = LoggerFactory.getLogger(EventHandler.class);
+
+	private final Subscriptions subscriptions = new Subscriptions();
+
+	private final MessageBus bus;
+
+	private final EventRelay relay;
+
+	public EventHandler(MessageBus bus) {
+		this.bus = bus;
+		this.relay = new EventRelay(bus, this.subscriptions);
+	}
+
+	/** What delivers other nodes' events here; it must be started for them to arrive. */
+	public EventRelay relay() {
+		return this.relay;
+	}
+
+	@Override
+	public int topic() {
+		return Topic.EVENT;
+	}
+
+	@Override
+	public Mono<Void> handle(Connection connection, Message message) {
+		switch (message.action()) {
+			case EventAction.EMIT:
+				return emit(connection, message);
+			case EventAction.SUBSCRIBE:
+				subscribe(connection, message);
+				return Mono.empty();
+			case EventAction.UNSUBSCRIBE:
+				unsubscribe(connection, message);
+				return Mono.empty();
+			default:
+				connection.send(Message.builder(Topic.EVENT, EventAction.ERROR).name(message.name())
+					.originalAction(message.action()).correlationId(message.correlationId()).isError(true)
+					.data(JsonText.quote("Event action " + Topic.actionName(Topic.EVENT, message.action())
+							+ " is not supported by this server"))
+					.build());
+				return Mono.empty();
+		}
+	}
+
+	@Override
+	public void onClose(Connection connection) {
+		this.subscriptions.removeAll(connection);
+	}
+
+	private Mono<Void> emit(Connection connection, Message message) {
+		if (message.name() == null || message.name().isEmpty()) {
+			connection.send(Message.builder(Topic.EVENT, EventAction.INVALID_MESSAGE_DATA)
+				.originalAction(EventAction.EMIT).isError(true).data(JsonText.quote("An event needs a name")).build());
+			return Mono.empty();
+		}
+		byte[] frame = MessageCodec.encode(
+				Message.builder(Topic.EVENT, EventAction.EMIT).name(message.name()).data(message.data()).build());
+		this.subscriptions.send(message.name(), frame, connection.id());
+		// Fail open: local subscribers have it; the bus delivers at most once anyway.
+		return this.bus.publish(EventRelay.BUS_TOPIC, frame).onErrorResume((ex) -> {
+			logger.warn("Event '{}' could not be published to other nodes: {}", message.name(), ex.getMessage());
+			return Mono.empty();
+		});
+	}
+
+	private void subscribe(Connection connection, Message message) {
+		boolean anyNew = false;
+		for (String name : names(message)) {
+			if (this.subscriptions.subscribe(name, connection)) {
+				anyNew = true;
+			}
+			else {
+				connection.send(Message.builder(Topic.EVENT, EventAction.MULTIPLE_SUBSCRIPTIONS).name(name)
+					.originalAction(message.action()).correlationId(message.correlationId()).build());
+			}
+		}
+		if (anyNew) {
+			connection.send(ack(message));
+		}
+	}
+
+	private void unsubscribe(Connection connection, Message message) {
+		boolean anyRemoved = false;
+		for (String name : names(message)) {
+			if (this.subscriptions.unsubscribe(name, connection)) {
+				anyRemoved = true;
+			}
+			else {
+				connection.send(Message.builder(Topic.EVENT, EventAction.NOT_SUBSCRIBED).name(name)
+					.originalAction(message.action()).correlationId(message.correlationId()).build());
+			}
+		}
+		if (anyRemoved) {
+			connection.send(ack(message));
+		}
+	}
+
+	/** One acknowledgement per (bulk) request, matched by the client on action and correlation id. */
+	private static Message ack(Message request) {
+		return Message.builder(Topic.EVENT, request.action()).correlationId(request.correlationId()).isAck(true)
+			.build();
+	}
+
+	private static List<String> names(Message message) {
+		if (!message.names().isEmpty()) {
+			return message.names();
+		}
+		return (message.name() != null) ? List.of(message.name()) : List.of();
+	}
+
+}

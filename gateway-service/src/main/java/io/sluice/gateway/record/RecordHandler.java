@@ -1,0 +1,79 @@
+package io.sluice.gateway.record;
+
+import reactor.core.publisher.Mono;
+
+import io.sluice.gateway.protocol.JsonText;
+import io.sluice.gateway.protocol.Message;
+import io.sluice.gateway.protocol.RecordAction;
+import io.sluice.gateway.protocol.Topic;
+import io.sluice.gateway.session.Connection;
+import io.sluice.gateway.session.Subscriptions;
+import io.sluice.gateway.session.TopicHandler;
+import io.sluice.record.RecordService;
+
+/** The RECORD topic: routes each action to reads, writes or subscriptions. */
+public final class RecordHandler implements TopicHandler {
+
+	private final Subscriptions subscriptions = new Subscriptions();
+
+	private final RecordReads reads;
+
+	private final RecordWrites writes;
+
+	private final RecordNotifier notifier;
+
+	public RecordHandler(RecordService records) {
+		this.reads = new RecordReads(records, this.subscriptions);
+		this.writes = new RecordWrites(records, this.subscriptions);
+		this.notifier = new RecordNotifier(records, this.subscriptions);
+	}
+
+	/** What tells this node's subscribers of changes; it must be started for them to hear of any. */
+	public RecordNotifier notifier() {
+		return this.notifier;
+	}
+
+	@Override
+	public int topic() {
+		return Topic.RECORD;
+	}
+
+	@Override
+	public Mono<Void> handle(Connection connection, Message message) {
+		switch (message.action()) {
+			case RecordAction.SUBSCRIBECREATEANDREAD:
+			case RecordAction.SUBSCRIBEANDREAD:
+			case RecordAction.SUBSCRIBEANDHEAD:
+			case RecordAction.SUBSCRIBE:
+				return this.reads.subscribe(connection, message);
+			case RecordAction.UNSUBSCRIBE:
+				return this.reads.unsubscribe(connection, message);
+			case RecordAction.READ:
+				return this.reads.read(connection, message);
+			case RecordAction.HEAD:
+				return this.reads.head(connection, message);
+			case RecordAction.HEAD_BULK:
+				return this.reads.headBulk(connection, message);
+			case RecordAction.UPDATE:
+			case RecordAction.CREATEANDUPDATE:
+			case RecordAction.PATCH:
+			case RecordAction.CREATEANDPATCH:
+			case RecordAction.ERASE:
+				return this.writes.write(connection, message);
+			case RecordAction.DELETE:
+				return this.writes.delete(connection, message);
+			default:
+				connection.send(RecordReplies.error(RecordAction.ERROR, message, message.name())
+					.data(JsonText.quote("Record action " + Topic.actionName(Topic.RECORD, message.action())
+							+ " is not supported by this server"))
+					.build());
+				return Mono.empty();
+		}
+	}
+
+	@Override
+	public void onClose(Connection connection) {
+		this.subscriptions.removeAll(connection);
+	}
+
+}

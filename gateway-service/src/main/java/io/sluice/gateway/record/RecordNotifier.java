@@ -1,0 +1,109 @@
+package io.sluice.gateway.record;
+
+import java.time.Duration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.util.retry.Retry;
+
+import org.springframework.context.SmartLifecycle;
+
+import io.sluice.gateway.protocol.Message;
+import io.sluice.gateway.protocol.MessageCodec;
+import io.sluice.gateway.protocol.RecordAction;
+import io.sluice.gateway.protocol.Topic;
+import io.sluice.gateway.session.Subscriptions;
+import io.sluice.record.RecordChange;
+import io.sluice.record.RecordService;
+
+/**
+ * Tells this node's subscribers of every record change, from whichever node it was made on. One subscription to
+ * the change feed per gateway; each change is encoded once and the same bytes go to every subscriber, except the
+ * connection that made it (its {@code origin}), which already knows.
+ */
+public final class RecordNotifier implements SmartLifecycle {
+
+	private static final Logger logger = LoggerFactory.getLogger(RecordNotifier.class);
+
+	private final RecordService records;
+
+	private final Subscriptions subscriptions;
+
+	private volatile Disposable feed;
+
+	RecordNotifier(RecordService records, Subscriptions subscriptions) {
+		this.records = records;
+		this.subscriptions = subscriptions;
+	}
+
+	@Override
+	public void start() {
+		// Not in a request path: one subscription for the gateway's life, resubscribed if the feed fails.
+		this.feed = this.records.changes()
+			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(5))
+				.doBeforeRetry((signal) -> logger.warn("Record change feed failed; resubscribing",
+						signal.failure())))
+			.subscribe(this::onChange, (ex) -> logger.error("Record change feed ended", ex));
+	}
+
+	@Override
+	public void stop() {
+		Disposable current = this.feed;
+		if (current != null) {
+			current.dispose();
+		}
+		this.feed = null;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.feed != null;
+	}
+
+	/** Before the web server starts taking connections, and stopped after it. */
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE - 2048;
+	}
+
+	void onChange(RecordChange change) {
+		try {
+			if (change.kind() == RecordChange.Kind.DELETE) {
+				deleted(this.subscriptions, change.name(), change.origin());
+				return;
+			}
+			if (this.subscriptions.subscribers(change.name()).isEmpty()) {
+				return;
+			}
+			this.subscriptions.send(change.name(), MessageCodec.encode(toMessage(change)), change.origin());
+		}
+		catch (RuntimeException ex) {
+			logger.error("Notifying subscribers of a change to record {} failed", change.name(), ex);
+		}
+	}
+
+	/** DELETED to every subscriber but the deleter; then no one is subscribed any more, as in deepstream. */
+	static void deleted(Subscriptions subscriptions, String name, String deleterId) {
+		if (!subscriptions.subscribers(name).isEmpty()) {
+			byte[] frame = MessageCodec.encode(Message.builder(Topic.RECORD, RecordAction.DELETED).name(name).build());
+			subscriptions.send(name, frame, deleterId);
+			subscriptions.removeName(name);
+		}
+	}
+
+	private static Message toMessage(RecordChange change) {
+		switch (change.kind()) {
+			case PATCH:
+				return Message.builder(Topic.RECORD, RecordAction.PATCH).name(change.name()).version(change.version())
+					.path(change.path()).data(change.value()).build();
+			case ERASE:
+				return Message.builder(Topic.RECORD, RecordAction.ERASE).name(change.name()).version(change.version())
+					.path(change.path()).build();
+			default:
+				return Message.builder(Topic.RECORD, RecordAction.UPDATE).name(change.name()).version(change.version())
+					.data(change.record().data()).build();
+		}
+	}
+
+}

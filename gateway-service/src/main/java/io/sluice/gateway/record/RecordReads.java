@@ -1,0 +1,169 @@
+package io.sluice.gateway.record;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import io.sluice.connector.VersionedRecord;
+import io.sluice.gateway.protocol.JsonText;
+import io.sluice.gateway.protocol.Message;
+import io.sluice.gateway.protocol.RecordAction;
+import io.sluice.gateway.protocol.Topic;
+import io.sluice.gateway.session.Connection;
+import io.sluice.gateway.session.Subscriptions;
+import io.sluice.record.RecordService;
+
+/**
+ * Subscriptions, reads and heads. A subscription is registered before the record is read, as deepstream does, so
+ * that no change made after the read can be missed.
+ *
+ * <p>"Create" never writes: a record that was never written (or was deleted) is answered as version 0 (or the
+ * tombstone's version) with data {@code {}}, which is what the client's first write builds on.
+ */
+final class RecordReads {
+
+	private static final Logger logger = LoggerFactory.getLogger(RecordReads.class);
+
+	/** The version deepstream reports for a record that does not exist. */
+	private static final long MISSING = -1;
+
+	private final RecordService records;
+
+	private final Subscriptions subscriptions;
+
+	RecordReads(RecordService records, Subscriptions subscriptions) {
+		this.records = records;
+		this.subscriptions = subscriptions;
+	}
+
+	/** SUBSCRIBE, SUBSCRIBEANDREAD, SUBSCRIBECREATEANDREAD and SUBSCRIBEANDHEAD, for every name given. */
+	Mono<Void> subscribe(Connection connection, Message request) {
+		List<String> names = names(request);
+		if (names.isEmpty()) {
+			connection.send(RecordReplies.invalidData(request, "A subscription needs record names"));
+			return Mono.empty();
+		}
+		boolean anyNew = false;
+		for (String name : names) {
+			if (this.subscriptions.subscribe(name, connection)) {
+				anyNew = true;
+			}
+			else {
+				connection.send(Message.builder(Topic.RECORD, RecordAction.MULTIPLE_SUBSCRIPTIONS).name(name)
+					.originalAction(request.action()).correlationId(request.correlationId()).build());
+			}
+		}
+		if (anyNew || request.action() == RecordAction.SUBSCRIBECREATEANDREAD) {
+			connection.send(RecordReplies.ack(request));
+		}
+		switch (request.action()) {
+			case RecordAction.SUBSCRIBECREATEANDREAD:
+			case RecordAction.SUBSCRIBEANDREAD:
+				return Flux.fromIterable(names).flatMap((name) -> read(connection, request, name)).then();
+			case RecordAction.SUBSCRIBEANDHEAD:
+				return headBulk(connection, request, names, true);
+			default:
+				return Mono.empty();
+		}
+	}
+
+	Mono<Void> unsubscribe(Connection connection, Message request) {
+		boolean anyRemoved = false;
+		for (String name : names(request)) {
+			if (this.subscriptions.unsubscribe(name, connection)) {
+				anyRemoved = true;
+			}
+			else {
+				connection.send(Message.builder(Topic.RECORD, RecordAction.NOT_SUBSCRIBED).name(name)
+					.originalAction(request.action()).correlationId(request.correlationId()).build());
+			}
+		}
+		if (anyRemoved) {
+			connection.send(RecordReplies.ack(request));
+		}
+		return Mono.empty();
+	}
+
+	/** READ: the record's data, or RECORD_NOT_FOUND. */
+	Mono<Void> read(Connection connection, Message request) {
+		if (request.name() == null || request.name().isEmpty()) {
+			connection.send(RecordReplies.invalidData(request, "A read needs a record name"));
+			return Mono.empty();
+		}
+		return read(connection, request, request.name());
+	}
+
+	/** HEAD: the record's version, or -1 when it does not exist (which is how the client implements {@code has}). */
+	Mono<Void> head(Connection connection, Message request) {
+		String name = request.name();
+		return Mono.defer(() -> this.records.head(name))
+			.defaultIfEmpty(MISSING)
+			.doOnNext((version) -> connection.send(Message.builder(Topic.RECORD, RecordAction.HEAD_RESPONSE)
+				.name(name).version(version).build()))
+			.onErrorResume((ex) -> loadError(connection, request, name, ex))
+			.then();
+	}
+
+	Mono<Void> headBulk(Connection connection, Message request) {
+		return headBulk(connection, request, names(request), false);
+	}
+
+	private Mono<Void> read(Connection connection, Message request, String name) {
+		return Mono.defer(() -> this.records.read(name))
+			.map((record) -> readReply(request, name, record))
+			.switchIfEmpty(Mono.fromSupplier(() -> readReply(request, name, null)))
+			.doOnNext(connection::send)
+			.onErrorResume((ex) -> loadError(connection, request, name, ex))
+			.then();
+	}
+
+	private static Message readReply(Message request, String name, VersionedRecord record) {
+		if (record != null && !record.deleted()) {
+			return RecordReplies.readResponse(name, record.version(), record.data());
+		}
+		if (request.action() == RecordAction.SUBSCRIBECREATEANDREAD) {
+			return RecordReplies.readResponse(name, (record != null) ? record.version() : 0, RecordReplies.EMPTY_OBJECT);
+		}
+		return RecordReplies.error(RecordAction.RECORD_NOT_FOUND, request, name)
+			.data(JsonText.quote("Record '" + name + "' does not exist"))
+			.build();
+	}
+
+	/**
+	 * Versions of many records in one HEAD_RESPONSE_BULK. After a subscription (a client coming back after a
+	 * reconnect) a record never written is reported as 0, the version the client created it at, so the client keeps
+	 * it; a deleted one as -1, so the client learns it was deleted.
+	 */
+	private Mono<Void> headBulk(Connection connection, Message request, List<String> names, boolean subscribing) {
+		return Flux.fromIterable(names)
+			.flatMapSequential((name) -> Mono.defer(() -> this.records.read(name))
+				.map((record) -> record.deleted() ? MISSING : record.version())
+				.defaultIfEmpty(subscribing ? 0 : MISSING)
+				.map((version) -> Map.entry(name, version)))
+			.collectMap(Map.Entry::getKey, Map.Entry::getValue, LinkedHashMap::new)
+			.doOnNext((versions) -> connection.send(Message.builder(Topic.RECORD, RecordAction.HEAD_RESPONSE_BULK)
+				.versions(versions).build()))
+			.onErrorResume((ex) -> loadError(connection, request, null, ex))
+			.then();
+	}
+
+	private static <T> Mono<T> loadError(Connection connection, Message request, String name, Throwable ex) {
+		logger.warn("Reading record {} failed: {}", name, ex.getMessage());
+		connection.send(RecordReplies.error(RecordAction.RECORD_LOAD_ERROR, request, name)
+			.data(JsonText.quote("Record '" + name + "' could not be read")).build());
+		return Mono.empty();
+	}
+
+	private static List<String> names(Message request) {
+		if (!request.names().isEmpty()) {
+			return request.names();
+		}
+		return (request.name() != null && !request.name().isEmpty()) ? List.of(request.name()) : List.of();
+	}
+
+}

@@ -1,0 +1,173 @@
+package io.sluice.gateway.session;
+
+import java.util.Queue;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.util.concurrent.Queues;
+
+import io.sluice.gateway.protocol.Message;
+import io.sluice.gateway.protocol.MessageCodec;
+
+/**
+ * One client connection: who it is, and its bounded queue of outbound frames. Anything may send to it from any
+ * thread; a client that does not read fast enough to keep the queue under its limit is disconnected.
+ */
+public final class Connection {
+
+	/** Close code for a client that let its outbound queue overflow (policy violation). */
+	static final int SLOW_CONSUMER = 1008;
+
+	private static final Logger logger = LoggerFactory.getLogger(Connection.class);
+
+	private final String id;
+
+	private final Sinks.Many<byte[]> outbound;
+
+	private final Sinks.Empty<Void> abort = Sinks.empty();
+
+	private final Sinks.Empty<Void> closing = Sinks.empty();
+
+	private volatile State state = State.AWAITING_CHALLENGE;
+
+	private volatile String userId;
+
+	private volatile CloseStatus closeStatus;
+
+	Connection(int outboundQueueLimit) {
+		this(UUID.randomUUID().toString(), outboundQueueLimit);
+	}
+
+	public Connection(String id, int outboundQueueLimit) {
+		this.id = id;
+		Queue<byte[]> queue = Queues.<byte[]>get(outboundQueueLimit).get();
+		this.outbound = Sinks.many().unicast().onBackpressureBuffer(queue);
+	}
+
+	/** Unique across nodes: it is the origin of this connection's record writes. */
+	public String id() {
+		return this.id;
+	}
+
+	/** The authenticated user, or {@code null} before authentication. */
+	public String userId() {
+		return this.userId;
+	}
+
+	public boolean isOpen() {
+		return this.closeStatus == null;
+	}
+
+	/** Encodes and queues one message for this client only. */
+	public void send(Message message) {
+		send(MessageCodec.encode(message));
+	}
+
+	/** Queues an encoded frame; the same array may be queued to many connections and must not change. */
+	public void send(byte[] frame) {
+		Sinks.EmitResult result;
+		// Serialised because notifications and responses are sent from different threads.
+		synchronized (this) {
+			if (this.closeStatus != null) {
+				return;
+			}
+			result = this.outbound.tryEmitNext(frame);
+		}
+		if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
+			logger.warn("Connection {} of {} is not reading; disconnecting it", this.id, this.userId);
+			closeNow(SLOW_CONSUMER, "Outbound queue full: the client is not reading fast enough");
+		}
+	}
+
+	/** Sends what is queued, then closes with {@code code} and {@code reason}. */
+	public void close(int code, String reason) {
+		synchronized (this) {
+			if (this.closeStatus != null) {
+				return;
+			}
+			this.closeStatus = new CloseStatus(code, reason);
+			this.outbound.tryEmitComplete();
+		}
+		this.closing.tryEmitEmpty();
+	}
+
+	/** Drops what is queued and closes with {@code code} and {@code reason}. */
+	void closeNow(int code, String reason) {
+		synchronized (this) {
+			if (this.closeStatus != null) {
+				return;
+			}
+			this.closeStatus = new CloseStatus(code, reason);
+			this.outbound.tryEmitComplete();
+		}
+		this.abort.tryEmitEmpty();
+		this.closing.tryEmitEmpty();
+	}
+
+	/** The peer went away, or the session ended: nothing more will be sent. */
+	void peerClosed() {
+		synchronized (this) {
+			if (this.closeStatus != null) {
+				return;
+			}
+			this.closeStatus = CloseStatus.BY_PEER;
+			this.outbound.tryEmitComplete();
+		}
+		this.abort.tryEmitEmpty();
+		this.closing.tryEmitEmpty();
+	}
+
+	/**
+	 * The encoded frames to write, ending when the connection closes (at once, dropping the queue, if it was
+	 * aborted). One subscriber only: the socket.
+	 */
+	public Flux<byte[]> outboundFrames() {
+		return this.outbound.asFlux().takeUntilOther(this.abort.asMono());
+	}
+
+	/** Completes when the connection starts to close, from either side. */
+	Mono<Void> closing() {
+		return this.closing.asMono();
+	}
+
+	/** Why this side closed the connection, or {@code null} if it did not (or has not). */
+	CloseStatus closedBy() {
+		CloseStatus status = this.closeStatus;
+		return (status != CloseStatus.BY_PEER) ? status : null;
+	}
+
+	State state() {
+		return this.state;
+	}
+
+	void authenticated(String userId) {
+		this.userId = userId;
+		this.state = State.OPEN;
+	}
+
+	void challenged() {
+		this.state = State.AWAITING_AUTH;
+	}
+
+	@Override
+	public String toString() {
+		return "Connection[" + this.id + ((this.userId != null) ? " " + this.userId : "") + "]";
+	}
+
+	enum State {
+
+		AWAITING_CHALLENGE, AWAITING_AUTH, OPEN
+
+	}
+
+	record CloseStatus(int code, String reason) {
+
+		static final CloseStatus BY_PEER = new CloseStatus(1000, "closed by the client");
+
+	}
+
+}

@@ -1,0 +1,101 @@
+package io.sluice.gateway.session;
+
+import java.util.Collections;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Which connections of this node subscribe to which names, for one topic. Safe to use from any thread: requests
+ * change it on event loops while notifications read it on others.
+ */
+public final class Subscriptions {
+
+	private final ConcurrentHashMap<String, Set<Connection>> byName = new ConcurrentHashMap<>();
+
+	private final ConcurrentHashMap<Connection, Set<String>> byConnection = new ConcurrentHashMap<>();
+
+	/** Subscribes; {@code false} if the connection already was subscribed. */
+	public boolean subscribe(String name, Connection connection) {
+		boolean[] added = new boolean[1];
+		// compute() so that a concurrent removal of the last subscriber cannot drop this one with the set.
+		this.byName.compute(name, (key, connections) -> {
+			Set<Connection> set = (connections != null) ? connections : ConcurrentHashMap.newKeySet();
+			added[0] = set.add(connection);
+			return set;
+		});
+		if (added[0]) {
+			this.byConnection.computeIfAbsent(connection, (key) -> ConcurrentHashMap.newKeySet()).add(name);
+		}
+		return added[0];
+	}
+
+	/** Unsubscribes; {@code false} if the connection was not subscribed. */
+	public boolean unsubscribe(String name, Connection connection) {
+		boolean removed = removeFromName(name, connection);
+		if (removed) {
+			Set<String> names = this.byConnection.get(connection);
+			if (names != null) {
+				names.remove(name);
+			}
+		}
+		return removed;
+	}
+
+	/** This node's subscribers to {@code name}: a live view, possibly empty. */
+	public Set<Connection> subscribers(String name) {
+		Set<Connection> connections = this.byName.get(name);
+		return (connections != null) ? connections : Collections.emptySet();
+	}
+
+	public boolean isSubscribed(String name, Connection connection) {
+		return subscribers(name).contains(connection);
+	}
+
+	/**
+	 * Sends an encoded frame to every subscriber to {@code name} but the one whose id is {@code exceptId}.
+	 * @return how many it was sent to
+	 */
+	public int send(String name, byte[] frame, String exceptId) {
+		int count = 0;
+		for (Connection connection : subscribers(name)) {
+			if (!connection.id().equals(exceptId)) {
+				connection.send(frame);
+				count++;
+			}
+		}
+		return count;
+	}
+
+	/** Removes every subscriber to {@code name}, as after a record is deleted. */
+	public void removeName(String name) {
+		Set<Connection> connections = this.byName.remove(name);
+		if (connections != null) {
+			for (Connection connection : connections) {
+				Set<String> names = this.byConnection.get(connection);
+				if (names != null) {
+					names.remove(name);
+				}
+			}
+		}
+	}
+
+	/** Removes every subscription of a closed connection. */
+	public void removeAll(Connection connection) {
+		Set<String> names = this.byConnection.remove(connection);
+		if (names != null) {
+			for (String name : names) {
+				removeFromName(name, connection);
+			}
+		}
+	}
+
+	private boolean removeFromName(String name, Connection connection) {
+		boolean[] removed = new boolean[1];
+		this.byName.computeIfPresent(name, (key, connections) -> {
+			removed[0] = connections.remove(connection);
+			return connections.isEmpty() ? null : connections;
+		});
+		return removed[0];
+	}
+
+}
