@@ -26,7 +26,7 @@ enum SqlDialect {
 			return List.of(
 					"CREATE TABLE IF NOT EXISTS " + tables.record() + " (name VARCHAR PRIMARY KEY, "
 							+ "version BIGINT NOT NULL, data VARBINARY NOT NULL, deleted BOOLEAN NOT NULL, "
-							+ "expires_at TIMESTAMP(9) WITH TIME ZONE)",
+							+ "expires_at TIMESTAMP(6) WITH TIME ZONE, expires_nano INTEGER)",
 					"CREATE TABLE IF NOT EXISTS " + tables.stream() + " (stream VARCHAR PRIMARY KEY, "
 							+ "epoch VARCHAR(64) NOT NULL, last_offset BIGINT NOT NULL)",
 					"CREATE TABLE IF NOT EXISTS " + tables.entry() + " (stream VARCHAR NOT NULL, "
@@ -41,17 +41,17 @@ enum SqlDialect {
 			// bound to NULL (expires_at of a record that never expires).
 			StringJoiner values = new StringJoiner(", ");
 			for (int row = 0; row < rows; row++) {
-				int first = row * 5 + 1;
+				int first = row * COLUMNS + 1;
 				values.add("(CAST($" + first + " AS VARCHAR), CAST($" + (first + 1) + " AS BIGINT), CAST($"
 						+ (first + 2) + " AS VARBINARY), CAST($" + (first + 3) + " AS BOOLEAN), CAST($" + (first + 4)
-						+ " AS TIMESTAMP(9) WITH TIME ZONE))");
+						+ " AS TIMESTAMP(6) WITH TIME ZONE), CAST($" + (first + 5) + " AS INTEGER))");
 			}
 			return "MERGE INTO " + tables.record() + " t USING (VALUES " + values
-					+ ") AS s(name, version, data, deleted, expires_at) ON t.name = s.name "
+					+ ") AS s(name, version, data, deleted, expires_at, expires_nano) ON t.name = s.name "
 					+ "WHEN MATCHED AND t.version < s.version THEN UPDATE SET version = s.version, data = s.data, "
-					+ "deleted = s.deleted, expires_at = s.expires_at "
-					+ "WHEN NOT MATCHED THEN INSERT (name, version, data, deleted, expires_at) "
-					+ "VALUES (s.name, s.version, s.data, s.deleted, s.expires_at)";
+					+ "deleted = s.deleted, expires_at = s.expires_at, expires_nano = s.expires_nano "
+					+ "WHEN NOT MATCHED THEN INSERT (name, version, data, deleted, expires_at, expires_nano) "
+					+ "VALUES (s.name, s.version, s.data, s.deleted, s.expires_at, s.expires_nano)";
 		}
 
 		@Override
@@ -79,7 +79,7 @@ enum SqlDialect {
 			return List.of(
 					"CREATE TABLE IF NOT EXISTS " + tables.record() + " (name TEXT COLLATE \"C\" PRIMARY KEY, "
 							+ "version BIGINT NOT NULL, data BYTEA NOT NULL, deleted BOOLEAN NOT NULL, "
-							+ "expires_at TIMESTAMPTZ)",
+							+ "expires_at TIMESTAMPTZ, expires_nano INTEGER)",
 					"CREATE TABLE IF NOT EXISTS " + tables.stream() + " (stream TEXT COLLATE \"C\" PRIMARY KEY, "
 							+ "epoch VARCHAR(64) NOT NULL, last_offset BIGINT NOT NULL)",
 					"CREATE TABLE IF NOT EXISTS " + tables.entry() + " (stream TEXT COLLATE \"C\" NOT NULL, "
@@ -92,16 +92,18 @@ enum SqlDialect {
 		String upsertRecords(SqlTables tables, int rows) {
 			StringJoiner values = new StringJoiner(", ");
 			for (int row = 0; row < rows; row++) {
-				int first = row * 5 + 1;
-				values.add("($" + first + ", $" + (first + 1) + ", $" + (first + 2) + ", $" + (first + 3) + ", $"
-						+ (first + 4) + ")");
+				StringJoiner markers = new StringJoiner(", ", "(", ")");
+				for (int column = 1; column <= COLUMNS; column++) {
+					markers.add("$" + (row * COLUMNS + column));
+				}
+				values.add(markers.toString());
 			}
 			// Rows the WHERE turns away are neither inserted nor updated, so the row count is exactly the
 			// number of records written.
-			return "INSERT INTO " + tables.record() + " AS t (name, version, data, deleted, expires_at) VALUES "
-					+ values + " ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version, data = EXCLUDED.data, "
-					+ "deleted = EXCLUDED.deleted, expires_at = EXCLUDED.expires_at "
-					+ "WHERE t.version < EXCLUDED.version";
+			return "INSERT INTO " + tables.record() + " AS t (name, version, data, deleted, expires_at, expires_nano) "
+					+ "VALUES " + values + " ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version, "
+					+ "data = EXCLUDED.data, deleted = EXCLUDED.deleted, expires_at = EXCLUDED.expires_at, "
+					+ "expires_nano = EXCLUDED.expires_nano WHERE t.version < EXCLUDED.version";
 		}
 
 		@Override
@@ -117,6 +119,9 @@ enum SqlDialect {
 		}
 
 	};
+
+	/** Parameters per record in {@link #upsertRecords}. */
+	static final int COLUMNS = 6;
 
 	private final String productName;
 
@@ -156,9 +161,9 @@ enum SqlDialect {
 	abstract List<String> createTables(SqlTables tables);
 
 	/**
-	 * One statement writing {@code rows} records, each bound as five parameters in order (name, version, data,
-	 * deleted, expires_at), each only if its version is greater than the stored one. Its row count is the number
-	 * of records written. The names must be distinct.
+	 * One statement writing {@code rows} records, each bound as {@link #COLUMNS} parameters in order (name,
+	 * version, data, deleted, expires_at, expires_nano), each only if its version is greater than the stored one.
+	 * Its row count is the number of records written. The names must be distinct.
 	 */
 	abstract String upsertRecords(SqlTables tables, int rows);
 

@@ -2,6 +2,8 @@ package io.sluice.connector.sql;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoField;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -16,7 +18,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
+import org.springframework.r2dbc.core.Parameter;
 
 import io.sluice.connector.RecordStore;
 import io.sluice.connector.VersionedRecord;
@@ -33,7 +35,8 @@ import io.sluice.connector.VersionedRecord;
  * records lock them in the same order.</li>
  * <li><b>Durability.</b> The returned {@code Mono} completes after the commit; on H2 a commit is in the file
  * before it returns (see {@link SqlSchema}).</li>
- * <li><b>Expiry</b> is judged by this process's clock, the same one that set {@code expiresAt}.</li>
+ * <li><b>Expiry</b> is judged by this process's clock, to the microsecond (the finest PostgreSQL keeps);
+ * {@code expiresAt} itself reads back exactly, to the nanosecond.</li>
  * </ul>
  * The schema must have been {@linkplain SqlSchema#create() created} first.
  */
@@ -72,7 +75,7 @@ public final class SqlRecordStore implements RecordStore {
 		this.tables = schema.tables();
 		this.rowsPerStatement = rowsPerStatement;
 		this.clock = Objects.requireNonNull(clock, "clock");
-		this.columns = "SELECT name, version, data, deleted, expires_at FROM " + this.tables.record();
+		this.columns = "SELECT name, version, data, deleted, expires_at, expires_nano FROM " + this.tables.record();
 	}
 
 	/** A store with the default statement size and the system clock. */
@@ -105,16 +108,17 @@ public final class SqlRecordStore implements RecordStore {
 
 	private Flux<VersionedRecord> findChunk(List<String> names) {
 		StringJoiner markers = new StringJoiner(", ", "(", ")");
+		List<Object> values = new ArrayList<>(names.size() + 1);
+		values.add(this.clock.instant());
 		for (int i = 0; i < names.size(); i++) {
 			markers.add("$" + (i + 2));
+			values.add(names.get(i));
 		}
-		GenericExecuteSpec spec = this.operations.client()
+		return this.operations.client()
 			.sql(this.columns + " WHERE (expires_at IS NULL OR expires_at > $1) AND name IN " + markers)
-			.bind(0, this.clock.instant());
-		for (int i = 0; i < names.size(); i++) {
-			spec = spec.bind(i + 1, names.get(i));
-		}
-		return spec.map(SqlRecordStore::toRecord).all();
+			.bindValues(values)
+			.map(SqlRecordStore::toRecord)
+			.all();
 	}
 
 	@Override
@@ -131,17 +135,29 @@ public final class SqlRecordStore implements RecordStore {
 	}
 
 	private Mono<Integer> upsert(DatabaseClient client, List<VersionedRecord> rows) {
-		GenericExecuteSpec spec = client.sql(this.dialect.upsertRecords(this.tables, rows.size()));
-		int index = 0;
+		List<Object> values = new ArrayList<>(rows.size() * SqlDialect.COLUMNS);
 		for (VersionedRecord row : rows) {
-			spec = spec.bind(index++, row.name())
-				.bind(index++, row.version())
-				.bind(index++, row.data())
-				.bind(index++, row.deleted());
-			spec = (row.expiresAt() != null) ? spec.bind(index++, row.expiresAt())
-					: spec.bindNull(index++, Instant.class);
+			values.add(row.name());
+			values.add(row.version());
+			values.add(row.data());
+			values.add(row.deleted());
+			if (row.expiresAt() != null) {
+				// Bound already cut to the microsecond: PostgreSQL would round (possibly into the next second),
+				// and the nanosecond column restores the exact instant.
+				values.add(row.expiresAt().truncatedTo(ChronoUnit.MICROS));
+				values.add(row.expiresAt().getNano());
+			}
+			else {
+				values.add(Parameter.empty(Instant.class));
+				values.add(Parameter.empty(Integer.class));
+			}
 		}
-		return spec.fetch().rowsUpdated().map(Math::toIntExact);
+		// bindValues binds all at once: each bind(..) call copies the bindings made so far.
+		return client.sql(this.dialect.upsertRecords(this.tables, rows.size()))
+			.bindValues(values)
+			.fetch()
+			.rowsUpdated()
+			.map(Math::toIntExact);
 	}
 
 	@Override
@@ -193,7 +209,14 @@ public final class SqlRecordStore implements RecordStore {
 		Long version = row.get("version", Long.class);
 		Boolean deleted = row.get("deleted", Boolean.class);
 		return new VersionedRecord(row.get("name", String.class), (version != null) ? version : 0,
-				(data != null) ? data : NO_DATA, Boolean.TRUE.equals(deleted), row.get("expires_at", Instant.class));
+				(data != null) ? data : NO_DATA, Boolean.TRUE.equals(deleted), expiresAt(row));
+	}
+
+	private static Instant expiresAt(Readable row) {
+		Instant toTheMicrosecond = row.get("expires_at", Instant.class);
+		Integer nano = row.get("expires_nano", Integer.class);
+		return (toTheMicrosecond != null && nano != null) ? toTheMicrosecond.with(ChronoField.NANO_OF_SECOND, nano)
+				: toTheMicrosecond;
 	}
 
 }

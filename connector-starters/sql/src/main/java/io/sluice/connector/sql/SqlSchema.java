@@ -17,7 +17,8 @@ import org.springframework.r2dbc.core.DatabaseClient;
  * {@link SqlRecordStore} or {@link SqlStreamHistory} are used. On H2 it also makes commits durable: H2 writes
  * committed changes to its file up to {@code WRITE_DELAY} milliseconds (500 by default) after the commit returns,
  * so a crash inside that window loses writes that were acknowledged. With {@code WRITE_DELAY} 0 every commit is
- * written to the file before it returns. The setting is kept in the database file, so this is done once.
+ * written to the file before it returns. H2 applies that at every open only when the URL asks for it
+ * ({@link SqlUrls#h2File}); when it does not, {@code create()} sets it for the open database and warns.
  */
 public final class SqlSchema {
 
@@ -65,18 +66,26 @@ public final class SqlSchema {
 	}
 
 	private Mono<Void> durableCommits(DatabaseClient client) {
-		return client.sql("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")
+		// DATABASE_PATH() is null for an in-memory database, which has no file to make durable.
+		Mono<Boolean> inFile = client.sql("SELECT DATABASE_PATH() IS NOT NULL")
+			.map((row) -> Boolean.TRUE.equals(row.get(0, Boolean.class)))
+			.one();
+		Mono<Boolean> delayed = client
+			.sql("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")
 			.map((row) -> row.get(0, String.class))
-			.one()
-			.defaultIfEmpty("unknown")
-			.flatMap((delay) -> {
-				if ("0".equals(delay)) {
-					return Mono.empty();
-				}
-				logger.info("Setting H2's WRITE_DELAY to 0 (was {}), so that a commit is in the database file "
-						+ "before it returns", delay);
-				return client.sql("SET WRITE_DELAY 0").then();
-			});
+			.all()
+			.any((delay) -> !"0".equals(delay));
+		return inFile.filter(Boolean::booleanValue).flatMap((file) -> delayed).flatMap((isDelayed) -> {
+			if (!isDelayed) {
+				return Mono.empty();
+			}
+			// Setting it now protects this run only until H2 closes the file; the URL makes it stick.
+			logger.warn("H2 writes commits to its file up to WRITE_DELAY ms after they return, so a crash could lose "
+					+ "acknowledged writes: setting WRITE_DELAY to 0 now. Add {} to the URL (for example {}), as H2 "
+					+ "forgets the setting when it reopens the file.", "?options=" + SqlUrls.H2_DURABLE_COMMITS,
+					SqlUrls.h2File("./data/sluice"));
+			return client.sql("SET WRITE_DELAY 0").then();
+		});
 	}
 
 	ConnectionFactory connectionFactory() {
