@@ -2,6 +2,8 @@ package io.sluice.gateway.session;
 
 import java.util.List;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.netty.http.server.HttpServerRoutes;
 import reactor.netty.http.server.WebsocketServerSpec;
 
@@ -12,6 +14,8 @@ import org.springframework.boot.reactor.netty.NettyRouteProvider;
  * Netty WebSocket costs about half the memory and CPU of a WebFlux {@code WebSocketSession}.
  */
 public final class GatewayRoute implements NettyRouteProvider {
+
+	private static final Logger logger = LoggerFactory.getLogger(GatewayRoute.class);
 
 	private final GatewayProperties properties;
 
@@ -24,6 +28,8 @@ public final class GatewayRoute implements NettyRouteProvider {
 
 	@Override
 	public HttpServerRoutes apply(HttpServerRoutes routes) {
+		logger.info("deepstream endpoint at {} (messages up to {}, {} queued per client)", this.properties.path(),
+				this.properties.maxMessageSize(), this.properties.outboundQueueLimit());
 		WebsocketServerSpec spec = WebsocketServerSpec.builder()
 			.maxFramePayloadLength((int) this.properties.maxMessageSize().toBytes())
 			.build();
