@@ -4,14 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,29 +108,52 @@ public abstract class RecordStoreContract {
 	}
 
 	@Test
-	void concurrentBatchesNeverMoveAVersionBackwards() throws Exception {
+	void concurrentWritersNeverMoveAVersionBackwards() throws Exception {
 		String name = this.prefix + "raced";
 		int writers = 8;
-		int versions = 50;
-		ExecutorService executor = Executors.newFixedThreadPool(writers);
+		int versions = 400;
+		ExecutorService executor = Executors.newFixedThreadPool(writers + 1);
+		// All writers start together, so that their writes really overlap.
+		CyclicBarrier start = new CyclicBarrier(writers + 1);
+		AtomicBoolean writing = new AtomicBoolean(true);
 		try {
 			List<Future<?>> done = new ArrayList<>();
 			for (int w = 0; w < writers; w++) {
-				Random random = new Random(w);
+				int writer = w;
 				done.add(executor.submit(() -> {
-					List<VersionedRecord> all = new ArrayList<>();
-					for (int v = 1; v <= versions; v++) {
-						all.add(VersionedRecord.of(name, v, "{\"v\":" + v + "}"));
+					start.await(timeout().toMillis(), TimeUnit.MILLISECONDS);
+					// Interleaved versions, so the writers keep racing just above what is stored.
+					for (int v = writer + 1; v <= versions; v += writers) {
+						VersionedRecord write = VersionedRecord.of(name, v, "{\"v\":" + v + "}");
+						List<VersionedRecord> batch = (v > writers) ? List.of(write,
+								VersionedRecord.of(name, v - writers, "{\"v\":" + (v - writers) + "}"))
+								: List.of(write);
+						this.store.upsertIfNewer(batch).block(timeout());
 					}
-					Collections.shuffle(all, random);
-					for (int i = 0; i < all.size(); i += 5) {
-						this.store.upsertIfNewer(all.subList(i, i + 5)).block(timeout());
-					}
+					return null;
 				}));
 			}
-			for (Future<?> future : done) {
-				future.get(timeout().toMillis() * versions, TimeUnit.MILLISECONDS);
+			// A reader watching all along: what it finds never goes backwards.
+			Future<Long> reader = executor.submit(() -> {
+				start.await(timeout().toMillis(), TimeUnit.MILLISECONDS);
+				long highest = 0;
+				while (writing.get()) {
+					VersionedRecord found = this.store.find(name).block(timeout());
+					long version = (found != null) ? found.version() : 0;
+					assertThat(version).as("version read after %d", highest).isGreaterThanOrEqualTo(highest);
+					highest = version;
+				}
+				return highest;
+			});
+			try {
+				for (Future<?> future : done) {
+					future.get(timeout().toMillis() * versions, TimeUnit.MILLISECONDS);
+				}
 			}
+			finally {
+				writing.set(false);
+			}
+			assertThat(reader.get(timeout().toMillis(), TimeUnit.MILLISECONDS)).isLessThanOrEqualTo(versions);
 		}
 		finally {
 			executor.shutdownNow();

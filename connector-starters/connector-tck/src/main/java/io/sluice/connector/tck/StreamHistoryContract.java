@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -78,11 +79,14 @@ public abstract class StreamHistoryContract {
 		int appends = 200;
 		ExecutorService executor = Executors.newFixedThreadPool(threads);
 		List<HistoryEntry> appended = new ArrayList<>();
+		CyclicBarrier start = new CyclicBarrier(threads);
 		try {
 			List<Future<List<HistoryEntry>>> results = new ArrayList<>();
 			for (int t = 0; t < threads; t++) {
 				int thread = t;
 				results.add(executor.submit(() -> {
+					// All threads start together, so that the appends really overlap.
+					start.await(timeout().toMillis(), TimeUnit.MILLISECONDS);
 					List<HistoryEntry> mine = new ArrayList<>();
 					for (int i = 0; i < appends; i++) {
 						mine.add(this.history.append(stream, text(thread + ":" + i), KEEP_ALL).block(timeout()));
