@@ -15,10 +15,12 @@ public record MemoryConnectorProperties(@DefaultValue("16") int queuePartitions,
 
 	public MemoryConnectorProperties {
 		if (queuePartitions < 1) {
-			throw new IllegalArgumentException("sluice.memory.queue-partitions must be at least 1, was " + queuePartitions);
+			throw new IllegalArgumentException(
+					"sluice.memory.queue-partitions must be at least 1, was " + queuePartitions);
 		}
 		if (queueMaxBatch < 1) {
-			throw new IllegalArgumentException("sluice.memory.queue-max-batch must be at least 1, was " + queueMaxBatch);
+			throw new IllegalArgumentException(
+					"sluice.memory.queue-max-batch must be at least 1, was " + queueMaxBatch);
 		}
 	}
 
