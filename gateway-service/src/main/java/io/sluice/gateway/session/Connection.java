@@ -2,6 +2,7 @@ package io.sluice.gateway.session;
 
 import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,10 @@ public final class Connection {
 
 	private final Sinks.Many<byte[]> outbound;
 
+	private final int outboundQueueLimit;
+
+	private final AtomicInteger queued = new AtomicInteger();
+
 	private final Sinks.Empty<Void> abort = Sinks.empty();
 
 	private final Sinks.Empty<Void> closing = Sinks.empty();
@@ -44,7 +49,9 @@ public final class Connection {
 
 	public Connection(String id, int outboundQueueLimit) {
 		this.id = id;
-		Queue<byte[]> queue = Queues.<byte[]>get(outboundQueueLimit).get();
+		this.outboundQueueLimit = outboundQueueLimit;
+		// Bounded by the count below rather than by the queue, whose capacity would be rounded.
+		Queue<byte[]> queue = Queues.<byte[]>unbounded(Math.min(outboundQueueLimit, 256)).get();
 		this.outbound = Sinks.many().unicast().onBackpressureBuffer(queue);
 	}
 
@@ -75,7 +82,13 @@ public final class Connection {
 			if (this.closeStatus != null) {
 				return;
 			}
-			result = this.outbound.tryEmitNext(frame);
+			if (this.queued.incrementAndGet() > this.outboundQueueLimit) {
+				this.queued.decrementAndGet();
+				result = Sinks.EmitResult.FAIL_OVERFLOW;
+			}
+			else {
+				result = this.outbound.tryEmitNext(frame);
+			}
 		}
 		if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
 			logger.warn("Connection {} of {} is not reading; disconnecting it", this.id, this.userId);
@@ -126,7 +139,9 @@ public final class Connection {
 	 * aborted). One subscriber only: the socket.
 	 */
 	public Flux<byte[]> outboundFrames() {
-		return this.outbound.asFlux().takeUntilOther(this.abort.asMono());
+		return this.outbound.asFlux()
+			.doOnNext((frame) -> this.queued.decrementAndGet())
+			.takeUntilOther(this.abort.asMono());
 	}
 
 	/** Completes when the connection starts to close, from either side. */

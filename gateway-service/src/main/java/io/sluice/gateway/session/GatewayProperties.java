@@ -11,7 +11,7 @@ import org.springframework.util.unit.DataSize;
  * @param path the path the endpoint is served on, on the same port as the rest of the web server
  * @param maxMessageSize the largest message a client may send; a larger one closes the connection (1009)
  * @param outboundQueueLimit how many messages may wait for one client; a client that lets more pile up is
- *     disconnected (1008) rather than allowed to grow the server's memory. Rounded up to a power of two
+ *     disconnected (1008) rather than allowed to grow the server's memory
  * @param maxInFlight how many messages of one connection may be in progress at once (writes waiting to become
  *     durable, say); beyond that the gateway stops reading from the connection until one completes
  */
