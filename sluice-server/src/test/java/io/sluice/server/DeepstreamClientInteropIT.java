@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -19,16 +20,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The real {@code @deepstream/client} (Node.js, pinned in {@code clients/node-interop}) against a Sluice
  * server in a child JVM: records, write acknowledgements, a version conflict and events while the server
- * runs; then the server is killed with SIGKILL, started again on the same H2 file and a fresh client must
- * read the last acknowledged write. Skipped, loudly, when Node.js 18+ and npm are not on the PATH.
+ * runs; then the server is killed with SIGKILL, started again on the same data directory (its embedded H2
+ * file store) and fresh clients must read the last acknowledged write and go on from its version. Skipped,
+ * loudly, when Node.js 18+ and npm are not on the PATH.
  */
 class DeepstreamClientInteropIT {
 
 	/**
-	 * Appended to {@code r2dbc:h2:file:///<data dir>/sluice}, so the test can follow whatever URL options the
-	 * server uses by default.
+	 * More arguments for the server, separated by spaces, e.g. {@code -Dsluice.interop.server-args=--debug}, to
+	 * run the same scenario against other connectors.
 	 */
-	static final String R2DBC_URL_OPTIONS = System.getProperty("sluice.interop.r2dbc-url-options", "");
+	private static final String EXTRA_SERVER_ARGS = System.getProperty("sluice.interop.server-args", "");
 
 	private static final Duration NPM_TIMEOUT = Duration.ofMinutes(5);
 
@@ -36,7 +38,7 @@ class DeepstreamClientInteropIT {
 
 	private static final Duration SCENARIO_TIMEOUT = Duration.ofSeconds(60);
 
-	private static final int TAIL_LINES = 80;
+	private static final int TAIL_LINES = 60;
 
 	private static final List<String> SERVER_LOGS = List.of("server-live.log", "server-after-restart.log");
 
@@ -83,8 +85,9 @@ class DeepstreamClientInteropIT {
 		}
 		String prefix = "interop-" + UUID.randomUUID().toString().substring(0, 8);
 		int port = ServerProcess.freePort();
-		List<String> serverArgs = List
-			.of("--spring.r2dbc.url=r2dbc:h2:file:///" + dataDir.toAbsolutePath() + "/sluice" + R2DBC_URL_OPTIONS);
+		// only the directory: the store's URL and its options stay the server's defaults
+		List<String> serverArgs = new ArrayList<>(List.of("--sluice.data-dir=" + dataDir.toAbsolutePath()));
+		serverArgs.addAll(Arrays.stream(EXTRA_SERVER_ARGS.trim().split("\\s+")).filter((arg) -> !arg.isEmpty()).toList());
 		try {
 			ServerProcess first = start(port, SERVER_LOGS.get(0), serverArgs);
 			NodeInterop.Run live = found.interop().run("live", List.of(first.webSocketUrl(), "live", prefix), SCENARIO_TIMEOUT);
@@ -93,6 +96,8 @@ class DeepstreamClientInteropIT {
 			int version = live.check("final-state").orElseThrow().detail().path("version").asInt();
 
 			first.kill();
+			assertThat(dataDir).as("the store's files are in the data directory")
+				.isDirectoryContaining((file) -> file.getFileName().toString().startsWith("sluice"));
 
 			ServerProcess second = start(port, SERVER_LOGS.get(1), serverArgs);
 			NodeInterop.Run afterRestart = found.interop().run("after-restart",
@@ -101,9 +106,9 @@ class DeepstreamClientInteropIT {
 			assertAllPassed(afterRestart, "snapshot-after-restart", "head-after-restart",
 					"write-after-restart-continues-versions", "event-after-restart");
 		}
-		catch (Throwable failure) {
-			printServerOutput();
-			throw failure;
+		catch (AssertionError | Exception failure) {
+			// in the failure itself, as the build sends the test's own output to a file
+			throw new AssertionError(failure.getMessage() + serverOutput(), failure);
 		}
 	}
 
@@ -119,14 +124,22 @@ class DeepstreamClientInteropIT {
 		assertThat(run.exitStatus()).as(run::describe).isZero();
 	}
 
-	private void printServerOutput() {
+	private static String serverOutput() {
+		StringBuilder output = new StringBuilder();
 		for (String name : SERVER_LOGS) {
 			Path log = LOGS.resolve(name);
 			if (Files.exists(log)) {
-				System.err.println("----- last " + TAIL_LINES + " lines of " + log + " -----");
-				System.err.println(ServerProcess.Logs.tail(log, TAIL_LINES));
+				output.append(System.lineSeparator())
+					.append("----- last ")
+					.append(TAIL_LINES)
+					.append(" lines of ")
+					.append(log)
+					.append(" -----")
+					.append(System.lineSeparator())
+					.append(ServerProcess.Logs.tail(log, TAIL_LINES));
 			}
 		}
+		return output.toString();
 	}
 
 }
