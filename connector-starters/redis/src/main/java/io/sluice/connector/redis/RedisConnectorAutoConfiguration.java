@@ -1,0 +1,152 @@
+package io.sluice.connector.redis;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+
+import io.sluice.connector.MessageBus;
+import io.sluice.connector.RecordCache;
+import io.sluice.connector.StreamHistory;
+
+/**
+ * The Redis connectors: {@link RedisRecordCache} when {@code sluice.cache.type=redis}, {@link RedisMessageBus}
+ * when {@code sluice.bus.type=redis}, {@link RedisStreamHistory} when {@code sluice.history.type=redis}, each
+ * unless the application defines its own. They use the {@link ReactiveRedisConnectionFactory} of Spring Boot's
+ * Redis auto-configuration ({@code spring.data.redis.*}), and are ordered before the in-memory defaults so
+ * those back off. Choosing one without Spring Data Redis or a connection factory fails the start-up, explained.
+ */
+@AutoConfiguration(
+		afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+				"org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration" },
+		beforeName = "io.sluice.connector.memory.MemoryConnectorAutoConfiguration")
+@Conditional(RedisConnectorAutoConfiguration.RedisConnectorChosen.class)
+@EnableConfigurationProperties(RedisConnectorProperties.class)
+public final class RedisConnectorAutoConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(RedisConnectorAutoConfiguration.class);
+
+	static final String CACHE_TYPE = "sluice.cache.type";
+
+	static final String BUS_TYPE = "sluice.bus.type";
+
+	static final String HISTORY_TYPE = "sluice.history.type";
+
+	private static final String SPRING_DATA_REDIS = "org.springframework.data.redis.core.ReactiveRedisTemplate";
+
+	static List<String> choosingProperties(Environment environment) {
+		List<String> chosenBy = new ArrayList<>(3);
+		for (String property : List.of(CACHE_TYPE, BUS_TYPE, HISTORY_TYPE)) {
+			if ("redis".equalsIgnoreCase(environment.getProperty(property))) {
+				chosenBy.add(property + "=redis");
+			}
+		}
+		return chosenBy;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = SPRING_DATA_REDIS)
+	static final class RedisAdapters {
+
+		@Bean
+		@Lazy // created only when an adapter below needs it, so that user-defined adapters need no Redis at all
+		@ConditionalOnMissingBean
+		RedisConnectorTemplate sluiceRedisConnectorTemplate(
+				ObjectProvider<ReactiveRedisConnectionFactory> connectionFactory, RedisConnectorProperties properties,
+				Environment environment) {
+			ReactiveRedisConnectionFactory factory = connectionFactory.getIfAvailable();
+			if (factory == null) {
+				throw new RedisConnectionMissingException(choosingProperties(environment), false);
+			}
+			return new RedisConnectorTemplate(factory, properties.keyPrefix());
+		}
+
+		@Bean
+		@ConditionalOnProperty(name = CACHE_TYPE, havingValue = "redis")
+		@ConditionalOnMissingBean(RecordCache.class)
+		RedisRecordCache redisRecordCache(RedisConnectorTemplate sluiceRedisConnectorTemplate,
+				RedisConnectorProperties properties) {
+			logger.info("RecordCache: redis (keys {}record:*, tombstones kept {})", properties.keyPrefix(),
+					properties.tombstoneTtl().isZero() ? "until evicted" : "for " + properties.tombstoneTtl());
+			return new RedisRecordCache(sluiceRedisConnectorTemplate, properties.tombstoneTtl(), Clock.systemUTC());
+		}
+
+		@Bean
+		@ConditionalOnProperty(name = BUS_TYPE, havingValue = "redis")
+		@ConditionalOnMissingBean(MessageBus.class)
+		RedisMessageBus redisMessageBus(RedisConnectorTemplate sluiceRedisConnectorTemplate,
+				RedisConnectorProperties properties, Environment environment) {
+			// sluice.node-id is shared with the rest of the node, so it is read here rather than owned.
+			String nodeId = environment.getProperty("sluice.node-id");
+			if (nodeId == null || nodeId.isBlank()) {
+				nodeId = UUID.randomUUID().toString().substring(0, 8);
+			}
+			logger.info("MessageBus: redis pub/sub, node {} (channels {}bus:*)", nodeId, properties.keyPrefix());
+			return new RedisMessageBus(nodeId, sluiceRedisConnectorTemplate);
+		}
+
+		@Bean
+		@ConditionalOnProperty(name = HISTORY_TYPE, havingValue = "redis")
+		@ConditionalOnMissingBean(StreamHistory.class)
+		RedisStreamHistory redisStreamHistory(RedisConnectorTemplate sluiceRedisConnectorTemplate,
+				RedisConnectorProperties properties) {
+			logger.info("StreamHistory: redis streams (keys {}history:*)", properties.keyPrefix());
+			return new RedisStreamHistory(sluiceRedisConnectorTemplate);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingClass(SPRING_DATA_REDIS)
+	static final class RedisLibraryMissing {
+
+		@Bean
+		Object sluiceRedisLibraryMissing(Environment environment) {
+			throw new RedisConnectionMissingException(choosingProperties(environment), true);
+		}
+
+	}
+
+	/** Any Redis connector was chosen. */
+	static final class RedisConnectorChosen extends AnyNestedCondition {
+
+		RedisConnectorChosen() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnProperty(name = CACHE_TYPE, havingValue = "redis")
+		static final class CacheType {
+
+		}
+
+		@ConditionalOnProperty(name = BUS_TYPE, havingValue = "redis")
+		static final class BusType {
+
+		}
+
+		@ConditionalOnProperty(name = HISTORY_TYPE, havingValue = "redis")
+		static final class HistoryType {
+
+		}
+
+	}
+
+}

@@ -1,0 +1,168 @@
+package io.sluice.connector.redis;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.BufferOverflowStrategy;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.data.redis.connection.ReactiveSubscription;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
+import org.springframework.data.redis.serializer.RedisSerializationContext.SerializationPair;
+import org.springframework.data.redis.serializer.RedisSerializer;
+
+import io.sluice.connector.BusMessage;
+import io.sluice.connector.MessageBus;
+
+/**
+ * A {@link MessageBus} node over Redis pub/sub. A topic is published on the channel
+ * {@code <prefix>bus:<topic>}; a message for one node goes to {@code <prefix>bus:<topic>:<node>}, so that only
+ * that node receives it. Each message is a {@link BusEnvelope} {@code {from, to?, payload}}.
+ *
+ * <p>A node holds one pub/sub connection, opened at its first subscription, and one Redis subscription per
+ * topic (its published and its direct channel), shared by all local subscribers of that topic and dropped when
+ * the last one leaves. Its own messages, and messages whose envelope does not match the channel they came on
+ * (a topic name and a node id can combine into another topic's channel), are dropped. Redis delivers the
+ * messages of one connection in order, and the node publishes on one connection, so messages of one sender
+ * arrive in the order sent. Nothing is stored: what passes while a node is not subscribed is gone, as the port
+ * allows. A subscriber that falls more than {@value #SUBSCRIBER_BUFFER} messages behind loses the oldest
+ * rather than holding up the other subscribers of the topic.
+ */
+public final class RedisMessageBus implements MessageBus, AutoCloseable {
+
+	static final int SUBSCRIBER_BUFFER = 10_000;
+
+	private static final Logger logger = LoggerFactory.getLogger(RedisMessageBus.class);
+
+	private static final SerializationPair<String> CHANNEL = SerializationPair.fromSerializer(RedisSerializer.string());
+
+	private static final SerializationPair<byte[]> ENVELOPE = SerializationPair
+		.fromSerializer(RedisSerializer.byteArray());
+
+	private final String nodeId;
+
+	private final RedisConnectorTemplate redis;
+
+	private final ConcurrentHashMap<String, Flux<BusMessage>> topics = new ConcurrentHashMap<>();
+
+	private ReactiveRedisMessageListenerContainer container;
+
+	private boolean closed;
+
+	public RedisMessageBus(String nodeId, RedisConnectorTemplate redis) {
+		this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+		this.redis = Objects.requireNonNull(redis, "redis");
+	}
+
+	@Override
+	public String nodeId() {
+		return this.nodeId;
+	}
+
+	@Override
+	public Mono<Void> publish(String topic, byte[] payload) {
+		Objects.requireNonNull(topic, "topic");
+		Objects.requireNonNull(payload, "payload");
+		return deliver(publishedChannel(topic), null, payload, "Publishing on topic " + topic);
+	}
+
+	@Override
+	public Mono<Void> send(String targetNode, String topic, byte[] payload) {
+		Objects.requireNonNull(targetNode, "targetNode");
+		Objects.requireNonNull(topic, "topic");
+		Objects.requireNonNull(payload, "payload");
+		return deliver(directChannel(topic, targetNode), targetNode, payload,
+				"Sending on topic " + topic + " to node " + targetNode);
+	}
+
+	@Override
+	public Flux<BusMessage> subscribe(String topic) {
+		Objects.requireNonNull(topic, "topic");
+		return this.topics.computeIfAbsent(topic, this::sharedSubscription)
+			.onBackpressureBuffer(SUBSCRIBER_BUFFER,
+					(dropped) -> logger.debug("Subscriber of topic {} fell behind, dropped {}", topic, dropped),
+					BufferOverflowStrategy.DROP_OLDEST);
+	}
+
+	/** Closes the pub/sub connection, ending every subscription of this node. */
+	@Override
+	public void close() {
+		ReactiveRedisMessageListenerContainer open;
+		synchronized (this) {
+			this.closed = true;
+			open = this.container;
+			this.container = null;
+		}
+		if (open != null) {
+			open.destroy();
+		}
+	}
+
+	private Mono<Void> deliver(String channel, String to, byte[] payload, String what) {
+		return Mono.defer(() -> this.redis.template().convertAndSend(channel, BusEnvelope.encode(this.nodeId, to, payload)))
+			.then()
+			.onErrorMap((ex) -> RedisConnectorTemplate.translate(what, ex));
+	}
+
+	private Flux<BusMessage> sharedSubscription(String topic) {
+		String published = publishedChannel(topic);
+		String direct = directChannel(topic, this.nodeId);
+		// The container may connect when created, which can block: never on the caller's (event loop) thread.
+		return Mono.fromCallable(this::container)
+			.subscribeOn(Schedulers.boundedElastic())
+			.flatMapMany((container) -> container.receive(List.of(ChannelTopic.of(published), ChannelTopic.of(direct)),
+					CHANNEL, ENVELOPE))
+			.<BusMessage>handle((message, sink) -> {
+				BusMessage accepted = accept(topic, direct, message);
+				if (accepted != null) {
+					sink.next(accepted);
+				}
+			})
+			.onErrorMap((ex) -> RedisConnectorTemplate.translate("Subscribing to topic " + topic, ex))
+			.share();
+	}
+
+	/** The message, or {@code null} if this node must not see it. */
+	private BusMessage accept(String topic, String direct, ReactiveSubscription.Message<String, byte[]> message) {
+		BusMessage decoded;
+		try {
+			decoded = BusEnvelope.decode(topic, message.getMessage());
+		}
+		catch (IllegalArgumentException ex) {
+			// Someone else publishes on our channel; theirs is not a message for us, and no reason to fail ours.
+			logger.debug("Ignored a message on {} that is not a bus envelope: {}", message.getChannel(), ex.getMessage());
+			return null;
+		}
+		if (decoded.from().equals(this.nodeId)) {
+			return null;
+		}
+		boolean onDirect = direct.equals(message.getChannel());
+		boolean forMe = onDirect ? this.nodeId.equals(decoded.to()) : !decoded.isDirect();
+		return forMe ? decoded : null;
+	}
+
+	private synchronized ReactiveRedisMessageListenerContainer container() {
+		if (this.closed) {
+			throw new IllegalStateException("The Redis message bus of node " + this.nodeId + " is closed");
+		}
+		if (this.container == null) {
+			this.container = new ReactiveRedisMessageListenerContainer(this.redis.connectionFactory());
+		}
+		return this.container;
+	}
+
+	private String publishedChannel(String topic) {
+		return this.redis.key("bus:" + topic);
+	}
+
+	private String directChannel(String topic, String node) {
+		return this.redis.key("bus:" + topic + ":" + node);
+	}
+
+}
