@@ -20,7 +20,8 @@ import io.sluice.connector.StorageQueue;
  * it writes straight to the store (group commit), so every acknowledged write is in the store.
  */
 @AutoConfiguration(afterName = { "io.sluice.connector.memory.MemoryConnectorAutoConfiguration",
-		"io.sluice.connector.sql.SqlConnectorAutoConfiguration" })
+		"io.sluice.connector.sql.SqlConnectorAutoConfiguration",
+		"io.sluice.connector.kafka.KafkaConnectorAutoConfiguration", "io.sluice.connector.redis.RedisConnectorAutoConfiguration" })
 @EnableConfigurationProperties(RecordServiceProperties.class)
 public final class RecordServiceAutoConfiguration {
 

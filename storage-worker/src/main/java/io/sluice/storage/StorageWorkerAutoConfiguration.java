@@ -12,7 +12,8 @@ import io.sluice.connector.StorageQueue;
 
 /** Starts a storage worker wherever there is a storage queue and a store to drain it into. */
 @AutoConfiguration(afterName = { "io.sluice.connector.memory.MemoryConnectorAutoConfiguration",
-		"io.sluice.connector.sql.SqlConnectorAutoConfiguration" })
+		"io.sluice.connector.sql.SqlConnectorAutoConfiguration",
+		"io.sluice.connector.kafka.KafkaConnectorAutoConfiguration", "io.sluice.connector.redis.RedisConnectorAutoConfiguration" })
 @EnableConfigurationProperties(StorageWorkerProperties.class)
 @ConditionalOnBooleanProperty(name = "sluice.worker.enabled", matchIfMissing = true)
 public final class StorageWorkerAutoConfiguration {

@@ -1,0 +1,207 @@
+package io.sluice.connector.kafka;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import io.sluice.connector.ConnectorException;
+import io.sluice.connector.StorageQueue;
+import io.sluice.connector.VersionedRecord;
+
+/**
+ * The storage queue on a Kafka topic. Writes are keyed by record name, so one record's writes share a partition
+ * and keep their order; the producer is idempotent with {@code acks=all}, so an offer completes only once every
+ * in-sync replica has the write. Each {@link #consume()} subscription is a member of one consumer group that
+ * commits offsets only when a batch is {@linkplain Batch#commit() committed}: whatever a dead consumer had not
+ * committed is delivered again to the next.
+ */
+public final class KafkaStorageQueue implements StorageQueue, AutoCloseable {
+
+	static final String CONNECTOR = "kafka";
+
+	private static final Logger logger = LoggerFactory.getLogger(KafkaStorageQueue.class);
+
+	private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+
+	private final KafkaQueueProperties properties;
+
+	private final Map<String, Object> consumerConfig;
+
+	private final Producer<byte[], byte[]> producer;
+
+	private final Admin admin;
+
+	private final int partitions;
+
+	/** The highest acknowledged offset per partition: what {@link #drained} waits for. */
+	private final ConcurrentHashMap<Integer, Long> acknowledged = new ConcurrentHashMap<>();
+
+	/**
+	 * Connects, creating the topics first when allowed. Runs at start-up and may block while the cluster answers;
+	 * fetching the topic's metadata here means later offers do not block for it.
+	 */
+	public KafkaStorageQueue(Map<String, Object> producerConfig, Map<String, Object> consumerConfig,
+			Map<String, Object> adminConfig, KafkaQueueProperties properties) {
+		this.properties = properties;
+		this.admin = Admin.create(adminConfig);
+		try {
+			if (properties.createTopics()) {
+				createTopics();
+			}
+			Map<String, Object> producing = new HashMap<>(producerConfig);
+			producing.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+			producing.put(ProducerConfig.ACKS_CONFIG, "all");
+			producing.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+			producing.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+			this.producer = new KafkaProducer<>(producing);
+			this.partitions = this.producer.partitionsFor(properties.topic()).size();
+		}
+		catch (KafkaException ex) {
+			this.admin.close();
+			throw new ConnectorException(CONNECTOR, "Could not connect the storage queue to topic '"
+					+ properties.topic() + "': " + ex.getMessage(), ex);
+		}
+		Map<String, Object> consuming = new HashMap<>(consumerConfig);
+		consuming.put(ConsumerConfig.GROUP_ID_CONFIG, properties.groupId());
+		consuming.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		consuming.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+		consuming.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+		consuming.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+		consuming.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+		this.consumerConfig = Map.copyOf(consuming);
+		logger.info("Storage queue: kafka, topic '{}' ({} partitions), consumer group '{}'", properties.topic(),
+				this.partitions, properties.groupId());
+	}
+
+	private void createTopics() {
+		List<NewTopic> topics = List.of(
+				new NewTopic(this.properties.topic(), this.properties.partitions(),
+						this.properties.replicationFactor()),
+				new NewTopic(this.properties.deadLetterTopic(), 1, this.properties.replicationFactor()));
+		for (NewTopic topic : topics) {
+			try {
+				this.admin.createTopics(List.of(topic)).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+				logger.info("Created Kafka topic '{}'", topic.name());
+			}
+			catch (ExecutionException ex) {
+				if (!(ex.getCause() instanceof TopicExistsException)) {
+					throw new ConnectorException(CONNECTOR,
+							"Could not create topic '" + topic.name() + "': " + ex.getCause().getMessage(), ex);
+				}
+			}
+			catch (TimeoutException ex) {
+				throw new ConnectorException(CONNECTOR, "Timed out creating topic '" + topic.name() + "'", ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new ConnectorException(CONNECTOR, "Interrupted creating topic '" + topic.name() + "'", ex);
+			}
+		}
+	}
+
+	@Override
+	public Mono<Void> offer(VersionedRecord write) {
+		return Mono.<Void>create((sink) -> {
+			ProducerRecord<byte[], byte[]> message = new ProducerRecord<>(this.properties.topic(),
+					QueuedRecordCodec.key(write.name()), QueuedRecordCodec.value(write));
+			try {
+				this.producer.send(message, (metadata, error) -> {
+					if (error != null) {
+						sink.error(new ConnectorException(CONNECTOR, "Kafka did not take the write to record '"
+								+ write.name() + "' v" + write.version() + ": " + error.getMessage(), error));
+						return;
+					}
+					this.acknowledged.merge(metadata.partition(), metadata.offset(), Math::max);
+					sink.success();
+				});
+			}
+			catch (KafkaException ex) {
+				sink.error(new ConnectorException(CONNECTOR,
+						"Could not send the write to record '" + write.name() + "': " + ex.getMessage(), ex));
+			}
+		})
+			// The producer calls back on its own network thread, which must not run the writer's follow-up work.
+			.publishOn(Schedulers.parallel());
+	}
+
+	@Override
+	public Flux<Batch> consume() {
+		return Flux.<Batch>create((sink) -> {
+			KafkaQueueConsumer consumer = new KafkaQueueConsumer(new KafkaConsumer<>(this.consumerConfig),
+					this.producer, this.properties, sink);
+			sink.onDispose(consumer::stop);
+			consumer.start();
+		}, FluxSink.OverflowStrategy.BUFFER);
+	}
+
+	@Override
+	public Mono<Void> drained(String name) {
+		int partition = partitionOf(name);
+		Long target = this.acknowledged.get(partition);
+		if (target == null) {
+			return Mono.empty();
+		}
+		TopicPartition topicPartition = new TopicPartition(this.properties.topic(), partition);
+		Duration interval = this.properties.drainedCheckInterval();
+		// The admin call blocks until the cluster answers: keep it off event loops.
+		return Mono.fromCallable(() -> committedOffset(topicPartition))
+			.subscribeOn(Schedulers.boundedElastic())
+			.filter((committed) -> committed > target)
+			.repeatWhenEmpty(Integer.MAX_VALUE, (attempts) -> attempts.delayElements(interval))
+			.then();
+	}
+
+	private long committedOffset(TopicPartition partition) throws Exception {
+		try {
+			Map<TopicPartition, OffsetAndMetadata> offsets = this.admin
+				.listConsumerGroupOffsets(this.properties.groupId())
+				.partitionsToOffsetAndMetadata()
+				.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+			OffsetAndMetadata committed = offsets.get(partition);
+			return (committed != null) ? committed.offset() : -1;
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new ConnectorException(CONNECTOR, "Could not read the committed offsets of group '"
+					+ this.properties.groupId() + "': " + ex.getMessage(), ex);
+		}
+	}
+
+	/** The partition the default partitioner gives a record's writes. */
+	int partitionOf(String name) {
+		return Utils.toPositive(Utils.murmur2(QueuedRecordCodec.key(name))) % this.partitions;
+	}
+
+	@Override
+	public void close() {
+		this.producer.close(Duration.ofSeconds(10));
+		this.admin.close(Duration.ofSeconds(10));
+	}
+
+}
