@@ -39,7 +39,7 @@ public final class RecordServiceAutoConfiguration {
 				store.getClass().getSimpleName(), (storageQueue != null) ? storageQueue.getClass().getSimpleName()
 						: "the store itself (group commit, no storage queue)");
 		return new WriteThroughRecordService(cache, store, durable, new RecordChangeFeed(bus),
-				new RecordJson(properties.maxNestingDepth()), properties.casAttempts());
+				new RecordJson(properties.maxNestingDepth()), properties.casAttempts(), properties.drainTimeout());
 	}
 
 }

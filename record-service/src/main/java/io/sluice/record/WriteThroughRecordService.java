@@ -1,5 +1,6 @@
 package io.sluice.record;
 
+import java.time.Duration;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -38,14 +39,17 @@ final class WriteThroughRecordService implements RecordService {
 
 	private final int casAttempts;
 
+	private final Duration drainTimeout;
+
 	WriteThroughRecordService(RecordCache cache, RecordStore store, DurableWrites durable, RecordChangeFeed feed,
-			RecordJson json, int casAttempts) {
+			RecordJson json, int casAttempts, Duration drainTimeout) {
 		this.cache = cache;
 		this.store = store;
 		this.durable = durable;
 		this.feed = feed;
 		this.json = json;
 		this.casAttempts = casAttempts;
+		this.drainTimeout = drainTimeout;
 	}
 
 	@Override
@@ -53,7 +57,7 @@ final class WriteThroughRecordService implements RecordService {
 		// A cache read fails open: the store has every acknowledged write once the queue has drained.
 		return this.cache.get(name).onErrorResume(ConnectorException.class, (ex) -> {
 			logger.warn("Cache read of record '{}' failed, reading the store: {}", name, ex.getMessage());
-			return this.durable.drained(name).then(this.store.find(name));
+			return drained(name).then(this.store.find(name));
 		}).switchIfEmpty(Mono.defer(() -> fill(name)));
 	}
 
@@ -62,10 +66,17 @@ final class WriteThroughRecordService implements RecordService {
 	 * record, so that it already holds every acknowledged write and no version can be handed out twice.
 	 */
 	private Mono<VersionedRecord> fill(String name) {
-		return this.durable.drained(name)
+		return drained(name)
 			.then(this.store.find(name))
 			.flatMap((stored) -> this.cache.compareAndSet(0, stored)
 				.map((result) -> (result.current() != null) ? result.current() : stored));
+	}
+
+	private Mono<Void> drained(String name) {
+		return this.durable.drained(name)
+			.timeout(this.drainTimeout, Mono.error(() -> new RecordUnavailableException(name, "Record '" + name
+					+ "' cannot be read yet: the storage queue has not handed the store its latest writes within "
+					+ this.drainTimeout.toMillis() + " ms (is a storage worker running?)")));
 	}
 
 	@Override

@@ -41,7 +41,7 @@ class WriteThroughRecordServiceTests {
 	private RecordService service(String node, RecordCache cache, DurableWrites durable) {
 		MessageBus bus = new InMemoryMessageBus(node, this.medium);
 		return new WriteThroughRecordService(cache, this.store, durable, new RecordChangeFeed(bus), new RecordJson(64),
-				16);
+				16, Duration.ofSeconds(5));
 	}
 
 	private static byte[] json(String text) {
@@ -269,6 +269,20 @@ class WriteThroughRecordServiceTests {
 			.verify(TIMEOUT);
 		StepVerifier.create(afterLoss.set("svc/queued", 2, json("{'v':'reused'}"), "w"))
 			.expectError(VersionExistsException.class)
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void aMissThatTheQueueNeverDrainsFailsClearlyInsteadOfHanging() {
+		InMemoryStorageQueue queue = new InMemoryStorageQueue();
+		RecordService writer = service("node-q", this.cache, DurableWrites.through(queue));
+		writer.set("svc/undrained", 1, json("{}"), "w").block(TIMEOUT);
+		MessageBus bus = new InMemoryMessageBus("node-q3", this.medium);
+		RecordService impatient = new WriteThroughRecordService(new InMemoryRecordCache(), this.store,
+				DurableWrites.through(queue), new RecordChangeFeed(bus), new RecordJson(64), 16, Duration.ofMillis(200));
+		StepVerifier.create(impatient.read("svc/undrained"))
+			.expectErrorSatisfies((error) -> assertThat(error).isInstanceOf(RecordUnavailableException.class)
+				.hasMessageContaining("storage worker"))
 			.verify(TIMEOUT);
 	}
 
