@@ -27,7 +27,7 @@ final class SqlOperations {
 	// A transaction that lost a race to insert a new key, or was chosen as a deadlock victim, was rolled back and is
 	// retried as a whole: every transactional unit here re-reads what it depends on, so a retry is safe. Failures
 	// that may have committed (a lost connection) are not retried.
-	private static final Retry CONFLICTS = Retry.backoff(5, Duration.ofMillis(5))
+	static final Retry CONFLICTS = Retry.backoff(5, Duration.ofMillis(5))
 		.maxBackoff(Duration.ofMillis(200))
 		.filter((ex) -> ex instanceof DataIntegrityViolationException || ex instanceof ConcurrencyFailureException)
 		.onRetryExhaustedThrow((spec, signal) -> signal.failure());

@@ -35,8 +35,8 @@ import io.sluice.connector.VersionedRecord;
  * records lock them in the same order.</li>
  * <li><b>Durability.</b> The returned {@code Mono} completes after the commit; on H2 a commit is in the file
  * before it returns (see {@link SqlSchema}).</li>
- * <li><b>Expiry</b> is judged by this process's clock, to the microsecond (the finest PostgreSQL keeps);
- * {@code expiresAt} itself reads back exactly, to the nanosecond.</li>
+ * <li><b>Expiry</b> is judged by this process's clock, to the nanosecond; {@code expiresAt} reads back exactly
+ * (the timestamp column keeps microseconds, the finest PostgreSQL has, and a second column the nanoseconds).</li>
  * </ul>
  * The schema must have been {@linkplain SqlSchema#create() created} first.
  */
@@ -87,9 +87,8 @@ public final class SqlRecordStore implements RecordStore {
 	public Mono<VersionedRecord> find(String name) {
 		Objects.requireNonNull(name, "name");
 		Mono<VersionedRecord> found = Mono.defer(() -> this.operations.client()
-			.sql(this.columns + " WHERE name = $1 AND (expires_at IS NULL OR expires_at > $2)")
-			.bind(0, name)
-			.bind(1, this.clock.instant())
+			.sql(this.columns + " WHERE name = $1 AND " + live(2))
+			.bindValues(withNow(name))
 			.map(SqlRecordStore::toRecord)
 			.one());
 		return this.operations.run(found, "reading record '" + name + "'");
@@ -108,14 +107,13 @@ public final class SqlRecordStore implements RecordStore {
 
 	private Flux<VersionedRecord> findChunk(List<String> names) {
 		StringJoiner markers = new StringJoiner(", ", "(", ")");
-		List<Object> values = new ArrayList<>(names.size() + 1);
-		values.add(this.clock.instant());
+		List<Object> values = withNow();
 		for (int i = 0; i < names.size(); i++) {
-			markers.add("$" + (i + 2));
+			markers.add("$" + (i + 3));
 			values.add(names.get(i));
 		}
 		return this.operations.client()
-			.sql(this.columns + " WHERE (expires_at IS NULL OR expires_at > $1) AND name IN " + markers)
+			.sql(this.columns + " WHERE " + live(1) + " AND name IN " + markers)
 			.bindValues(values)
 			.map(SqlRecordStore::toRecord)
 			.all();
@@ -165,12 +163,32 @@ public final class SqlRecordStore implements RecordStore {
 		Objects.requireNonNull(prefix, "prefix");
 		Flux<VersionedRecord> live = Flux.defer(() -> this.operations.client()
 			.sql(this.columns + " WHERE name LIKE $1 ESCAPE '\\' AND deleted = FALSE "
-					+ "AND (expires_at IS NULL OR expires_at > $2) ORDER BY name")
-			.bind(0, likePrefix(prefix))
-			.bind(1, this.clock.instant())
+					+ "AND " + live(2) + " ORDER BY name")
+			.bindValues(withNow(likePrefix(prefix)))
 			.map(SqlRecordStore::toRecord)
 			.all());
 		return this.operations.run(live, "scanning records starting with '" + prefix + "'");
+	}
+
+	/**
+	 * The condition that a row has not expired, given now as two parameters from {@code $first}: the instant
+	 * cut to the microsecond and its nano-of-second. Exact to the nanosecond, like
+	 * {@link VersionedRecord#isExpiredAt}, although the timestamp column keeps microseconds.
+	 */
+	private static String live(int first) {
+		String micros = "$" + first;
+		String nano = "$" + (first + 1);
+		return "(expires_at IS NULL OR expires_at > " + micros + " OR (expires_at = " + micros + " AND expires_nano > "
+				+ nano + "))";
+	}
+
+	/** {@code leading} values followed by the two parameters of {@link #live} for the clock's now. */
+	private List<Object> withNow(Object... leading) {
+		Instant now = this.clock.instant();
+		List<Object> values = new ArrayList<>(List.of(leading));
+		values.add(now.truncatedTo(ChronoUnit.MICROS));
+		values.add(now.getNano());
+		return values;
 	}
 
 	/** A LIKE pattern matching names that start with {@code prefix}, taking its characters literally. */

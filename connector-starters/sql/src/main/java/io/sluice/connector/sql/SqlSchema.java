@@ -59,7 +59,8 @@ public final class SqlSchema {
 		SqlOperations operations = new SqlOperations(this);
 		DatabaseClient client = operations.client();
 		Mono<Void> tables = Flux.fromIterable(this.dialect.createTables(this.tables))
-			.concatMap((ddl) -> client.sql(ddl).then())
+			// Two instances starting on an empty PostgreSQL may race to create a table; the loser retries.
+			.concatMap((ddl) -> client.sql(ddl).then().retryWhen(SqlOperations.CONFLICTS))
 			.then();
 		Mono<Void> durable = (this.dialect == SqlDialect.H2) ? durableCommits(client) : Mono.empty();
 		return operations.run(tables.then(durable), "creating the tables " + this.tables.prefix() + "*");

@@ -160,7 +160,11 @@ public final class SqlStreamHistory implements StreamHistory {
 		if (limit <= 0) {
 			return Flux.empty();
 		}
-		return read(stream, "AND e.ts >= $2 ORDER BY e.entry_offset LIMIT $3", time, limit);
+		// Timestamps are whole microseconds, so "at or after time" is "at or after time rounded up to one"; bound
+		// that way, PostgreSQL's rounding of the parameter cannot let in an entry from just before.
+		Instant micros = time.truncatedTo(ChronoUnit.MICROS);
+		Instant atOrAfter = micros.isBefore(time) ? micros.plus(1, ChronoUnit.MICROS) : micros;
+		return read(stream, "AND e.ts >= $2 ORDER BY e.entry_offset LIMIT $3", atOrAfter, limit);
 	}
 
 	private Flux<HistoryEntry> read(String stream, String condition, Object second, Object third) {

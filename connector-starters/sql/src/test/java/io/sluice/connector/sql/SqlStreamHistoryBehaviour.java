@@ -99,6 +99,22 @@ abstract class SqlStreamHistoryBehaviour {
 	}
 
 	@Test
+	void sinceIsExactBelowTheMicrosecond() {
+		SqlStreamHistory history = new SqlStreamHistory(this.schema, this.clock);
+		HistoryEntry first = history.append("t", new byte[] { 1 }, KEEP_ALL).block(TIMEOUT);
+		this.clock.advance(Duration.ofNanos(1_000));
+		HistoryEntry second = history.append("t", new byte[] { 2 }, KEEP_ALL).block(TIMEOUT);
+		assertThat(first.timestamp()).isEqualTo(Instant.parse("2030-01-01T00:00:00.123456Z"));
+		StepVerifier.create(history.since("t", first.timestamp(), 10)).expectNext(first, second).expectComplete()
+			.verify(TIMEOUT);
+		StepVerifier.create(history.since("t", first.timestamp().plusNanos(1), 10)).expectNext(second)
+			.expectComplete()
+			.verify(TIMEOUT);
+		StepVerifier.create(history.since("t", second.timestamp().plusNanos(999), 10)).expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
 	void epochIsChosenOnceWithTheStreamAndDiffersBetweenStreams() {
 		SqlStreamHistory history = new SqlStreamHistory(this.schema, this.clock);
 		StreamPosition before = history.position("e").block(TIMEOUT);
