@@ -1,5 +1,7 @@
 package io.sluice.gateway;
 
+import reactor.core.scheduler.Schedulers;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -10,6 +12,7 @@ import org.springframework.context.annotation.Bean;
 import io.sluice.connector.MessageBus;
 import io.sluice.gateway.event.EventHandler;
 import io.sluice.gateway.event.EventRelay;
+import io.sluice.gateway.listen.ListenProperties;
 import io.sluice.gateway.record.RecordHandler;
 import io.sluice.gateway.record.RecordNotifier;
 import io.sluice.gateway.session.GatewayProperties;
@@ -24,13 +27,13 @@ import io.sluice.record.RecordService;
 @AutoConfiguration(afterName = { "io.sluice.record.RecordServiceAutoConfiguration",
 		"io.sluice.connector.memory.MemoryConnectorAutoConfiguration" })
 @ConditionalOnClass(name = "reactor.netty.http.server.HttpServer")
-@EnableConfigurationProperties(GatewayProperties.class)
+@EnableConfigurationProperties({ GatewayProperties.class, ListenProperties.class })
 public final class GatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RecordHandler gatewayRecordHandler(RecordService records) {
-		return new RecordHandler(records);
+	RecordHandler gatewayRecordHandler(RecordService records, ListenProperties listen) {
+		return new RecordHandler(records, listen, Schedulers.parallel());
 	}
 
 	@Bean
@@ -40,8 +43,8 @@ public final class GatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	EventHandler gatewayEventHandler(MessageBus bus) {
-		return new EventHandler(bus);
+	EventHandler gatewayEventHandler(MessageBus bus, ListenProperties listen) {
+		return new EventHandler(bus, listen, Schedulers.parallel());
 	}
 
 	@Bean

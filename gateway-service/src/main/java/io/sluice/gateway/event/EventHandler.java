@@ -5,8 +5,13 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 import io.sluice.connector.MessageBus;
+import io.sluice.gateway.listen.ListenProperties;
+import io.sluice.gateway.listen.ListenRegistry;
+import io.sluice.gateway.listen.ListenTopic;
 import io.sluice.gateway.protocol.EventAction;
 import io.sluice.gateway.protocol.JsonText;
 import io.sluice.gateway.protocol.Message;
@@ -31,9 +36,18 @@ public final class EventHandler implements TopicHandler {
 
 	private final EventRelay relay;
 
+	private final ListenRegistry listening;
+
 	public EventHandler(MessageBus bus) {
+		this(bus, ListenProperties.defaults(), Schedulers.parallel());
+	}
+
+	/** @param scheduler where listening's response timeouts run */
+	public EventHandler(MessageBus bus, ListenProperties listen, Scheduler scheduler) {
 		this.bus = bus;
 		this.relay = new EventRelay(bus, this.subscriptions);
+		this.listening = new ListenRegistry(ListenTopic.EVENT, this.subscriptions, listen, scheduler);
+		this.subscriptions.setListener(this.listening);
 	}
 
 	/** What delivers other nodes' events here; it must be started for them to arrive. */
@@ -57,6 +71,12 @@ public final class EventHandler implements TopicHandler {
 			case EventAction.UNSUBSCRIBE:
 				unsubscribe(connection, message);
 				return Mono.empty();
+			case EventAction.LISTEN:
+			case EventAction.UNLISTEN:
+			case EventAction.LISTEN_ACCEPT:
+			case EventAction.LISTEN_REJECT:
+				this.listening.handle(connection, message);
+				return Mono.empty();
 			default:
 				connection.send(Message.builder(Topic.EVENT, EventAction.ERROR).name(message.name())
 					.originalAction(message.action()).correlationId(message.correlationId()).isError(true)
@@ -69,6 +89,7 @@ public final class EventHandler implements TopicHandler {
 
 	@Override
 	public void onClose(Connection connection) {
+		this.listening.onClose(connection);
 		this.subscriptions.removeAll(connection);
 	}
 

@@ -4,7 +4,7 @@ package io.sluice.gateway.protocol;
 enum Field {
 
 	ACTION, DATA, CORRELATION_ID, IS_ERROR, IS_ACK, NAME, NAMES, ORIGINAL_TOPIC, ORIGINAL_ACTION, IS_WRITE_ACK, PATH,
-	VERSION, VERSIONS, URL, PROTOCOL_VERSION, SDK_VERSION, SDK_TYPE;
+	VERSION, VERSIONS, URL, PROTOCOL_VERSION, SDK_VERSION, SDK_TYPE, SUBSCRIPTION;
 
 	/** The protobuf wire type the field is encoded with. */
 	int wireType() {

@@ -30,14 +30,25 @@ import java.util.Objects;
  * @param protocolVersion the client's protocol version (connection challenge)
  * @param sdkVersion the client's version (connection challenge)
  * @param sdkType the client's kind, such as {@code javascript} (connection challenge)
+ * @param subscription the name a listen message is about, its {@code name} being the listener's pattern
  */
 public record Message(int topic, int action, String name, byte[] data, String correlationId, boolean isAck,
 		boolean isError, boolean isWriteAck, String path, Long version, List<String> names, Map<String, Long> versions,
-		int originalTopic, int originalAction, String url, String protocolVersion, String sdkVersion, String sdkType) {
+		int originalTopic, int originalAction, String url, String protocolVersion, String sdkVersion, String sdkType,
+		String subscription) {
 
 	public Message {
 		names = (names != null) ? names : Collections.emptyList();
 		versions = (versions != null) ? versions : Collections.emptyMap();
+	}
+
+	/** A message of any topic but the listen actions, which alone carry a {@code subscription}. */
+	public Message(int topic, int action, String name, byte[] data, String correlationId, boolean isAck,
+			boolean isError, boolean isWriteAck, String path, Long version, List<String> names,
+			Map<String, Long> versions, int originalTopic, int originalAction, String url, String protocolVersion,
+			String sdkVersion, String sdkType) {
+		this(topic, action, name, data, correlationId, isAck, isError, isWriteAck, path, version, names, versions,
+				originalTopic, originalAction, url, protocolVersion, sdkVersion, sdkType, null);
 	}
 
 	public static Builder builder(int topic, int action) {
@@ -63,6 +74,7 @@ public record Message(int topic, int action, String name, byte[] data, String co
 		builder.protocolVersion = this.protocolVersion;
 		builder.sdkVersion = this.sdkVersion;
 		builder.sdkType = this.sdkType;
+		builder.subscription = this.subscription;
 		return builder;
 	}
 
@@ -88,7 +100,8 @@ public record Message(int topic, int action, String name, byte[] data, String co
 				&& Objects.equals(this.version, that.version) && this.names.equals(that.names)
 				&& this.versions.equals(that.versions) && Objects.equals(this.url, that.url)
 				&& Objects.equals(this.protocolVersion, that.protocolVersion)
-				&& Objects.equals(this.sdkVersion, that.sdkVersion) && Objects.equals(this.sdkType, that.sdkType);
+				&& Objects.equals(this.sdkVersion, that.sdkVersion) && Objects.equals(this.sdkType, that.sdkType)
+				&& Objects.equals(this.subscription, that.subscription);
 	}
 
 	@Override
@@ -105,6 +118,7 @@ public record Message(int topic, int action, String name, byte[] data, String co
 		append(text, "correlationId", this.correlationId);
 		append(text, "version", this.version);
 		append(text, "path", this.path);
+		append(text, "subscription", this.subscription);
 		if (!this.names.isEmpty()) {
 			append(text, "names", this.names);
 		}
@@ -170,6 +184,8 @@ public record Message(int topic, int action, String name, byte[] data, String co
 		private String sdkVersion;
 
 		private String sdkType;
+
+		private String subscription;
 
 		private Builder(int topic, int action) {
 			this.topic = topic;
@@ -266,11 +282,16 @@ public record Message(int topic, int action, String name, byte[] data, String co
 			return this;
 		}
 
+		public Builder subscription(String subscription) {
+			this.subscription = subscription;
+			return this;
+		}
+
 		public Message build() {
 			return new Message(this.topic, this.action, this.name, this.data, this.correlationId, this.isAck,
 					this.isError, this.isWriteAck, this.path, this.version, this.names, this.versions,
 					this.originalTopic, this.originalAction, this.url, this.protocolVersion, this.sdkVersion,
-					this.sdkType);
+					this.sdkType, this.subscription);
 		}
 
 	}

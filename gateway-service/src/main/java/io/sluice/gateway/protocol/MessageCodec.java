@@ -78,6 +78,7 @@ public final class MessageCodec {
 		String protocolVersion = null;
 		String sdkVersion = null;
 		String sdkType = null;
+		String subscription = null;
 		Long version = null;
 		boolean isAck = false;
 		boolean isError = false;
@@ -124,10 +125,11 @@ public final class MessageCodec {
 				case PROTOCOL_VERSION -> protocolVersion = reader.readString("protocolVersion");
 				case SDK_VERSION -> sdkVersion = reader.readString("sdkVersion");
 				case SDK_TYPE -> sdkType = reader.readString("sdkType");
+				case SUBSCRIPTION -> subscription = reader.readString("subscription");
 			}
 		}
 		return new Message(topic, action, name, data, correlationId, isAck, isError, isWriteAck, path, version, names,
-				versions, originalTopic, originalAction, url, protocolVersion, sdkVersion, sdkType);
+				versions, originalTopic, originalAction, url, protocolVersion, sdkVersion, sdkType, subscription);
 	}
 
 	/** An int32 field: protobuf.js writes negatives sign-extended to 64 bits and reads back the low 32. */

@@ -195,6 +195,8 @@ final class MessageEncoder {
 					return utf8(this.message.sdkVersion());
 				case SDK_TYPE:
 					return utf8(this.message.sdkType());
+				case SUBSCRIPTION:
+					return utf8(this.message.subscription());
 				default:
 					throw new IllegalStateException("Not a bytes field: " + field);
 			}

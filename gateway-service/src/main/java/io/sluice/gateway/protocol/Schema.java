@@ -15,9 +15,11 @@ final class Schema {
 				6, Field.PROTOCOL_VERSION, 7, Field.SDK_VERSION, 8, Field.SDK_TYPE);
 		LAYOUTS[Topic.AUTH] = layout(1, Field.ACTION, 2, Field.DATA, 3, Field.IS_ERROR, 4, Field.IS_ACK);
 		LAYOUTS[Topic.EVENT] = layout(1, Field.ACTION, 2, Field.DATA, 3, Field.CORRELATION_ID, 4, Field.IS_ERROR, 5,
-				Field.IS_ACK, 6, Field.NAME, 7, Field.NAMES, 10, Field.ORIGINAL_TOPIC, 11, Field.ORIGINAL_ACTION);
+				Field.IS_ACK, 6, Field.NAME, 7, Field.NAMES, 8, Field.SUBSCRIPTION, 10, Field.ORIGINAL_TOPIC, 11,
+				Field.ORIGINAL_ACTION);
 		LAYOUTS[Topic.RECORD] = layout(1, Field.ACTION, 2, Field.DATA, 3, Field.CORRELATION_ID, 4, Field.IS_ERROR, 5,
-				Field.IS_ACK, 6, Field.NAME, 7, Field.NAMES, 10, Field.ORIGINAL_ACTION, 11, Field.IS_WRITE_ACK, 12,
+				Field.IS_ACK, 6, Field.NAME, 7, Field.NAMES, 9, Field.SUBSCRIPTION, 10, Field.ORIGINAL_ACTION, 11,
+				Field.IS_WRITE_ACK, 12,
 				Field.PATH, 13, Field.VERSION, 14, Field.VERSIONS);
 		LAYOUTS[Topic.RPC] = layout(1, Field.ACTION, 2, Field.DATA, 3, Field.CORRELATION_ID, 4, Field.IS_ERROR, 5,
 				Field.IS_ACK, 6, Field.NAMES, 7, Field.NAME, 9, Field.ORIGINAL_ACTION);

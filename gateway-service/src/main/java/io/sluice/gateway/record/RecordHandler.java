@@ -1,7 +1,12 @@
 package io.sluice.gateway.record;
 
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
+import io.sluice.gateway.listen.ListenProperties;
+import io.sluice.gateway.listen.ListenRegistry;
+import io.sluice.gateway.listen.ListenTopic;
 import io.sluice.gateway.protocol.JsonText;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.RecordAction;
@@ -11,7 +16,7 @@ import io.sluice.gateway.session.Subscriptions;
 import io.sluice.gateway.session.TopicHandler;
 import io.sluice.record.RecordService;
 
-/** The RECORD topic: routes each action to reads, writes or subscriptions. */
+/** The RECORD topic: routes each action to reads, writes, subscriptions, notifications or listening. */
 public final class RecordHandler implements TopicHandler {
 
 	private final Subscriptions subscriptions = new Subscriptions();
@@ -22,10 +27,22 @@ public final class RecordHandler implements TopicHandler {
 
 	private final RecordNotifier notifier;
 
+	private final RecordNotifyRequests notifyRequests;
+
+	private final ListenRegistry listening;
+
 	public RecordHandler(RecordService records) {
+		this(records, ListenProperties.defaults(), Schedulers.parallel());
+	}
+
+	/** @param scheduler where listening's response timeouts run */
+	public RecordHandler(RecordService records, ListenProperties listen, Scheduler scheduler) {
 		this.reads = new RecordReads(records, this.subscriptions);
 		this.writes = new RecordWrites(records, this.subscriptions);
 		this.notifier = new RecordNotifier(records, this.subscriptions);
+		this.notifyRequests = new RecordNotifyRequests(records, this.subscriptions);
+		this.listening = new ListenRegistry(ListenTopic.RECORD, this.subscriptions, listen, scheduler);
+		this.subscriptions.setListener(this.listening);
 	}
 
 	/** What tells this node's subscribers of changes; it must be started for them to hear of any. */
@@ -62,6 +79,14 @@ public final class RecordHandler implements TopicHandler {
 				return this.writes.write(connection, message);
 			case RecordAction.DELETE:
 				return this.writes.delete(connection, message);
+			case RecordAction.NOTIFY:
+				return this.notifyRequests.notify(connection, message);
+			case RecordAction.LISTEN:
+			case RecordAction.UNLISTEN:
+			case RecordAction.LISTEN_ACCEPT:
+			case RecordAction.LISTEN_REJECT:
+				this.listening.handle(connection, message);
+				return Mono.empty();
 			default:
 				connection.send(RecordReplies.error(RecordAction.ERROR, message, message.name())
 					.data(JsonText.quote("Record action " + Topic.actionName(Topic.RECORD, message.action())
@@ -73,6 +98,7 @@ public final class RecordHandler implements TopicHandler {
 
 	@Override
 	public void onClose(Connection connection) {
+		this.listening.onClose(connection);
 		this.subscriptions.removeAll(connection);
 	}
 

@@ -14,6 +14,16 @@ public final class Subscriptions {
 
 	private final ConcurrentHashMap<Connection, Set<String>> byConnection = new ConcurrentHashMap<>();
 
+	private volatile Listener listener = Listener.NONE;
+
+	/**
+	 * Who hears of each new subscriber and of each name losing its last one (listening needs both). Set once, before
+	 * the first subscription; called on the thread that made the change, after it was made.
+	 */
+	public void setListener(Listener listener) {
+		this.listener = (listener != null) ? listener : Listener.NONE;
+	}
+
 	/** Subscribes; {@code false} if the connection already was subscribed. */
 	public boolean subscribe(String name, Connection connection) {
 		boolean[] added = new boolean[1];
@@ -25,6 +35,8 @@ public final class Subscriptions {
 		});
 		if (added[0]) {
 			this.byConnection.computeIfAbsent(connection, (key) -> ConcurrentHashMap.newKeySet()).add(name);
+			connection.subscriptionsChanged(1);
+			this.listener.subscribed(name, connection);
 		}
 		return added[0];
 	}
@@ -37,6 +49,7 @@ public final class Subscriptions {
 			if (names != null) {
 				names.remove(name);
 			}
+			connection.subscriptionsChanged(-1);
 		}
 		return removed;
 	}
@@ -66,6 +79,11 @@ public final class Subscriptions {
 		return count;
 	}
 
+	/** Every name with a subscriber on this node: a live view. */
+	public Set<String> names() {
+		return Collections.unmodifiableSet(this.byName.keySet());
+	}
+
 	/** Removes every subscriber to {@code name}, as after a record is deleted. */
 	public void removeName(String name) {
 		Set<Connection> connections = this.byName.remove(name);
@@ -75,7 +93,9 @@ public final class Subscriptions {
 				if (names != null) {
 					names.remove(name);
 				}
+				connection.subscriptionsChanged(-1);
 			}
+			this.listener.lastUnsubscribed(name);
 		}
 	}
 
@@ -84,18 +104,44 @@ public final class Subscriptions {
 		Set<String> names = this.byConnection.remove(connection);
 		if (names != null) {
 			for (String name : names) {
-				removeFromName(name, connection);
+				if (removeFromName(name, connection)) {
+					connection.subscriptionsChanged(-1);
+				}
 			}
 		}
 	}
 
 	private boolean removeFromName(String name, Connection connection) {
-		boolean[] removed = new boolean[1];
+		boolean[] removed = new boolean[2];
 		this.byName.computeIfPresent(name, (key, connections) -> {
 			removed[0] = connections.remove(connection);
-			return connections.isEmpty() ? null : connections;
+			removed[1] = connections.isEmpty();
+			return removed[1] ? null : connections;
 		});
+		if (removed[1]) {
+			// Outside compute(): the listener may look at these subscriptions.
+			this.listener.lastUnsubscribed(name);
+		}
 		return removed[0];
+	}
+
+	/**
+	 * Hears of changes to the subscriptions. A listener must not rely on the order in which two threads' changes reach
+	 * it: it is told that something changed and should look at {@link #subscribers} for what is true now.
+	 */
+	public interface Listener {
+
+		Listener NONE = new Listener() {
+		};
+
+		/** {@code connection} subscribed to {@code name}, maybe as its first subscriber. */
+		default void subscribed(String name, Connection connection) {
+		}
+
+		/** {@code name} has no subscriber left on this node. */
+		default void lastUnsubscribed(String name) {
+		}
+
 	}
 
 }

@@ -1,0 +1,78 @@
+package io.sluice.gateway.listen;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import reactor.core.Disposable;
+
+/**
+ * Where finding a provider for one subscribed name stands: who provides it, who is being asked, who is still to be
+ * asked. Guarded by the registry's lock. It lives while the name has subscribers and a listener could provide it.
+ */
+final class Provision {
+
+	/** The listener that accepted, or {@code null}. */
+	Candidate provider;
+
+	/** The listener being asked, or {@code null} when no one is. */
+	Candidate offered;
+
+	/** Tells stale timeouts from the current one. */
+	long offerNumber;
+
+	Disposable responseTimeout;
+
+	/** Who is still to be asked, in order. */
+	final Deque<Candidate> remaining = new ArrayDeque<>();
+
+	/** Listeners whose time to answer ran out; an accept from one of them is late, not unsolicited. */
+	final Set<Candidate> timedOut = new HashSet<>();
+
+	/** A late accepter held in reserve while another listener is asked: it provides if that one declines. */
+	Candidate reserve;
+
+	/** When each listener that rejected the name did so, in scheduler milliseconds. */
+	final Map<Candidate, Long> rejectedAt = new HashMap<>();
+
+	/** The next round of asking after every listener declined, or {@code null}. */
+	Disposable rematch;
+
+	boolean isSearching() {
+		return this.offered != null;
+	}
+
+	void cancelResponseTimeout() {
+		if (this.responseTimeout != null) {
+			this.responseTimeout.dispose();
+			this.responseTimeout = null;
+		}
+	}
+
+	void cancelRematch() {
+		if (this.rematch != null) {
+			this.rematch.dispose();
+			this.rematch = null;
+		}
+	}
+
+	void cancelTimers() {
+		cancelResponseTimeout();
+		cancelRematch();
+	}
+
+	/** Forgets the candidates a listener that went away had, but not where it stands as offered or provider. */
+	void forget(Predicate<Candidate> gone) {
+		this.remaining.removeIf(gone);
+		this.timedOut.removeIf(gone);
+		this.rejectedAt.keySet().removeIf(gone);
+		if (this.reserve != null && gone.test(this.reserve)) {
+			this.reserve = null;
+		}
+	}
+
+}
