@@ -1,12 +1,14 @@
 package io.sluice.connector.sql;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.r2dbc.spi.ConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -25,6 +27,7 @@ import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
 import org.springframework.r2dbc.core.DatabaseClient;
 
+import io.sluice.connector.ConnectorException;
 import io.sluice.connector.RecordStore;
 import io.sluice.connector.StreamHistory;
 
@@ -60,7 +63,12 @@ public final class SqlConnectorAutoConfiguration {
 		SqlSchema schema = new SqlSchema(factory, properties.tablePrefix());
 		// Blocking is right here: this runs once, on the start-up thread, and no adapter may be used before
 		// its tables exist.
-		schema.create().block(properties.schemaTimeout());
+		Duration timeout = properties.schemaTimeout();
+		schema.create()
+			.timeout(timeout, Mono.error(() -> new ConnectorException("sql", "Creating the tables on "
+					+ schema.databaseProduct() + " took longer than sluice.sql.schema-timeout (" + timeout
+					+ "): is the database at spring.r2dbc.url reachable?")))
+			.block();
 		return schema;
 	}
 

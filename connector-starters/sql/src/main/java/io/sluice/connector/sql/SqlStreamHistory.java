@@ -71,18 +71,20 @@ public final class SqlStreamHistory implements StreamHistory {
 		Objects.requireNonNull(stream, "stream");
 		Objects.requireNonNull(payload, "payload");
 		Objects.requireNonNull(retention, "retention");
-		return this.operations.inTransaction((client) -> {
+		return this.operations.inTransaction((client) -> advanceHead(client, stream).flatMap((head) -> {
+			// Read while holding the head's lock, so that timestamps rise with offsets (given one clock).
 			Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
-			return advanceHead(client, stream).flatMap((head) -> client
-				.sql("INSERT INTO " + this.tables.entry() + " (stream, entry_offset, ts, payload) VALUES ($1, $2, $3, $4)")
+			return client
+				.sql("INSERT INTO " + this.tables.entry()
+						+ " (stream, entry_offset, ts, payload) VALUES ($1, $2, $3, $4)")
 				.bind(0, stream)
 				.bind(1, head.offset())
 				.bind(2, now)
 				.bind(3, payload)
 				.then()
 				.then(trim(client, stream, head.offset(), retention, now))
-				.thenReturn(new HistoryEntry(stream, head.offset(), head.epoch(), now, payload)));
-		}, "appending to stream '" + stream + "'");
+				.thenReturn(new HistoryEntry(stream, head.offset(), head.epoch(), now, payload));
+		}), "appending to stream '" + stream + "'");
 	}
 
 	private Mono<StreamPosition> advanceHead(DatabaseClient client, String stream) {

@@ -42,7 +42,8 @@ final class CrashingWriter {
 	static List<VersionedRecord> batch(int batch) {
 		List<VersionedRecord> records = new ArrayList<>(RECORDS_PER_BATCH);
 		for (int i = 0; i < RECORDS_PER_BATCH; i++) {
-			records.add(VersionedRecord.of("crash/" + batch + "/" + i, batch, "{\"batch\":" + batch + ",\"i\":" + i + "}"));
+			records.add(VersionedRecord.of("crash/" + batch + "/" + i, batch,
+					"{\"batch\":" + batch + ",\"i\":" + i + "}"));
 		}
 		return records;
 	}

@@ -70,7 +70,8 @@ abstract class SqlRecordStoreBehaviour {
 
 		// A row the database refuses, in the last statement of a batch, takes the whole batch back.
 		DatabaseClient.create(connectionFactory())
-			.sql("ALTER TABLE " + this.schema.tables().record() + " ADD CONSTRAINT no_poison CHECK (name <> 'zz-poison')")
+			.sql("ALTER TABLE " + this.schema.tables().record()
+					+ " ADD CONSTRAINT no_poison CHECK (name <> 'zz-poison')")
 			.then()
 			.block(TIMEOUT);
 		List<VersionedRecord> poisoned = new ArrayList<>(records("r", 50, 2));

@@ -39,7 +39,8 @@ class SqlSchemaH2Tests {
 		ConnectionPool connectionFactory = TestDatabases.pooled(ConnectionFactories.get(url));
 		try {
 			DatabaseClient client = DatabaseClient.create(connectionFactory);
-			String writeDelay = "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'";
+			String writeDelay = "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
+					+ "WHERE SETTING_NAME = 'WRITE_DELAY'";
 			StepVerifier.create(client.sql(writeDelay).map((row) -> row.get(0, String.class)).all().collectList())
 				.assertNext((delays) -> assertThat(delays).contains("500"))
 				.expectComplete()

@@ -54,12 +54,14 @@ abstract class SqlStreamHistoryBehaviour {
 			SqlStreamHistory second = new SqlStreamHistory(new SqlSchema(pool, this.schema.tables().prefix()));
 			Set<Long> offsets = ConcurrentHashMap.newKeySet();
 			StepVerifier.create(Flux.range(0, 200)
-				.flatMap((i) -> ((i % 2 == 0) ? first : second).append("shared", new byte[] { i.byteValue() }, KEEP_ALL), 16)
+				.flatMap((i) -> ((i % 2 == 0) ? first : second).append("shared", new byte[] { i.byteValue() },
+						KEEP_ALL), 16)
 				.doOnNext((entry) -> offsets.add(entry.offset()))
 				.then())
 				.expectComplete()
 				.verify(TIMEOUT);
-			assertThat(new TreeSet<>(offsets)).containsExactlyElementsOf(LongStream.rangeClosed(1, 200).boxed().toList());
+			assertThat(new TreeSet<>(offsets))
+				.containsExactlyElementsOf(LongStream.rangeClosed(1, 200).boxed().toList());
 		}
 		finally {
 			pool.disposeLater().block(TIMEOUT);
@@ -70,7 +72,8 @@ abstract class SqlStreamHistoryBehaviour {
 	void appendThatFailsLeavesNoGap() {
 		SqlStreamHistory history = new SqlStreamHistory(this.schema, this.clock);
 		DatabaseClient.create(connectionFactory())
-			.sql("ALTER TABLE " + this.schema.tables().entry() + " ADD CONSTRAINT small CHECK (OCTET_LENGTH(payload) < 10)")
+			.sql("ALTER TABLE " + this.schema.tables().entry()
+					+ " ADD CONSTRAINT small CHECK (OCTET_LENGTH(payload) < 10)")
 			.then()
 			.block(TIMEOUT);
 		history.append("s", new byte[] { 1 }, KEEP_ALL).block(TIMEOUT);
