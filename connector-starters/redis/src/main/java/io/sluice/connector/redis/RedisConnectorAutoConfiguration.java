@@ -114,12 +114,32 @@ public final class RedisConnectorAutoConfiguration {
 
 	}
 
+	/**
+	 * Stands in for each adapter that was chosen but cannot be built without Spring Data Redis, so that the
+	 * start-up fails with an explanation instead of quietly falling back to memory.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnMissingClass(SPRING_DATA_REDIS)
 	static final class RedisLibraryMissing {
 
 		@Bean
-		Object sluiceRedisLibraryMissing(Environment environment) {
+		@ConditionalOnProperty(name = CACHE_TYPE, havingValue = "redis")
+		@ConditionalOnMissingBean(RecordCache.class)
+		RecordCache redisRecordCache(Environment environment) {
+			throw new RedisConnectionMissingException(choosingProperties(environment), true);
+		}
+
+		@Bean
+		@ConditionalOnProperty(name = BUS_TYPE, havingValue = "redis")
+		@ConditionalOnMissingBean(MessageBus.class)
+		MessageBus redisMessageBus(Environment environment) {
+			throw new RedisConnectionMissingException(choosingProperties(environment), true);
+		}
+
+		@Bean
+		@ConditionalOnProperty(name = HISTORY_TYPE, havingValue = "redis")
+		@ConditionalOnMissingBean(StreamHistory.class)
+		StreamHistory redisStreamHistory(Environment environment) {
 			throw new RedisConnectionMissingException(choosingProperties(environment), true);
 		}
 
