@@ -8,8 +8,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 import io.sluice.connector.MessageBus;
+import io.sluice.gateway.auth.AuthConfiguration;
+import io.sluice.gateway.auth.Authenticator;
 import io.sluice.gateway.event.EventHandler;
 import io.sluice.gateway.event.EventRelay;
 import io.sluice.gateway.listen.ListenProperties;
@@ -27,6 +30,7 @@ import io.sluice.record.RecordService;
 @AutoConfiguration(afterName = { "io.sluice.record.RecordServiceAutoConfiguration",
 		"io.sluice.connector.memory.MemoryConnectorAutoConfiguration" })
 @ConditionalOnClass(name = "reactor.netty.http.server.HttpServer")
+@Import(AuthConfiguration.class)
 @EnableConfigurationProperties({ GatewayProperties.class, ListenProperties.class })
 public final class GatewayAutoConfiguration {
 
@@ -53,8 +57,9 @@ public final class GatewayAutoConfiguration {
 	}
 
 	@Bean
-	GatewayRoute gatewayRoute(GatewayProperties properties, ObjectProvider<TopicHandler> handlers) {
-		return new GatewayRoute(properties, handlers.orderedStream().toList());
+	GatewayRoute gatewayRoute(GatewayProperties properties, ObjectProvider<TopicHandler> handlers,
+			Authenticator authenticator) {
+		return new GatewayRoute(properties, handlers.orderedStream().toList(), authenticator);
 	}
 
 }

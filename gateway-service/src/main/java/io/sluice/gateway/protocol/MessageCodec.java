@@ -54,15 +54,16 @@ public final class MessageCodec {
 			}
 		}
 		if (Topic.name(topic) == null) {
-			throw new ProtocolException("Unknown topic " + topic);
+			throw new ProtocolException(ParserAction.UNKNOWN_TOPIC, "Unknown topic " + topic);
 		}
 		Field[] layout = Schema.layout(topic);
 		if (layout == null) {
-			throw new ProtocolException("Topic " + Topic.name(topic) + " is not supported");
+			throw new ProtocolException(ParserAction.UNKNOWN_TOPIC, "Topic " + Topic.name(topic) + " is not supported");
 		}
 		Message message = decodeBody(topic, layout, new ProtoReader(frame, bodyStart, bodyEnd));
 		if (Topic.actionName(topic, message.action()) == null) {
-			throw new ProtocolException("Unknown action " + message.action() + " on topic " + Topic.name(topic));
+			throw new ProtocolException(ParserAction.UNKNOWN_ACTION,
+					"Unknown action " + message.action() + " on topic " + Topic.name(topic));
 		}
 		return message;
 	}

@@ -6,8 +6,21 @@ package io.sluice.gateway.protocol;
  */
 public class ProtocolException extends RuntimeException {
 
+	private final int parserAction;
+
 	public ProtocolException(String message) {
-		super(message);
+		this(ParserAction.MESSAGE_PARSE_ERROR, message);
+	}
+
+	/** @param parserAction the {@link ParserAction} the client is answered with */
+	public ProtocolException(int parserAction, String message) {
+		super(message, null, false, false);
+		this.parserAction = parserAction;
+	}
+
+	/** The {@link ParserAction} that names the problem to the client. */
+	public int parserAction() {
+		return this.parserAction;
 	}
 
 }

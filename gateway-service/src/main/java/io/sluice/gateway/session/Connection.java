@@ -1,5 +1,6 @@
 package io.sluice.gateway.session;
 
+import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,8 +12,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.util.concurrent.Queues;
 
+import io.sluice.gateway.protocol.FrameCodec;
 import io.sluice.gateway.protocol.Message;
-import io.sluice.gateway.protocol.MessageCodec;
 
 /**
  * One client connection: who it is, and its bounded queue of outbound frames. Anything may send to it from any
@@ -37,18 +38,40 @@ public final class Connection {
 
 	private final Sinks.Empty<Void> closing = Sinks.empty();
 
+	private final FrameCodec codec;
+
+	private final AtomicInteger subscriptions = new AtomicInteger();
+
+	private final AtomicInteger refusedLogins = new AtomicInteger();
+
 	private volatile State state = State.AWAITING_CHALLENGE;
 
 	private volatile String userId;
 
+	private volatile byte[] serverData;
+
+	private volatile String url;
+
+	private volatile String remoteAddress;
+
+	private volatile Map<String, String> headers = Map.of();
+
+	private volatile long lastHeard;
+
 	private volatile CloseStatus closeStatus;
 
-	Connection(int outboundQueueLimit) {
-		this(UUID.randomUUID().toString(), outboundQueueLimit);
+	Connection(int outboundQueueLimit, FrameCodec codec) {
+		this(UUID.randomUUID().toString(), outboundQueueLimit, codec);
 	}
 
+	/** A connection speaking the binary protocol. */
 	public Connection(String id, int outboundQueueLimit) {
+		this(id, outboundQueueLimit, FrameCodec.BINARY);
+	}
+
+	Connection(String id, int outboundQueueLimit, FrameCodec codec) {
 		this.id = id;
+		this.codec = codec;
 		this.outboundQueueLimit = outboundQueueLimit;
 		// Bounded by the count below rather than by the queue, whose capacity would be rounded.
 		Queue<byte[]> queue = Queues.<byte[]>unbounded(Math.min(outboundQueueLimit, 256)).get();
@@ -71,11 +94,18 @@ public final class Connection {
 
 	/** Encodes and queues one message for this client only. */
 	public void send(Message message) {
-		send(MessageCodec.encode(message));
+		enqueue(this.codec.encode(message));
 	}
 
-	/** Queues an encoded frame; the same array may be queued to many connections and must not change. */
+	/**
+	 * Queues a frame encoded by {@link io.sluice.gateway.protocol.MessageCodec}; the same array may be queued to many
+	 * connections and must not change. A connection with another encoding re-encodes it.
+	 */
 	public void send(byte[] frame) {
+		enqueue(this.codec.fromBinary(frame));
+	}
+
+	private void enqueue(byte[] frame) {
 		Sinks.EmitResult result;
 		// Serialised because notifications and responses are sent from different threads.
 		synchronized (this) {
@@ -159,13 +189,72 @@ public final class Connection {
 		return this.state;
 	}
 
-	void authenticated(String userId) {
+	/** The data the authenticator keeps on the server for this user (JSON), or {@code null}. */
+	public byte[] serverData() {
+		return this.serverData;
+	}
+
+	FrameCodec codec() {
+		return this.codec;
+	}
+
+	/** Remembers where the connection came from, for authentication. */
+	void handshake(String remoteAddress, Map<String, String> headers) {
+		this.remoteAddress = remoteAddress;
+		this.headers = Map.copyOf(headers);
+	}
+
+	String remoteAddress() {
+		return this.remoteAddress;
+	}
+
+	Map<String, String> headers() {
+		return this.headers;
+	}
+
+	/** Notes that the client was heard from at {@code millis} (a clock of the caller's choosing). */
+	void heard(long millis) {
+		this.lastHeard = millis;
+	}
+
+	long lastHeard() {
+		return this.lastHeard;
+	}
+
+	/** The URL the client said it connected to, once it has challenged. */
+	String url() {
+		return this.url;
+	}
+
+	void authenticated(String userId, byte[] serverData) {
 		this.userId = userId;
+		this.serverData = serverData;
 		this.state = State.OPEN;
 	}
 
-	void challenged() {
+	void challenged(String url) {
+		this.url = url;
 		this.state = State.AWAITING_AUTH;
+	}
+
+	void authenticating() {
+		this.state = State.AUTHENTICATING;
+	}
+
+	/** Counts a refused login, back to waiting for another; returns how many there were. */
+	int refused() {
+		this.state = State.AWAITING_AUTH;
+		return this.refusedLogins.incrementAndGet();
+	}
+
+	/** How many subscriptions the connection holds, over all topics. */
+	public int subscriptionCount() {
+		return this.subscriptions.get();
+	}
+
+	/** Kept by {@link Subscriptions}: {@code delta} subscriptions were added (or removed, if negative). */
+	void subscriptionsChanged(int delta) {
+		this.subscriptions.addAndGet(delta);
 	}
 
 	@Override
@@ -175,7 +264,7 @@ public final class Connection {
 
 	enum State {
 
-		AWAITING_CHALLENGE, AWAITING_AUTH, OPEN
+		AWAITING_CHALLENGE, AWAITING_AUTH, AUTHENTICATING, OPEN
 
 	}
 

@@ -1,10 +1,17 @@
 package io.sluice.gateway.session;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.BiFunction;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -14,83 +21,146 @@ import reactor.core.publisher.SynchronousSink;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
 
+import io.sluice.gateway.protocol.FrameCodec;
+import io.sluice.gateway.protocol.JsonText;
 import io.sluice.gateway.protocol.Message;
-import io.sluice.gateway.protocol.MessageCodec;
 import io.sluice.gateway.protocol.ParserAction;
 import io.sluice.gateway.protocol.ProtocolException;
-import io.sluice.gateway.protocol.JsonText;
 import io.sluice.gateway.protocol.Topic;
 
 /**
- * One WebSocket connection on Reactor Netty: frames are decoded and dispatched on the connection's event loop in
- * arrival order, and each message's work is subscribed to at once ({@code flatMap}), so a slow durable write does
- * not hold up the messages behind it, while a bounded number in progress keeps a flooding client in check.
+ * One WebSocket connection on Reactor Netty, in one encoding ({@link FrameCodec}): frames are decoded and
+ * dispatched on the connection's event loop in arrival order, and each message's work is subscribed to at once
+ * ({@code flatMap}), so a slow durable write does not hold up the messages behind it, while a bounded number in
+ * progress keeps a flooding client in check. A frame that is not a valid message is answered with a {@code PARSER}
+ * error and the connection stays open; abuse (an oversized frame, too many messages a second) closes it.
  */
 final class ConnectionHandler implements BiFunction<WebsocketInbound, WebsocketOutbound, Publisher<Void>> {
 
 	private static final Logger logger = LoggerFactory.getLogger(ConnectionHandler.class);
 
-	/** Close code for data the server cannot accept (a frame that is not a deepstream message). */
-	private static final int UNSUPPORTED_DATA = 1003;
+	/** Message too big (RFC 6455). */
+	static final int TOO_BIG = 1009;
+
+	/** Policy violation: a client that sends more than it may. */
+	static final int FLOODING = 1008;
 
 	private final SessionDispatcher dispatcher;
 
 	private final GatewayProperties properties;
 
-	ConnectionHandler(SessionDispatcher dispatcher, GatewayProperties properties) {
+	private final FrameCodec codec;
+
+	private final ConnectionRegistry registry;
+
+	private final ConnectionTimers timers;
+
+	ConnectionHandler(SessionDispatcher dispatcher, GatewayProperties properties, FrameCodec codec,
+			ConnectionRegistry registry, ConnectionTimers timers) {
 		this.dispatcher = dispatcher;
 		this.properties = properties;
+		this.codec = codec;
+		this.registry = registry;
+		this.timers = timers;
 	}
 
 	@Override
 	public Publisher<Void> apply(WebsocketInbound in, WebsocketOutbound out) {
-		Connection connection = new Connection(this.properties.outboundQueueLimit());
-		logger.debug("{} opened", connection);
+		Connection connection = new Connection(this.properties.outboundQueueLimit(), this.codec);
+		if (!this.registry.add(connection)) {
+			return out.sendClose(ConnectionRegistry.GOING_AWAY, ConnectionRegistry.SHUTDOWN_REASON);
+		}
+		connection.handshake(remoteAddress(in), headers(in));
+		logger.debug("{} opened ({})", connection, this.codec);
+		RateLimit rate = new RateLimit(this.properties.maxMessagesPerSecond(), System::nanoTime);
 		Mono<Void> inbound = in.aggregateFrames((int) this.properties.maxMessageSize().toBytes())
 			.receiveFrames()
 			.takeUntilOther(connection.closing())
-			.<Message>handle((frame, sink) -> decode(connection, frame, sink))
+			.<Message>handle((frame, sink) -> receive(connection, rate, frame, sink))
 			.flatMap((message) -> this.dispatcher.dispatch(connection, message), this.properties.maxInFlight())
 			.then()
+			.onErrorResume((ex) -> tooLong(ex), (ex) -> {
+				String reason = "Message larger than " + this.properties.maxMessageSize();
+				logger.debug("Closing {}: {}", connection, reason);
+				connection.send(Message.builder(Topic.PARSER, ParserAction.MAXIMUM_MESSAGE_SIZE_EXCEEDED)
+					.data(JsonText.quote(reason)).build());
+				connection.close(TOO_BIG, reason);
+				return Mono.empty();
+			})
 			.doFinally((signal) -> connection.peerClosed());
+		boolean text = this.codec.isText();
 		Mono<Void> outbound = out.sendObject(connection.outboundFrames()
-			.map((frame) -> new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame)))).then().then(Mono.defer(() -> {
-			Connection.CloseStatus status = connection.closedBy();
-			return (status != null) ? out.sendClose(status.code(), status.reason()) : Mono.empty();
-		}));
-		return Mono.when(inbound, outbound)
+			.map((frame) -> text ? new TextWebSocketFrame(Unpooled.wrappedBuffer(frame))
+					: new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame))))
+			.then()
+			.then(Mono.defer(() -> {
+				Connection.CloseStatus status = connection.closedBy();
+				return (status != null) ? out.sendClose(status.code(), status.reason()) : Mono.empty();
+			}));
+		return Mono.when(inbound, outbound, this.timers.watch(connection))
 			.onErrorResume((ex) -> {
 				logger.debug("{} ended with an error", connection, ex);
 				return Mono.empty();
 			})
 			.doFinally((signal) -> {
 				connection.peerClosed();
+				this.registry.remove(connection);
 				this.dispatcher.closed(connection);
 				logger.debug("{} closed", connection);
 			});
 	}
 
-	private void decode(Connection connection, WebSocketFrame frame, SynchronousSink<Message> sink) {
-		if (!(frame instanceof BinaryWebSocketFrame)) {
-			// Text frames would be deepstream's JSON transport, which this endpoint does not speak.
-			if (frame.isFinalFragment() && frame.content().isReadable()) {
-				rejectFrame(connection, "Only binary frames (the deepstream protobuf protocol) are accepted");
+	private void receive(Connection connection, RateLimit rate, WebSocketFrame frame, SynchronousSink<Message> sink) {
+		connection.heard(this.timers.now());
+		boolean binary = frame instanceof BinaryWebSocketFrame;
+		if (!binary && !(frame instanceof TextWebSocketFrame)) {
+			return;
+		}
+		if (!rate.tryAcquire()) {
+			if (connection.isOpen()) {
+				logger.info("{} sent more than {} messages a second; disconnecting it", connection,
+						this.properties.maxMessagesPerSecond());
+				connection.close(FLOODING,
+						"Too many messages: more than " + this.properties.maxMessagesPerSecond() + " a second");
 			}
 			return;
 		}
+		if (binary == this.codec.isText()) {
+			reject(connection, ParserAction.MESSAGE_PARSE_ERROR, "This endpoint takes " + this.codec + " messages in "
+					+ (this.codec.isText() ? "text" : "binary") + " frames");
+			return;
+		}
 		try {
-			sink.next(MessageCodec.decode(ByteBufUtil.getBytes(frame.content())));
+			sink.next(this.codec.decode(ByteBufUtil.getBytes(frame.content())));
 		}
 		catch (ProtocolException ex) {
-			rejectFrame(connection, ex.getMessage());
+			reject(connection, ex.parserAction(), ex.getMessage());
 		}
 	}
 
-	private void rejectFrame(Connection connection, String problem) {
-		logger.debug("Closing {}: {}", connection, problem);
-		connection.send(Message.builder(Topic.PARSER, ParserAction.MESSAGE_PARSE_ERROR).data(JsonText.quote(problem))
-			.build());
-		connection.close(UNSUPPORTED_DATA, "Invalid message: " + problem);
+	private void reject(Connection connection, int parserAction, String problem) {
+		logger.debug("Invalid message from {}: {}", connection, problem);
+		connection.send(Message.builder(Topic.PARSER, parserAction).isError(true).data(JsonText.quote(problem)).build());
+	}
+
+	private static boolean tooLong(Throwable ex) {
+		return ex instanceof TooLongFrameException || (ex instanceof CorruptedWebSocketFrameException corrupted
+				&& corrupted.closeStatus() != null && corrupted.closeStatus().code() == TOO_BIG);
+	}
+
+	private static String remoteAddress(WebsocketInbound in) {
+		String[] address = new String[1];
+		in.withConnection((connection) -> {
+			SocketAddress remote = connection.channel().remoteAddress();
+			address[0] = (remote instanceof InetSocketAddress inet) ? inet.getHostString() : String.valueOf(remote);
+		});
+		return address[0];
+	}
+
+	private static Map<String, String> headers(WebsocketInbound in) {
+		Map<String, String> headers = new HashMap<>();
+		in.headers().forEach((header) -> headers.putIfAbsent(header.getKey().toLowerCase(), header.getValue()));
+		return headers;
 	}
 
 }

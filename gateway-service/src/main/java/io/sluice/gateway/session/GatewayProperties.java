@@ -1,44 +1,84 @@
 package io.sluice.gateway.session;
 
+import java.time.Duration;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Settings of the deepstream WebSocket endpoint, checked when they are bound so that a bad value stops start-up
+ * Settings of the deepstream WebSocket endpoints, checked when they are bound so that a bad value stops start-up
  * with a message naming it.
  *
- * @param path the path the endpoint is served on, on the same port as the rest of the web server
+ * @param path the path the binary (protobuf) endpoint is served on, on the same port as the rest of the web server
+ * @param jsonPath the path the JSON endpoint is served on (the client's {@code jsonTransportMode}); empty to turn
+ *     it off
  * @param maxMessageSize the largest message a client may send; a larger one closes the connection (1009)
  * @param outboundQueueLimit how many messages may wait for one client; a client that lets more pile up is
  *     disconnected (1008) rather than allowed to grow the server's memory
  * @param maxInFlight how many messages of one connection may be in progress at once (writes waiting to become
  *     durable, say); beyond that the gateway stops reading from the connection until one completes
+ * @param heartbeatTimeout how long a connection may stay silent before it is closed; the client pings every
+ *     {@code heartbeatInterval} (30 s by default), so twice that by default
+ * @param unauthenticatedClientTimeout how long a client has from connecting to logging in (deepstream's default)
+ * @param maxAuthAttempts how many refused logins a connection may have before it is closed (deepstream's default)
+ * @param maxNameLength the longest record, event, RPC or user name accepted, in characters
+ * @param maxSubscriptions how many subscriptions one connection may hold, over all topics
+ * @param maxMessagesPerSecond how many messages a connection may send per second, sustained and as a burst; a
+ *     client that sends more is disconnected (1008)
+ * @param maxJsonDepth how deeply a message's JSON (the frame on the JSON endpoint, the data on both) may nest
+ * @param shutdownTimeout how long a graceful shutdown waits for clients to leave after telling them to
  */
 @ConfigurationProperties("sluice.gateway")
-public record GatewayProperties(@DefaultValue("/deepstream") String path, @DefaultValue("1MB") DataSize maxMessageSize,
-		@DefaultValue("4096") int outboundQueueLimit, @DefaultValue("256") int maxInFlight) {
+public record GatewayProperties(@DefaultValue("/deepstream") String path,
+		@DefaultValue("/deepstream-json") String jsonPath, @DefaultValue("1MB") DataSize maxMessageSize,
+		@DefaultValue("4096") int outboundQueueLimit, @DefaultValue("256") int maxInFlight,
+		@DefaultValue("60s") Duration heartbeatTimeout, @DefaultValue("180s") Duration unauthenticatedClientTimeout,
+		@DefaultValue("3") int maxAuthAttempts, @DefaultValue("1024") int maxNameLength,
+		@DefaultValue("10000") int maxSubscriptions, @DefaultValue("1000") int maxMessagesPerSecond,
+		@DefaultValue("64") int maxJsonDepth, @DefaultValue("10s") Duration shutdownTimeout) {
 
 	public GatewayProperties {
 		if (path == null || !path.startsWith("/")) {
 			throw new IllegalArgumentException("sluice.gateway.path must start with '/', was '" + path + "'");
 		}
+		jsonPath = (jsonPath != null) ? jsonPath : "";
+		if (!jsonPath.isEmpty() && (!jsonPath.startsWith("/") || jsonPath.equals(path))) {
+			throw new IllegalArgumentException("sluice.gateway.json-path must be empty or start with '/' and differ "
+					+ "from sluice.gateway.path, was '" + jsonPath + "'");
+		}
 		if (maxMessageSize == null || maxMessageSize.toBytes() < 1 || maxMessageSize.toBytes() > Integer.MAX_VALUE) {
 			throw new IllegalArgumentException(
 					"sluice.gateway.max-message-size must be between 1B and 2GB, was " + maxMessageSize);
 		}
-		if (outboundQueueLimit < 1) {
-			throw new IllegalArgumentException(
-					"sluice.gateway.outbound-queue-limit must be at least 1, was " + outboundQueueLimit);
-		}
-		if (maxInFlight < 1) {
-			throw new IllegalArgumentException("sluice.gateway.max-in-flight must be at least 1, was " + maxInFlight);
-		}
+		atLeast("outbound-queue-limit", outboundQueueLimit, 1);
+		atLeast("max-in-flight", maxInFlight, 1);
+		positive("heartbeat-timeout", heartbeatTimeout);
+		positive("unauthenticated-client-timeout", unauthenticatedClientTimeout);
+		positive("shutdown-timeout", shutdownTimeout);
+		atLeast("max-auth-attempts", maxAuthAttempts, 1);
+		atLeast("max-name-length", maxNameLength, 1);
+		atLeast("max-subscriptions", maxSubscriptions, 1);
+		atLeast("max-messages-per-second", maxMessagesPerSecond, 1);
+		atLeast("max-json-depth", maxJsonDepth, 2);
 	}
 
 	/** The defaults, for tests and for wiring without a binder. */
 	public static GatewayProperties defaults() {
-		return new GatewayProperties("/deepstream", DataSize.ofMegabytes(1), 4096, 256);
+		return new GatewayProperties("/deepstream", "/deepstream-json", DataSize.ofMegabytes(1), 4096, 256,
+				Duration.ofSeconds(60), Duration.ofSeconds(180), 3, 1024, 10000, 1000, 64, Duration.ofSeconds(10));
+	}
+
+	private static void atLeast(String name, int value, int minimum) {
+		if (value < minimum) {
+			throw new IllegalArgumentException("sluice.gateway." + name + " must be at least " + minimum + ", was " + value);
+		}
+	}
+
+	private static void positive(String name, Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException("sluice.gateway." + name + " must be a positive duration, was " + value);
+		}
 	}
 
 }

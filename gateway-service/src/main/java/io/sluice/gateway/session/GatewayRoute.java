@@ -1,39 +1,106 @@
 package io.sluice.gateway.session;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.server.HttpServerRoutes;
 import reactor.netty.http.server.WebsocketServerSpec;
 
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.context.SmartLifecycle;
+
+import io.sluice.gateway.auth.Authenticator;
+import io.sluice.gateway.protocol.FrameCodec;
+import io.sluice.gateway.protocol.JsonFrameCodec;
 
 /**
- * Mounts the deepstream endpoint directly on Reactor Netty, ahead of WebFlux on the same server and port: a bare
- * Netty WebSocket costs about half the memory and CPU of a WebFlux {@code WebSocketSession}.
+ * Mounts the deepstream endpoints directly on Reactor Netty, ahead of WebFlux on the same server and port: a bare
+ * Netty WebSocket costs about half the memory and CPU of a WebFlux {@code WebSocketSession}. The binary endpoint and
+ * the JSON one share the dispatcher and so every handler.
+ *
+ * <p>As a {@link SmartLifecycle} it stops before the web server's graceful shutdown: it tells every client to
+ * reconnect elsewhere and waits, up to {@code sluice.gateway.shutdown-timeout}, for them to go, so that the web
+ * server is not left waiting for WebSockets that would never end by themselves.
  */
-public final class GatewayRoute implements NettyRouteProvider {
+public final class GatewayRoute implements NettyRouteProvider, SmartLifecycle {
+
+	/** Before the web server's graceful shutdown ({@code DEFAULT_PHASE - 1024}): lifecycles stop high to low. */
+	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
 
 	private static final Logger logger = LoggerFactory.getLogger(GatewayRoute.class);
 
 	private final GatewayProperties properties;
 
-	private final ConnectionHandler handler;
+	private final ConnectionRegistry registry = new ConnectionRegistry();
 
-	public GatewayRoute(GatewayProperties properties, List<TopicHandler> handlers) {
+	private final ConnectionHandler binary;
+
+	private final ConnectionHandler json;
+
+	private volatile boolean running;
+
+	public GatewayRoute(GatewayProperties properties, List<TopicHandler> handlers, Authenticator authenticator) {
 		this.properties = properties;
-		this.handler = new ConnectionHandler(new SessionDispatcher(handlers), properties);
+		SessionDispatcher dispatcher = new SessionDispatcher(handlers, authenticator, properties);
+		ConnectionTimers timers = new ConnectionTimers(properties, Schedulers.parallel());
+		this.binary = new ConnectionHandler(dispatcher, properties, FrameCodec.BINARY, this.registry, timers);
+		this.json = new ConnectionHandler(dispatcher, properties, new JsonFrameCodec(properties.maxJsonDepth()),
+				this.registry, timers);
+		logger.info("Authentication by {}", authenticator);
 	}
 
 	@Override
 	public HttpServerRoutes apply(HttpServerRoutes routes) {
-		logger.info("deepstream endpoint at {} (messages up to {}, {} queued per client)", this.properties.path(),
-				this.properties.maxMessageSize(), this.properties.outboundQueueLimit());
 		WebsocketServerSpec spec = WebsocketServerSpec.builder()
 			.maxFramePayloadLength((int) this.properties.maxMessageSize().toBytes())
 			.build();
-		return routes.ws(this.properties.path(), this.handler, spec);
+		logger.info("deepstream endpoint at {} (messages up to {}, {} queued per client)", this.properties.path(),
+				this.properties.maxMessageSize(), this.properties.outboundQueueLimit());
+		HttpServerRoutes mounted = routes.ws(this.properties.path(), this.binary, spec);
+		if (!this.properties.jsonPath().isEmpty()) {
+			logger.info("deepstream JSON endpoint at {}", this.properties.jsonPath());
+			mounted = mounted.ws(this.properties.jsonPath(), this.json, spec);
+		}
+		return mounted;
+	}
+
+	/** How many clients are connected to this node. */
+	public int connectionCount() {
+		return this.registry.size();
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		stop(() -> {
+		});
+	}
+
+	@Override
+	public void stop(Runnable callback) {
+		Duration timeout = this.properties.shutdownTimeout();
+		// Spring waits for the callback, not for this thread: the drain runs on the connections' own threads.
+		this.registry.drain(timeout).doFinally((signal) -> {
+			this.running = false;
+			callback.run();
+		}).subscribe(null, (ex) -> logger.warn("Closing the connections failed", ex));
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
 	}
 
 }

@@ -5,7 +5,14 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
+import io.sluice.gateway.auth.AuthResult;
+import io.sluice.gateway.auth.Authenticator;
+import io.sluice.gateway.auth.ConnectionData;
+import io.sluice.gateway.auth.OpenAuthenticator;
 import io.sluice.gateway.protocol.AuthAction;
 import io.sluice.gateway.protocol.ConnectionAction;
 import io.sluice.gateway.protocol.JsonText;
@@ -14,8 +21,9 @@ import io.sluice.gateway.protocol.Topic;
 
 /**
  * The connection's life as deepstream defines it: the client sends a challenge and is accepted, then
- * authenticates, and only then may use the other topics, each served by its {@link TopicHandler}. Pings are
- * answered with pongs in every state, and a client that says it is closing is told it is closed.
+ * authenticates, and only then may use the other topics, each served by its {@link TopicHandler} once
+ * {@link MessageChecks} has passed the message. Pings are answered with pongs in every state, and a client that says
+ * it is closing is told it is closed.
  */
 final class SessionDispatcher {
 
@@ -24,17 +32,31 @@ final class SessionDispatcher {
 	/** Normal closure. */
 	private static final int NORMAL = 1000;
 
-	/** Policy violation: a client that broke the handshake. */
+	/** Policy violation: a client that broke the handshake or used up its logins. */
 	private static final int POLICY = 1008;
 
 	private final TopicHandler[] handlers = new TopicHandler[Topic.STATE_REGISTRY + 1];
 
 	private final List<TopicHandler> allHandlers;
 
-	private final OpenAuthentication authentication = new OpenAuthentication();
+	private final Authenticator authenticator;
 
+	private final GatewayProperties properties;
+
+	private final MessageChecks checks;
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	/** With open authentication and the default settings. */
 	SessionDispatcher(List<TopicHandler> handlers) {
+		this(handlers, new OpenAuthenticator(), GatewayProperties.defaults());
+	}
+
+	SessionDispatcher(List<TopicHandler> handlers, Authenticator authenticator, GatewayProperties properties) {
 		this.allHandlers = List.copyOf(handlers);
+		this.authenticator = authenticator;
+		this.properties = properties;
+		this.checks = new MessageChecks(properties);
 		for (TopicHandler handler : handlers) {
 			if (this.handlers[handler.topic()] != null) {
 				throw new IllegalStateException("Two handlers for topic " + Topic.name(handler.topic()));
@@ -55,7 +77,12 @@ final class SessionDispatcher {
 					.originalTopic(message.topic()).originalAction(message.action()).isError(true).build());
 				return Mono.empty();
 			case AWAITING_AUTH:
-				onAuthMessage(connection, message);
+				return onAuthMessage(connection, message);
+			case AUTHENTICATING:
+				// The client sends nothing while it waits for the answer to its login; anything else is out of turn.
+				connection.send(Message.builder(Topic.AUTH, AuthAction.INVALID_MESSAGE).originalTopic(message.topic())
+					.originalAction(message.action()).isError(true)
+					.data(JsonText.quote("A login is in progress")).build());
 				return Mono.empty();
 			default:
 				return onOpenMessage(connection, message);
@@ -79,13 +106,13 @@ final class SessionDispatcher {
 				connection.send(Message.builder(Topic.CONNECTION, ConnectionAction.PONG).build());
 				break;
 			case ConnectionAction.CHALLENGE:
-				if (connection.state() == Connection.State.OPEN) {
+				if (connection.state() != Connection.State.AWAITING_CHALLENGE) {
 					logger.debug("Ignoring a second challenge from {}", connection);
 					break;
 				}
 				logger.debug("Challenge from a {} {} client for {}", message.sdkType(), message.sdkVersion(),
 						message.url());
-				connection.challenged();
+				connection.challenged(message.url());
 				connection.send(Message.builder(Topic.CONNECTION, ConnectionAction.ACCEPT).build());
 				break;
 			case ConnectionAction.CLOSING:
@@ -98,25 +125,65 @@ final class SessionDispatcher {
 		}
 	}
 
-	private void onAuthMessage(Connection connection, Message message) {
+	private Mono<Void> onAuthMessage(Connection connection, Message message) {
 		if (message.topic() != Topic.AUTH) {
 			connection.send(Message.builder(Topic.AUTH, AuthAction.INVALID_MESSAGE).originalTopic(message.topic())
 				.originalAction(message.action()).isError(true).build());
-			return;
+			return Mono.empty();
 		}
-		String userId = (message.action() == AuthAction.REQUEST) ? this.authentication.authenticate(message.data())
-				: null;
-		if (userId == null) {
+		JsonNode authData = (message.action() == AuthAction.REQUEST) ? jsonObject(message.data()) : null;
+		if (authData == null) {
+			// As deepstream: a login that is not a login ends the connection.
 			connection.send(Message.builder(Topic.AUTH, AuthAction.INVALID_MESSAGE_DATA).isError(true)
 				.data(JsonText.quote("Authentication needs an AUTH REQUEST whose data is a JSON object"))
 				.build());
 			connection.close(POLICY, "Invalid authentication message");
+			return Mono.empty();
+		}
+		connection.authenticating();
+		ConnectionData data = new ConnectionData(connection.remoteAddress(), connection.headers(), connection.url());
+		return Mono.defer(() -> this.authenticator.authenticate(data, authData))
+			.onErrorResume((ex) -> {
+				// Fail closed: an authenticator that broke its promise not to fail refuses the login.
+				logger.error("Authenticator {} failed for {}", this.authenticator, connection, ex);
+				return Mono.just(AuthResult.refused("Authentication failed"));
+			})
+			.defaultIfEmpty(AuthResult.refused("Authentication failed"))
+			.doOnNext((result) -> answer(connection, result))
+			.then();
+	}
+
+	private void answer(Connection connection, AuthResult result) {
+		if (!connection.isOpen()) {
 			return;
 		}
-		connection.authenticated(userId);
-		logger.debug("{} authenticated", connection);
-		// Open authentication has no client data: the client treats an absent one as null.
-		connection.send(Message.builder(Topic.AUTH, AuthAction.AUTH_SUCCESSFUL).build());
+		if (result.accepted()) {
+			connection.authenticated(result.userId(), result.serverData());
+			logger.debug("{} authenticated", connection);
+			// No client data is sent as none: the client takes an absent one as null.
+			connection.send(Message.builder(Topic.AUTH, AuthAction.AUTH_SUCCESSFUL).data(result.clientData()).build());
+			return;
+		}
+		connection.send(Message.builder(Topic.AUTH, AuthAction.AUTH_UNSUCCESSFUL).data(result.clientData()).build());
+		int refused = connection.refused();
+		logger.debug("{} was refused ({} of {})", connection, refused, this.properties.maxAuthAttempts());
+		if (refused >= this.properties.maxAuthAttempts()) {
+			connection.send(Message.builder(Topic.AUTH, AuthAction.TOO_MANY_AUTH_ATTEMPTS).build());
+			connection.close(POLICY, "Too many authentication attempts");
+		}
+	}
+
+	private JsonNode jsonObject(byte[] data) {
+		if (data == null) {
+			return null;
+		}
+		try {
+			JsonNode node = this.json.readTree(data);
+			return (node != null && node.isObject()) ? node : null;
+		}
+		catch (JacksonException ex) {
+			return null;
+		}
 	}
 
 	private Mono<Void> onOpenMessage(Connection connection, Message message) {
@@ -127,6 +194,11 @@ final class SessionDispatcher {
 					.data(JsonText.quote("Topic " + Topic.name(message.topic()) + " is not supported by this server"))
 					.build());
 			}
+			return Mono.empty();
+		}
+		Message refusal = this.checks.refusal(connection, message);
+		if (refusal != null) {
+			connection.send(refusal);
 			return Mono.empty();
 		}
 		return handler.handle(connection, message).onErrorResume((ex) -> {

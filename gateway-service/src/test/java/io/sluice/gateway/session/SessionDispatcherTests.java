@@ -38,8 +38,8 @@ class SessionDispatcherTests {
 		dispatch(Message.builder(Topic.AUTH, AuthAction.REQUEST).data("{\"username\":\"zoe\"}").build());
 		assertThat(this.connection.userId()).isEqualTo("zoe");
 		Connection anonymous = new Connection("d", 16);
-		this.dispatcher.dispatch(anonymous, Message.builder(Topic.CONNECTION, ConnectionAction.CHALLENGE).build());
-		this.dispatcher.dispatch(anonymous, Message.builder(Topic.AUTH, AuthAction.REQUEST).data("{}").build());
+		dispatch(anonymous, Message.builder(Topic.CONNECTION, ConnectionAction.CHALLENGE).build());
+		dispatch(anonymous, Message.builder(Topic.AUTH, AuthAction.REQUEST).data("{}").build());
 		assertThat(anonymous.userId()).isNotBlank().isNotEqualTo("zoe");
 	}
 
@@ -56,7 +56,11 @@ class SessionDispatcherTests {
 	}
 
 	private void dispatch(Message message) {
-		StepVerifier.create(this.dispatcher.dispatch(this.connection, message)).expectComplete()
+		dispatch(this.connection, message);
+	}
+
+	private void dispatch(Connection connection, Message message) {
+		StepVerifier.create(this.dispatcher.dispatch(connection, message)).expectComplete()
 			.verify(Duration.ofSeconds(5));
 	}
 

@@ -1,0 +1,18 @@
+package io.sluice.gateway.auth;
+
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Decides who a connecting client is, from the auth data of its {@code AUTH REQUEST} (a JSON object; anything else
+ * is refused before an authenticator sees it). Chosen by {@code sluice.auth.type}; an application's own bean takes
+ * the place of the configured one.
+ *
+ * <p>Guarantees: the returned {@code Mono} emits exactly one {@link AuthResult} and never fails: an authenticator
+ * that cannot reach its backend refuses, with a reason. It must not block the calling thread, an event loop.
+ */
+public interface Authenticator {
+
+	Mono<AuthResult> authenticate(ConnectionData connection, JsonNode authData);
+
+}
