@@ -4,13 +4,13 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -59,9 +59,6 @@ public final class KafkaStorageQueue implements StorageQueue, AutoCloseable {
 	private final Admin admin;
 
 	private final int partitions;
-
-	/** The highest acknowledged offset per partition: what {@link #drained} waits for. */
-	private final ConcurrentHashMap<Integer, Long> acknowledged = new ConcurrentHashMap<>();
 
 	/**
 	 * Connects, creating the topics first when allowed. Runs at start-up and may block while the cluster answers;
@@ -138,7 +135,6 @@ public final class KafkaStorageQueue implements StorageQueue, AutoCloseable {
 								+ write.name() + "' v" + write.version() + ": " + error.getMessage(), error));
 						return;
 					}
-					this.acknowledged.merge(metadata.partition(), metadata.offset(), Math::max);
 					sink.success();
 				});
 			}
@@ -161,21 +157,35 @@ public final class KafkaStorageQueue implements StorageQueue, AutoCloseable {
 		}, FluxSink.OverflowStrategy.BUFFER);
 	}
 
+	/**
+	 * Waits until the consumer group has committed the partition up to its end as it is now: every write any
+	 * node had offered to this record's partition when the call was made is then in the store.
+	 */
 	@Override
 	public Mono<Void> drained(String name) {
-		int partition = partitionOf(name);
-		Long target = this.acknowledged.get(partition);
-		if (target == null) {
-			return Mono.empty();
-		}
-		TopicPartition topicPartition = new TopicPartition(this.properties.topic(), partition);
+		TopicPartition partition = new TopicPartition(this.properties.topic(), partitionOf(name));
 		Duration interval = this.properties.drainedCheckInterval();
-		// The admin call blocks until the cluster answers: keep it off event loops.
-		return Mono.fromCallable(() -> committedOffset(topicPartition))
+		// Admin calls block until the cluster answers: keep them off event loops.
+		return Mono.fromCallable(() -> endOffset(partition))
 			.subscribeOn(Schedulers.boundedElastic())
-			.filter((committed) -> committed > target)
-			.repeatWhenEmpty(Integer.MAX_VALUE, (attempts) -> attempts.delayElements(interval))
+			.flatMap((end) -> Mono.fromCallable(() -> committedOffset(partition))
+				.subscribeOn(Schedulers.boundedElastic())
+				.filter((committed) -> committed >= end)
+				.repeatWhenEmpty(Integer.MAX_VALUE, (attempts) -> attempts.delayElements(interval)))
 			.then();
+	}
+
+	private long endOffset(TopicPartition partition) throws Exception {
+		try {
+			return this.admin.listOffsets(Map.of(partition, OffsetSpec.latest()))
+				.partitionResult(partition)
+				.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+				.offset();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new ConnectorException(CONNECTOR,
+					"Could not read the end of partition " + partition + ": " + ex.getMessage(), ex);
+		}
 	}
 
 	private long committedOffset(TopicPartition partition) throws Exception {
@@ -185,7 +195,7 @@ public final class KafkaStorageQueue implements StorageQueue, AutoCloseable {
 				.partitionsToOffsetAndMetadata()
 				.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 			OffsetAndMetadata committed = offsets.get(partition);
-			return (committed != null) ? committed.offset() : -1;
+			return (committed != null) ? committed.offset() : 0;
 		}
 		catch (ExecutionException | TimeoutException ex) {
 			throw new ConnectorException(CONNECTOR, "Could not read the committed offsets of group '"
