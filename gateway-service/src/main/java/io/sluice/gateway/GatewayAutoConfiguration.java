@@ -16,8 +16,11 @@ import io.sluice.gateway.auth.Authenticator;
 import io.sluice.gateway.event.EventHandler;
 import io.sluice.gateway.event.EventRelay;
 import io.sluice.gateway.listen.ListenProperties;
+import io.sluice.gateway.presence.PresenceHandler;
 import io.sluice.gateway.record.RecordHandler;
 import io.sluice.gateway.record.RecordNotifier;
+import io.sluice.gateway.rpc.RpcHandler;
+import io.sluice.gateway.rpc.RpcProperties;
 import io.sluice.gateway.session.GatewayProperties;
 import io.sluice.gateway.session.GatewayRoute;
 import io.sluice.gateway.session.TopicHandler;
@@ -31,7 +34,7 @@ import io.sluice.record.RecordService;
 		"io.sluice.connector.memory.MemoryConnectorAutoConfiguration" })
 @ConditionalOnClass(name = "reactor.netty.http.server.HttpServer")
 @Import(AuthConfiguration.class)
-@EnableConfigurationProperties({ GatewayProperties.class, ListenProperties.class })
+@EnableConfigurationProperties({ GatewayProperties.class, RpcProperties.class, ListenProperties.class })
 public final class GatewayAutoConfiguration {
 
 	@Bean
@@ -54,6 +57,18 @@ public final class GatewayAutoConfiguration {
 	@Bean
 	EventRelay gatewayEventRelay(EventHandler handler) {
 		return handler.relay();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RpcHandler gatewayRpcHandler(RpcProperties properties) {
+		return new RpcHandler(properties);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PresenceHandler gatewayPresenceHandler() {
+		return new PresenceHandler();
 	}
 
 	@Bean

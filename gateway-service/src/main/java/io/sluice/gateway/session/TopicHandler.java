@@ -17,6 +17,10 @@ public interface TopicHandler {
 
 	Mono<Void> handle(Connection connection, Message message);
 
+	/** Learns that a connection has authenticated ({@link Connection#userId()} is set), before its first message. */
+	default void onAuthenticated(Connection connection) {
+	}
+
 	/** Forgets everything about a connection that has closed. */
 	void onClose(Connection connection);
 

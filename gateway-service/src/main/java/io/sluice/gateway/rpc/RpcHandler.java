@@ -1,0 +1,195 @@
+package io.sluice.gateway.rpc;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import io.sluice.gateway.protocol.JsonText;
+import io.sluice.gateway.protocol.Message;
+import io.sluice.gateway.protocol.RpcAction;
+import io.sluice.gateway.protocol.Topic;
+import io.sluice.gateway.session.Connection;
+import io.sluice.gateway.session.TopicHandler;
+
+/**
+ * The RPC topic. Connections provide procedures by name; a request goes to a random provider, this node's first,
+ * then another node's; a provider that rejects it has it rerouted to one not tried yet, and the requestor gets
+ * {@code NO_RPC_PROVIDER} once none is left. The provider must accept within the accept timeout and respond
+ * within the response timeout, or the requestor gets {@code ACCEPT_TIMEOUT} or {@code RESPONSE_TIMEOUT}.
+ *
+ * <p>Calls are known by the requestor's correlation id, as in deepstream; answers are taken only from the provider
+ * that has the call, so another connection cannot answer it.
+ */
+public final class RpcHandler implements TopicHandler {
+
+	private static final Logger logger = LoggerFactory.getLogger(RpcHandler.class);
+
+	private final LocalProviders providers;
+
+	private final RpcNodes nodes;
+
+	private final RpcRouter router;
+
+	private final ConcurrentHashMap<String, RpcCall> calls = new ConcurrentHashMap<>();
+
+	/** A handler for a node on its own; its timers run on the parallel scheduler. */
+	public RpcHandler(RpcProperties properties) {
+		this(new LocalProviders(), RpcNodes.NONE, properties, Schedulers.parallel());
+	}
+
+	RpcHandler(LocalProviders providers, RpcNodes nodes, RpcProperties properties, Scheduler scheduler) {
+		this.providers = providers;
+		this.nodes = nodes;
+		this.router = new RpcRouter(providers, nodes, properties, scheduler);
+	}
+
+	@Override
+	public int topic() {
+		return Topic.RPC;
+	}
+
+	@Override
+	public Mono<Void> handle(Connection connection, Message message) {
+		switch (message.action()) {
+			case RpcAction.PROVIDE -> provide(connection, message);
+			case RpcAction.UNPROVIDE -> unprovide(connection, message);
+			case RpcAction.REQUEST -> request(new RpcEndpoint.Local(connection), message, true);
+			case RpcAction.ACCEPT, RpcAction.REJECT, RpcAction.RESPONSE, RpcAction.REQUEST_ERROR ->
+				fromProvider(new RpcEndpoint.Local(connection), message);
+			default -> connection.send(Message.builder(Topic.RPC, RpcAction.ERROR).name(message.name())
+				.correlationId(message.correlationId()).originalAction(message.action()).isError(true)
+				.data(JsonText.quote("RPC action " + Topic.actionName(Topic.RPC, message.action())
+						+ " is not supported by this server"))
+				.build());
+		}
+		return Mono.empty();
+	}
+
+	@Override
+	public void onClose(Connection connection) {
+		List<String> gone = this.providers.removeAll(connection);
+		if (!gone.isEmpty()) {
+			this.nodes.unprovided(gone);
+		}
+		endpointGone(new RpcEndpoint.Local(connection));
+	}
+
+	/**
+	 * A request that reached this node, from one of its connections or relayed by another node. A relayed one is
+	 * routed to this node's providers only: the node it came from reroutes it elsewhere.
+	 */
+	void request(RpcEndpoint requestor, Message message, boolean remoteAllowed) {
+		if (message.name() == null || message.name().isEmpty() || message.correlationId() == null) {
+			requestor.send(Message.builder(Topic.RPC, RpcAction.INVALID_MESSAGE_DATA).name(message.name())
+				.correlationId(message.correlationId()).originalAction(RpcAction.REQUEST).isError(true)
+				.data(JsonText.quote("An RPC request needs a name and a correlation id")).build());
+			return;
+		}
+		RpcCall call = new RpcCall(message, requestor, remoteAllowed, this.router,
+				(finished) -> this.calls.remove(finished.correlationId(), finished));
+		RpcCall existing = this.calls.putIfAbsent(message.correlationId(), call);
+		if (existing != null) {
+			// REQUEST_ERROR rather than INVALID_RPC_CORRELATION_ID: the client ends the call only on the former.
+			requestor.send(Message.builder(Topic.RPC, RpcAction.REQUEST_ERROR).name(message.name())
+				.correlationId(message.correlationId())
+				.data(JsonText.quote("Another call with this correlation id is in progress")).build());
+			return;
+		}
+		call.start();
+	}
+
+	/** An answer from a provider: this node's connection, or another node relaying its provider's. */
+	void fromProvider(RpcEndpoint provider, Message message) {
+		RpcCall call = (message.correlationId() != null) ? this.calls.get(message.correlationId()) : null;
+		if (call == null || !call.isProvider(provider)) {
+			logger.debug("{} from {} is for no call it has", message, provider);
+			if (provider instanceof RpcEndpoint.Local) {
+				provider.send(Message.builder(Topic.RPC, RpcAction.INVALID_RPC_CORRELATION_ID).name(message.name())
+					.correlationId(message.correlationId()).originalAction(message.action()).isError(true).build());
+			}
+			return;
+		}
+		switch (message.action()) {
+			case RpcAction.ACCEPT -> call.accepted();
+			case RpcAction.REJECT, RpcAction.NO_RPC_PROVIDER -> call.rejected();
+			default -> call.answered(message);
+		}
+	}
+
+	/** A connection closed, or a node left: every call it requested ends and every call it provided fails. */
+	void endpointGone(RpcEndpoint endpoint) {
+		for (RpcCall call : new ArrayList<>(this.calls.values())) {
+			// The calls in flight are few and short-lived; scanning them beats indexing every call twice.
+			if (call.requestor().equals(endpoint)) {
+				call.requestorGone();
+			}
+			else {
+				call.providerGone(endpoint);
+			}
+		}
+	}
+
+	/** How many calls are in flight, for tests and metrics. */
+	int callsInFlight() {
+		return this.calls.size();
+	}
+
+	private void provide(Connection connection, Message message) {
+		List<String> first = new ArrayList<>();
+		for (String name : names(message)) {
+			LocalProviders.Change change = this.providers.add(name, connection);
+			if (change == LocalProviders.Change.NONE) {
+				connection.send(Message.builder(Topic.RPC, RpcAction.MULTIPLE_PROVIDERS).name(name)
+					.originalAction(RpcAction.PROVIDE).build());
+			}
+			else if (change == LocalProviders.Change.FIRST) {
+				first.add(name);
+			}
+		}
+		if (!first.isEmpty()) {
+			this.nodes.provided(first);
+		}
+		connection.send(ack(message));
+		if (!connection.isOpen()) {
+			// It closed meanwhile, perhaps before onClose could find these: forget them again.
+			onClose(connection);
+		}
+	}
+
+	private void unprovide(Connection connection, Message message) {
+		List<String> last = new ArrayList<>();
+		for (String name : names(message)) {
+			LocalProviders.Change change = this.providers.remove(name, connection);
+			if (change == LocalProviders.Change.NONE) {
+				connection.send(Message.builder(Topic.RPC, RpcAction.NOT_PROVIDED).name(name)
+					.originalAction(RpcAction.UNPROVIDE).build());
+			}
+			else if (change == LocalProviders.Change.LAST) {
+				last.add(name);
+			}
+		}
+		if (!last.isEmpty()) {
+			this.nodes.unprovided(last);
+		}
+		connection.send(ack(message));
+	}
+
+	/** One acknowledgement per bulk request, whatever became of its names, as deepstream sends. */
+	private static Message ack(Message request) {
+		return Message.builder(Topic.RPC, request.action()).correlationId(request.correlationId()).isAck(true).build();
+	}
+
+	private static List<String> names(Message message) {
+		if (!message.names().isEmpty()) {
+			return message.names();
+		}
+		return (message.name() != null) ? List.of(message.name()) : List.of();
+	}
+
+}

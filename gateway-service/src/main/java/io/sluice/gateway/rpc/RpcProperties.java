@@ -1,0 +1,41 @@
+package io.sluice.gateway.rpc;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How remote procedure calls are routed and how long their providers are given, checked when bound so that a bad
+ * value stops start-up with a message naming it.
+ *
+ * @param acceptTimeout how long a provider has to accept a request before the caller gets {@code ACCEPT_TIMEOUT}
+ * @param responseTimeout how long a provider has to respond, counted from when the request was routed to it,
+ *     before the caller gets {@code RESPONSE_TIMEOUT}
+ * @param shuffleProviders whether a request goes to a random provider (as in deepstream) or to the first one
+ *     registered that was not tried yet (predictable, for tests and for primary/backup setups)
+ * @param resyncInterval how often this node announces all its providers to the other nodes; a node not heard
+ *     from for three intervals is taken to be gone, and its providers with it
+ */
+@ConfigurationProperties("sluice.rpc")
+public record RpcProperties(@DefaultValue("1s") Duration acceptTimeout, @DefaultValue("10s") Duration responseTimeout,
+		@DefaultValue("true") boolean shuffleProviders, @DefaultValue("10s") Duration resyncInterval) {
+
+	public RpcProperties {
+		requirePositive("sluice.rpc.accept-timeout", acceptTimeout);
+		requirePositive("sluice.rpc.response-timeout", responseTimeout);
+		requirePositive("sluice.rpc.resync-interval", resyncInterval);
+	}
+
+	/** The defaults, for tests and for wiring without a binder. */
+	public static RpcProperties defaults() {
+		return new RpcProperties(Duration.ofSeconds(1), Duration.ofSeconds(10), true, Duration.ofSeconds(10));
+	}
+
+	private static void requirePositive(String name, Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException(name + " must be a positive duration, was " + value);
+		}
+	}
+
+}

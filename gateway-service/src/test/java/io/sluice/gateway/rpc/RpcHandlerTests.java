@@ -1,0 +1,346 @@
+package io.sluice.gateway.rpc;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+import io.sluice.gateway.protocol.Message;
+import io.sluice.gateway.protocol.RpcAction;
+import io.sluice.gateway.protocol.Topic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RpcHandlerTests {
+
+	private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
+
+	private final RecordingNodes nodes = new RecordingNodes();
+
+	private final List<Outbox> outboxes = new ArrayList<>();
+
+	private RpcHandler handler = handler(false);
+
+	private final Outbox requestor = outbox("requestor");
+
+	@AfterEach
+	void disposeTime() {
+		this.time.dispose();
+	}
+
+	@Test
+	void requestGoesToTheProviderAndItsAcceptAndResponseBackToTheRequestor() {
+		Outbox provider = provider("provider", "add");
+		request("add", "c1", "[1,2]");
+		Message forwarded = only(provider);
+		assertThat(forwarded.action()).isEqualTo(RpcAction.REQUEST);
+		assertThat(forwarded.name()).isEqualTo("add");
+		assertThat(forwarded.correlationId()).isEqualTo("c1");
+		assertThat(forwarded.dataText()).isEqualTo("[1,2]");
+		handle(provider, Message.builder(Topic.RPC, RpcAction.ACCEPT).name("add").correlationId("c1").build());
+		assertThat(only(this.requestor).action()).isEqualTo(RpcAction.ACCEPT);
+		handle(provider, Message.builder(Topic.RPC, RpcAction.RESPONSE).name("add").correlationId("c1").data("3").build());
+		Message response = only(this.requestor);
+		assertThat(response.action()).isEqualTo(RpcAction.RESPONSE);
+		assertThat(response.correlationId()).isEqualTo("c1");
+		assertThat(response.dataText()).isEqualTo("3");
+		assertThat(this.handler.callsInFlight()).isZero();
+		this.time.advanceTimeBy(Duration.ofSeconds(30));
+		assertThat(this.requestor.take()).as("no timeout after the response").isEmpty();
+	}
+
+	@Test
+	void requestErrorOfTheProviderReachesTheRequestorWithItsData() {
+		Outbox provider = provider("provider", "fail");
+		request("fail", "c1", null);
+		provider.take();
+		handle(provider, Message.builder(Topic.RPC, RpcAction.REQUEST_ERROR).name("fail").correlationId("c1")
+			.data("\"boom\"").build());
+		Message error = only(this.requestor);
+		assertThat(error.action()).isEqualTo(RpcAction.REQUEST_ERROR);
+		assertThat(error.dataText()).isEqualTo("\"boom\"");
+	}
+
+	@Test
+	void rejectedRequestGoesToAProviderNotTriedYetAndThenNoProviderIsLeft() {
+		Outbox first = provider("first", "work");
+		Outbox second = provider("second", "work");
+		request("work", "c1", null);
+		assertThat(only(first).action()).isEqualTo(RpcAction.REQUEST);
+		assertThat(second.take()).isEmpty();
+		reject(first, "work", "c1");
+		assertThat(only(second).action()).isEqualTo(RpcAction.REQUEST);
+		reject(second, "work", "c1");
+		assertThat(first.take()).as("a provider is tried once").isEmpty();
+		Message noProvider = only(this.requestor);
+		assertThat(noProvider.action()).isEqualTo(RpcAction.NO_RPC_PROVIDER);
+		assertThat(noProvider.correlationId()).isEqualTo("c1");
+		assertThat(noProvider.name()).isEqualTo("work");
+	}
+
+	@Test
+	void shuffledRoutingStillTriesEveryProviderExactlyOnce() {
+		this.handler = handler(true);
+		List<Outbox> providers = List.of(provider("a", "work"), provider("b", "work"), provider("c", "work"));
+		request("work", "c1", null);
+		Set<String> tried = new HashSet<>();
+		for (int i = 0; i < providers.size(); i++) {
+			Outbox current = providers.stream().filter((outbox) -> !outbox.take().isEmpty()).findFirst().orElseThrow();
+			assertThat(tried.add(current.connection.id())).isTrue();
+			reject(current, "work", "c1");
+		}
+		assertThat(tried).containsExactlyInAnyOrder("a", "b", "c");
+		assertThat(only(this.requestor).action()).isEqualTo(RpcAction.NO_RPC_PROVIDER);
+	}
+
+	@Test
+	void requestWithoutProviderGetsNoRpcProvider() {
+		request("nobody", "c1", null);
+		assertThat(only(this.requestor).action()).isEqualTo(RpcAction.NO_RPC_PROVIDER);
+		assertThat(this.handler.callsInFlight()).isZero();
+	}
+
+	@Test
+	void providerThatDoesNotAcceptInTimeGivesAcceptTimeoutAndItsLateAnswerIsRefused() {
+		Outbox provider = provider("provider", "slow");
+		request("slow", "c1", null);
+		provider.take();
+		this.time.advanceTimeBy(Duration.ofMillis(999));
+		assertThat(this.requestor.take()).isEmpty();
+		this.time.advanceTimeBy(Duration.ofMillis(1));
+		Message timeout = only(this.requestor);
+		assertThat(timeout.action()).isEqualTo(RpcAction.ACCEPT_TIMEOUT);
+		assertThat(timeout.correlationId()).isEqualTo("c1");
+		handle(provider, Message.builder(Topic.RPC, RpcAction.ACCEPT).name("slow").correlationId("c1").build());
+		assertThat(only(provider).action()).isEqualTo(RpcAction.INVALID_RPC_CORRELATION_ID);
+		assertThat(this.requestor.take()).isEmpty();
+	}
+
+	@Test
+	void acceptedRequestWithoutResponseInTimeGivesResponseTimeout() {
+		Outbox provider = provider("provider", "slow");
+		request("slow", "c1", null);
+		provider.take();
+		this.time.advanceTimeBy(Duration.ofMillis(500));
+		handle(provider, Message.builder(Topic.RPC, RpcAction.ACCEPT).name("slow").correlationId("c1").build());
+		assertThat(only(this.requestor).action()).isEqualTo(RpcAction.ACCEPT);
+		this.time.advanceTimeBy(Duration.ofMillis(9499));
+		assertThat(this.requestor.take()).as("no accept timeout once accepted").isEmpty();
+		this.time.advanceTimeBy(Duration.ofMillis(1));
+		assertThat(only(this.requestor).action()).isEqualTo(RpcAction.RESPONSE_TIMEOUT);
+		assertThat(this.handler.callsInFlight()).isZero();
+	}
+
+	@Test
+	void timersStartAgainForTheProviderARequestIsReroutedTo() {
+		Outbox first = provider("first", "work");
+		Outbox second = provider("second", "work");
+		request("work", "c1", null);
+		this.time.advanceTimeBy(Duration.ofMillis(900));
+		reject(first, "work", "c1");
+		assertThat(only(second).action()).isEqualTo(RpcAction.REQUEST);
+		this.time.advanceTimeBy(Duration.ofMillis(100));
+		assertThat(this.requestor.take()).as("the first provider's accept timer was cancelled").isEmpty();
+		this.time.advanceTimeBy(Duration.ofMillis(899));
+		assertThat(this.requestor.take()).isEmpty();
+		this.time.advanceTimeBy(Duration.ofMillis(1));
+		assertThat(only(this.requestor).action()).isEqualTo(RpcAction.ACCEPT_TIMEOUT);
+	}
+
+	@Test
+	void providerThatDisconnectsMidCallFailsTheCallAtOnce() {
+		Outbox provider = provider("provider", "work");
+		request("work", "c1", null);
+		handle(provider, Message.builder(Topic.RPC, RpcAction.ACCEPT).name("work").correlationId("c1").build());
+		this.requestor.take();
+		provider.close();
+		this.handler.onClose(provider.connection);
+		Message error = only(this.requestor);
+		assertThat(error.action()).isEqualTo(RpcAction.REQUEST_ERROR);
+		assertThat(error.correlationId()).isEqualTo("c1");
+		assertThat(error.dataText()).isEqualTo("\"" + RpcCall.PROVIDER_GONE + "\"");
+		this.time.advanceTimeBy(Duration.ofSeconds(30));
+		assertThat(this.requestor.take()).isEmpty();
+		request("work", "c2", null);
+		assertThat(only(this.requestor).action()).as("a closed provider is no longer a provider")
+			.isEqualTo(RpcAction.NO_RPC_PROVIDER);
+	}
+
+	@Test
+	void requestorThatDisconnectsEndsTheCallAndTheLateResponseIsRefused() {
+		Outbox provider = provider("provider", "work");
+		request("work", "c1", null);
+		provider.take();
+		this.requestor.close();
+		this.handler.onClose(this.requestor.connection);
+		assertThat(this.handler.callsInFlight()).isZero();
+		handle(provider, Message.builder(Topic.RPC, RpcAction.RESPONSE).name("work").correlationId("c1").data("1").build());
+		assertThat(only(provider).action()).isEqualTo(RpcAction.INVALID_RPC_CORRELATION_ID);
+	}
+
+	@Test
+	void onlyTheProviderThatHasTheCallMayAnswerIt() {
+		Outbox provider = provider("provider", "work");
+		Outbox intruder = outbox("intruder");
+		request("work", "c1", null);
+		provider.take();
+		handle(intruder, Message.builder(Topic.RPC, RpcAction.RESPONSE).name("work").correlationId("c1").data("1").build());
+		assertThat(only(intruder).action()).isEqualTo(RpcAction.INVALID_RPC_CORRELATION_ID);
+		assertThat(this.requestor.take()).isEmpty();
+		assertThat(this.handler.callsInFlight()).isOne();
+	}
+
+	@Test
+	void secondAcceptIsAnErrorToTheProvider() {
+		Outbox provider = provider("provider", "work");
+		request("work", "c1", null);
+		provider.take();
+		handle(provider, Message.builder(Topic.RPC, RpcAction.ACCEPT).name("work").correlationId("c1").build());
+		handle(provider, Message.builder(Topic.RPC, RpcAction.ACCEPT).name("work").correlationId("c1").build());
+		assertThat(only(provider).action()).isEqualTo(RpcAction.MULTIPLE_ACCEPT);
+		assertThat(only(this.requestor).action()).isEqualTo(RpcAction.ACCEPT);
+	}
+
+	@Test
+	void provideTwiceAndUnprovideUnknownAreReportedAndStillAcknowledged() {
+		Outbox provider = provider("provider", "work");
+		handle(provider, Message.builder(Topic.RPC, RpcAction.PROVIDE).names(List.of("work")).correlationId("1").build());
+		List<Message> replies = provider.take();
+		assertThat(replies).extracting(Message::action).containsExactly(RpcAction.MULTIPLE_PROVIDERS, RpcAction.PROVIDE);
+		assertThat(replies.get(0).name()).isEqualTo("work");
+		assertThat(replies.get(1).isAck()).isTrue();
+		assertThat(replies.get(1).correlationId()).isEqualTo("1");
+		handle(provider, Message.builder(Topic.RPC, RpcAction.UNPROVIDE).names(List.of("work", "other"))
+			.correlationId("2").build());
+		replies = provider.take();
+		assertThat(replies).extracting(Message::action).containsExactly(RpcAction.NOT_PROVIDED, RpcAction.UNPROVIDE);
+		assertThat(replies.get(0).name()).isEqualTo("other");
+		request("work", "c1", null);
+		assertThat(only(this.requestor).action()).as("unprovided").isEqualTo(RpcAction.NO_RPC_PROVIDER);
+	}
+
+	@Test
+	void otherNodesAreToldOfTheFirstAndLastProviderOfAName() {
+		Outbox first = provider("first", "work");
+		Outbox second = provider("second", "work");
+		assertThat(this.nodes.provided).containsExactly(List.of("work"));
+		handle(first, Message.builder(Topic.RPC, RpcAction.UNPROVIDE).names(List.of("work")).correlationId("2").build());
+		assertThat(this.nodes.unprovided).isEmpty();
+		second.close();
+		this.handler.onClose(second.connection);
+		assertThat(this.nodes.unprovided).containsExactly(List.of("work"));
+	}
+
+	@Test
+	void requestGoesToAnotherNodeOnlyWhenNoLocalProviderIsLeft() {
+		Outbox local = provider("local", "work");
+		this.nodes.providing.add("node-2");
+		request("work", "c1", null);
+		assertThat(only(local).action()).isEqualTo(RpcAction.REQUEST);
+		assertThat(this.nodes.sent).isEmpty();
+		reject(local, "work", "c1");
+		assertThat(this.nodes.sent).singleElement().satisfies((sent) -> {
+			assertThat(sent.node()).isEqualTo("node-2");
+			assertThat(sent.message().action()).isEqualTo(RpcAction.REQUEST);
+		});
+		RpcEndpoint node = new RpcEndpoint.Node("node-2", this.nodes);
+		this.handler.fromProvider(node, Message.builder(Topic.RPC, RpcAction.NO_RPC_PROVIDER).name("work")
+			.correlationId("c1").build());
+		assertThat(only(this.requestor).action()).isEqualTo(RpcAction.NO_RPC_PROVIDER);
+	}
+
+	@Test
+	void requestRelayedByAnotherNodeIsNotSentToOtherNodes() {
+		this.nodes.providing.add("node-3");
+		RpcEndpoint origin = new RpcEndpoint.Node("node-2", this.nodes);
+		this.handler.request(origin, Message.builder(Topic.RPC, RpcAction.REQUEST).name("work").correlationId("c1")
+			.build(), false);
+		assertThat(this.nodes.sent).singleElement().satisfies((sent) -> {
+			assertThat(sent.node()).isEqualTo("node-2");
+			assertThat(sent.message().action()).isEqualTo(RpcAction.NO_RPC_PROVIDER);
+		});
+	}
+
+	private RpcHandler handler(boolean shuffle) {
+		RpcProperties properties = new RpcProperties(Duration.ofSeconds(1), Duration.ofSeconds(10), shuffle,
+				Duration.ofSeconds(10));
+		return new RpcHandler(new LocalProviders(), this.nodes, properties, this.time);
+	}
+
+	private Outbox outbox(String id) {
+		Outbox outbox = new Outbox(id);
+		this.outboxes.add(outbox);
+		return outbox;
+	}
+
+	private Outbox provider(String id, String name) {
+		Outbox provider = outbox(id);
+		handle(provider, Message.builder(Topic.RPC, RpcAction.PROVIDE).names(List.of(name)).correlationId("0").build());
+		assertThat(only(provider).isAck()).isTrue();
+		return provider;
+	}
+
+	private void request(String name, String correlationId, String data) {
+		handle(this.requestor, Message.builder(Topic.RPC, RpcAction.REQUEST).name(name).correlationId(correlationId)
+			.data(data).build());
+	}
+
+	private void reject(Outbox provider, String name, String correlationId) {
+		handle(provider, Message.builder(Topic.RPC, RpcAction.REJECT).name(name).correlationId(correlationId).build());
+	}
+
+	private void handle(Outbox outbox, Message message) {
+		StepVerifier.create(this.handler.handle(outbox.connection, message)).expectComplete()
+			.verify(Duration.ofSeconds(5));
+	}
+
+	private static Message only(Outbox outbox) {
+		List<Message> messages = outbox.take();
+		assertThat(messages).hasSize(1);
+		return messages.get(0);
+	}
+
+	/** Other nodes as a test sees them: it says who provides, and records what it is told and sent. */
+	static final class RecordingNodes implements RpcNodes {
+
+		final List<String> providing = new ArrayList<>();
+
+		final List<List<String>> provided = new ArrayList<>();
+
+		final List<List<String>> unprovided = new ArrayList<>();
+
+		final List<Sent> sent = new ArrayList<>();
+
+		@Override
+		public List<String> providing(String name) {
+			return this.providing;
+		}
+
+		@Override
+		public void send(String node, Message message) {
+			this.sent.add(new Sent(node, message));
+		}
+
+		@Override
+		public void provided(List<String> names) {
+			this.provided.add(names);
+		}
+
+		@Override
+		public void unprovided(List<String> names) {
+			this.unprovided.add(names);
+		}
+
+		record Sent(String node, Message message) {
+
+		}
+
+	}
+
+}
