@@ -1,16 +1,36 @@
 package io.sluice.connector.redis;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
 
+import org.springframework.data.redis.core.ReactiveRedisTemplate;
+
+import io.sluice.connector.HistoryEntry;
+import io.sluice.connector.Retention;
 import io.sluice.connector.StreamHistory;
+import io.sluice.connector.StreamPosition;
 import io.sluice.connector.tck.StreamHistoryContract;
+import io.sluice.connector.tck.TckNames;
 
-/** {@link RedisStreamHistory} on a real Redis server: the contract. */
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@link RedisStreamHistory} on a real Redis server: the contract, and what Redis adds. */
 class RedisStreamHistoryIT extends StreamHistoryContract {
+
+	private static final String PREFIX = "it-history:";
+
+	private static final Retention KEEP_ALL = Retention.entries(1000);
+
+	private static ReactiveRedisTemplate<String, byte[]> raw;
 
 	private static EmbeddedRedisServer redis;
 
@@ -19,7 +39,8 @@ class RedisStreamHistoryIT extends StreamHistoryContract {
 	@BeforeAll
 	static void startRedis() throws IOException {
 		redis = EmbeddedRedisServer.start();
-		history = new RedisStreamHistory(redis.template("it-history:"));
+		raw = redis.template("").template();
+		history = new RedisStreamHistory(redis.template(PREFIX));
 	}
 
 	@AfterAll
@@ -35,6 +56,83 @@ class RedisStreamHistoryIT extends StreamHistoryContract {
 	@Override
 	protected Duration timeout() {
 		return EmbeddedRedisServer.TIMEOUT;
+	}
+
+	@Test
+	void retentionByAgeDropsWhatGrewOlderAndKeepsOffsets() {
+		String stream = TckNames.unique("aged") + "s";
+		Retention young = new Retention(1000, Duration.ofMillis(300));
+		List<HistoryEntry> old = appendAll(stream, 3, young);
+		// Wait out the known age (measured from the last old event's own timestamp), then append once more.
+		Duration untilOld = Duration.ofMillis(400);
+		HistoryEntry next = Mono.delay(untilOld)
+			.then(Mono.defer(() -> history.append(stream, text("new"), young)))
+			.block(timeout());
+		assertThat(next.offset()).isEqualTo(4);
+		assertThat(next.timestamp()).isAfter(old.get(2).timestamp().plus(Duration.ofMillis(300)));
+		StepVerifier.create(history.from(stream, 1, 10).collectList())
+			.expectNext(List.of(next))
+			.expectComplete()
+			.verify(timeout());
+		StepVerifier.create(history.position(stream))
+			.expectNext(new StreamPosition(next.epoch(), 4))
+			.expectComplete()
+			.verify(timeout());
+	}
+
+	@Test
+	void historyLostWithItsEpochRestartsAtOneUnderANewEpoch() {
+		String stream = TckNames.unique("lost") + "s";
+		List<HistoryEntry> before = appendAll(stream, 3, KEEP_ALL);
+		raw.delete(streamKey(stream), streamKey(stream) + ":meta").block(timeout());
+		HistoryEntry after = history.append(stream, text("after"), KEEP_ALL).block(timeout());
+		assertThat(after.offset()).isEqualTo(1);
+		assertThat(after.epoch()).isNotEqualTo(before.get(0).epoch());
+	}
+
+	@Test
+	void offsetsContinueWhenOnlyTheMetaIsLost() {
+		String stream = TckNames.unique("meta") + "s";
+		List<HistoryEntry> before = appendAll(stream, 3, KEEP_ALL);
+		raw.delete(streamKey(stream) + ":meta").block(timeout());
+		StepVerifier.create(history.position(stream).map(StreamPosition::offset))
+			.expectNext(3L)
+			.expectComplete()
+			.verify(timeout());
+		HistoryEntry after = history.append(stream, text("after"), KEEP_ALL).block(timeout());
+		assertThat(after.offset()).isEqualTo(4);
+		StepVerifier.create(history.from(stream, 1, 10).map(HistoryEntry::offset).collectList())
+			.expectNext(List.of(1L, 2L, 3L, 4L))
+			.expectComplete()
+			.verify(timeout());
+		assertThat(before).extracting(HistoryEntry::offset).containsExactly(1L, 2L, 3L);
+	}
+
+	@Test
+	void eventsAreStreamEntriesWithTheirOffsetAsId() {
+		String stream = TckNames.unique("ids") + "s";
+		appendAll(stream, 2, KEEP_ALL);
+		StepVerifier.create(raw.opsForStream().range(streamKey(stream), org.springframework.data.domain.Range.unbounded())
+			.map((entry) -> entry.getId().getValue())
+			.collectList())
+			.expectNext(List.of("1-0", "2-0"))
+			.expectComplete()
+			.verify(timeout());
+	}
+
+	private static String streamKey(String stream) {
+		return PREFIX + "history:{" + stream + "}";
+	}
+
+	private List<HistoryEntry> appendAll(String stream, int count, Retention retention) {
+		return Flux.range(0, count)
+			.concatMap((i) -> history.append(stream, text("{\"event\":" + i + "}"), retention))
+			.collectList()
+			.block(timeout());
+	}
+
+	private static byte[] text(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 }
