@@ -1,0 +1,241 @@
+package io.sluice.gateway.record;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+import io.sluice.connector.VersionedRecord;
+import io.sluice.gateway.listen.ListenProperties;
+import io.sluice.gateway.protocol.Message;
+import io.sluice.gateway.protocol.MessageCodec;
+import io.sluice.gateway.protocol.RecordAction;
+import io.sluice.gateway.protocol.Topic;
+import io.sluice.gateway.session.Connection;
+import io.sluice.record.RecordChange;
+import io.sluice.record.RecordNotFoundException;
+import io.sluice.record.RecordService;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Listening and NOTIFY through the RECORD topic's handler, against a record service whose reads the test sets. */
+class RecordListeningAndNotifyTests {
+
+	private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
+
+	private final StoredRecords records = new StoredRecords();
+
+	private final RecordHandler handler = new RecordHandler(this.records,
+			new ListenProperties(Duration.ofMillis(500), false, Duration.ofSeconds(60), Duration.ofSeconds(10)),
+			this.time);
+
+	private final Client provider = new Client("provider");
+
+	private final Client alice = new Client("alice");
+
+	private final Client bob = new Client("bob");
+
+	@AfterEach
+	void disposeTime() {
+		this.time.dispose();
+	}
+
+	@Test
+	void subscriberOfAProvidedRecordHearsOfTheProviderBeforeItsData() {
+		this.records.stored.put("car/1", VersionedRecord.of("car/1", 3, "{\"speed\":1}"));
+		handle(this.provider, Message.builder(Topic.RECORD, RecordAction.LISTEN).name("car/.*").build());
+		handle(this.alice, subscribeCreateAndRead("car/1"));
+		assertThat(this.provider.take()).extracting(Message::action).containsExactly(RecordAction.LISTEN,
+				RecordAction.SUBSCRIPTION_FOR_PATTERN_FOUND);
+		handle(this.provider, Message.builder(Topic.RECORD, RecordAction.LISTEN_ACCEPT).name("car/.*")
+			.subscription("car/1").build());
+		assertThat(this.alice.take()).extracting(Message::action).containsExactly(RecordAction.SUBSCRIBECREATEANDREAD,
+				RecordAction.READ_RESPONSE, RecordAction.SUBSCRIPTION_HAS_PROVIDER);
+		handle(this.bob, subscribeCreateAndRead("car/1"));
+		assertThat(this.bob.take()).extracting(Message::action).containsExactly(
+				RecordAction.SUBSCRIPTION_HAS_PROVIDER, RecordAction.SUBSCRIBECREATEANDREAD,
+				RecordAction.READ_RESPONSE);
+	}
+
+	@Test
+	void providerOfADeletedRecordIsToldItIsNoLongerNeeded() {
+		handle(this.provider, Message.builder(Topic.RECORD, RecordAction.LISTEN).name("car/.*").build());
+		handle(this.alice, subscribeCreateAndRead("car/1"));
+		handle(this.provider, Message.builder(Topic.RECORD, RecordAction.LISTEN_ACCEPT).name("car/.*")
+			.subscription("car/1").build());
+		this.provider.take();
+		handle(this.bob, Message.builder(Topic.RECORD, RecordAction.DELETE).name("car/1").build());
+		assertThat(this.alice.take()).extracting(Message::action).contains(RecordAction.DELETED);
+		assertThat(this.provider.take()).singleElement().satisfies((removed) -> {
+			assertThat(removed.action()).isEqualTo(RecordAction.SUBSCRIPTION_FOR_PATTERN_REMOVED);
+			assertThat(removed.subscription()).isEqualTo("car/1");
+		});
+	}
+
+	@Test
+	void closedProviderIsReplacedThroughTheHandler() {
+		Client other = new Client("other");
+		handle(this.provider, Message.builder(Topic.RECORD, RecordAction.LISTEN).name("car/.*").build());
+		handle(other, Message.builder(Topic.RECORD, RecordAction.LISTEN).name("car/[0-9]+").build());
+		handle(this.alice, subscribeCreateAndRead("car/1"));
+		handle(this.provider, Message.builder(Topic.RECORD, RecordAction.LISTEN_ACCEPT).name("car/.*")
+			.subscription("car/1").build());
+		this.alice.take();
+		assertThat(other.take()).extracting(Message::action).containsExactly(RecordAction.LISTEN);
+		this.handler.onClose(this.provider.connection);
+		assertThat(this.alice.take()).extracting(Message::action)
+			.containsExactly(RecordAction.SUBSCRIPTION_HAS_NO_PROVIDER);
+		assertThat(other.take()).singleElement().satisfies((found) -> {
+			assertThat(found.action()).isEqualTo(RecordAction.SUBSCRIPTION_FOR_PATTERN_FOUND);
+			assertThat(found.name()).isEqualTo("car/[0-9]+");
+			assertThat(found.subscription()).isEqualTo("car/1");
+		});
+	}
+
+	@Test
+	void notifyReadsEachSubscribedRecordAgainSendsItToAllItsSubscribersAndAcknowledges() {
+		handle(this.alice, subscribeCreateAndRead("car/1"));
+		handle(this.bob, subscribeCreateAndRead("car/1"));
+		this.alice.take();
+		this.bob.take();
+		// Changed in storage behind the server's back.
+		this.records.stored.put("car/1", VersionedRecord.of("car/1", 7, "{\"speed\":7}"));
+		this.records.reads.clear();
+		handle(this.bob, Message.builder(Topic.RECORD, RecordAction.NOTIFY).names(List.of("car/1", "car/2"))
+			.correlationId("n1").build());
+		assertThat(this.records.reads).as("a record nobody subscribes to here is not read").containsExactly("car/1");
+		for (Client client : List.of(this.alice, this.bob)) {
+			List<Message> received = client.take();
+			assertThat(received).first().satisfies((update) -> {
+				assertThat(update.action()).isEqualTo(RecordAction.UPDATE);
+				assertThat(update.name()).isEqualTo("car/1");
+				assertThat(update.version()).isEqualTo(7L);
+				assertThat(update.dataText()).isEqualTo("{\"speed\":7}");
+			});
+			if (client == this.bob) {
+				assertThat(received).last().satisfies((ack) -> {
+					assertThat(ack.action()).isEqualTo(RecordAction.NOTIFY);
+					assertThat(ack.isAck()).isTrue();
+					assertThat(ack.correlationId()).isEqualTo("n1");
+				});
+			}
+		}
+	}
+
+	@Test
+	void notifyOfARecordDeletedInStorageTellsItsSubscribers() {
+		this.records.stored.put("car/1", VersionedRecord.of("car/1", 2, "{}"));
+		handle(this.alice, subscribeCreateAndRead("car/1"));
+		this.alice.take();
+		this.records.stored.put("car/1", VersionedRecord.tombstone("car/1", 3));
+		handle(this.bob, Message.builder(Topic.RECORD, RecordAction.NOTIFY).names(List.of("car/1"))
+			.correlationId("n2").build());
+		assertThat(this.alice.take()).extracting(Message::action).containsExactly(RecordAction.DELETED);
+		assertThat(this.bob.take()).extracting(Message::isAck).containsExactly(true);
+	}
+
+	@Test
+	void notifyThatCannotReadARecordAnswersNotifyError() {
+		handle(this.alice, subscribeCreateAndRead("car/1"));
+		this.records.failReads = true;
+		handle(this.bob, Message.builder(Topic.RECORD, RecordAction.NOTIFY).names(List.of("car/1"))
+			.correlationId("n3").build());
+		assertThat(this.bob.take()).singleElement().satisfies((error) -> {
+			assertThat(error.action()).isEqualTo(RecordAction.RECORD_NOTIFY_ERROR);
+			assertThat(error.isError()).isTrue();
+			assertThat(error.correlationId()).isEqualTo("n3");
+		});
+	}
+
+	private void handle(Client client, Message message) {
+		StepVerifier.create(this.handler.handle(client.connection, message)).expectComplete()
+			.verify(Duration.ofSeconds(5));
+	}
+
+	private static Message subscribeCreateAndRead(String name) {
+		return Message.builder(Topic.RECORD, RecordAction.SUBSCRIBECREATEANDREAD).names(List.of(name))
+			.correlationId("s-" + name).build();
+	}
+
+	/** A connection whose frames the test takes as they are sent. */
+	private static final class Client {
+
+		final Connection connection;
+
+		private final List<Message> received = new ArrayList<>();
+
+		Client(String id) {
+			this.connection = new Connection(id, 1024);
+			this.connection.outboundFrames().subscribe((frame) -> this.received.add(MessageCodec.decode(frame)));
+		}
+
+		List<Message> take() {
+			List<Message> taken = new ArrayList<>(this.received);
+			this.received.clear();
+			return taken;
+		}
+
+	}
+
+	/** Reads what the test stored; deletes find nothing to delete; other writes are not expected here. */
+	private static final class StoredRecords implements RecordService {
+
+		final Map<String, VersionedRecord> stored = new HashMap<>();
+
+		final List<String> reads = new ArrayList<>();
+
+		boolean failReads;
+
+		@Override
+		public Mono<VersionedRecord> read(String name) {
+			this.reads.add(name);
+			return this.failReads ? Mono.error(new IllegalStateException("store down"))
+					: Mono.justOrEmpty(this.stored.get(name));
+		}
+
+		@Override
+		public Mono<Long> head(String name) {
+			return Mono.justOrEmpty(this.stored.get(name)).map(VersionedRecord::version);
+		}
+
+		@Override
+		public Mono<Boolean> has(String name) {
+			return Mono.just(this.stored.containsKey(name));
+		}
+
+		@Override
+		public Mono<VersionedRecord> set(String name, long version, byte[] data, String origin) {
+			return Mono.error(new UnsupportedOperationException("set"));
+		}
+
+		@Override
+		public Mono<VersionedRecord> patch(String name, long version, String path, byte[] value, String origin) {
+			return Mono.error(new UnsupportedOperationException("patch"));
+		}
+
+		@Override
+		public Mono<VersionedRecord> erase(String name, long version, String path, String origin) {
+			return Mono.error(new UnsupportedOperationException("erase"));
+		}
+
+		@Override
+		public Mono<VersionedRecord> delete(String name, String origin) {
+			return Mono.error(new RecordNotFoundException(name));
+		}
+
+		@Override
+		public Flux<RecordChange> changes() {
+			return Flux.never();
+		}
+
+	}
+
+}
