@@ -105,7 +105,8 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
 	}
 
 	private Mono<Void> deliver(String channel, String to, byte[] payload, String what) {
-		return Mono.defer(() -> this.redis.template().convertAndSend(channel, BusEnvelope.encode(this.nodeId, to, payload)))
+		return Mono
+			.defer(() -> this.redis.template().convertAndSend(channel, BusEnvelope.encode(this.nodeId, to, payload)))
 			.then()
 			.onErrorMap((ex) -> RedisConnectorTemplate.translate(what, ex));
 	}
@@ -136,7 +137,8 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
 		}
 		catch (IllegalArgumentException ex) {
 			// Someone else publishes on our channel; theirs is not a message for us, and no reason to fail ours.
-			logger.debug("Ignored a message on {} that is not a bus envelope: {}", message.getChannel(), ex.getMessage());
+			logger.debug("Ignored a message on {} that is not a bus envelope: {}", message.getChannel(),
+					ex.getMessage());
 			return null;
 		}
 		if (decoded.from().equals(this.nodeId)) {

@@ -15,9 +15,9 @@ import io.sluice.connector.VersionedRecord;
 
 /**
  * A {@link RecordCache} in Redis: one hash per record, {@code <prefix>record:<name>}, with the fields
- * {@code v} (version, decimal), {@code x} ({@code 1} for a tombstone), {@code e} (expiry, epoch milliseconds,
- * only when the record expires) and {@code d} (the data, byte for byte), and {@code n} (the nanoseconds of the expiry beyond its millisecond, so that it
- * reads back exactly).
+ * {@code v} (version, decimal), {@code x} ({@code 1} for a tombstone), {@code d} (the data, byte for byte), and,
+ * only when the record expires, {@code e} (expiry, epoch milliseconds) with {@code n} (the expiry's nanoseconds
+ * beyond its millisecond, so that it reads back exactly).
  *
  * <p>Compare-and-set and evict are Lua scripts, so each is one atomic step on the server: of any number of
  * callers on any number of nodes expecting the same version, exactly one wins. Versions are compared as the
@@ -100,9 +100,10 @@ public final class RedisRecordCache implements RecordCache {
 		Objects.requireNonNull(next, "next");
 		return Mono.defer(() -> {
 			long now = now();
+			Instant expiresAt = next.expiresAt();
 			List<Object> arguments = List.of(expectedVersion, next.version(), next.deleted() ? "1" : "0", next.data(),
-					(next.expiresAt() != null) ? next.expiresAt().toEpochMilli() : "", now,
-					this.tombstoneTtl.toMillis(), (next.expiresAt() != null) ? next.expiresAt().getNano() % 1_000_000 : 0);
+					(expiresAt != null) ? expiresAt.toEpochMilli() : "", now, this.tombstoneTtl.toMillis(),
+					(expiresAt != null) ? expiresAt.getNano() % 1_000_000 : 0);
 			return this.redis.run(COMPARE_AND_SET, keys(next.name()), arguments).map((reply) -> {
 				if (RedisConnectorTemplate.asLong(reply.get(0)) == 1) {
 					// Won, but already expired on arrival: Redis dropped it at once, so nothing is held.

@@ -8,6 +8,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -119,7 +120,7 @@ class RedisMessageBusIT extends MessageBusContract {
 	 * Sends with {@code probe} until {@code received} gets something, then empties it: subscriptions take a moment
 	 * to reach Redis, and pub/sub keeps nothing for a subscriber that is not there yet.
 	 */
-	private void awaitDelivery(java.util.function.Supplier<Mono<Void>> probe, BlockingQueue<BusMessage> received) {
+	private void awaitDelivery(Supplier<Mono<Void>> probe, BlockingQueue<BusMessage> received) {
 		// Rounds are dropped, not queued, when one is slow: a loaded machine may take longer than the period.
 		Flux<Boolean> rounds = Flux.interval(Duration.ZERO, Duration.ofMillis(50))
 			.onBackpressureDrop()

@@ -12,6 +12,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
+import org.springframework.data.domain.Range;
 import org.springframework.data.redis.core.ReactiveRedisTemplate;
 
 import io.sluice.connector.HistoryEntry;
@@ -63,9 +64,9 @@ class RedisStreamHistoryIT extends StreamHistoryContract {
 		String stream = TckNames.unique("aged") + "s";
 		Retention young = new Retention(1000, Duration.ofMillis(300));
 		List<HistoryEntry> old = appendAll(stream, 3, young);
-		// Wait out the known age (measured from the last old event's own timestamp), then append once more.
-		Duration untilOld = Duration.ofMillis(400);
-		HistoryEntry next = Mono.delay(untilOld)
+		// Wait longer than the age, then append once more; the timestamps checked below confirm, by Redis's own
+		// clock, that the old events really were older than the age when it was appended.
+		HistoryEntry next = Mono.delay(Duration.ofMillis(400))
 			.then(Mono.defer(() -> history.append(stream, text("new"), young)))
 			.block(timeout());
 		assertThat(next.offset()).isEqualTo(4);
@@ -112,7 +113,8 @@ class RedisStreamHistoryIT extends StreamHistoryContract {
 	void eventsAreStreamEntriesWithTheirOffsetAsId() {
 		String stream = TckNames.unique("ids") + "s";
 		appendAll(stream, 2, KEEP_ALL);
-		StepVerifier.create(raw.opsForStream().range(streamKey(stream), org.springframework.data.domain.Range.unbounded())
+		StepVerifier.create(raw.opsForStream()
+			.range(streamKey(stream), Range.unbounded())
 			.map((entry) -> entry.getId().getValue())
 			.collectList())
 			.expectNext(List.of("1-0", "2-0"))
