@@ -133,12 +133,21 @@ async function connect (name) {
  * Provides procedures, then a probe last: messages of one connection are handled in order, so once the probe
  * answers, every procedure provided before it is registered too. The client sends no acknowledgement to wait on.
  */
+let probes = 0
+
 async function provide (who, procedures) {
   for (const [name, provider] of Object.entries(procedures)) {
     who.client.rpc.provide(rpc(name), provider)
   }
-  const probe = rpc(`probe-${who.username}`)
-  who.client.rpc.provide(probe, (data, response) => response.send(who.username))
+  const probe = rpc(`probe-${who.username}-${++probes}`)
+  who.client.rpc.provide(probe, (data, response) => {
+    if (who.closing) {
+      // a client that is closing cannot answer: anything it sends is an IS_CLOSED error
+      response.autoAccept = false
+      return
+    }
+    response.send(who.username)
+  })
   await waitFor(async () => {
     try {
       return (await make(who.client, probe, null)) === who.username
@@ -149,6 +158,7 @@ async function provide (who, procedures) {
       throw error
     }
   }, `${who.username}'s procedures to be registered`)
+  return probe
 }
 
 async function waitFor (condition, what) {
@@ -304,7 +314,7 @@ async function main () {
   /** A query from alice: the server sends it after every notification it had queued for her. */
   const settle = () => alice.client.presence.getAll([dave])
 
-  let dave1, dave2
+  let dave1, dave2, daveProbe
   await check('presence-login', async () => {
     dave1 = await connect('dave')
     await settle()
@@ -316,7 +326,7 @@ async function main () {
 
   await check('presence-second-connection-is-no-new-login', async () => {
     // a probe, so that the end of this connection can be seen (below)
-    await provide(dave1, {})
+    daveProbe = await provide(dave1, {})
     dave2 = await connect('dave')
     await settle()
     const joins = everyone.filter((entry) => entry.username === dave)
@@ -338,13 +348,15 @@ async function main () {
   })
 
   await check('presence-online-until-last-connection-leaves', async () => {
+    dave1.closing = true
     dave1.client.close()
     // dave1 also provides a probe: once it is gone, the server has handled that connection's close
-    await waitFor(async () => (await errorOf(alice.client, rpc(`probe-${dave}`), null)) === 'NO_RPC_PROVIDER',
+    await waitFor(async () => (await errorOf(alice.client, daveProbe, null)) === 'NO_RPC_PROVIDER',
       'dave\'s first connection to be gone')
     const stillOnline = await alice.client.presence.getAll([dave])
     expect(stillOnline[dave] === true, 'dave is online while a connection is left', { stillOnline })
-    expect(everyone.filter((entry) => !entry.online).length === 0, 'no leave yet', { everyone })
+    expect(everyone.filter((entry) => entry.username === dave && !entry.online).length === 0, 'no leave yet',
+      { everyone })
     dave2.client.close()
     await waitFor(async () => daveOnly.length === 2, 'dave\'s logout to be seen')
     await settle()
