@@ -1,0 +1,380 @@
+'use strict'
+
+/*
+ * Listening, lists and notify with the real @deepstream/client against a server; one JSON line per check:
+ *   {"check": "...", "ok": true|false, "detail": ...}
+ *
+ * Usage: node listening.js <url> [prefix]
+ *   url     e.g. ws://localhost:6020/deepstream
+ *   prefix  names every record, event and pattern of the run
+ *
+ * The server must ask listeners in the order they listened (sluice.listen.shuffle-listeners=false), so that
+ * "reject goes to the next listener" is seen rather than guessed; INTEROP_LISTEN_RESPONSE_TIMEOUT_MS (default 500)
+ * tells the script the server's sluice.listen.response-timeout.
+ *
+ * Exit status: 0 when every check passed, 1 when one failed, 2 on bad arguments or the overall timeout.
+ */
+
+const { isDeepStrictEqual } = require('node:util')
+const { DeepstreamClient } = require('@deepstream/client')
+
+const OVERALL_TIMEOUT_MS = Number(process.env.INTEROP_TIMEOUT_MS || 45000)
+const STEP_TIMEOUT_MS = Number(process.env.INTEROP_STEP_TIMEOUT_MS || 5000)
+const RESPONSE_TIMEOUT_MS = Number(process.env.INTEROP_LISTEN_RESPONSE_TIMEOUT_MS || 500)
+const POLL_MS = 10
+
+const [url, prefixArg] = process.argv.slice(2)
+if (!url) {
+  process.stderr.write('usage: node listening.js <url> [prefix]\n')
+  process.exit(2)
+}
+const prefix = prefixArg || `listen-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+const recordPattern = `^${prefix}/rec/`
+const eventPattern = `^${prefix}/ev/`
+const handoverPattern = `^${prefix}/handover/`
+const pbProbePattern = `^${prefix}/pb-probe/`
+
+const clients = []
+const clientErrors = []
+let failures = 0
+
+function report (check, ok, detail) {
+  if (!ok) {
+    failures++
+  }
+  process.stdout.write(JSON.stringify({ check, ok, detail: detail === undefined ? null : detail }) + '\n')
+}
+
+function finish (code) {
+  for (const client of clients) {
+    try {
+      client.close()
+    } catch (e) {
+      // closing is best effort; the process exits next
+    }
+  }
+  process.exit(code)
+}
+
+const overallTimer = setTimeout(() => {
+  report('overall-timeout', false, { timeoutMs: OVERALL_TIMEOUT_MS })
+  finish(2)
+}, OVERALL_TIMEOUT_MS)
+
+for (const signal of ['uncaughtException', 'unhandledRejection']) {
+  process.on(signal, (error) => {
+    report('script-error', false, { signal, error: String(error && error.stack ? error.stack : error) })
+    finish(1)
+  })
+}
+
+class CheckFailed extends Error {
+  constructor (message, detail) {
+    super(message)
+    this.detail = detail
+  }
+}
+
+function withTimeout (promise, ms, what) {
+  let timer
+  const timeout = new Promise((resolve, reject) => {
+    timer = setTimeout(() => reject(new CheckFailed(`timed out after ${ms} ms: ${what}`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+/** Resolves once condition() returns a truthy value, checking every few milliseconds until the deadline. */
+function waitUntil (condition, ms, what, detail) {
+  const deadline = Date.now() + ms
+  return new Promise((resolve, reject) => {
+    const poll = () => {
+      let value
+      try {
+        value = condition()
+      } catch (e) {
+        reject(e)
+        return
+      }
+      if (value) {
+        resolve(value)
+      } else if (Date.now() >= deadline) {
+        reject(new CheckFailed(`timed out after ${ms} ms: ${what}`, detail ? detail() : undefined))
+      } else {
+        setTimeout(poll, POLL_MS)
+      }
+    }
+    poll()
+  })
+}
+
+/** Runs one check with its own timeout; a failed check is reported and stops the run. */
+async function check (name, fn, ms = STEP_TIMEOUT_MS) {
+  try {
+    const detail = await withTimeout(Promise.resolve().then(fn), ms, name)
+    report(name, true, detail)
+    return detail
+  } catch (e) {
+    const failure = e instanceof CheckFailed ? e : new CheckFailed(e instanceof Error ? e.message : String(e))
+    report(name, false, {
+      error: failure.message,
+      ...(failure.detail === undefined ? {} : { detail: failure.detail }),
+      ...(clientErrors.length === 0 ? {} : { clientErrors: clientErrors.slice(-10) })
+    })
+    throw failure
+  }
+}
+
+function expect (condition, message, detail) {
+  if (!condition) {
+    throw new CheckFailed(message, detail)
+  }
+}
+
+function describe (value) {
+  if (typeof value === 'string') return value
+  if (value instanceof Error) return value.message
+  if (value && typeof value.message === 'string') return value.message
+  try {
+    return JSON.stringify(value)
+  } catch (e) {
+    return String((value && (value.message || value.type)) || value)
+  }
+}
+
+async function connect (username) {
+  // a discarded record is unsubscribed at once rather than after the default 5 s
+  const client = new DeepstreamClient(url, { nativeTimerRegistry: true, maxReconnectAttempts: 3, recordDiscardTimeout: 0 })
+  clients.push(client)
+  client.on('error', (error, event, topic) => {
+    clientErrors.push({ username, event: String(event), topic: String(topic), error: describe(error) })
+  })
+  await client.login({ username })
+  return { client, username }
+}
+
+/**
+ * Listens on a pattern of one topic (client.record or client.event) and keeps what the server asked: every offer in
+ * order, what was accepted, and every stop. decide(name) says 'accept', 'reject' or 'ignore' (let it time out).
+ */
+function provide (who, topicApi, pattern, decide = () => 'accept') {
+  const state = { who: who.username, pattern, offers: [], accepted: [], stops: [] }
+  topicApi.listen(pattern, (name, response) => {
+    state.offers.push({ name, at: Date.now() })
+    const decision = decide(name)
+    if (decision === 'accept') {
+      response.onStop((stopped) => state.stops.push(stopped))
+      response.accept()
+      state.accepted.push(name)
+    } else if (decision === 'reject') {
+      response.reject()
+    }
+  })
+  return state
+}
+
+const offered = (state, name) => state.offers.find((offer) => offer.name === name)
+
+/**
+ * A record subscription that keeps every "has provider" change it hears. The client's Record does not pass on its
+ * core's 'hasProviderChanged' event (7.0.5 forwards ready, discard, delete and error only), so it is heard on the core.
+ */
+function watchProvider (client, name) {
+  const record = client.record.getRecord(name)
+  const changes = []
+  if (!record.record || typeof record.record.on !== 'function') {
+    throw new CheckFailed('this client version hides the record core; cannot hear hasProviderChanged')
+  }
+  record.record.on('hasProviderChanged', (hasProvider) => changes.push(hasProvider), record)
+  return { record, changes }
+}
+
+function refusedByA (name) {
+  if (name.includes('/reject-a')) return 'reject'
+  if (name.includes('/silent-a')) return 'ignore'
+  return 'accept'
+}
+
+async function run () {
+  let pa, pb, pc, sub, sub2
+  await check('login', async () => {
+    [pa, pb, pc, sub, sub2] = await Promise.all(['provider-a', 'provider-b', 'provider-c', 'subscriber', 'subscriber-2'].map(connect))
+    return { clients: clients.length }
+  })
+
+  const paRecords = provide(pa, pa.client.record, recordPattern, refusedByA)
+  const paEvents = provide(pa, pa.client.event, eventPattern, refusedByA)
+  const pcRecords = provide(pc, pc.client.record, handoverPattern)
+  const pcEvents = provide(pc, pc.client.event, handoverPattern)
+
+  const probe = `${prefix}/rec/probe`
+  let probeWatch
+  await check('record-listen-accept', async () => {
+    probeWatch = watchProvider(sub.client, probe)
+    await probeWatch.record.whenReady()
+    await waitUntil(() => paRecords.accepted.includes(probe) && probeWatch.record.hasProvider === true, STEP_TIMEOUT_MS,
+      'provider-a offered the record and the subscriber told it has a provider', () => ({ paRecords, changes: probeWatch.changes }))
+    await pa.client.record.setDataWithAck(probe, { providedBy: 'provider-a' })
+    await waitUntil(() => isDeepStrictEqual(probeWatch.record.get(), { providedBy: 'provider-a' }), STEP_TIMEOUT_MS, 'the provided data at the subscriber')
+    return { offers: paRecords.offers.map((o) => o.name), hasProviderChanges: probeWatch.changes }
+  })
+
+  const eventProbe = `${prefix}/ev/probe`
+  const probeEvents = []
+  const onProbeEvent = (data) => probeEvents.push(data)
+  await check('event-listen-accept', async () => {
+    sub.client.event.subscribe(eventProbe, onProbeEvent)
+    await waitUntil(() => paEvents.accepted.includes(eventProbe), STEP_TIMEOUT_MS, 'provider-a offered the event', () => paEvents)
+    // the offer follows the subscription, so an event emitted now reaches the subscriber
+    pa.client.event.emit(eventProbe, { providedBy: 'provider-a' })
+    await waitUntil(() => probeEvents.length > 0, STEP_TIMEOUT_MS, 'the provided event at the subscriber')
+    return { received: probeEvents[0] }
+  })
+
+  // handover names are provided by provider-c, the only listener so far
+  const handoverRecord = `${prefix}/handover/record`
+  const handoverEvent = `${prefix}/handover/event`
+  let handoverWatch
+  await check('handover-names-provided-by-c', async () => {
+    handoverWatch = watchProvider(sub.client, handoverRecord)
+    sub.client.event.subscribe(handoverEvent, () => {})
+    await waitUntil(() => pcRecords.accepted.includes(handoverRecord) && pcEvents.accepted.includes(handoverEvent) &&
+      handoverWatch.record.hasProvider === true, STEP_TIMEOUT_MS, 'provider-c provides both', () => ({ pcRecords, pcEvents }))
+    return { record: pcRecords.accepted, event: pcEvents.accepted }
+  })
+
+  // provider-b listens after provider-a and provider-c; its last listen is on a pattern of its own, and as one
+  // connection's messages are handled in order, its offer shows every earlier listen of provider-b was registered
+  const pbRecords = provide(pb, pb.client.record, recordPattern)
+  const pbEvents = provide(pb, pb.client.event, eventPattern)
+  const pbHandoverRecords = provide(pb, pb.client.record, handoverPattern)
+  const pbHandoverEvents = provide(pb, pb.client.event, handoverPattern)
+  const pbProbe = provide(pb, pb.client.record, pbProbePattern)
+  await check('second-listener-registered', async () => {
+    const watch = watchProvider(sub2.client, `${prefix}/pb-probe/x`)
+    await waitUntil(() => pbProbe.accepted.length === 1 && watch.record.hasProvider === true, STEP_TIMEOUT_MS, 'provider-b offered its probe', () => pbProbe)
+    expect(pbRecords.offers.length === 0, 'provider-b must not be offered names provider-a provides', pbRecords)
+    return { offers: pbProbe.offers.map((o) => o.name) }
+  })
+
+  await check('record-reject-goes-to-next-listener', async () => {
+    const name = `${prefix}/rec/reject-a`
+    const watch = watchProvider(sub.client, name)
+    await waitUntil(() => pbRecords.accepted.includes(name) && watch.record.hasProvider === true, STEP_TIMEOUT_MS,
+      'provider-b accepts what provider-a rejected', () => ({ paRecords, pbRecords, changes: watch.changes }))
+    const a = offered(paRecords, name)
+    const b = offered(pbRecords, name)
+    expect(a && a.at <= b.at, 'provider-a (listening first) should be asked first', { a, b })
+    expect(!paRecords.accepted.includes(name), 'provider-a rejected it', paRecords)
+    return { askedA: true, askedB: true, hasProviderChanges: watch.changes }
+  })
+
+  await check('record-no-answer-goes-to-next-listener-after-the-response-timeout', async () => {
+    const name = `${prefix}/rec/silent-a`
+    const watch = watchProvider(sub.client, name)
+    await waitUntil(() => pbRecords.accepted.includes(name) && watch.record.hasProvider === true, STEP_TIMEOUT_MS + RESPONSE_TIMEOUT_MS,
+      'provider-b accepts what provider-a left unanswered', () => ({ paRecords, pbRecords }))
+    const waited = offered(pbRecords, name).at - offered(paRecords, name).at
+    // timers on both sides are coarse; half the timeout proves the server waited rather than moved on at once
+    expect(waited >= RESPONSE_TIMEOUT_MS / 2, 'provider-b should be asked only once provider-a had its time', { waited, RESPONSE_TIMEOUT_MS })
+    return { waitedMs: waited }
+  }, STEP_TIMEOUT_MS + RESPONSE_TIMEOUT_MS)
+
+  await check('record-new-subscriber-learns-the-provider-on-subscribing', async () => {
+    const watch = watchProvider(sub2.client, probe)
+    await watch.record.whenReady()
+    expect(watch.record.hasProvider === true, 'the provider should be known by the time the record is ready', { changes: watch.changes })
+    watch.record.discard()
+    return { hasProvider: watch.record.hasProvider }
+  })
+
+  await check('record-removed-after-the-last-subscriber-leaves', async () => {
+    probeWatch.record.discard()
+    await waitUntil(() => paRecords.stops.includes(probe), STEP_TIMEOUT_MS, 'provider-a told to stop', () => paRecords)
+    return { stops: paRecords.stops }
+  })
+
+  await check('event-reject-goes-to-next-listener', async () => {
+    const name = `${prefix}/ev/reject-a`
+    sub.client.event.subscribe(name, () => {})
+    await waitUntil(() => pbEvents.accepted.includes(name), STEP_TIMEOUT_MS, 'provider-b accepts the event provider-a rejected', () => ({ paEvents, pbEvents }))
+    expect(offered(paEvents, name) && !paEvents.accepted.includes(name), 'provider-a was asked and rejected', paEvents)
+    return { askedA: true }
+  })
+
+  await check('event-removed-after-the-last-subscriber-leaves', async () => {
+    sub.client.event.unsubscribe(eventProbe, onProbeEvent)
+    await waitUntil(() => paEvents.stops.includes(eventProbe), STEP_TIMEOUT_MS, 'provider-a told to stop the event', () => paEvents)
+    return { stops: paEvents.stops }
+  })
+
+  await check('record-and-event-provider-that-disconnects-is-replaced', async () => {
+    pc.client.close()
+    await waitUntil(() => pbHandoverRecords.accepted.includes(handoverRecord) && pbHandoverEvents.accepted.includes(handoverEvent),
+      STEP_TIMEOUT_MS, 'provider-b takes over from provider-c', () => ({ pbHandoverRecords, pbHandoverEvents }))
+    await waitUntil(() => isDeepStrictEqual(handoverWatch.changes.slice(-2), [false, true]), STEP_TIMEOUT_MS,
+      'the subscriber hears the provider go and come back', () => ({ changes: handoverWatch.changes }))
+    return { hasProviderChanges: handoverWatch.changes }
+  })
+
+  await check('record-provider-that-unlistens-is-replaced', async () => {
+    const name = `${prefix}/rec/unlisten`
+    const watch = watchProvider(sub.client, name)
+    await waitUntil(() => paRecords.accepted.includes(name) && watch.record.hasProvider === true, STEP_TIMEOUT_MS, 'provider-a provides it', () => paRecords)
+    pa.client.record.unlisten(recordPattern)
+    await waitUntil(() => pbRecords.accepted.includes(name) && isDeepStrictEqual(watch.changes.slice(-2), [false, true]), STEP_TIMEOUT_MS,
+      'provider-b takes over and the subscriber hears of it', () => ({ pbRecords, changes: watch.changes }))
+    return { hasProviderChanges: watch.changes }
+  })
+
+  await check('invalid-listen-pattern-is-refused', async () => {
+    pb.client.record.listen('(', () => {})
+    await waitUntil(() => clientErrors.some((e) => e.username === 'provider-b' && `${e.event} ${e.error}`.includes('INVALID_LISTEN_REGEX')),
+      STEP_TIMEOUT_MS, 'INVALID_LISTEN_REGEX at provider-b', () => clientErrors)
+    return { error: 'INVALID_LISTEN_REGEX' }
+  })
+
+  const listName = `${prefix}/list`
+  let listA, listB
+  await check('list-entries-reach-another-client', async () => {
+    listA = sub.client.record.getList(listName)
+    listB = sub2.client.record.getList(listName)
+    await Promise.all([listA.whenReady(), listB.whenReady()])
+    listA.setEntries(['a', 'b'])
+    await waitUntil(() => isDeepStrictEqual(listB.getEntries(), ['a', 'b']), STEP_TIMEOUT_MS, 'entries set', () => listB.getEntries())
+    listB.addEntry('c')
+    await waitUntil(() => isDeepStrictEqual(listA.getEntries(), ['a', 'b', 'c']), STEP_TIMEOUT_MS, 'entry added', () => listA.getEntries())
+    listA.removeEntry('a')
+    await waitUntil(() => isDeepStrictEqual(listB.getEntries(), ['b', 'c']), STEP_TIMEOUT_MS, 'entry removed', () => listB.getEntries())
+    return { entries: listB.getEntries(), version: listB.version }
+  })
+  await check('list-snapshot-is-the-array', async () => {
+    const data = await pb.client.record.snapshot(listName)
+    expect(isDeepStrictEqual(data, ['b', 'c']), 'snapshot of a list is its array of names', { data })
+    return { data }
+  })
+
+  await check('notify-is-acknowledged-and-subscribers-stay-consistent', async () => {
+    await pb.client.record.notify([listName, `${prefix}/rec/reject-a`])
+    listB.addEntry('d')
+    await waitUntil(() => isDeepStrictEqual(listA.getEntries(), ['b', 'c', 'd']), STEP_TIMEOUT_MS, 'a write after the notify', () => listA.getEntries())
+    return { entries: listA.getEntries(), version: listA.version }
+  })
+
+  // the refused pattern leaves provider-b's listen without an acknowledgement, which the client reports
+  const expected = (e) => e.username === 'provider-b' && /INVALID_LISTEN_REGEX|ACK_TIMEOUT/.test(`${e.event} ${e.error}`)
+  const unexpected = clientErrors.filter((e) => !expected(e))
+  report('no-unexpected-client-errors', unexpected.length === 0, { unexpected, expected: clientErrors.length - unexpected.length })
+}
+
+run().then(
+  () => {
+    clearTimeout(overallTimer)
+    finish(failures === 0 ? 0 : 1)
+  },
+  (error) => {
+    clearTimeout(overallTimer)
+    if (!(error instanceof CheckFailed)) {
+      report('script-error', false, { error: String(error && error.stack ? error.stack : error) })
+    }
+    finish(1)
+  })
