@@ -360,6 +360,22 @@ async function run () {
     return { entries: listA.getEntries(), version: listA.version }
   })
 
+  await check('record-deletion-reaches-other-subscribers', async () => {
+    const name = `${prefix}/to-delete`
+    const mine = sub.client.record.getRecord(name)
+    const theirs = sub2.client.record.getRecord(name)
+    await Promise.all([mine.whenReady(), theirs.whenReady()])
+    await mine.setWithAck({ doomed: true })
+    await waitUntil(() => isDeepStrictEqual(theirs.get(), { doomed: true }), STEP_TIMEOUT_MS, 'the write at the other subscriber')
+    let deleted = false
+    theirs.on('delete', () => { deleted = true })
+    await mine.delete()
+    await waitUntil(() => deleted, STEP_TIMEOUT_MS, 'the other subscriber told of the deletion')
+    const has = await pb.client.record.has(name)
+    expect(has === false, 'a deleted record does not exist', { has })
+    return { deleted, has }
+  })
+
   // the refused pattern leaves provider-b's listen without an acknowledgement, which the client reports
   const expected = (e) => e.username === 'provider-b' && /INVALID_LISTEN_REGEX|ACK_TIMEOUT/.test(`${e.event} ${e.error}`)
   const unexpected = clientErrors.filter((e) => !expected(e))

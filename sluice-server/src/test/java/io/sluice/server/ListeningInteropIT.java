@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The real {@code @deepstream/client} listening for records and events against a Sluice server in a child JVM
  * ({@code clients/node-interop/listening.js}): accept, reject and no answer moving on to the next listener, removal
- * after the last subscriber, a provider replaced when it disconnects or stops listening; then lists and notify.
+ * after the last subscriber, a provider replaced when it disconnects or stops listening; then lists, notify and a
+ * deletion seen by another subscriber.
  * Skipped, loudly, when Node.js 18+ and npm are not on the PATH.
  */
 class ListeningInteropIT {
@@ -93,7 +94,8 @@ class ListeningInteropIT {
 						"record-and-event-provider-that-disconnects-is-replaced",
 						"record-provider-that-unlistens-is-replaced", "invalid-listen-pattern-is-refused",
 						"list-entries-reach-another-client", "list-snapshot-is-the-array",
-						"notify-is-acknowledged-and-subscribers-stay-consistent", "no-unexpected-client-errors");
+						"notify-is-acknowledged-and-subscribers-stay-consistent", "record-deletion-reaches-other-subscribers",
+						"no-unexpected-client-errors");
 			assertThat(run.exitStatus()).as(run::describe).isZero();
 		}
 		catch (AssertionError failure) {
