@@ -21,6 +21,7 @@ import io.sluice.gateway.record.RecordHandler;
 import io.sluice.gateway.record.RecordNotifier;
 import io.sluice.gateway.rpc.RpcHandler;
 import io.sluice.gateway.rpc.RpcProperties;
+import io.sluice.gateway.rpc.RpcRelay;
 import io.sluice.gateway.session.GatewayProperties;
 import io.sluice.gateway.session.GatewayRoute;
 import io.sluice.gateway.session.TopicHandler;
@@ -61,8 +62,13 @@ public final class GatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RpcHandler gatewayRpcHandler(RpcProperties properties) {
-		return new RpcHandler(properties);
+	RpcHandler gatewayRpcHandler(MessageBus bus, RpcProperties properties) {
+		return new RpcHandler(bus, properties);
+	}
+
+	@Bean
+	RpcRelay gatewayRpcRelay(RpcHandler handler) {
+		return handler.relay();
 	}
 
 	@Bean

@@ -10,6 +10,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
+import io.sluice.connector.MessageBus;
 import io.sluice.gateway.protocol.JsonText;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.RpcAction;
@@ -38,15 +39,27 @@ public final class RpcHandler implements TopicHandler {
 
 	private final ConcurrentHashMap<String, RpcCall> calls = new ConcurrentHashMap<>();
 
-	/** A handler for a node on its own; its timers run on the parallel scheduler. */
-	public RpcHandler(RpcProperties properties) {
-		this(new LocalProviders(), RpcNodes.NONE, properties, Schedulers.parallel());
+	private final RpcRelay relay;
+
+	/** A handler that reaches the other gateway nodes over {@code bus}; timers run on the parallel scheduler. */
+	public RpcHandler(MessageBus bus, RpcProperties properties) {
+		this(new LocalProviders(), new RpcRelay(bus, properties, Schedulers.parallel()), properties,
+				Schedulers.parallel());
 	}
 
 	RpcHandler(LocalProviders providers, RpcNodes nodes, RpcProperties properties, Scheduler scheduler) {
 		this.providers = providers;
 		this.nodes = nodes;
 		this.router = new RpcRouter(providers, nodes, properties, scheduler);
+		this.relay = (nodes instanceof RpcRelay relay) ? relay : null;
+		if (this.relay != null) {
+			this.relay.attach(this, providers);
+		}
+	}
+
+	/** What connects this handler to the other nodes; it must be started for them to be reached. */
+	public RpcRelay relay() {
+		return this.relay;
 	}
 
 	@Override

@@ -1,0 +1,161 @@
+package io.sluice.gateway.rpc;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+import io.sluice.connector.memory.InMemoryMessageBus;
+import io.sluice.gateway.protocol.Message;
+import io.sluice.gateway.protocol.RpcAction;
+import io.sluice.gateway.protocol.Topic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Two gateway nodes on one in-memory bus, which delivers on the sender's thread, and one virtual clock. */
+class RpcRelayTests {
+
+	private static final Duration RESYNC = Duration.ofSeconds(10);
+
+	private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
+
+	private final InMemoryMessageBus.Medium medium = new InMemoryMessageBus.Medium();
+
+	private final Node a = new Node("a");
+
+	private final Node b = new Node("b");
+
+	@AfterEach
+	void stop() {
+		this.a.relay.stop();
+		this.b.relay.stop();
+		this.time.dispose();
+	}
+
+	@Test
+	void requestGoesToAProviderOnAnotherNodeAndItsAnswersComeBack() {
+		this.a.relay.start();
+		this.b.relay.start();
+		Outbox provider = this.b.provider("provider", "work");
+		assertThat(this.a.relay.providing("work")).containsExactly("b");
+		Outbox requestor = new Outbox("requestor");
+		this.a.handle(requestor, Message.builder(Topic.RPC, RpcAction.REQUEST).name("work").correlationId("c1")
+			.data("\"x\"").build());
+		Message request = only(provider);
+		assertThat(request.action()).isEqualTo(RpcAction.REQUEST);
+		assertThat(request.dataText()).isEqualTo("\"x\"");
+		this.b.handle(provider, Message.builder(Topic.RPC, RpcAction.ACCEPT).name("work").correlationId("c1").build());
+		assertThat(only(requestor).action()).isEqualTo(RpcAction.ACCEPT);
+		this.b.handle(provider, Message.builder(Topic.RPC, RpcAction.RESPONSE).name("work").correlationId("c1")
+			.data("42").build());
+		Message response = only(requestor);
+		assertThat(response.action()).isEqualTo(RpcAction.RESPONSE);
+		assertThat(response.dataText()).isEqualTo("42");
+		assertThat(this.a.handler.callsInFlight()).isZero();
+		assertThat(this.b.handler.callsInFlight()).isZero();
+	}
+
+	@Test
+	void localProvidersComeFirstAndAnotherNodeIsTriedAfterTheyReject() {
+		this.a.relay.start();
+		this.b.relay.start();
+		Outbox local = this.a.provider("local", "work");
+		Outbox remote = this.b.provider("remote", "work");
+		Outbox requestor = new Outbox("requestor");
+		this.a.handle(requestor, Message.builder(Topic.RPC, RpcAction.REQUEST).name("work").correlationId("c1").build());
+		assertThat(only(local).action()).isEqualTo(RpcAction.REQUEST);
+		assertThat(remote.take()).isEmpty();
+		this.a.handle(local, Message.builder(Topic.RPC, RpcAction.REJECT).name("work").correlationId("c1").build());
+		assertThat(only(remote).action()).isEqualTo(RpcAction.REQUEST);
+		this.b.handle(remote, Message.builder(Topic.RPC, RpcAction.REJECT).name("work").correlationId("c1").build());
+		assertThat(only(requestor).action()).isEqualTo(RpcAction.NO_RPC_PROVIDER);
+		assertThat(local.take()).as("no provider is tried twice").isEmpty();
+	}
+
+	@Test
+	void providerThatDisconnectsOnAnotherNodeFailsTheCall() {
+		this.a.relay.start();
+		this.b.relay.start();
+		Outbox provider = this.b.provider("provider", "work");
+		Outbox requestor = new Outbox("requestor");
+		this.a.handle(requestor, Message.builder(Topic.RPC, RpcAction.REQUEST).name("work").correlationId("c1").build());
+		provider.take();
+		provider.close();
+		this.b.handler.onClose(provider.connection);
+		Message error = only(requestor);
+		assertThat(error.action()).isEqualTo(RpcAction.REQUEST_ERROR);
+		assertThat(error.dataText()).isEqualTo("\"" + RpcCall.PROVIDER_GONE + "\"");
+		assertThat(this.a.relay.providing("work")).as("the last provider left node b").isEmpty();
+	}
+
+	@Test
+	void nodeThatStartsLaterLearnsTheProvidersOfTheOthers() {
+		this.a.relay.start();
+		this.a.provider("provider", "work");
+		this.b.relay.start();
+		assertThat(this.b.relay.providing("work")).containsExactly("a");
+	}
+
+	@Test
+	void silentNodeIsForgottenAndItsCallsFail() {
+		this.a.relay.start();
+		this.b.relay.start();
+		this.b.provider("provider", "work");
+		Outbox requestor = new Outbox("requestor");
+		this.a.handle(requestor, Message.builder(Topic.RPC, RpcAction.REQUEST).name("work").correlationId("c1").build());
+		this.time.advanceTimeBy(Duration.ofMillis(500));
+		this.b.handle(this.b.providerOutbox, Message.builder(Topic.RPC, RpcAction.ACCEPT).name("work")
+			.correlationId("c1").build());
+		assertThat(only(requestor).action()).isEqualTo(RpcAction.ACCEPT);
+		this.b.relay.stop();
+		this.time.advanceTimeBy(RESYNC.multipliedBy(3));
+		assertThat(this.a.relay.providing("work")).as("heard from within three intervals").containsExactly("b");
+		this.time.advanceTimeBy(RESYNC);
+		assertThat(this.a.relay.providing("work")).isEmpty();
+		Message error = only(requestor);
+		assertThat(error.action()).isEqualTo(RpcAction.REQUEST_ERROR);
+		assertThat(error.correlationId()).isEqualTo("c1");
+	}
+
+	private static Message only(Outbox outbox) {
+		List<Message> messages = outbox.take();
+		assertThat(messages).hasSize(1);
+		return messages.get(0);
+	}
+
+	private final class Node {
+
+		final RpcRelay relay;
+
+		final RpcHandler handler;
+
+		Outbox providerOutbox;
+
+		Node(String id) {
+			// a response timeout beyond the test's clock moves, so that only what the test does ends a call
+			RpcProperties properties = new RpcProperties(Duration.ofSeconds(1), Duration.ofMinutes(10), false, RESYNC);
+			this.relay = new RpcRelay(new InMemoryMessageBus(id, RpcRelayTests.this.medium), properties,
+					RpcRelayTests.this.time);
+			this.handler = new RpcHandler(new LocalProviders(), this.relay, properties, RpcRelayTests.this.time);
+		}
+
+		Outbox provider(String id, String name) {
+			Outbox provider = new Outbox(id);
+			handle(provider, Message.builder(Topic.RPC, RpcAction.PROVIDE).names(List.of(name)).correlationId("0")
+				.build());
+			assertThat(only(provider).isAck()).isTrue();
+			this.providerOutbox = provider;
+			return provider;
+		}
+
+		void handle(Outbox outbox, Message message) {
+			StepVerifier.create(this.handler.handle(outbox.connection, message)).expectComplete()
+				.verify(Duration.ofSeconds(5));
+		}
+
+	}
+
+}
