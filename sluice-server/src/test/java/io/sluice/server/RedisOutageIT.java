@@ -1,0 +1,134 @@
+package io.sluice.server;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import redis.embedded.RedisServer;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.sluice.connector.VersionedRecord;
+import io.sluice.record.RecordService;
+import io.sluice.record.RecordWriteException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Redis (a real redis-server) goes away under a steady write load and comes back empty: while it is gone, health
+ * is DOWN and every write fails with an error naming the cause, none is acknowledged and lost; once it is back,
+ * writes are acknowledged again and versions go on from the last acknowledged one, never backwards.
+ */
+class RedisOutageIT {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	private final List<AutoCloseable> resources = new ArrayList<>();
+
+	@AfterEach
+	void close() throws Exception {
+		for (int i = this.resources.size() - 1; i >= 0; i--) {
+			this.resources.get(i).close();
+		}
+	}
+
+	@Test
+	void writesFailClearlyWhileRedisIsDownAndRecoverWhenItReturns(@TempDir Path dataDir) throws Exception {
+		int redisPort = freePort();
+		RedisServer redis = startRedis(redisPort);
+		ConfigurableApplicationContext server = new SpringApplicationBuilder(SluiceServer.class).run(
+				"--server.port=0", "--spring.profiles.active=redis", "--sluice.data-dir=" + dataDir,
+				"--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redisPort,
+				"--spring.data.redis.timeout=500ms", "--spring.data.redis.connect-timeout=500ms",
+				"--spring.main.banner-mode=off");
+		this.resources.add(server);
+		int port = server.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+		RecordService records = server.getBean(RecordService.class);
+		String name = "outage/record";
+
+		AtomicLong acknowledged = new AtomicLong();
+		writeSeveral(records, name, 50, acknowledged);
+		assertThat(acknowledged.get()).isEqualTo(50);
+		assertThat(health(port)).isEqualTo(200);
+
+		redis.stop();
+		List<Throwable> failures = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			records.set(name, RecordService.FORCE, "{\"during\":true}".getBytes(), "load")
+				.doOnNext((record) -> acknowledged.set(record.version()))
+				.onErrorResume((error) -> {
+					failures.add(error);
+					return Mono.empty();
+				})
+				.block(TIMEOUT);
+		}
+		assertThat(failures).hasSize(20).allSatisfy((failure) -> assertThat(failure)
+			.isInstanceOf(RecordWriteException.class)
+			.hasMessageContaining("cache"));
+		assertThat(acknowledged.get()).as("nothing acknowledged while Redis was down").isEqualTo(50);
+		assertThat(health(port)).as("health while Redis is down").isEqualTo(503);
+
+		startRedis(redisPort);
+		long deadline = System.nanoTime() + TIMEOUT.toNanos();
+		VersionedRecord next = null;
+		while (next == null && System.nanoTime() < deadline) {
+			next = records.set(name, RecordService.FORCE, "{\"after\":true}".getBytes(), "load")
+				.onErrorResume((error) -> Mono.delay(Duration.ofMillis(200)).then(Mono.empty()))
+				.block(TIMEOUT);
+		}
+		assertThat(next).as("a write once Redis is back").isNotNull();
+		assertThat(next.version()).as("versions go on from the last acknowledged").isEqualTo(51);
+		assertThat(health(port)).isEqualTo(200);
+		assertThat(records.read(name).block(TIMEOUT).json()).isEqualTo("{\"after\":true}");
+	}
+
+	private RedisServer startRedis(int port) throws IOException {
+		RedisServer redis = RedisServer.newRedisServer()
+			.port(port)
+			.bind("127.0.0.1")
+			.setting("save \"\"")
+			.setting("appendonly no")
+			.build();
+		redis.start();
+		this.resources.add(redis::stop);
+		return redis;
+	}
+
+	private static void writeSeveral(RecordService records, String name, int count, AtomicLong acknowledged) {
+		Flux.range(1, count)
+			.concatMap((i) -> records.set(name, i, ("{\"n\":" + i + "}").getBytes(), "load"))
+			.doOnNext((record) -> acknowledged.set(record.version()))
+			.blockLast(TIMEOUT);
+	}
+
+	private int health(int port) throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+			.timeout(Duration.ofSeconds(10))
+			.build();
+		return this.http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+	}
+
+}
