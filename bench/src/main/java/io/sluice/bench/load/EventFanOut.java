@@ -1,0 +1,84 @@
+package io.sluice.bench.load;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.sluice.bench.wire.Frame;
+import io.sluice.bench.wire.Frames;
+
+/**
+ * Event fan-out: S subscribers on one event, one publisher emitting as fast as the window allows (or at
+ * {@code --rate}). Measures delivered messages/s over all subscribers and emit→receive latency from the timestamp
+ * each payload carries.
+ */
+final class EventFanOut {
+
+	private EventFanOut() {
+	}
+
+	static RunResult run(Options options) throws Exception {
+		String event = "bench/event/" + UUID.randomUUID();
+		String padding = options.padding();
+		LongAdder delivered = new LongAdder();
+		LongAdder errors = new LongAdder();
+		CountDownLatch subscribed = new CountDownLatch(options.subscribers());
+		try (LoadClient client = new LoadClient(options.url(), options.threads(), options.sourceAddresses());
+				Measurement measurement = new Measurement(options.serverPid())) {
+			ClientConnection.Listener subscriber = (connection, frame) -> onFrame(frame, measurement, delivered,
+					errors, subscribed);
+			List<ClientConnection> subscribers = client.connectAll(options.subscribers(), 200, subscriber);
+			for (int i = 0; i < subscribers.size(); i++) {
+				subscribers.get(i).send(Frames.eventSubscribe(event, Integer.toString(i)));
+			}
+			if (!subscribed.await(60, TimeUnit.SECONDS)) {
+				throw new IllegalStateException(subscribed.getCount() + " subscriptions were not acknowledged");
+			}
+			ClientConnection publisher = client.connect((connection, frame) -> {
+				if (frame.isError()) {
+					errors.increment();
+				}
+			}).get(30, TimeUnit.SECONDS);
+			// Subscription acknowledgements were counted as received: the sender's baselines start after them.
+			Sender sender = new Sender(publisher, (now) -> Frames.eventEmit(event, Frames.timestamped(now, padding)),
+					options.rate(), (options.rate() > 0) ? 0 : options.window(), subscribers);
+			sender.start();
+			Measurement.sleep(options.warmup());
+			long before = delivered.sum();
+			measurement.open();
+			measurement.closeAfter(options.duration());
+			long after = delivered.sum();
+			sender.stop();
+			long dropped = subscribers.stream().filter(ClientConnection::wasDropped).count();
+			double rate = (after - before) / measurement.seconds();
+			String label = "events S=" + options.subscribers() + ((options.rate() > 0) ? " @" + options.rate() : "");
+			return new RunResult(options, label, rate, "msg/s", measurement.percentileMicros(50),
+					measurement.percentileMicros(99), measurement.maxMicros(),
+					measurement.histogram().getTotalCount(), measurement.serverCpu(), measurement.serverRssKib(),
+					measurement.clientCpu(), errors.sum(), dropped, "emits/s " + Math.round(sender.sent()
+							/ (options.warmup().toMillis() / 1000.0 + measurement.seconds())));
+		}
+	}
+
+	private static void onFrame(Frame frame, Measurement measurement, LongAdder delivered, LongAdder errors,
+			CountDownLatch subscribed) {
+		if (frame.topic() != Frames.TOPIC_EVENT) {
+			return;
+		}
+		if (frame.action() == Frames.EVENT_EMIT) {
+			if (measurement.isOpen()) {
+				measurement.record(System.nanoTime() - frame.timestamp());
+				delivered.increment();
+			}
+		}
+		else if (frame.action() == Frames.EVENT_SUBSCRIBE && frame.isAck()) {
+			subscribed.countDown();
+		}
+		else if (frame.isError() || frame.action() >= 100 || frame.action() == 1) {
+			errors.increment();
+		}
+	}
+
+}

@@ -1,0 +1,115 @@
+package io.sluice.bench.load;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+
+import io.netty.channel.EventLoop;
+
+/**
+ * Sends frames from one connection, on that connection's event loop, either at a fixed rate or as fast as a window
+ * allows: at most {@code window} frames sent but not yet received by the slowest of the receivers. Never writes
+ * past the channel's high-water mark, so the load generator itself cannot pile up memory.
+ */
+final class Sender implements Runnable {
+
+	private static final int BATCH = 128;
+
+	private final ClientConnection connection;
+
+	private final EventLoop loop;
+
+	private final LongFunction<byte[]> frames;
+
+	private final int rate;
+
+	private final int window;
+
+	private final List<ClientConnection> receivers;
+
+	private final long[] baselines;
+
+	private volatile boolean running;
+
+	private volatile long sent;
+
+	private long startNanos;
+
+	/**
+	 * @param frames builds the next frame from the send time ({@link System#nanoTime()})
+	 * @param rate frames per second, or 0 to be limited by the window only
+	 * @param window most frames in flight to the slowest receiver; 0 for no window
+	 * @param receivers whose {@link ClientConnection#received} counts deliveries, from the moment this is created
+	 */
+	Sender(ClientConnection connection, LongFunction<byte[]> frames, int rate, int window,
+			List<ClientConnection> receivers) {
+		this.connection = connection;
+		this.loop = connection.channel().eventLoop();
+		this.frames = frames;
+		this.rate = rate;
+		this.window = window;
+		this.receivers = receivers;
+		this.baselines = new long[receivers.size()];
+		for (int i = 0; i < this.baselines.length; i++) {
+			this.baselines[i] = receivers.get(i).received;
+		}
+	}
+
+	void start() {
+		this.running = true;
+		this.startNanos = System.nanoTime();
+		this.loop.execute(this);
+	}
+
+	void stop() {
+		this.running = false;
+	}
+
+	long sent() {
+		return this.sent;
+	}
+
+	/** Frames the slowest receiver has had since this sender was created. */
+	long slowestDelivered() {
+		long slowest = Long.MAX_VALUE;
+		for (int i = 0; i < this.baselines.length; i++) {
+			slowest = Math.min(slowest, this.receivers.get(i).received - this.baselines[i]);
+		}
+		return (slowest == Long.MAX_VALUE) ? 0 : slowest;
+	}
+
+	@Override
+	public void run() {
+		if (!this.running) {
+			return;
+		}
+		long now = System.nanoTime();
+		long allowed = BATCH;
+		if (this.rate > 0) {
+			long due = (long) ((now - this.startNanos) * (this.rate / 1e9));
+			allowed = Math.min(allowed, due - this.sent);
+		}
+		if (this.window > 0 && !this.receivers.isEmpty()) {
+			allowed = Math.min(allowed, this.window - (this.sent - slowestDelivered()));
+		}
+		int written = 0;
+		long sent = this.sent;
+		while (written < allowed && this.connection.isWritable()) {
+			this.connection.write(this.frames.apply(System.nanoTime()));
+			written++;
+			sent++;
+		}
+		this.sent = sent;
+		if (written > 0) {
+			this.connection.flush();
+		}
+		if (written == BATCH) {
+			// More may be due at once: go again, after whatever reads are waiting on this loop.
+			this.loop.execute(this);
+		}
+		else {
+			this.loop.schedule(this, 50, TimeUnit.MICROSECONDS);
+		}
+	}
+
+}
