@@ -18,6 +18,7 @@ import io.sluice.gateway.protocol.ConnectionAction;
 import io.sluice.gateway.protocol.EventAction;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.MessageCodec;
+import io.sluice.gateway.protocol.ParserAction;
 import io.sluice.gateway.protocol.RecordAction;
 import io.sluice.gateway.protocol.Topic;
 import io.sluice.record.RecordService;
@@ -69,13 +70,14 @@ class GatewayWebSocketIT {
 	}
 
 	@Test
-	void malformedFrameIsAnsweredAndTheConnectionClosed() throws Exception {
+	void malformedFrameIsAnsweredAndTheConnectionStaysUp() throws Exception {
 		try (TestClient client = TestClient.loggedIn(this.port, "mallory")) {
 			client.sendRaw(new byte[] { 0x06, 0x10, 0x63, 0x1a, 0x02, 0x08, 0x04 });
 			Message error = client.next();
 			assertThat(error.topic()).isEqualTo(Topic.PARSER);
+			assertThat(error.action()).isEqualTo(ParserAction.UNKNOWN_TOPIC);
 			assertThat(error.dataText()).isEqualTo("\"Unknown topic 99\"");
-			StepVerifier.create(client.closed()).expectComplete().verify(TestClient.TIMEOUT);
+			client.assertNothingElseReceived();
 		}
 	}
 
