@@ -35,7 +35,7 @@ public record GatewayProperties(@DefaultValue("/deepstream") String path,
 		@DefaultValue("4096") int outboundQueueLimit, @DefaultValue("256") int maxInFlight,
 		@DefaultValue("60s") Duration heartbeatTimeout, @DefaultValue("180s") Duration unauthenticatedClientTimeout,
 		@DefaultValue("3") int maxAuthAttempts, @DefaultValue("1024") int maxNameLength,
-		@DefaultValue("10000") int maxSubscriptions, @DefaultValue("1000") int maxMessagesPerSecond,
+		@DefaultValue("10000") int maxSubscriptions, @DefaultValue("100000") int maxMessagesPerSecond,
 		@DefaultValue("64") int maxJsonDepth, @DefaultValue("10s") Duration shutdownTimeout) {
 
 	public GatewayProperties {
@@ -66,7 +66,7 @@ public record GatewayProperties(@DefaultValue("/deepstream") String path,
 	/** The defaults, for tests and for wiring without a binder. */
 	public static GatewayProperties defaults() {
 		return new GatewayProperties("/deepstream", "/deepstream-json", DataSize.ofMegabytes(1), 4096, 256,
-				Duration.ofSeconds(60), Duration.ofSeconds(180), 3, 1024, 10000, 1000, 64, Duration.ofSeconds(10));
+				Duration.ofSeconds(60), Duration.ofSeconds(180), 3, 1024, 10000, 100000, 64, Duration.ofSeconds(10));
 	}
 
 	private static void atLeast(String name, int value, int minimum) {
