@@ -17,6 +17,8 @@ import io.sluice.gateway.event.EventHandler;
 import io.sluice.gateway.event.EventRelay;
 import io.sluice.gateway.listen.ListenProperties;
 import io.sluice.gateway.presence.PresenceHandler;
+import io.sluice.gateway.presence.PresenceProperties;
+import io.sluice.gateway.presence.PresenceRelay;
 import io.sluice.gateway.record.RecordHandler;
 import io.sluice.gateway.record.RecordNotifier;
 import io.sluice.gateway.rpc.RpcHandler;
@@ -35,7 +37,8 @@ import io.sluice.record.RecordService;
 		"io.sluice.connector.memory.MemoryConnectorAutoConfiguration" })
 @ConditionalOnClass(name = "reactor.netty.http.server.HttpServer")
 @Import(AuthConfiguration.class)
-@EnableConfigurationProperties({ GatewayProperties.class, RpcProperties.class, ListenProperties.class })
+@EnableConfigurationProperties({ GatewayProperties.class, RpcProperties.class, PresenceProperties.class,
+		ListenProperties.class })
 public final class GatewayAutoConfiguration {
 
 	@Bean
@@ -73,8 +76,13 @@ public final class GatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	PresenceHandler gatewayPresenceHandler() {
-		return new PresenceHandler();
+	PresenceHandler gatewayPresenceHandler(MessageBus bus, PresenceProperties properties) {
+		return new PresenceHandler(bus, properties);
+	}
+
+	@Bean
+	PresenceRelay gatewayPresenceRelay(PresenceHandler handler) {
+		return handler.relay();
 	}
 
 	@Bean

@@ -7,7 +7,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
+import io.sluice.connector.MessageBus;
 import io.sluice.gateway.protocol.JsonText;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.MessageCodec;
@@ -38,13 +40,24 @@ public final class PresenceHandler implements TopicHandler {
 
 	private final PresenceNodes nodes;
 
-	/** A handler for a node on its own. */
-	public PresenceHandler() {
-		this(PresenceNodes.NONE);
+	private final PresenceRelay relay;
+
+	/** A handler that shares its users with the other gateway nodes over {@code bus}. */
+	public PresenceHandler(MessageBus bus, PresenceProperties properties) {
+		this(new PresenceRelay(bus, properties.resyncInterval(), Schedulers.parallel()));
 	}
 
 	PresenceHandler(PresenceNodes nodes) {
 		this.nodes = nodes;
+		this.relay = (nodes instanceof PresenceRelay relay) ? relay : null;
+		if (this.relay != null) {
+			this.relay.attach(this);
+		}
+	}
+
+	/** What connects this handler to the other nodes; it must be started for them to be reached. */
+	public PresenceRelay relay() {
+		return this.relay;
 	}
 
 	@Override

@@ -113,6 +113,8 @@ public final class RpcRelay implements RpcNodes, SmartLifecycle {
 		Duration interval = this.properties.resyncInterval();
 		// Not in a request path: these live as long as the gateway; the bus subscription resubscribes if it fails.
 		Disposable drain = this.outbound.asFlux()
+			// Delivered off the caller's thread: callers hold locks, and a bus may deliver synchronously.
+			.publishOn(this.scheduler)
 			.concatMap((outgoing) -> deliver(outgoing).onErrorResume((ex) -> {
 				logger.warn("RPC message to {} was lost: {}", (outgoing.node != null) ? outgoing.node : "all nodes",
 						ex.getMessage());

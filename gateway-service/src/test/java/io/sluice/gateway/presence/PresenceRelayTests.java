@@ -1,0 +1,133 @@
+package io.sluice.gateway.presence;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+import io.sluice.connector.memory.InMemoryMessageBus;
+import io.sluice.gateway.protocol.Message;
+import io.sluice.gateway.protocol.PresenceAction;
+import io.sluice.gateway.protocol.Topic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Two gateway nodes on one in-memory bus, which delivers on the sender's thread, and one virtual clock. */
+class PresenceRelayTests {
+
+	private static final Duration RESYNC = Duration.ofSeconds(10);
+
+	private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
+
+	private final InMemoryMessageBus.Medium medium = new InMemoryMessageBus.Medium();
+
+	private final Node a = new Node("a");
+
+	private final Node b = new Node("b");
+
+	private final Outbox watcher = new Outbox("watcher");
+
+	@AfterEach
+	void stop() {
+		this.a.relay.stop();
+		this.b.relay.stop();
+		this.time.dispose();
+	}
+
+	@Test
+	void userIsOnlineEverywhereUntilTheirLastConnectionOnAnyNodeLeaves() {
+		this.a.relay.start();
+		this.b.relay.start();
+		this.a.subscribeAll(this.watcher);
+		Outbox onB = this.b.login("alice-b", "alice");
+		assertThat(only(this.watcher)).satisfies((join) -> {
+			assertThat(join.action()).isEqualTo(PresenceAction.PRESENCE_JOIN_ALL);
+			assertThat(join.name()).isEqualTo("alice");
+		});
+		Outbox onA = this.a.login("alice-a", "alice");
+		assertThat(this.watcher.take()).as("alice was online already").isEmpty();
+		this.b.close(onB);
+		assertThat(this.watcher.take()).as("alice is still on node a").isEmpty();
+		this.b.login("bob-b", "bob");
+		this.watcher.take();
+		this.a.handle(this.watcher, Message.builder(Topic.PRESENCE, PresenceAction.QUERY_ALL).build());
+		assertThat(only(this.watcher).names()).containsExactly("alice", "bob");
+		this.a.close(onA);
+		assertThat(only(this.watcher)).satisfies((leave) -> {
+			assertThat(leave.action()).isEqualTo(PresenceAction.PRESENCE_LEAVE_ALL);
+			assertThat(leave.name()).isEqualTo("alice");
+		});
+	}
+
+	@Test
+	void nodeThatStartsLaterLearnsWhoIsOnline() {
+		this.a.relay.start();
+		this.a.login("alice-a", "alice");
+		this.b.relay.start();
+		this.b.handle(this.watcher, Message.builder(Topic.PRESENCE, PresenceAction.QUERY).correlationId("1")
+			.names(List.of("alice")).build());
+		assertThat(only(this.watcher).dataText()).isEqualTo("{\"alice\":true}");
+	}
+
+	@Test
+	void usersOfASilentNodeGoOffline() {
+		this.a.relay.start();
+		this.b.relay.start();
+		this.a.subscribeAll(this.watcher);
+		this.b.login("alice-b", "alice");
+		this.watcher.take();
+		this.b.relay.stop();
+		this.time.advanceTimeBy(RESYNC.multipliedBy(3));
+		assertThat(this.watcher.take()).as("heard from within three intervals").isEmpty();
+		this.time.advanceTimeBy(RESYNC);
+		assertThat(only(this.watcher)).satisfies((leave) -> {
+			assertThat(leave.action()).isEqualTo(PresenceAction.PRESENCE_LEAVE_ALL);
+			assertThat(leave.name()).isEqualTo("alice");
+		});
+	}
+
+	private static Message only(Outbox outbox) {
+		List<Message> messages = outbox.take();
+		assertThat(messages).hasSize(1);
+		return messages.get(0);
+	}
+
+	private final class Node {
+
+		final PresenceRelay relay;
+
+		final PresenceHandler handler;
+
+		Node(String id) {
+			this.relay = new PresenceRelay(new InMemoryMessageBus(id, PresenceRelayTests.this.medium), RESYNC,
+					PresenceRelayTests.this.time);
+			this.handler = new PresenceHandler(this.relay);
+		}
+
+		Outbox login(String connectionId, String user) {
+			Outbox outbox = new Outbox(connectionId);
+			this.handler.login(outbox.connection, user);
+			return outbox;
+		}
+
+		void close(Outbox outbox) {
+			outbox.close();
+			this.handler.onClose(outbox.connection);
+		}
+
+		void subscribeAll(Outbox outbox) {
+			handle(outbox, Message.builder(Topic.PRESENCE, PresenceAction.SUBSCRIBE_ALL).build());
+			assertThat(only(outbox).isAck()).isTrue();
+		}
+
+		void handle(Outbox outbox, Message message) {
+			StepVerifier.create(this.handler.handle(outbox.connection, message)).expectComplete()
+				.verify(Duration.ofSeconds(5));
+		}
+
+	}
+
+}
