@@ -123,6 +123,11 @@ public final class MongoStreamHistory implements StreamHistory {
 				"creating the indexes of collection '" + this.entries + "'");
 	}
 
+	/** The collection holding the entries. */
+	String entriesCollection() {
+		return this.entries;
+	}
+
 	@Override
 	public Mono<HistoryEntry> append(String stream, byte[] payload, Retention retention) {
 		Objects.requireNonNull(stream, "stream");

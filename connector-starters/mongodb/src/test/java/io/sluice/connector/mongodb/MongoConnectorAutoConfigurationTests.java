@@ -184,7 +184,7 @@ class MongoConnectorAutoConfigurationTests {
 	}
 
 	@Test
-	void missingLibraryIsExplainedWhenTheApplicationStarts(CapturedOutput output) {
+	void missingTemplateIsExplainedWhenTheApplicationStarts(CapturedOutput output) {
 		SpringApplication application = new SpringApplication(EmptyApplication.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
 		application.setDefaultProperties(Map.of("sluice.storage.type", "mongodb", "spring.main.banner-mode", "off",
