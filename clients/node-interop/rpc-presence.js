@@ -4,9 +4,11 @@
  * Drives the real @deepstream/client against a server for RPC and presence, and prints one JSON line per check:
  *   {"check": "...", "ok": true|false, "detail": ...}
  *
- * Usage: node rpc-presence.js <url> [prefix]
- *   url     e.g. ws://localhost:6020/deepstream
- *   prefix  names every procedure and user of the run
+ * Usage: node rpc-presence.js <url> [prefix] [otherUrl]
+ *   url       e.g. ws://localhost:6020/deepstream
+ *   prefix    names every procedure and user of the run
+ *   otherUrl  another gateway node of the same cluster: then bob, erin and dave's second connection use it, so
+ *             calls and logins cross nodes
  *
  * The server's RPC response timeout must be below the step timeout: INTEROP_RPC_RESPONSE_TIMEOUT_MS says what
  * it is (10000, deepstream's default, unless set), and the response-timeout check waits that long plus a step.
@@ -23,9 +25,10 @@ const RESPONSE_TIMEOUT_MS = Number(process.env.INTEROP_RPC_RESPONSE_TIMEOUT_MS |
 const POLL_MS = 10
 const PROVIDER_GONE = 'RPC provider disconnected before responding'
 
-const [url, prefixArg] = process.argv.slice(2)
+const [url, prefixArg, otherUrlArg] = process.argv.slice(2)
+const otherUrl = otherUrlArg || url
 if (!url) {
-  process.stderr.write('usage: node rpc-presence.js <url> [prefix]\n')
+  process.stderr.write('usage: node rpc-presence.js <url> [prefix] [otherUrl]\n')
   process.exit(2)
 }
 const prefix = prefixArg || `interop-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
@@ -117,10 +120,10 @@ function describe (value) {
   }
 }
 
-async function connect (name) {
+async function connect (name, at = url) {
   const username = user(name)
   // subscriptionInterval 0: (un)provide and subscribe go out at once, in order with what the script sends next
-  const client = new DeepstreamClient(url, { nativeTimerRegistry: true, maxReconnectAttempts: 3, subscriptionInterval: 0 })
+  const client = new DeepstreamClient(at, { nativeTimerRegistry: true, maxReconnectAttempts: 3, subscriptionInterval: 0 })
   clients.push(client)
   client.on('error', (error, event, topic) => {
     clientErrors.push({ username, event: String(event), topic: String(topic), error: describe(error) })
@@ -130,12 +133,13 @@ async function connect (name) {
 }
 
 /**
- * Provides procedures, then a probe last: messages of one connection are handled in order, so once the probe
- * answers, every procedure provided before it is registered too. The client sends no acknowledgement to wait on.
+ * Provides procedures, then a probe last, and calls the probe from `caller` until it answers: messages of one
+ * connection are handled in order, and a node announces its providers to the others in order, so once the probe
+ * answers, every procedure provided before it is known where the caller is. The client sends no acknowledgement.
  */
 let probes = 0
 
-async function provide (who, procedures) {
+async function provide (who, procedures, caller) {
   for (const [name, provider] of Object.entries(procedures)) {
     who.client.rpc.provide(rpc(name), provider)
   }
@@ -150,7 +154,7 @@ async function provide (who, procedures) {
   })
   await waitFor(async () => {
     try {
-      return (await make(who.client, probe, null)) === who.username
+      return (await make(caller.client, probe, null)) === who.username
     } catch (error) {
       if (error === 'NO_RPC_PROVIDER') {
         return false
@@ -198,8 +202,8 @@ async function failureOf (client, name, data) {
 async function main () {
   let alice, bob, carol
   await check('login', async () => {
-    [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map(connect))
-    return { users: [alice.username, bob.username, carol.username] }
+    [alice, bob, carol] = await Promise.all([connect('alice'), connect('bob', otherUrl), connect('carol')])
+    return { users: [alice.username, bob.username, carol.username], nodes: url === otherUrl ? 1 : 2 }
   })
 
   // who each shared procedure was routed to, in order
@@ -219,7 +223,7 @@ async function main () {
           routed.refuse.push(who.username)
           response.reject()
         }
-      })
+      }, alice)
     }
     await provide(bob, {
       add: (data, response) => response.send(data.a + data.b),
@@ -230,7 +234,7 @@ async function main () {
       silent: (data, response) => {
         response.accept()
       }
-    })
+    }, alice)
     return { providers: [bob.username, carol.username] }
   })
 
@@ -283,14 +287,14 @@ async function main () {
   }, RESPONSE_TIMEOUT_MS + STEP_TIMEOUT_MS)
 
   await check('rpc-provider-disconnects-mid-call', async () => {
-    const erin = await connect('erin')
+    const erin = await connect('erin', otherUrl)
     await provide(erin, {
       dying: (data, response) => {
         response.accept()
         // the provider goes away between accepting and answering
         setImmediate(() => erin.client.close())
       }
-    })
+    }, alice)
     const error = await failureOf(alice.client, rpc('dying'), null)
     expect(error === PROVIDER_GONE, 'the requestor should hear that the provider went away', { error })
     const after = await failureOf(alice.client, rpc('dying'), null)
@@ -326,8 +330,11 @@ async function main () {
 
   await check('presence-second-connection-is-no-new-login', async () => {
     // a probe, so that the end of this connection can be seen (below)
-    daveProbe = await provide(dave1, {})
-    dave2 = await connect('dave')
+    daveProbe = await provide(dave1, {}, alice)
+    dave2 = await connect('dave', otherUrl)
+    // a node announces logins in order: once alice sees the marker's, her node knows of dave's second connection
+    const marker = await connect('marker', otherUrl)
+    await waitFor(async () => everyone.some((entry) => entry.username === marker.username), 'the marker\'s login')
     await settle()
     const joins = everyone.filter((entry) => entry.username === dave)
     expect(joins.length === 1 && daveOnly.length === 1, 'no second join', { joins, daveOnly })
@@ -339,7 +346,7 @@ async function main () {
     // only this run's users: the server may have others
     const all = (await alice.client.presence.getAll()).filter((name) => name.startsWith(`${prefix}-`))
     const some = await alice.client.presence.getAll([dave, user('nobody')])
-    const expected = [bob.username, carol.username, dave].sort()
+    const expected = [bob.username, carol.username, dave, user('marker')].sort()
     expect(isDeepStrictEqual([...all].sort(), expected), 'everyone but the asker, whose other connection counts as her',
       { all, expected })
     expect(isDeepStrictEqual(some, { [dave]: true, [user('nobody')]: false }), 'per user answers', { some })
