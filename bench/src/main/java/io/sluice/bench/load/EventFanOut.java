@@ -19,6 +19,11 @@ final class EventFanOut {
 	private EventFanOut() {
 	}
 
+	/** At a fixed rate, up to one second's worth may be in flight; at full speed, the window asked for. */
+	static int window(Options options) {
+		return (options.rate() > 0) ? Math.max(options.window(), options.rate()) : options.window();
+	}
+
 	static RunResult run(Options options) throws Exception {
 		String event = "bench/event/" + UUID.randomUUID();
 		String padding = options.padding();
@@ -43,7 +48,7 @@ final class EventFanOut {
 			}).get(30, TimeUnit.SECONDS);
 			// Subscription acknowledgements were counted as received: the sender's baselines start after them.
 			Sender sender = new Sender(publisher, (now) -> Frames.eventEmit(event, Frames.timestamped(now, padding)),
-					options.rate(), (options.rate() > 0) ? 0 : options.window(), subscribers);
+					options.rate(), window(options), subscribers);
 			sender.start();
 			Measurement.sleep(options.warmup());
 			long before = delivered.sum();

@@ -77,7 +77,7 @@ final class RecordWrites {
 			List<ClientConnection> receivers = new ArrayList<>(subscribers);
 			Sender sender = new Sender(writer,
 					(now) -> Frames.recordUpdate(record, version.incrementAndGet(), Frames.timestamped(now, padding)),
-					options.rate(), (options.rate() > 0) ? 0 : options.window(), receivers);
+					options.rate(), EventFanOut.window(options), receivers);
 			sender.start();
 			Measurement.sleep(options.warmup());
 			long slowestBefore = sender.slowestDelivered();

@@ -8,8 +8,9 @@ import io.netty.channel.EventLoop;
 
 /**
  * Sends frames from one connection, on that connection's event loop, either at a fixed rate or as fast as a window
- * allows: at most {@code window} frames sent but not yet received by the slowest of the receivers. Never writes
- * past the channel's high-water mark, so the load generator itself cannot pile up memory.
+ * allows: at most {@code window} frames sent but not yet received by the slowest of the receivers (at a fixed rate the
+ * window still applies, so a server that falls behind is not buried under an unbounded backlog: the rate achieved
+ * then shows it). Never writes past the channel's high-water mark, so the load generator cannot pile up memory.
  */
 final class Sender implements Runnable {
 
@@ -107,8 +108,15 @@ final class Sender implements Runnable {
 			// More may be due at once: go again, after whatever reads are waiting on this loop.
 			this.loop.execute(this);
 		}
+		else if (this.rate > 0 && written == allowed) {
+			// Caught up with the rate: sleep until the next frame is due (at least 100 µs, at most 1 ms).
+			long dueNanos = this.startNanos + (long) ((sent + 1) * (1e9 / this.rate));
+			long delay = Math.max(100_000, Math.min(1_000_000, dueNanos - System.nanoTime()));
+			this.loop.schedule(this, delay, TimeUnit.NANOSECONDS);
+		}
 		else {
-			this.loop.schedule(this, 50, TimeUnit.MICROSECONDS);
+			// Held back by the window or the high-water mark: look again shortly.
+			this.loop.schedule(this, 100, TimeUnit.MICROSECONDS);
 		}
 	}
 

@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# Runs every benchmark scenario against Sluice (embedded defaults) and deepstream 7.0.2, on loopback, in one go, each
+# at least three times, then prints the median and spread per scenario and the Sluice/deepstream ratio.
+#
+#   bench/run.sh            full run (8 s measured per scenario after 2 s warm-up, 3 runs, 19,500 idle connections)
+#   bench/run.sh --quick    3 s measured after 1 s warm-up, 3 runs, 5,000 idle connections (about 8 minutes)
+#
+# Options: --runs N, --duration S, --warmup S, --idle N, --only sluice|deepstream, --scenarios "events records rpc idle",
+#          --jfr (record a JFR profile of Sluice over the whole run), --rebuild (rebuild Sluice and the load generator).
+# Results: bench/target/results/<timestamp>/ (results.jsonl, run.log, summary.md, and sluice.jfr with --jfr).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+RUNS=3
+DURATION=8
+WARMUP=2
+IDLE=19500
+ONLY=""
+SCENARIOS="events records rpc idle"
+JFR=0
+REBUILD=0
+SLUICE_PORT=6020
+DEEPSTREAM_PORT=6021   # fixed in bench/peers/deepstream/conf/config.yml
+
+while [[ $# -gt 0 ]]; do
+	case "$1" in
+		--quick) DURATION=3; WARMUP=1; IDLE=5000 ;;
+		--runs) RUNS="$2"; shift ;;
+		--duration) DURATION="$2"; shift ;;
+		--warmup) WARMUP="$2"; shift ;;
+		--idle) IDLE="$2"; shift ;;
+		--only) ONLY="$2"; shift ;;
+		--scenarios) SCENARIOS="$2"; shift ;;
+		--jfr) JFR=1 ;;
+		--rebuild) REBUILD=1 ;;
+		*) echo "Unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+OUT="$ROOT/bench/target/results/$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$OUT"
+RESULTS="$OUT/results.jsonl"
+LOG="$OUT/run.log"
+: > "$RESULTS"
+
+log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$LOG"; }
+
+# --- Build what is needed -------------------------------------------------------------------------------------------
+cd "$ROOT"
+if [[ $REBUILD == 1 || ! -f sluice-server/target/sluice-server-0.1.0-SNAPSHOT.jar ]]; then
+	log "building sluice-server"
+	./mvnw -q -pl sluice-server -am package -DskipTests
+fi
+if [[ $REBUILD == 1 || ! -f bench/target/benchmarks.jar ]]; then
+	log "building the load generator"
+	./mvnw -q -pl bench -am package -DskipTests
+fi
+# Run copies, so a rebuild elsewhere during the run cannot change what is measured.
+cp sluice-server/target/sluice-server-0.1.0-SNAPSHOT.jar "$OUT/sluice-server.jar"
+cp bench/target/benchmarks.jar "$OUT/benchmarks.jar"
+if [[ ! -d bench/peers/deepstream/node_modules/@deepstream/server ]]; then
+	log "installing deepstream (npm ci)"
+	(cd bench/peers/deepstream && npm ci --no-audit --no-fund >> "$LOG" 2>&1)
+fi
+
+# 19,500 idle connections need as many descriptors in both the server and the load generator.
+ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
+
+# Sluice's JVM: a fixed 1 GiB heap so a run never waits on heap growth; Parallel GC because with two cores shared by
+# server and load, its short stop-the-world pauses cost less CPU than G1's concurrent work and barriers; a 512 KiB
+# thread stack (the server has few threads). Override with SLUICE_JVM_OPTS.
+SLUICE_JVM_OPTS="${SLUICE_JVM_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC -Xss512k}"
+# The gateway limits each connection to 1,000 inbound messages/s by default (a protection, not a cost): a benchmark
+# publisher must send more, so it is raised here. Everything else is the embedded default (H2 file store).
+SLUICE_ARGS="--sluice.gateway.max-messages-per-second=10000000"
+
+SLUICE_PID=""
+DEEPSTREAM_PID=""
+
+wait_for_port() {
+	local port=$1 deadline=$((SECONDS + 180))
+	until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+		if ((SECONDS > deadline)); then
+			log "port $port did not open"; return 1
+		fi
+		sleep 0.5
+	done
+}
+
+start_sluice() {
+	local jfr_opts=""
+	if [[ $JFR == 1 ]]; then
+		jfr_opts="-XX:+FlightRecorder -XX:StartFlightRecording=filename=$OUT/sluice-$1.jfr,settings=profile,dumponexit=true"
+	fi
+	rm -rf "$OUT/sluice-data"
+	# shellcheck disable=SC2086
+	java $SLUICE_JVM_OPTS $jfr_opts -jar "$OUT/sluice-server.jar" --server.port=$SLUICE_PORT \
+		--sluice.data-dir="$OUT/sluice-data" $SLUICE_ARGS > "$OUT/sluice-$1.log" 2>&1 &
+	SLUICE_PID=$!
+	wait_for_port $SLUICE_PORT
+	log "sluice started (pid $SLUICE_PID, $SLUICE_JVM_OPTS)"
+}
+
+start_deepstream() {
+	(cd "$ROOT/bench/peers/deepstream" && exec node node_modules/@deepstream/server/dist/bin/deepstream start \
+		--config conf/config.yml > "$OUT/deepstream-$1.log" 2>&1) &
+	DEEPSTREAM_PID=$!
+	wait_for_port $DEEPSTREAM_PORT
+	log "deepstream started (pid $DEEPSTREAM_PID, node $(node -v))"
+}
+
+stop_server() {
+	local pid=$1
+	if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+		kill "$pid" 2>/dev/null || true
+		for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.25; done
+		kill -9 "$pid" 2>/dev/null || true
+	fi
+}
+
+stop_servers() {
+	stop_server "$SLUICE_PID"; SLUICE_PID=""
+	stop_server "$DEEPSTREAM_PID"; DEEPSTREAM_PID=""
+}
+trap stop_servers EXIT
+
+wants() { [[ -z "$ONLY" || "$ONLY" == "$1" ]]; }
+
+start_servers() {
+	if wants sluice; then start_sluice "$1"; fi
+	if wants deepstream; then start_deepstream "$1"; fi
+}
+
+# One measured run; a failed or hung run is logged and the run goes on.
+load() {
+	local target=$1 port=$2 pid=$3 run=$4; shift 4
+	local cmd=(java -Xms256m -Xmx2g -XX:+UseParallelGC -cp "$OUT/benchmarks.jar" io.sluice.bench.load.LoadMain
+		--url "ws://127.0.0.1:$port/deepstream" --target "$target" --server-pid "$pid" --run "$run"
+		--duration "$DURATION" --warmup "$WARMUP" "$@")
+	echo "\$ ${cmd[*]}" >> "$LOG"
+	local budget=$((DURATION + WARMUP + 90))
+	timeout "$budget" "${cmd[@]}" > "$OUT/last.out" 2>> "$LOG" || log "run failed or timed out: $target $*"
+	grep -E '^(RESULT|FAILED) ' "$OUT/last.out" >> "$RESULTS" || true
+	grep -vE '^(RESULT|FAILED) ' "$OUT/last.out" | tee -a "$LOG" || true
+}
+
+both() {
+	local run=$1; shift
+	if wants sluice; then load sluice $SLUICE_PORT "$SLUICE_PID" "$run" "$@"; fi
+	if wants deepstream; then load deepstream $DEEPSTREAM_PORT "$DEEPSTREAM_PID" "$run" "$@"; fi
+}
+
+has() { [[ " $SCENARIOS " == *" $1 "* ]]; }
+
+log "machine: $(nproc) cores, $(free -h | awk '/Mem:/ {print $2}') RAM, $(java -version 2>&1 | head -1), node $(node -v)"
+log "load before: $(uptime)"
+log "commit: $(git -C "$ROOT" rev-parse --short HEAD); runs=$RUNS duration=${DURATION}s warmup=${WARMUP}s idle=$IDLE"
+
+START=$SECONDS
+start_servers throughput
+# Alternate servers scenario by scenario and repeat the whole list, so drift in machine load hits both alike.
+for run in $(seq 1 "$RUNS"); do
+	log "run $run of $RUNS (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+	if has events; then
+		for s in 1 10 100 1000; do both "$run" --scenario events --subscribers $s; done
+	fi
+	if has records; then
+		for s in 1 100; do
+			for rate in 1000 10000 0; do both "$run" --scenario records --subscribers $s --rate $rate; done
+		done
+	fi
+	if has rpc; then
+		for n in 1 100; do both "$run" --scenario rpc --in-flight $n; done
+	fi
+done
+stop_servers
+
+if has idle; then
+	# Idle memory is measured on freshly started servers, warmed by one short run, so the baseline is comparable.
+	for run in $(seq 1 "$RUNS"); do
+		start_servers "idle-$run"
+		if wants sluice; then
+			load sluice $SLUICE_PORT "$SLUICE_PID" 0 --scenario events --subscribers 10 > /dev/null
+			load sluice $SLUICE_PORT "$SLUICE_PID" "$run" --scenario idle --connections "$IDLE" --source-addresses 8
+		fi
+		if wants deepstream; then
+			load deepstream $DEEPSTREAM_PORT "$DEEPSTREAM_PID" 0 --scenario events --subscribers 10 > /dev/null
+			load deepstream $DEEPSTREAM_PORT "$DEEPSTREAM_PID" "$run" --scenario idle --connections "$IDLE" \
+				--source-addresses 8
+		fi
+		stop_servers
+	done
+	# The warm-up runs are not results.
+	grep -v '"run":0,' "$RESULTS" > "$RESULTS.tmp" && mv "$RESULTS.tmp" "$RESULTS" || true
+fi
+
+log "load after: $(uptime); took $((SECONDS - START)) s"
+java -cp "$OUT/benchmarks.jar" io.sluice.bench.load.Summary "$RESULTS" | tee "$OUT/summary.md"
+echo "Results in $OUT"
