@@ -6,8 +6,8 @@
 #   bench/run.sh --quick    3 s measured after 1 s warm-up, 3 runs, 5,000 idle connections (about 8 minutes)
 #
 # Options: --runs N, --duration S, --warmup S, --idle N, --only sluice|deepstream, --scenarios "events records rpc idle",
-#          --jfr (record a JFR profile of Sluice over the whole run), --rebuild (rebuild Sluice and the load generator).
-# Results: bench/target/results/<timestamp>/ (results.jsonl, run.log, summary.md, and sluice.jfr with --jfr).
+#          --jfr (a JFR recording of Sluice per run, summarised), --rebuild (rebuild Sluice and the load generator).
+# Results: bench/target/results/<timestamp>/ (results.jsonl, run.log, summary.md, and jfr/ with --jfr).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -71,6 +71,10 @@ ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
 # server and load, its short stop-the-world pauses cost less CPU than G1's concurrent work and barriers; a 512 KiB
 # thread stack (the server has few threads). Override with SLUICE_JVM_OPTS.
 SLUICE_JVM_OPTS="${SLUICE_JVM_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC -Xss512k}"
+# For idle connections, memory is the measure: the serial collector and a heap that starts small and grows only as
+# connections need it, so RSS growth shows what connections cost rather than what a pre-sized heap already touched.
+SLUICE_IDLE_JVM_OPTS="${SLUICE_IDLE_JVM_OPTS:--Xms32m -Xmx512m -XX:+UseSerialGC -Xss256k}"
+JVM_OPTS="$SLUICE_JVM_OPTS"
 # The gateway limits each connection to 1,000 inbound messages/s by default (a protection, not a cost): a benchmark
 # publisher must send more, so it is raised here. Everything else is the embedded default (H2 file store).
 SLUICE_ARGS="--sluice.gateway.max-messages-per-second=10000000"
@@ -89,17 +93,13 @@ wait_for_port() {
 }
 
 start_sluice() {
-	local jfr_opts=""
-	if [[ $JFR == 1 ]]; then
-		jfr_opts="-XX:+FlightRecorder -XX:StartFlightRecording=filename=$OUT/sluice-$1.jfr,settings=profile,dumponexit=true"
-	fi
 	rm -rf "$OUT/sluice-data"
 	# shellcheck disable=SC2086
-	java $SLUICE_JVM_OPTS $jfr_opts -jar "$OUT/sluice-server.jar" --server.port=$SLUICE_PORT \
+	java $JVM_OPTS -jar "$OUT/sluice-server.jar" --server.port=$SLUICE_PORT \
 		--sluice.data-dir="$OUT/sluice-data" $SLUICE_ARGS > "$OUT/sluice-$1.log" 2>&1 &
 	SLUICE_PID=$!
 	wait_for_port $SLUICE_PORT
-	log "sluice started (pid $SLUICE_PID, $SLUICE_JVM_OPTS)"
+	log "sluice started (pid $SLUICE_PID, $JVM_OPTS)"
 }
 
 start_deepstream() {
@@ -114,7 +114,7 @@ stop_server() {
 	local pid=$1
 	if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
 		kill "$pid" 2>/dev/null || true
-		for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.25; done
+		for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.25; done
 		kill -9 "$pid" 2>/dev/null || true
 	fi
 }
@@ -140,7 +140,18 @@ load() {
 		--duration "$DURATION" --warmup "$WARMUP" "$@")
 	echo "\$ ${cmd[*]}" >> "$LOG"
 	local budget=$((DURATION + WARMUP + 90))
+	local recording=""
+	if [[ $JFR == 1 && $target == sluice && $run != 0 ]]; then
+		# One JFR recording per Sluice run (profile settings: 10 ms Java sampling), summarised with JfrTop.
+		mkdir -p "$OUT/jfr"
+		recording="$OUT/jfr/$(echo "$*" | tr -d '-' | tr ' ' '_')-run$run.jfr"
+		jcmd "$pid" JFR.start name=bench settings=profile > /dev/null
+	fi
 	timeout "$budget" "${cmd[@]}" > "$OUT/last.out" 2>> "$LOG" || log "run failed or timed out: $target $*"
+	if [[ -n "$recording" ]]; then
+		jcmd "$pid" JFR.stop name=bench filename="$recording" > /dev/null
+		java -cp "$OUT/benchmarks.jar" io.sluice.bench.load.JfrTop "$recording" 15 > "${recording%.jfr}.txt" || true
+	fi
 	grep -E '^(RESULT|FAILED) ' "$OUT/last.out" >> "$RESULTS" || true
 	grep -vE '^(RESULT|FAILED) ' "$OUT/last.out" | tee -a "$LOG" || true
 }
@@ -177,6 +188,7 @@ done
 stop_servers
 
 if has idle; then
+	JVM_OPTS="$SLUICE_IDLE_JVM_OPTS"
 	# Idle memory is measured on freshly started servers, warmed by one short run, so the baseline is comparable.
 	for run in $(seq 1 "$RUNS"); do
 		start_servers "idle-$run"
