@@ -227,6 +227,7 @@ async function main () {
     }
     await provide(bob, {
       add: (data, response) => response.send(data.a + data.b),
+      whoami: (data, response, requestor) => response.send(requestor ? requestor.requestorName : null),
       fail: (data, response) => response.error(`cannot ${data}`),
       mute: (data, response) => {
         response.autoAccept = false
@@ -242,6 +243,12 @@ async function main () {
     const result = await make(alice.client, rpc('add'), { a: 2, b: 3 })
     expect(result === 5, 'add should answer 5', { result })
     return { result }
+  })
+
+  await check('rpc-requestor-name', async () => {
+    const name = await make(alice.client, rpc('whoami'), null)
+    expect(name === alice.username, 'the provider should be told who calls', { name })
+    return { name }
   })
 
   await check('rpc-request-error', async () => {

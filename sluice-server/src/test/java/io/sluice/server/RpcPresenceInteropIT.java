@@ -135,7 +135,7 @@ class RpcPresenceInteropIT {
 	private static void assertAllPassed(NodeInterop.Run run) {
 		assertThat(run.failed()).as(run::describe).isEmpty();
 		assertThat(run.checks()).as(run::describe).extracting(NodeInterop.Check::name).containsExactly("login",
-				"provide", "rpc-accept-and-response", "rpc-request-error", "rpc-reject-is-rerouted",
+				"provide", "rpc-accept-and-response", "rpc-requestor-name", "rpc-request-error", "rpc-reject-is-rerouted",
 				"rpc-all-reject-gives-no-provider", "rpc-no-provider", "rpc-accept-timeout", "rpc-response-timeout",
 				"rpc-provider-disconnects-mid-call", "presence-subscribe", "presence-login",
 				"presence-second-connection-is-no-new-login", "presence-query",

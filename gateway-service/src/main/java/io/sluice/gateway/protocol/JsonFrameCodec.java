@@ -74,6 +74,7 @@ public final class JsonFrameCodec implements FrameCodec {
 			.sdkVersion(text(root, "sdkVersion"))
 			.sdkType(text(root, "sdkType"))
 			.subscription(text(root, "subscription"))
+			.requestorName(text(root, "requestorName"))
 			.build();
 	}
 
@@ -110,6 +111,7 @@ public final class JsonFrameCodec implements FrameCodec {
 		putText(node, "sdkVersion", message.sdkVersion());
 		putText(node, "sdkType", message.sdkType());
 		putText(node, "subscription", message.subscription());
+		putText(node, "requestorName", message.requestorName());
 		return this.json.writeValueAsBytes(node);
 	}
 

@@ -31,11 +31,12 @@ import java.util.Objects;
  * @param sdkVersion the client's version (connection challenge)
  * @param sdkType the client's kind, such as {@code javascript} (connection challenge)
  * @param subscription the name a listen message is about, its {@code name} being the listener's pattern
+ * @param requestorName the user who made an RPC request, as its provider is told
  */
 public record Message(int topic, int action, String name, byte[] data, String correlationId, boolean isAck,
 		boolean isError, boolean isWriteAck, String path, Long version, List<String> names, Map<String, Long> versions,
 		int originalTopic, int originalAction, String url, String protocolVersion, String sdkVersion, String sdkType,
-		String subscription) {
+		String subscription, String requestorName) {
 
 	public Message {
 		names = (names != null) ? names : Collections.emptyList();
@@ -48,7 +49,16 @@ public record Message(int topic, int action, String name, byte[] data, String co
 			Map<String, Long> versions, int originalTopic, int originalAction, String url, String protocolVersion,
 			String sdkVersion, String sdkType) {
 		this(topic, action, name, data, correlationId, isAck, isError, isWriteAck, path, version, names, versions,
-				originalTopic, originalAction, url, protocolVersion, sdkVersion, sdkType, null);
+				originalTopic, originalAction, url, protocolVersion, sdkVersion, sdkType, null, null);
+	}
+
+	/** A message without a {@code requestorName}, which only RPC requests to providers carry. */
+	public Message(int topic, int action, String name, byte[] data, String correlationId, boolean isAck,
+			boolean isError, boolean isWriteAck, String path, Long version, List<String> names,
+			Map<String, Long> versions, int originalTopic, int originalAction, String url, String protocolVersion,
+			String sdkVersion, String sdkType, String subscription) {
+		this(topic, action, name, data, correlationId, isAck, isError, isWriteAck, path, version, names, versions,
+				originalTopic, originalAction, url, protocolVersion, sdkVersion, sdkType, subscription, null);
 	}
 
 	public static Builder builder(int topic, int action) {
@@ -75,6 +85,7 @@ public record Message(int topic, int action, String name, byte[] data, String co
 		builder.sdkVersion = this.sdkVersion;
 		builder.sdkType = this.sdkType;
 		builder.subscription = this.subscription;
+		builder.requestorName = this.requestorName;
 		return builder;
 	}
 
@@ -101,7 +112,8 @@ public record Message(int topic, int action, String name, byte[] data, String co
 				&& this.versions.equals(that.versions) && Objects.equals(this.url, that.url)
 				&& Objects.equals(this.protocolVersion, that.protocolVersion)
 				&& Objects.equals(this.sdkVersion, that.sdkVersion) && Objects.equals(this.sdkType, that.sdkType)
-				&& Objects.equals(this.subscription, that.subscription);
+				&& Objects.equals(this.subscription, that.subscription)
+				&& Objects.equals(this.requestorName, that.requestorName);
 	}
 
 	@Override
@@ -119,6 +131,7 @@ public record Message(int topic, int action, String name, byte[] data, String co
 		append(text, "version", this.version);
 		append(text, "path", this.path);
 		append(text, "subscription", this.subscription);
+		append(text, "requestorName", this.requestorName);
 		if (!this.names.isEmpty()) {
 			append(text, "names", this.names);
 		}
@@ -186,6 +199,8 @@ public record Message(int topic, int action, String name, byte[] data, String co
 		private String sdkType;
 
 		private String subscription;
+
+		private String requestorName;
 
 		private Builder(int topic, int action) {
 			this.topic = topic;
@@ -287,11 +302,16 @@ public record Message(int topic, int action, String name, byte[] data, String co
 			return this;
 		}
 
+		public Builder requestorName(String requestorName) {
+			this.requestorName = requestorName;
+			return this;
+		}
+
 		public Message build() {
 			return new Message(this.topic, this.action, this.name, this.data, this.correlationId, this.isAck,
 					this.isError, this.isWriteAck, this.path, this.version, this.names, this.versions,
 					this.originalTopic, this.originalAction, this.url, this.protocolVersion, this.sdkVersion,
-					this.sdkType, this.subscription);
+					this.sdkType, this.subscription, this.requestorName);
 		}
 
 	}

@@ -80,6 +80,7 @@ public final class MessageCodec {
 		String sdkVersion = null;
 		String sdkType = null;
 		String subscription = null;
+		String requestorName = null;
 		Long version = null;
 		boolean isAck = false;
 		boolean isError = false;
@@ -127,10 +128,12 @@ public final class MessageCodec {
 				case SDK_VERSION -> sdkVersion = reader.readString("sdkVersion");
 				case SDK_TYPE -> sdkType = reader.readString("sdkType");
 				case SUBSCRIPTION -> subscription = reader.readString("subscription");
+				case REQUESTOR_NAME -> requestorName = reader.readString("requestorName");
 			}
 		}
 		return new Message(topic, action, name, data, correlationId, isAck, isError, isWriteAck, path, version, names,
-				versions, originalTopic, originalAction, url, protocolVersion, sdkVersion, sdkType, subscription);
+				versions, originalTopic, originalAction, url, protocolVersion, sdkVersion, sdkType, subscription,
+				requestorName);
 	}
 
 	/** An int32 field: protobuf.js writes negatives sign-extended to 64 bits and reads back the low 32. */

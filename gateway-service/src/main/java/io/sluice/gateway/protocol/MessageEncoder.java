@@ -197,6 +197,8 @@ final class MessageEncoder {
 					return utf8(this.message.sdkType());
 				case SUBSCRIPTION:
 					return utf8(this.message.subscription());
+				case REQUESTOR_NAME:
+					return utf8(this.message.requestorName());
 				default:
 					throw new IllegalStateException("Not a bytes field: " + field);
 			}

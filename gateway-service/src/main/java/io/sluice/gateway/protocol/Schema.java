@@ -22,7 +22,7 @@ final class Schema {
 				Field.IS_WRITE_ACK, 12,
 				Field.PATH, 13, Field.VERSION, 14, Field.VERSIONS);
 		LAYOUTS[Topic.RPC] = layout(1, Field.ACTION, 2, Field.DATA, 3, Field.CORRELATION_ID, 4, Field.IS_ERROR, 5,
-				Field.IS_ACK, 6, Field.NAMES, 7, Field.NAME, 9, Field.ORIGINAL_ACTION);
+				Field.IS_ACK, 6, Field.NAMES, 7, Field.NAME, 9, Field.ORIGINAL_ACTION, 10, Field.REQUESTOR_NAME);
 		LAYOUTS[Topic.PRESENCE] = layout(1, Field.ACTION, 2, Field.ORIGINAL_TOPIC, 3, Field.ORIGINAL_ACTION, 4,
 				Field.DATA, 5, Field.CORRELATION_ID, 6, Field.IS_ERROR, 7, Field.IS_ACK, 8, Field.NAME, 9, Field.NAMES);
 		LAYOUTS[Topic.MONITORING] = layout(1, Field.ACTION, 2, Field.DATA, 3, Field.CORRELATION_ID, 4, Field.IS_ERROR,

@@ -2,6 +2,7 @@ package io.sluice.gateway.rpc;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
@@ -41,6 +42,8 @@ public final class RpcHandler implements TopicHandler {
 
 	private final RpcRelay relay;
 
+	private final boolean provideRequestorName;
+
 	/** A handler that reaches the other gateway nodes over {@code bus}; timers run on the parallel scheduler. */
 	public RpcHandler(MessageBus bus, RpcProperties properties) {
 		this(new LocalProviders(), new RpcRelay(bus, properties, Schedulers.parallel()), properties,
@@ -51,6 +54,7 @@ public final class RpcHandler implements TopicHandler {
 		this.providers = providers;
 		this.nodes = nodes;
 		this.router = new RpcRouter(providers, nodes, properties, scheduler);
+		this.provideRequestorName = properties.provideRequestorName();
 		this.relay = (nodes instanceof RpcRelay relay) ? relay : null;
 		if (this.relay != null) {
 			this.relay.attach(this, providers);
@@ -72,7 +76,8 @@ public final class RpcHandler implements TopicHandler {
 		switch (message.action()) {
 			case RpcAction.PROVIDE -> provide(connection, message);
 			case RpcAction.UNPROVIDE -> unprovide(connection, message);
-			case RpcAction.REQUEST -> request(new RpcEndpoint.Local(connection), message, true);
+			case RpcAction.REQUEST ->
+				request(new RpcEndpoint.Local(connection), withRequestor(connection, message), true);
 			case RpcAction.ACCEPT, RpcAction.REJECT, RpcAction.RESPONSE, RpcAction.REQUEST_ERROR ->
 				fromProvider(new RpcEndpoint.Local(connection), message);
 			default -> connection.send(Message.builder(Topic.RPC, RpcAction.ERROR).name(message.name())
@@ -191,6 +196,12 @@ public final class RpcHandler implements TopicHandler {
 			this.nodes.unprovided(last);
 		}
 		connection.send(ack(message));
+	}
+
+	/** The request as providers get it: named for its requestor, never for whom the client claims to be. */
+	private Message withRequestor(Connection connection, Message request) {
+		String name = this.provideRequestorName ? connection.userId() : null;
+		return Objects.equals(name, request.requestorName()) ? request : request.toBuilder().requestorName(name).build();
 	}
 
 	/** One acknowledgement per bulk request, whatever became of its names, as deepstream sends. */

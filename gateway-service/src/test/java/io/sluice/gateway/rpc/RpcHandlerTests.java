@@ -12,6 +12,7 @@ import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 import io.sluice.gateway.protocol.Message;
+import io.sluice.gateway.protocol.MessageCodec;
 import io.sluice.gateway.protocol.RpcAction;
 import io.sluice.gateway.protocol.Topic;
 
@@ -53,6 +54,24 @@ class RpcHandlerTests {
 		assertThat(this.handler.callsInFlight()).isZero();
 		this.time.advanceTimeBy(Duration.ofSeconds(30));
 		assertThat(this.requestor.take()).as("no timeout after the response").isEmpty();
+	}
+
+	@Test
+	void requestorNameAClientClaimsIsNotPassedOn() {
+		Outbox provider = provider("provider", "add");
+		handle(this.requestor, Message.builder(Topic.RPC, RpcAction.REQUEST).name("add").correlationId("c1")
+			.requestorName("admin").build());
+		// the test's connection never authenticated, so it has no user id to be named by
+		assertThat(only(provider).requestorName()).isNull();
+	}
+
+	@Test
+	void requestorNameTravelsInTheRequestAsTheClientReadsIt() {
+		Message request = Message.builder(Topic.RPC, RpcAction.REQUEST).name("add").correlationId("c1").data("1")
+			.requestorName("alice").build();
+		Message decoded = MessageCodec.decode(MessageCodec.encode(request));
+		assertThat(decoded).isEqualTo(request);
+		assertThat(decoded.requestorName()).isEqualTo("alice");
 	}
 
 	@Test
@@ -268,7 +287,7 @@ class RpcHandlerTests {
 	}
 
 	private RpcHandler handler(boolean shuffle) {
-		RpcProperties properties = new RpcProperties(Duration.ofSeconds(1), Duration.ofSeconds(10), shuffle,
+		RpcProperties properties = new RpcProperties(Duration.ofSeconds(1), Duration.ofSeconds(10), shuffle, true,
 				Duration.ofSeconds(10));
 		return new RpcHandler(new LocalProviders(), this.nodes, properties, this.time);
 	}
