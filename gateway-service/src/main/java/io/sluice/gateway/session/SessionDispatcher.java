@@ -159,6 +159,9 @@ final class SessionDispatcher {
 		}
 		if (result.accepted()) {
 			connection.authenticated(result.userId(), result.serverData());
+			for (TopicHandler handler : this.allHandlers) {
+				handler.onAuthenticated(connection);
+			}
 			logger.debug("{} authenticated", connection);
 			// No client data is sent as none: the client takes an absent one as null.
 			connection.send(Message.builder(Topic.AUTH, AuthAction.AUTH_SUCCESSFUL).data(result.clientData()).build());
