@@ -142,8 +142,9 @@ public final class RpcHandler implements TopicHandler {
 
 	/** A connection closed, or a node left: every call it requested ends and every call it provided fails. */
 	void endpointGone(RpcEndpoint endpoint) {
-		for (RpcCall call : new ArrayList<>(this.calls.values())) {
-			// The calls in flight are few and short-lived; scanning them beats indexing every call twice.
+		// The calls in flight are few and short-lived: scanning them beats indexing every call by both its ends.
+		// A concurrent map's iteration tolerates the calls that finish, and so leave it, meanwhile.
+		for (RpcCall call : this.calls.values()) {
 			if (call.requestor().equals(endpoint)) {
 				call.requestorGone();
 			}
