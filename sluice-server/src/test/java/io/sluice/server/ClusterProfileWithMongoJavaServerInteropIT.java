@@ -17,6 +17,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import com.mongodb.client.model.Filters;
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.ServerVersion;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import org.bson.Document;
+import reactor.core.publisher.Mono;
 import redis.embedded.RedisServer;
 
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
@@ -25,12 +34,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * sluice-server on its production connectors, chosen by profile only: Redis as cache, bus and history (a real
- * redis-server binary) and Kafka as the storage queue (a real broker, KRaft, in the test's JVM), with the worker
- * draining into the H2 file store. The real {@code @deepstream/client} drives it; the server is killed with
- * SIGKILL mid-way and, started again, must serve the last acknowledged write and go on from its version.
+ * sluice-server on the {@code cluster} profile, chosen by profile only: Redis as cache and bus (a real
+ * redis-server binary), Kafka as the storage queue (a real broker, KRaft, in the test's JVM), and MongoDB as the
+ * store, here the wire-compatible mongo-java-server since no mongod can run on this machine. The real
+ * {@code @deepstream/client} drives it; the server is killed with SIGKILL mid-way and, started again, must serve
+ * the last acknowledged write and go on from its version; the store must end up holding it.
  */
-class ProductionConnectorsInteropIT {
+class ClusterProfileWithMongoJavaServerInteropIT {
 
 	private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(150);
 
@@ -38,7 +48,7 @@ class ProductionConnectorsInteropIT {
 
 	private static final Path MODULE_DIR = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
 
-	private static final Path LOGS = MODULE_DIR.resolve("target/production-connectors-interop");
+	private static final Path LOGS = MODULE_DIR.resolve("target/cluster-profile-interop");
 
 	private static NodeInterop.Found found;
 
@@ -48,6 +58,10 @@ class ProductionConnectorsInteropIT {
 
 	private static EmbeddedKafkaKraftBroker kafka;
 
+	private static MongoServer mongo;
+
+	private static String mongoUri;
+
 	private final List<ServerProcess> servers = new ArrayList<>();
 
 	@BeforeAll
@@ -55,7 +69,7 @@ class ProductionConnectorsInteropIT {
 		Files.createDirectories(LOGS);
 		found = NodeInterop.find(MODULE_DIR.resolve("../clients/node-interop").normalize(), LOGS);
 		if (!found.usable()) {
-			System.err.println("!!! " + ProductionConnectorsInteropIT.class.getSimpleName() + " is SKIPPED: it needs "
+			System.err.println("!!! " + ClusterProfileWithMongoJavaServerInteropIT.class.getSimpleName() + " is SKIPPED: it needs "
 					+ "Node.js " + NodeInterop.MINIMUM_NODE_MAJOR + "+ and npm on the PATH; " + found.description()
 					+ " !!!");
 			return;
@@ -72,6 +86,8 @@ class ProductionConnectorsInteropIT {
 		kafka = new EmbeddedKafkaKraftBroker(1, 1);
 		kafka.brokerProperty("group.initial.rebalance.delay.ms", "0");
 		kafka.afterPropertiesSet();
+		mongo = new MongoServer(new MemoryBackend().version(ServerVersion.MONGO_5_0));
+		mongoUri = mongo.bindAndGetConnectionString();
 	}
 
 	@AfterAll
@@ -81,6 +97,9 @@ class ProductionConnectorsInteropIT {
 		}
 		if (redis != null) {
 			redis.stop();
+		}
+		if (mongo != null) {
+			mongo.shutdownNow();
 		}
 	}
 
@@ -95,19 +114,24 @@ class ProductionConnectorsInteropIT {
 	}
 
 	@Test
-	void redisAndKafkaProfilesServeTheRealClientAndKeepAcknowledgedWritesAcrossAKill(@TempDir Path dataDir)
+	void clusterProfileServesTheRealClientKeepsWritesAcrossAKillAndStoresThemInMongoJavaServer(@TempDir Path dataDir)
 			throws Exception {
 		String run = UUID.randomUUID().toString().substring(0, 8);
 		String prefix = "production-" + run;
 		int port = ServerProcess.freePort();
-		List<String> args = List.of("--spring.profiles.active=redis,kafka", "--sluice.data-dir=" + dataDir,
+		String database = "interop_" + run;
+		List<String> args = List.of("--spring.profiles.active=cluster", "--sluice.data-dir=" + dataDir,
+				"--spring.mongodb.uri=" + mongoUri + "/" + database,
+				// mongo-java-server does not answer the command Boot's MongoDB health check sends; a real mongod does.
+				"--management.health.mongodb.enabled=false",
 				"--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redisPort,
 				"--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
 				"--sluice.kafka.queue.topic=interop.records." + run, "--sluice.redis.key-prefix=interop:" + run + ":");
 		ServerProcess first = start(port, "server-live.log", args);
 		try {
 			assertThat(Files.readString(first.log())).contains("Storage queue: kafka")
-				.containsPattern("(?i)record cache: redis|RecordCache: redis|cache RedisRecordCache");
+				.contains("RecordCache: redis")
+				.containsPattern("(?i)RecordStore: mongodb|store MongoRecordStore");
 			NodeInterop.Run live = found.interop().run("live", List.of(first.webSocketUrl(), "live", prefix),
 					SCENARIO_TIMEOUT);
 			assertThat(live.failed()).as(live::describe).isEmpty();
@@ -121,9 +145,30 @@ class ProductionConnectorsInteropIT {
 					SCENARIO_TIMEOUT);
 			assertThat(afterRestart.failed()).as(afterRestart::describe).isEmpty();
 			assertThat(afterRestart.exitStatus()).as(afterRestart::describe).isZero();
+			// after-restart wrote once more: the storage worker must bring that version into MongoDB.
+			assertThat(storedVersion(database, prefix + "/record", version + 1)).isEqualTo(version + 1);
 		}
 		catch (AssertionError | Exception failure) {
 			throw new AssertionError(failure.getMessage() + tails(), failure);
+		}
+	}
+
+	/** Waits (bounded) until the store holds {@code expected} of the record; returns the version it holds. */
+	private static long storedVersion(String database, String name, long expected) {
+		try (MongoClient client = MongoClients.create(mongoUri)) {
+			MongoCollection<Document> records = client.getDatabase(database).getCollection("sluice_records");
+			long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+			long seen = -1;
+			while (System.nanoTime() < deadline) {
+				Document document = Mono.from(records.find(Filters.eq("_id", name)).first())
+					.block(Duration.ofSeconds(10));
+				seen = (document != null) ? ((Number) document.get("v")).longValue() : -1;
+				if (seen >= expected) {
+					return seen;
+				}
+				Mono.delay(Duration.ofMillis(200)).block();
+			}
+			return seen;
 		}
 	}
 
