@@ -13,7 +13,7 @@ import java.util.Map;
  * @param scenario {@code events}, {@code records}, {@code rpc} or {@code idle}
  * @param subscribers subscribers of the event or record
  * @param rate messages per second the publisher or writer sends; 0 for as fast as the window allows
- * @param window most messages sent but not yet received by the slowest subscriber (full speed only)
+ * @param window most messages sent but not yet received by the slowest subscriber; 0 for the default
  * @param inFlight RPC calls in flight
  * @param connections idle connections to open
  * @param duration how long to measure, after the warm-up
@@ -49,7 +49,7 @@ record Options(URI url, String target, String scenario, int subscribers, int rat
 		Options options = new Options(URI.create(take(values, "url", "ws://127.0.0.1:6020/deepstream")),
 				take(values, "target", "server"), take(values, "scenario", "events"),
 				Integer.parseInt(take(values, "subscribers", "1")), Integer.parseInt(take(values, "rate", "0")),
-				Integer.parseInt(take(values, "window", "1000")), Integer.parseInt(take(values, "in-flight", "1")),
+				Integer.parseInt(take(values, "window", "0")), Integer.parseInt(take(values, "in-flight", "1")),
 				Integer.parseInt(take(values, "connections", "1000")), seconds(take(values, "duration", "10")),
 				seconds(take(values, "warmup", "3")), Long.parseLong(take(values, "server-pid", "0")),
 				Integer.parseInt(take(values, "threads", "2")), Integer.parseInt(take(values, "source-addresses", "4")),
