@@ -1,0 +1,210 @@
+package io.sluice.gateway;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Sinks;
+import reactor.netty.http.client.HttpClient;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import io.sluice.gateway.protocol.AuthAction;
+import io.sluice.gateway.protocol.ConnectionAction;
+import io.sluice.gateway.protocol.EventAction;
+import io.sluice.gateway.protocol.Message;
+import io.sluice.gateway.protocol.MessageCodec;
+import io.sluice.gateway.protocol.Topic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A subscriber that stops reading while events flood: the gateway must close its connection rather than buffer
+ * for it, keep its heap flat, and go on delivering every event to a subscriber that does read.
+ */
+@SpringBootTest(classes = GatewayTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = "sluice.gateway.outbound-queue-limit=1024")
+class SlowSubscriberIT {
+
+	private static final int EVENTS = 20_000;
+
+	private static final String EVENT = "flood/event";
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void aSubscriberThatStopsReadingIsDisconnectedWhileOthersReceiveEverythingAndHeapStaysFlat() throws Exception {
+		long heapBefore = usedHeapAfterGc();
+		try (Socket stalled = stalledSubscriber(); TestClient publisher = TestClient.loggedIn(this.port, "publisher")) {
+			AtomicInteger delivered = new AtomicInteger();
+			Disposable reader = countingSubscriber(delivered);
+			try {
+				awaitAtLeast(delivered, 1, () -> publisher.send(event("warm-up")));
+				int warmUps = delivered.get();
+				String payload = "\"" + "x".repeat(1000) + "\"";
+				for (int i = 0; i < EVENTS; i++) {
+					publisher.send(event(payload));
+					if (i % 500 == 499) {
+						// As fast as a reading subscriber keeps up with: it must never be the one dropped.
+						awaitAtLeast(delivered, warmUps + i - 500, () -> {
+						});
+					}
+				}
+				awaitAtLeast(delivered, warmUps + EVENTS, () -> {
+				});
+				assertThat(delivered.get()).as("events delivered to the subscriber that reads")
+					.isGreaterThanOrEqualTo(warmUps + EVENTS);
+				assertThat(closedByServer(stalled)).as("the stalled subscriber's connection is closed").isTrue();
+			}
+			finally {
+				reader.dispose();
+			}
+		}
+		long heapAfter = usedHeapAfterGc();
+		// 20,000 events of 1 KB are 20 MB: a gateway that buffered them for the stalled subscriber would show it.
+		assertThat(heapAfter - heapBefore).as("heap growth in bytes").isLessThan(16L * 1024 * 1024);
+	}
+
+	private static Message event(String data) {
+		return Message.builder(Topic.EVENT, EventAction.EMIT).name(EVENT).data(data).build();
+	}
+
+	/** A logged-in, subscribed client that, from then on, reads nothing at all, with a small receive buffer. */
+	private Socket stalledSubscriber() throws IOException {
+		Socket socket = new Socket();
+		socket.setReceiveBufferSize(4096);
+		socket.connect(new InetSocketAddress("127.0.0.1", this.port), 5000);
+		socket.setSoTimeout(5000);
+		OutputStream out = socket.getOutputStream();
+		String key = Base64.getEncoder().encodeToString(new byte[16]);
+		out.write(("GET /deepstream HTTP/1.1\r\nHost: 127.0.0.1:" + this.port + "\r\nUpgrade: websocket\r\n"
+				+ "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+			.getBytes(StandardCharsets.US_ASCII));
+		String response = readHeaders(socket.getInputStream());
+		assertThat(response).startsWith("HTTP/1.1 101");
+		for (Message message : List.of(
+				Message.builder(Topic.CONNECTION, ConnectionAction.CHALLENGE).url("ws://stalled").build(),
+				Message.builder(Topic.AUTH, AuthAction.REQUEST).data("{\"username\":\"stalled\"}").build(),
+				Message.builder(Topic.EVENT, EventAction.SUBSCRIBE).names(List.of(EVENT)).correlationId("s").build())) {
+			out.write(maskedBinaryFrame(MessageCodec.encode(message)));
+		}
+		out.flush();
+		return socket;
+	}
+
+	private Disposable countingSubscriber(AtomicInteger delivered) {
+		Sinks.Many<byte[]> outbound = Sinks.many().unicast().onBackpressureBuffer();
+		outbound.tryEmitNext(MessageCodec.encode(
+				Message.builder(Topic.CONNECTION, ConnectionAction.CHALLENGE).url("ws://reader").build()));
+		outbound.tryEmitNext(MessageCodec.encode(
+				Message.builder(Topic.AUTH, AuthAction.REQUEST).data("{\"username\":\"reader\"}").build()));
+		outbound.tryEmitNext(MessageCodec.encode(
+				Message.builder(Topic.EVENT, EventAction.SUBSCRIBE).names(List.of(EVENT)).correlationId("r").build()));
+		return HttpClient.create()
+			.websocket()
+			.uri("ws://127.0.0.1:" + this.port + "/deepstream")
+			.handle((in, out) -> out
+				.sendObject(outbound.asFlux().map((bytes) -> new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes))))
+				.then()
+				.and(in.receiveFrames().doOnNext((frame) -> {
+					Message message = MessageCodec.decode(io.netty.buffer.ByteBufUtil.getBytes(frame.content()));
+					if (message.topic() == Topic.EVENT && message.action() == EventAction.EMIT) {
+						delivered.incrementAndGet();
+					}
+				}).then()))
+			.subscribe();
+	}
+
+	/** Repeats {@code nudge} until {@code counter} reaches {@code target}, within the timeout. */
+	private static void awaitAtLeast(AtomicInteger counter, int target, Runnable nudge) throws InterruptedException {
+		long deadline = System.nanoTime() + TIMEOUT.toNanos();
+		while (counter.get() < target && System.nanoTime() < deadline) {
+			nudge.run();
+			synchronized (counter) {
+				counter.wait(50);
+			}
+		}
+	}
+
+	/** Drains what the server had sent and reports whether the server then closed the connection. */
+	private static boolean closedByServer(Socket socket) throws IOException {
+		InputStream in = socket.getInputStream();
+		byte[] buffer = new byte[64 * 1024];
+		long deadline = System.nanoTime() + TIMEOUT.toNanos();
+		while (System.nanoTime() < deadline) {
+			try {
+				if (in.read(buffer) < 0) {
+					return true;
+				}
+			}
+			catch (SocketTimeoutException ex) {
+				return false;
+			}
+			catch (IOException ex) {
+				// reset by the server: closed as well
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static String readHeaders(InputStream in) throws IOException {
+		ByteArrayOutputStream headers = new ByteArrayOutputStream();
+		while (!headers.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+			int b = in.read();
+			if (b < 0) {
+				break;
+			}
+			headers.write(b);
+		}
+		return headers.toString(StandardCharsets.US_ASCII);
+	}
+
+	private static byte[] maskedBinaryFrame(byte[] payload) {
+		ByteArrayOutputStream frame = new ByteArrayOutputStream();
+		frame.write(0x82);
+		if (payload.length < 126) {
+			frame.write(0x80 | payload.length);
+		}
+		else {
+			frame.write(0x80 | 126);
+			frame.write(payload.length >> 8);
+			frame.write(payload.length & 0xff);
+		}
+		byte[] mask = new byte[4];
+		ThreadLocalRandom.current().nextBytes(mask);
+		frame.write(mask, 0, 4);
+		for (int i = 0; i < payload.length; i++) {
+			frame.write(payload[i] ^ mask[i % 4]);
+		}
+		return frame.toByteArray();
+	}
+
+	private static long usedHeapAfterGc() {
+		for (int i = 0; i < 3; i++) {
+			System.gc();
+		}
+		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+	}
+
+}
