@@ -20,7 +20,9 @@ import jdk.jfr.consumer.RecordingFile;
  * frame), which methods are on the stack (inclusive), and which Sluice methods are (inclusive, {@code io.sluice.}
  * frames only), each with its share of all samples.
  *
- * <pre>java -cp bench/target/benchmarks.jar io.sluice.bench.load.JfrTop recording.jfr [top-n]</pre>
+ * <pre>java -cp bench/target/benchmarks.jar io.sluice.bench.load.JfrTop recording.jfr [top-n [package-prefix...]]</pre>
+ *
+ * Extra package prefixes (such as {@code org.h2.} or {@code reactor.}) each get their own inclusive list.
  */
 public final class JfrTop {
 
@@ -29,7 +31,7 @@ public final class JfrTop {
 
 	public static void main(String[] args) throws IOException {
 		if (args.length < 1) {
-			System.err.println("Usage: JfrTop RECORDING.jfr [TOP_N]");
+			System.err.println("Usage: JfrTop RECORDING.jfr [TOP_N [PACKAGE_PREFIX...]]");
 			System.exit(2);
 		}
 		int top = (args.length > 1) ? Integer.parseInt(args[1]) : 20;
@@ -65,6 +67,9 @@ public final class JfrTop {
 		print("Threads", threads, samples, top, "");
 		print("Self (top frame)", self, samples, top, "");
 		print("Inclusive, Sluice frames", inclusive, samples, top, "io.sluice.");
+		for (int i = 2; i < args.length; i++) {
+			print("Inclusive, " + args[i] + " frames", inclusive, samples, top, args[i]);
+		}
 		print("Inclusive, all frames", inclusive, samples, top, "");
 	}
 
