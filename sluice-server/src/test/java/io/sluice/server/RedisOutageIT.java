@@ -1,8 +1,6 @@
 package io.sluice.server;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,7 +49,8 @@ class RedisOutageIT {
 
 	@Test
 	void writesFailClearlyWhileRedisIsDownAndRecoverWhenItReturns(@TempDir Path dataDir) throws Exception {
-		int redisPort = freePort();
+		// Below the ephemeral range: while Redis is down, the client's reconnects must not take its port.
+		int redisPort = ServerProcess.freePort();
 		RedisServer redis = startRedis(redisPort);
 		ConfigurableApplicationContext server = new SpringApplicationBuilder(SluiceServer.class).run(
 				"--server.port=0", "--spring.profiles.active=redis", "--sluice.data-dir=" + dataDir,
@@ -123,12 +122,6 @@ class RedisOutageIT {
 			.timeout(Duration.ofSeconds(10))
 			.build();
 		return this.http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
 	}
 
 }

@@ -70,11 +70,22 @@ final class ServerProcess implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * A free port below the kernel's ephemeral range (32768 and up here). A port from that range can be taken, while
+	 * the server is still starting, by an outgoing connection, including a health poll that connects to itself.
+	 */
 	static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			socket.setReuseAddress(true);
-			return socket.getLocalPort();
+		java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+		for (int attempt = 0; attempt < 200; attempt++) {
+			int port = 20_000 + random.nextInt(12_000);
+			try (ServerSocket socket = new ServerSocket(port)) {
+				return socket.getLocalPort();
+			}
+			catch (IOException ex) {
+				// taken: try another
+			}
 		}
+		throw new IOException("No free port found between 20000 and 32000");
 	}
 
 	private void start(Duration startupTimeout) throws IOException, InterruptedException {
