@@ -1,6 +1,7 @@
 package io.sluice.bench.load;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -26,6 +27,8 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
 		void onFrame(ClientConnection connection, Frame frame);
 
 	}
+
+	private static final byte[] PING = Frames.ping();
 
 	private final String url;
 
@@ -137,6 +140,12 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
 		if (decoded.topic() == Frames.TOPIC_AUTH && !this.open) {
 			if (decoded.action() == Frames.AUTH_SUCCESSFUL) {
 				this.open = true;
+				// As the real client does (heartbeatInterval), so servers that close silent connections keep this one.
+				context.channel().eventLoop().scheduleAtFixedRate(() -> {
+					if (this.open) {
+						send(PING);
+					}
+				}, 20, 20, TimeUnit.SECONDS);
 				this.ready.complete(this);
 			}
 			else {

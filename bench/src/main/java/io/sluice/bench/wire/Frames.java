@@ -60,6 +60,10 @@ public final class Frames {
 			.string(8, "javascript"));
 	}
 
+	public static byte[] ping() {
+		return frame(TOPIC_CONNECTION, new ProtoOut().int32(1, CONNECTION_PING));
+	}
+
 	public static byte[] pong() {
 		return frame(TOPIC_CONNECTION, new ProtoOut().int32(1, CONNECTION_PONG));
 	}
