@@ -17,6 +17,7 @@
 
 const { DeepstreamClient } = require('@deepstream/client')
 const { socketFactory } = require('@deepstream/client/dist/src/connection/socket-factory')
+const { reporter } = require('./lib/harness')
 
 const OVERALL_TIMEOUT_MS = Number(process.env.INTEROP_TIMEOUT_MS || 30000)
 const CONNECTION_CLOSING = { topic: 2, action: 8 }
@@ -27,21 +28,14 @@ if (!url || !['heartbeat', 'shutdown', 'webhook'].includes(scenario)) {
   process.exit(2)
 }
 
-let failures = 0
-const clients = []
-
-function report (check, ok, detail) {
-  if (!ok) {
-    failures++
-  }
-  process.stdout.write(JSON.stringify({ check, ok, detail: detail === undefined ? null : detail }) + '\n')
-}
+const { clients, failures, report } = reporter()
 
 function finish () {
   for (const client of clients) {
     try { client.close() } catch (e) { /* already closed */ }
   }
-  setTimeout(() => process.exit(failures === 0 ? 0 : 1), 100)
+  // a moment for the closes to go out before the process ends
+  setTimeout(() => process.exit(failures() === 0 ? 0 : 1), 100)
 }
 
 setTimeout(() => {

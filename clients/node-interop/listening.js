@@ -16,12 +16,9 @@
  */
 
 const { isDeepStrictEqual } = require('node:util')
-const { DeepstreamClient } = require('@deepstream/client')
+const { CheckFailed, expect, waitUntil, harness: startHarness } = require('./lib/harness')
 
-const OVERALL_TIMEOUT_MS = Number(process.env.INTEROP_TIMEOUT_MS || 45000)
-const STEP_TIMEOUT_MS = Number(process.env.INTEROP_STEP_TIMEOUT_MS || 5000)
 const RESPONSE_TIMEOUT_MS = Number(process.env.INTEROP_LISTEN_RESPONSE_TIMEOUT_MS || 500)
-const POLL_MS = 10
 
 const [url, prefixArg] = process.argv.slice(2)
 if (!url) {
@@ -34,122 +31,12 @@ const eventPattern = `^${prefix}/ev/`
 const handoverPattern = `^${prefix}/handover/`
 const pbProbePattern = `^${prefix}/pb-probe/`
 
-const clients = []
-const clientErrors = []
-let failures = 0
+const harness = startHarness({ overallTimeoutMs: 45000 })
+const { STEP_TIMEOUT_MS, clients, clientErrors, report, check } = harness
 
-function report (check, ok, detail) {
-  if (!ok) {
-    failures++
-  }
-  process.stdout.write(JSON.stringify({ check, ok, detail: detail === undefined ? null : detail }) + '\n')
-}
-
-function finish (code) {
-  for (const client of clients) {
-    try {
-      client.close()
-    } catch (e) {
-      // closing is best effort; the process exits next
-    }
-  }
-  process.exit(code)
-}
-
-const overallTimer = setTimeout(() => {
-  report('overall-timeout', false, { timeoutMs: OVERALL_TIMEOUT_MS })
-  finish(2)
-}, OVERALL_TIMEOUT_MS)
-
-for (const signal of ['uncaughtException', 'unhandledRejection']) {
-  process.on(signal, (error) => {
-    report('script-error', false, { signal, error: String(error && error.stack ? error.stack : error) })
-    finish(1)
-  })
-}
-
-class CheckFailed extends Error {
-  constructor (message, detail) {
-    super(message)
-    this.detail = detail
-  }
-}
-
-function withTimeout (promise, ms, what) {
-  let timer
-  const timeout = new Promise((resolve, reject) => {
-    timer = setTimeout(() => reject(new CheckFailed(`timed out after ${ms} ms: ${what}`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
-
-/** Resolves once condition() returns a truthy value, checking every few milliseconds until the deadline. */
-function waitUntil (condition, ms, what, detail) {
-  const deadline = Date.now() + ms
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      let value
-      try {
-        value = condition()
-      } catch (e) {
-        reject(e)
-        return
-      }
-      if (value) {
-        resolve(value)
-      } else if (Date.now() >= deadline) {
-        reject(new CheckFailed(`timed out after ${ms} ms: ${what}`, detail ? detail() : undefined))
-      } else {
-        setTimeout(poll, POLL_MS)
-      }
-    }
-    poll()
-  })
-}
-
-/** Runs one check with its own timeout; a failed check is reported and stops the run. */
-async function check (name, fn, ms = STEP_TIMEOUT_MS) {
-  try {
-    const detail = await withTimeout(Promise.resolve().then(fn), ms, name)
-    report(name, true, detail)
-    return detail
-  } catch (e) {
-    const failure = e instanceof CheckFailed ? e : new CheckFailed(e instanceof Error ? e.message : String(e))
-    report(name, false, {
-      error: failure.message,
-      ...(failure.detail === undefined ? {} : { detail: failure.detail }),
-      ...(clientErrors.length === 0 ? {} : { clientErrors: clientErrors.slice(-10) })
-    })
-    throw failure
-  }
-}
-
-function expect (condition, message, detail) {
-  if (!condition) {
-    throw new CheckFailed(message, detail)
-  }
-}
-
-function describe (value) {
-  if (typeof value === 'string') return value
-  if (value instanceof Error) return value.message
-  if (value && typeof value.message === 'string') return value.message
-  try {
-    return JSON.stringify(value)
-  } catch (e) {
-    return String((value && (value.message || value.type)) || value)
-  }
-}
-
-async function connect (username) {
+function connect (username) {
   // a discarded record is unsubscribed at once rather than after the default 5 s
-  const client = new DeepstreamClient(url, { nativeTimerRegistry: true, maxReconnectAttempts: 3, recordDiscardTimeout: 0 })
-  clients.push(client)
-  client.on('error', (error, event, topic) => {
-    clientErrors.push({ username, event: String(event), topic: String(topic), error: describe(error) })
-  })
-  await client.login({ username })
-  return { client, username }
+  return harness.connect(url, username, { recordDiscardTimeout: 0 })
 }
 
 /**
@@ -382,15 +269,4 @@ async function run () {
   report('no-unexpected-client-errors', unexpected.length === 0, { unexpected, expected: clientErrors.length - unexpected.length })
 }
 
-run().then(
-  () => {
-    clearTimeout(overallTimer)
-    finish(failures === 0 ? 0 : 1)
-  },
-  (error) => {
-    clearTimeout(overallTimer)
-    if (!(error instanceof CheckFailed)) {
-      report('script-error', false, { error: String(error && error.stack ? error.stack : error) })
-    }
-    finish(1)
-  })
+harness.run(run)

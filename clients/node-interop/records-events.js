@@ -14,11 +14,8 @@
  */
 
 const { isDeepStrictEqual } = require('node:util')
-const { DeepstreamClient } = require('@deepstream/client')
+const { CheckFailed, expect, waitUntil, harness: startHarness } = require('./lib/harness')
 
-const OVERALL_TIMEOUT_MS = Number(process.env.INTEROP_TIMEOUT_MS || 30000)
-const STEP_TIMEOUT_MS = Number(process.env.INTEROP_STEP_TIMEOUT_MS || 5000)
-const POLL_MS = 10
 const EMIT_INTERVAL_MS = 100
 
 const [url, phase, prefixArg, expectedVersionArg] = process.argv.slice(2)
@@ -32,102 +29,8 @@ const recordName = `${prefix}/record`
 const eventName = `${prefix}/event`
 const missingRecordName = `${prefix}/never-written`
 
-const clients = []
-const clientErrors = []
-let failures = 0
-
-function report (check, ok, detail) {
-  if (!ok) {
-    failures++
-  }
-  process.stdout.write(JSON.stringify({ check, ok, detail: detail === undefined ? null : detail }) + '\n')
-}
-
-function finish (code) {
-  for (const client of clients) {
-    try {
-      client.close()
-    } catch (e) {
-      // closing is best effort; the process exits next
-    }
-  }
-  process.exit(code)
-}
-
-const overallTimer = setTimeout(() => {
-  report('overall-timeout', false, { timeoutMs: OVERALL_TIMEOUT_MS, phase })
-  finish(2)
-}, OVERALL_TIMEOUT_MS)
-
-for (const signal of ['uncaughtException', 'unhandledRejection']) {
-  process.on(signal, (error) => {
-    report('script-error', false, { signal, error: String(error && error.stack ? error.stack : error) })
-    finish(1)
-  })
-}
-
-class CheckFailed extends Error {
-  constructor (message, detail) {
-    super(message)
-    this.detail = detail
-  }
-}
-
-function withTimeout (promise, ms, what) {
-  let timer
-  const timeout = new Promise((resolve, reject) => {
-    timer = setTimeout(() => reject(new CheckFailed(`timed out after ${ms} ms: ${what}`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
-
-/** Resolves once condition() returns a truthy value, checking every few milliseconds until the deadline. */
-function waitUntil (condition, ms, what) {
-  const deadline = Date.now() + ms
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      let value
-      try {
-        value = condition()
-      } catch (e) {
-        reject(e)
-        return
-      }
-      if (value) {
-        resolve(value)
-      } else if (Date.now() >= deadline) {
-        reject(new CheckFailed(`timed out after ${ms} ms: ${what}`))
-      } else {
-        setTimeout(poll, POLL_MS)
-      }
-    }
-    poll()
-  })
-}
-
-/** Runs one check with its own timeout; a failed check is reported and stops the phase. */
-async function check (name, fn, ms = STEP_TIMEOUT_MS) {
-  try {
-    const detail = await withTimeout(Promise.resolve().then(fn), ms, name)
-    report(name, true, detail)
-    return detail
-  } catch (e) {
-    // the client rejects some promises with a bare string such as 'RECORD_NOT_FOUND'
-    const failure = e instanceof CheckFailed ? e : new CheckFailed(e instanceof Error ? e.message : String(e))
-    report(name, false, {
-      error: failure.message,
-      ...(failure.detail === undefined ? {} : { detail: failure.detail }),
-      ...(clientErrors.length === 0 ? {} : { clientErrors: clientErrors.slice(-10) })
-    })
-    throw failure
-  }
-}
-
-function expect (condition, message, detail) {
-  if (!condition) {
-    throw new CheckFailed(message, detail)
-  }
-}
+const harness = startHarness({ overallTimeoutMs: 30000, timeoutDetail: { phase } })
+const { STEP_TIMEOUT_MS, clientErrors, report, check, run } = harness
 
 function ack (register) {
   return new Promise((resolve, reject) => {
@@ -137,26 +40,8 @@ function ack (register) {
   })
 }
 
-/** Client errors carry strings, messages, Errors or socket events; some of them are circular. */
-function describe (value) {
-  if (typeof value === 'string') return value
-  if (value instanceof Error) return value.message
-  if (value && typeof value.message === 'string') return value.message
-  try {
-    return JSON.stringify(value)
-  } catch (e) {
-    return String((value && (value.message || value.type)) || value)
-  }
-}
-
-async function connect (username) {
-  const client = new DeepstreamClient(url, { nativeTimerRegistry: true, maxReconnectAttempts: 3 })
-  clients.push(client)
-  client.on('error', (error, event, topic) => {
-    clientErrors.push({ username, event: String(event), topic: String(topic), error: describe(error) })
-  })
-  const data = await client.login({ username })
-  return { client, username, loginData: data === undefined ? null : data }
+function connect (username) {
+  return harness.connect(url, username)
 }
 
 /** Subscribes to the record and keeps every update it delivers, with the version it came with. */
@@ -396,15 +281,4 @@ async function afterRestart () {
   report('no-unexpected-client-errors', unexpected.length === 0, { unexpected })
 }
 
-(phase === 'live' ? live() : afterRestart()).then(
-  () => {
-    clearTimeout(overallTimer)
-    finish(failures === 0 ? 0 : 1)
-  },
-  (error) => {
-    clearTimeout(overallTimer)
-    if (!(error instanceof CheckFailed)) {
-      report('script-error', false, { error: String(error && error.stack ? error.stack : error) })
-    }
-    finish(1)
-  })
+run(phase === 'live' ? live : afterRestart)

@@ -17,12 +17,9 @@
  */
 
 const { isDeepStrictEqual } = require('node:util')
-const { DeepstreamClient } = require('@deepstream/client')
+const { POLL_MS, CheckFailed, expect, harness: startHarness } = require('./lib/harness')
 
-const OVERALL_TIMEOUT_MS = Number(process.env.INTEROP_TIMEOUT_MS || 60000)
-const STEP_TIMEOUT_MS = Number(process.env.INTEROP_STEP_TIMEOUT_MS || 5000)
 const RESPONSE_TIMEOUT_MS = Number(process.env.INTEROP_RPC_RESPONSE_TIMEOUT_MS || 10000)
-const POLL_MS = 10
 const PROVIDER_GONE = 'RPC provider disconnected before responding'
 
 const [url, prefixArg, otherUrlArg] = process.argv.slice(2)
@@ -35,101 +32,12 @@ const prefix = prefixArg || `interop-${Date.now().toString(36)}-${Math.random().
 const rpc = (name) => `${prefix}/rpc/${name}`
 const user = (name) => `${prefix}-${name}`
 
-const clients = []
-const clientErrors = []
-let failures = 0
+const harness = startHarness({ overallTimeoutMs: 60000 })
+const { STEP_TIMEOUT_MS, clientErrors, report, check, run } = harness
 
-function report (check, ok, detail) {
-  if (!ok) {
-    failures++
-  }
-  process.stdout.write(JSON.stringify({ check, ok, detail: detail === undefined ? null : detail }) + '\n')
-}
-
-function finish (code) {
-  for (const client of clients) {
-    try {
-      client.close()
-    } catch (e) {
-      // closing is best effort; the process exits next
-    }
-  }
-  process.exit(code)
-}
-
-const overallTimer = setTimeout(() => {
-  report('overall-timeout', false, { timeoutMs: OVERALL_TIMEOUT_MS })
-  finish(2)
-}, OVERALL_TIMEOUT_MS)
-
-for (const signal of ['uncaughtException', 'unhandledRejection']) {
-  process.on(signal, (error) => {
-    report('script-error', false, { signal, error: String(error && error.stack ? error.stack : error) })
-    finish(1)
-  })
-}
-
-class CheckFailed extends Error {
-  constructor (message, detail) {
-    super(message)
-    this.detail = detail
-  }
-}
-
-function withTimeout (promise, ms, what) {
-  let timer
-  const timeout = new Promise((resolve, reject) => {
-    timer = setTimeout(() => reject(new CheckFailed(`timed out after ${ms} ms: ${what}`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
-
-/** Runs one check with its own timeout; a failed check is reported and stops the phase. */
-async function check (name, fn, ms = STEP_TIMEOUT_MS) {
-  try {
-    const detail = await withTimeout(Promise.resolve().then(fn), ms, name)
-    report(name, true, detail)
-    return detail
-  } catch (e) {
-    // the client rejects some promises with a bare string such as 'RECORD_NOT_FOUND'
-    const failure = e instanceof CheckFailed ? e : new CheckFailed(e instanceof Error ? e.message : String(e))
-    report(name, false, {
-      error: failure.message,
-      ...(failure.detail === undefined ? {} : { detail: failure.detail }),
-      ...(clientErrors.length === 0 ? {} : { clientErrors: clientErrors.slice(-10) })
-    })
-    throw failure
-  }
-}
-
-function expect (condition, message, detail) {
-  if (!condition) {
-    throw new CheckFailed(message, detail)
-  }
-}
-
-/** Client errors carry strings, messages, Errors or socket events; some of them are circular. */
-function describe (value) {
-  if (typeof value === 'string') return value
-  if (value instanceof Error) return value.message
-  if (value && typeof value.message === 'string') return value.message
-  try {
-    return JSON.stringify(value)
-  } catch (e) {
-    return String((value && (value.message || value.type)) || value)
-  }
-}
-
-async function connect (name, at = url) {
-  const username = user(name)
+function connect (name, at = url) {
   // subscriptionInterval 0: (un)provide and subscribe go out at once, in order with what the script sends next
-  const client = new DeepstreamClient(at, { nativeTimerRegistry: true, maxReconnectAttempts: 3, subscriptionInterval: 0 })
-  clients.push(client)
-  client.on('error', (error, event, topic) => {
-    clientErrors.push({ username, event: String(event), topic: String(topic), error: describe(error) })
-  })
-  await client.login({ username })
-  return { client, username }
+  return harness.connect(at, user(name), { subscriptionInterval: 0 })
 }
 
 /**
@@ -386,15 +294,4 @@ async function main () {
   report('no-unexpected-client-errors', unexpected.length === 0, { unexpected })
 }
 
-main().then(
-  () => {
-    clearTimeout(overallTimer)
-    finish(failures === 0 ? 0 : 1)
-  },
-  (error) => {
-    clearTimeout(overallTimer)
-    if (!(error instanceof CheckFailed)) {
-      report('script-error', false, { error: String(error && error.stack ? error.stack : error) })
-    }
-    finish(1)
-  })
+run(main)

@@ -7,7 +7,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -31,7 +30,6 @@ import redis.embedded.RedisServer;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * sluice-server on the {@code cluster} profile, chosen by profile only: Redis as cache and bus (a real
@@ -46,11 +44,7 @@ class ClusterProfileWithMongoJavaServerInteropIT {
 
 	private static final Duration SCENARIO_TIMEOUT = Duration.ofSeconds(60);
 
-	private static final Path MODULE_DIR = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
-
-	private static final Path LOGS = MODULE_DIR.resolve("target/cluster-profile-interop");
-
-	private static NodeInterop.Found found;
+	private static InteropSupport interop;
 
 	private static RedisServer redis;
 
@@ -62,19 +56,13 @@ class ClusterProfileWithMongoJavaServerInteropIT {
 
 	private static String mongoUri;
 
-	private final List<ServerProcess> servers = new ArrayList<>();
-
 	@BeforeAll
 	static void startServices() throws Exception {
-		Files.createDirectories(LOGS);
-		found = NodeInterop.find(MODULE_DIR.resolve("../clients/node-interop").normalize(), LOGS);
-		if (!found.usable()) {
-			System.err.println("!!! " + ClusterProfileWithMongoJavaServerInteropIT.class.getSimpleName() + " is SKIPPED: it needs "
-					+ "Node.js " + NodeInterop.MINIMUM_NODE_MAJOR + "+ and npm on the PATH; " + found.description()
-					+ " !!!");
+		interop = InteropSupport.install(ClusterProfileWithMongoJavaServerInteropIT.class, "cluster-profile-interop");
+		if (!interop.usable()) {
+			// the test is skipped, so the services it would talk to are not worth starting
 			return;
 		}
-		found.interop().install(Duration.ofMinutes(5));
 		redisPort = freePort();
 		redis = RedisServer.newRedisServer()
 			.port(redisPort)
@@ -105,12 +93,12 @@ class ClusterProfileWithMongoJavaServerInteropIT {
 
 	@BeforeEach
 	void requireNode() {
-		assumeTrue(found.usable(), () -> "Node.js and npm are needed: " + found.description());
+		interop.assumeNode();
 	}
 
 	@AfterEach
 	void stopServers() {
-		this.servers.forEach(ServerProcess::close);
+		interop.stopServers();
 	}
 
 	@Test
@@ -132,7 +120,7 @@ class ClusterProfileWithMongoJavaServerInteropIT {
 			assertThat(Files.readString(first.log())).contains("Storage queue: kafka")
 				.contains("RecordCache: redis")
 				.containsPattern("(?i)RecordStore: mongodb|store MongoRecordStore");
-			NodeInterop.Run live = found.interop().run("live", List.of(first.webSocketUrl(), "live", prefix),
+			NodeInterop.Run live = interop.node().run("live", List.of(first.webSocketUrl(), "live", prefix),
 					SCENARIO_TIMEOUT);
 			assertThat(live.failed()).as(live::describe).isEmpty();
 			assertThat(live.exitStatus()).as(live::describe).isZero();
@@ -140,7 +128,7 @@ class ClusterProfileWithMongoJavaServerInteropIT {
 			first.kill();
 
 			ServerProcess second = start(port, "server-after-restart.log", args);
-			NodeInterop.Run afterRestart = found.interop().run("after-restart",
+			NodeInterop.Run afterRestart = interop.node().run("after-restart",
 					List.of(second.webSocketUrl(), "after-restart", prefix, Integer.toString(version)),
 					SCENARIO_TIMEOUT);
 			assertThat(afterRestart.failed()).as(afterRestart::describe).isEmpty();
@@ -149,7 +137,7 @@ class ClusterProfileWithMongoJavaServerInteropIT {
 			assertThat(storedVersion(database, prefix + "/record", version + 1)).isEqualTo(version + 1);
 		}
 		catch (AssertionError | Exception failure) {
-			throw new AssertionError(failure.getMessage() + tails(), failure);
+			throw interop.withServerOutput(failure);
 		}
 	}
 
@@ -173,21 +161,7 @@ class ClusterProfileWithMongoJavaServerInteropIT {
 	}
 
 	private ServerProcess start(int port, String log, List<String> args) throws Exception {
-		ServerProcess server = ServerProcess.start(port, LOGS.resolve(log), STARTUP_TIMEOUT, args);
-		this.servers.add(server);
-		return server;
-	}
-
-	private static String tails() {
-		StringBuilder output = new StringBuilder();
-		for (String name : List.of("server-live.log", "server-after-restart.log")) {
-			Path log = LOGS.resolve(name);
-			if (Files.exists(log)) {
-				output.append(System.lineSeparator()).append("----- ").append(log).append(" -----")
-					.append(System.lineSeparator()).append(ServerProcess.Logs.tail(log, 60));
-			}
-		}
-		return output.toString();
+		return interop.start(port, log, STARTUP_TIMEOUT, args);
 	}
 
 	private static int freePort() {

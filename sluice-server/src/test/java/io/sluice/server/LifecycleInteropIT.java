@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The connection lifecycle with the real {@code @deepstream/client} ({@code clients/node-interop/lifecycle.js})
@@ -39,40 +38,24 @@ class LifecycleInteropIT {
 
 	private static final Duration SCENARIO_TIMEOUT = Duration.ofSeconds(60);
 
-	private static final Path MODULE_DIR = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
-
-	private static final Path INTEROP_DIR = MODULE_DIR.resolve("../clients/node-interop").normalize();
-
-	private static final Path LOGS = MODULE_DIR.resolve("target/lifecycle-interop");
-
-	private static NodeInterop.Found found;
-
-	private final List<ServerProcess> servers = new ArrayList<>();
+	private static InteropSupport interop;
 
 	@TempDir
 	Path dataDir;
 
 	@BeforeAll
 	static void installClient() throws Exception {
-		Files.createDirectories(LOGS);
-		found = NodeInterop.find(INTEROP_DIR, LOGS);
-		if (found.usable()) {
-			found.interop().install(Duration.ofMinutes(5));
-		}
-		else {
-			System.err.println("!!! LifecycleInteropIT is SKIPPED: it needs Node.js " + NodeInterop.MINIMUM_NODE_MAJOR
-					+ "+ and npm on the PATH; " + found.description() + " !!!");
-		}
+		interop = InteropSupport.install(LifecycleInteropIT.class, "lifecycle-interop");
 	}
 
 	@BeforeEach
 	void requireNode() {
-		assumeTrue(found.usable(), () -> "Node.js and npm are needed: " + found.description());
+		interop.assumeNode();
 	}
 
 	@AfterEach
 	void stopServers() {
-		this.servers.forEach(ServerProcess::close);
+		interop.stopServers();
 	}
 
 	@Test
@@ -92,7 +75,7 @@ class LifecycleInteropIT {
 		server.close();
 		script.awaitExit();
 		script.assertPassed("login", "ready", "shutdown-notice", "going-away-close");
-		assertThat(Files.readString(LOGS.resolve("shutdown.log"))).contains("Telling 1 connected clients to reconnect");
+		assertThat(Files.readString(server.log())).contains("Telling 1 connected clients to reconnect");
 	}
 
 	@Test
@@ -150,10 +133,7 @@ class LifecycleInteropIT {
 	private ServerProcess start(String name, String... args) throws Exception {
 		List<String> arguments = new ArrayList<>(List.of("--sluice.data-dir=" + this.dataDir.toAbsolutePath()));
 		arguments.addAll(List.of(args));
-		ServerProcess server = ServerProcess.start(ServerProcess.freePort(), LOGS.resolve(name + ".log"),
-				STARTUP_TIMEOUT, arguments);
-		this.servers.add(server);
-		return server;
+		return interop.start(ServerProcess.freePort(), name + ".log", STARTUP_TIMEOUT, arguments);
 	}
 
 	/** {@code lifecycle.js} in a child process, its check lines collected as they are printed. */
@@ -184,11 +164,9 @@ class LifecycleInteropIT {
 		}
 
 		static Script start(ServerProcess server, String scenario) throws IOException {
-			String description = found.description();
-			String node = description.substring(0, description.lastIndexOf(' '));
-			Path stderr = LOGS.resolve(scenario + ".err");
-			Process process = new ProcessBuilder(node, "lifecycle.js", server.webSocketUrl(), scenario)
-				.directory(INTEROP_DIR.toFile())
+			Path stderr = interop.log(scenario + ".err");
+			Process process = interop.node()
+				.script("lifecycle.js", List.of(server.webSocketUrl(), scenario))
 				.redirectError(stderr.toFile())
 				.start();
 			return new Script(process, stderr);

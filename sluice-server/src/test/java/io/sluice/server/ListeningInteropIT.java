@@ -1,13 +1,10 @@
 package io.sluice.server;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The real {@code @deepstream/client} listening for records and events against a Sluice server in a child JVM
@@ -27,8 +23,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class ListeningInteropIT {
 
-	private static final Duration NPM_TIMEOUT = Duration.ofMinutes(5);
-
 	private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
 
 	private static final Duration SCENARIO_TIMEOUT = Duration.ofSeconds(90);
@@ -36,53 +30,33 @@ class ListeningInteropIT {
 	/** Short, so that the scenario's timeout check is quick, and long enough to tell waiting from not waiting. */
 	private static final Duration RESPONSE_TIMEOUT = Duration.ofMillis(400);
 
-	private static final Path MODULE_DIR = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
-
-	private static final Path INTEROP_DIR = MODULE_DIR.resolve("../clients/node-interop").normalize();
-
-	private static final Path LOGS = MODULE_DIR.resolve("target/listening-interop");
-
-	private static NodeInterop.Found found;
-
-	private final List<ServerProcess> servers = new ArrayList<>();
+	private static InteropSupport interop;
 
 	@BeforeAll
 	static void installClient() throws Exception {
-		Files.createDirectories(LOGS);
-		found = NodeInterop.find(INTEROP_DIR, LOGS);
-		if (found.usable()) {
-			found.interop().install(NPM_TIMEOUT);
-		}
-		else {
-			System.err.println("!!! " + ListeningInteropIT.class.getSimpleName() + " is SKIPPED: it needs Node.js "
-					+ NodeInterop.MINIMUM_NODE_MAJOR + "+ and npm on the PATH to run the real @deepstream/client; "
-					+ found.description() + " !!!");
-		}
+		interop = InteropSupport.install(ListeningInteropIT.class, "listening-interop");
 	}
 
 	@BeforeEach
 	void requireNode() {
-		assumeTrue(found.usable(), () -> "Node.js " + NodeInterop.MINIMUM_NODE_MAJOR + "+ and npm are needed: "
-				+ found.description());
+		interop.assumeNode();
 	}
 
 	@AfterEach
 	void stopServers() {
-		this.servers.forEach(ServerProcess::close);
+		interop.stopServers();
 	}
 
 	@Test
 	void realClientsListenRejectTimeOutAndTakeOverAndUseListsAndNotify(@TempDir Path dataDir) throws Exception {
-		Path serverLog = LOGS.resolve("server.log");
-		Files.deleteIfExists(serverLog);
 		String prefix = "listen-" + UUID.randomUUID().toString().substring(0, 8);
 		// Listeners asked in the order they listened, so that the scenario can tell who was asked first.
-		ServerProcess server = ServerProcess.start(ServerProcess.freePort(), serverLog, STARTUP_TIMEOUT,
+		ServerProcess server = interop.start(ServerProcess.freePort(), "server.log", STARTUP_TIMEOUT,
 				List.of("--sluice.data-dir=" + dataDir.toAbsolutePath(), "--sluice.listen.shuffle-listeners=false",
 						"--sluice.listen.response-timeout=" + RESPONSE_TIMEOUT.toMillis() + "ms"));
-		this.servers.add(server);
-		NodeInterop.Run run = runScenario(List.of(server.webSocketUrl(), prefix));
 		try {
+			NodeInterop.Run run = interop.node().run("listening.js", "listening", List.of(server.webSocketUrl(), prefix),
+					Map.of(), SCENARIO_TIMEOUT);
 			assertThat(run.failed()).as(run::describe).isEmpty();
 			assertThat(run.checks()).as(run::describe)
 				.extracting(NodeInterop.Check::name)
@@ -98,35 +72,9 @@ class ListeningInteropIT {
 						"no-unexpected-client-errors");
 			assertThat(run.exitStatus()).as(run::describe).isZero();
 		}
-		catch (AssertionError failure) {
-			throw new AssertionError(failure.getMessage() + System.lineSeparator() + "----- last 60 lines of "
-					+ serverLog + " -----" + System.lineSeparator() + ServerProcess.Logs.tail(serverLog, 60), failure);
+		catch (AssertionError | Exception failure) {
+			throw interop.withServerOutput(failure);
 		}
-	}
-
-	/** {@link NodeInterop#run} runs the other scenario, so this one is started here, the same way. */
-	private static NodeInterop.Run runScenario(List<String> arguments) throws Exception {
-		List<String> command = new ArrayList<>(List.of("node", "listening.js"));
-		command.addAll(arguments);
-		Path stdout = LOGS.resolve("listening.out");
-		Path stderr = LOGS.resolve("listening.err");
-		Process process = new ProcessBuilder(command).directory(INTEROP_DIR.toFile())
-			.redirectOutput(stdout.toFile())
-			.redirectError(stderr.toFile())
-			.start();
-		if (!process.waitFor(SCENARIO_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-			process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-			throw new AssertionError("listening.js did not finish within " + SCENARIO_TIMEOUT + ":"
-					+ System.lineSeparator() + String.join(System.lineSeparator(), Files.readAllLines(stdout)));
-		}
-		List<NodeInterop.Check> checks = new ArrayList<>();
-		for (String line : Files.readAllLines(stdout, StandardCharsets.UTF_8)) {
-			if (!line.isBlank()) {
-				checks.add(NodeInterop.Check.parse(line));
-			}
-		}
-		return new NodeInterop.Run("listening", process.exitValue(), List.copyOf(checks),
-				ServerProcess.Logs.tail(stderr, 40));
 	}
 
 }

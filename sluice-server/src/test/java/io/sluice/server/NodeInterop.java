@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -17,8 +18,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The Node.js side of the interop test: finds {@code node} and {@code npm}, installs the pinned
- * {@code @deepstream/client} from {@code clients/node-interop}, and runs its scenario script, which prints
+ * The Node.js side of the interop tests: finds {@code node} and {@code npm}, installs the pinned
+ * {@code @deepstream/client} from {@code clients/node-interop}, and runs its scenario scripts, which print
  * one JSON line per check.
  */
 final class NodeInterop {
@@ -85,17 +86,23 @@ final class NodeInterop {
 	 * @param arguments the script's arguments after its name: url, phase, prefix, ...
 	 */
 	Run run(String name, List<String> arguments, Duration timeout) throws IOException, InterruptedException {
-		List<String> command = new ArrayList<>();
-		command.add(this.node.toString());
-		command.add("records-events.js");
-		command.addAll(arguments);
+		return run("records-events.js", name, arguments, Map.of(), timeout);
+	}
+
+	/**
+	 * Runs one of the scripts to its end and returns what it printed.
+	 * @param script the script's file name in the scenario's directory
+	 * @param name names the run and its output files
+	 * @param arguments the script's arguments after its name
+	 * @param environment more environment variables for the script, such as the server's timeouts
+	 */
+	Run run(String script, String name, List<String> arguments, Map<String, String> environment, Duration timeout)
+			throws IOException, InterruptedException {
 		Path stdout = this.logs.resolve(name + ".out");
 		Path stderr = this.logs.resolve(name + ".err");
-		Process process = new ProcessBuilder(command).directory(this.directory.toFile())
-			.redirectOutput(stdout.toFile())
-			.redirectError(stderr.toFile())
-			.start();
-		int status = awaitExit(process, timeout, "scenario " + name);
+		ProcessBuilder builder = script(script, arguments).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+		builder.environment().putAll(environment);
+		int status = awaitExit(builder.start(), timeout, "scenario " + name);
 		List<Check> checks = new ArrayList<>();
 		for (String line : Files.readAllLines(stdout, StandardCharsets.UTF_8)) {
 			if (!line.isBlank()) {
@@ -103,6 +110,15 @@ final class NodeInterop {
 			}
 		}
 		return new Run(name, status, List.copyOf(checks), ServerProcess.Logs.tail(stderr, 40));
+	}
+
+	/** A script of the scenario's directory, to start as it is or with its output redirected. */
+	ProcessBuilder script(String script, List<String> arguments) {
+		List<String> command = new ArrayList<>();
+		command.add(this.node.toString());
+		command.add(script);
+		command.addAll(arguments);
+		return new ProcessBuilder(command).directory(this.directory.toFile());
 	}
 
 	private static int awaitExit(Process process, Duration timeout, String what) throws InterruptedException {

@@ -1,0 +1,120 @@
+package io.sluice.server;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * What the tests that drive the real {@code @deepstream/client} share: the client installed once per test class,
+ * each test skipped (loudly) when Node.js is missing, the servers a test started in child JVMs stopped after it,
+ * and their output in a failure's message.
+ */
+final class InteropSupport {
+
+	private static final Duration NPM_TIMEOUT = Duration.ofMinutes(5);
+
+	private static final int TAIL_LINES = 60;
+
+	private static final Path MODULE_DIR = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
+
+	private static final Path INTEROP_DIR = MODULE_DIR.resolve("../clients/node-interop").normalize();
+
+	private final Path logs;
+
+	private final NodeInterop.Found found;
+
+	private final List<ServerProcess> servers = new ArrayList<>();
+
+	private final List<Path> serverLogs = new ArrayList<>();
+
+	private InteropSupport(Path logs, NodeInterop.Found found) {
+		this.logs = logs;
+		this.found = found;
+	}
+
+	/**
+	 * Finds Node.js and installs the pinned client, or says on the console why the test class will be skipped.
+	 * @param testClass the test class, named in that message
+	 * @param logsDir the directory under {@code target} for npm's, the scripts' and the servers' output
+	 */
+	static InteropSupport install(Class<?> testClass, String logsDir) throws IOException, InterruptedException {
+		Path logs = MODULE_DIR.resolve("target").resolve(logsDir);
+		Files.createDirectories(logs);
+		NodeInterop.Found found = NodeInterop.find(INTEROP_DIR, logs);
+		if (found.usable()) {
+			found.interop().install(NPM_TIMEOUT);
+		}
+		else {
+			System.err.println("!!! " + testClass.getSimpleName() + " is SKIPPED: it needs Node.js "
+					+ NodeInterop.MINIMUM_NODE_MAJOR + "+ and npm on the PATH to run the real @deepstream/client; "
+					+ found.description() + " !!!");
+		}
+		return new InteropSupport(logs, found);
+	}
+
+	boolean usable() {
+		return this.found.usable();
+	}
+
+	/** Assumed per test rather than in {@code @BeforeAll}, so that the build reports each test as skipped. */
+	void assumeNode() {
+		assumeTrue(this.found.usable(), () -> "Node.js " + NodeInterop.MINIMUM_NODE_MAJOR
+				+ "+ and npm are needed: " + this.found.description());
+	}
+
+	NodeInterop node() {
+		return this.found.interop();
+	}
+
+	Path log(String name) {
+		return this.logs.resolve(name);
+	}
+
+	/**
+	 * Starts a server whose output goes to {@code logName}; it is stopped by {@link #stopServers()} and its output
+	 * is part of {@link #withServerOutput(Throwable)}, even when it never became healthy.
+	 */
+	ServerProcess start(int port, String logName, Duration startupTimeout, List<String> args)
+			throws IOException, InterruptedException {
+		Path log = log(logName);
+		// a failure must not show what an earlier run left in the same file
+		Files.deleteIfExists(log);
+		this.serverLogs.add(log);
+		ServerProcess server = ServerProcess.start(port, log, startupTimeout, args);
+		this.servers.add(server);
+		return server;
+	}
+
+	void stopServers() {
+		this.servers.forEach(ServerProcess::close);
+		this.servers.clear();
+		this.serverLogs.clear();
+	}
+
+	/**
+	 * The failure with the last lines of every server this test started: in the failure itself, as the build sends
+	 * the test's own output to a file.
+	 */
+	AssertionError withServerOutput(Throwable failure) {
+		StringBuilder message = new StringBuilder(String.valueOf(failure.getMessage()));
+		for (Path log : this.serverLogs) {
+			if (Files.exists(log)) {
+				message.append(System.lineSeparator())
+					.append("----- last ")
+					.append(TAIL_LINES)
+					.append(" lines of ")
+					.append(log)
+					.append(" -----")
+					.append(System.lineSeparator())
+					.append(ServerProcess.Logs.tail(log, TAIL_LINES));
+			}
+		}
+		return new AssertionError(message.toString(), failure);
+	}
+
+}
