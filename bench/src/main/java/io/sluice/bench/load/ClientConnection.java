@@ -1,6 +1,7 @@
 package io.sluice.bench.load;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
@@ -43,6 +44,8 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
 	private volatile boolean open;
 
 	private volatile boolean dropped;
+
+	private volatile ScheduledFuture<?> pings;
 
 	/** Messages received while open; written by the event loop only, read by anyone. */
 	volatile long received;
@@ -141,7 +144,7 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
 			if (decoded.action() == Frames.AUTH_SUCCESSFUL) {
 				this.open = true;
 				// As the real client does (heartbeatInterval), so servers that close silent connections keep this one.
-				context.channel().eventLoop().scheduleAtFixedRate(() -> {
+				this.pings = context.channel().eventLoop().scheduleAtFixedRate(() -> {
 					if (this.open) {
 						send(PING);
 					}
@@ -161,6 +164,10 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
 	public void channelInactive(ChannelHandlerContext context) throws Exception {
 		this.dropped = this.open;
 		this.open = false;
+		ScheduledFuture<?> pings = this.pings;
+		if (pings != null) {
+			pings.cancel(false);
+		}
 		this.ready.completeExceptionally(new IllegalStateException("Connection closed before it was open"));
 		super.channelInactive(context);
 	}
