@@ -75,8 +75,8 @@ SLUICE_JVM_OPTS="${SLUICE_JVM_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC -Xss512k}"
 # connections need it, so RSS growth shows what connections cost rather than what a pre-sized heap already touched.
 SLUICE_IDLE_JVM_OPTS="${SLUICE_IDLE_JVM_OPTS:--Xms32m -Xmx512m -XX:+UseSerialGC -Xss256k}"
 JVM_OPTS="$SLUICE_JVM_OPTS"
-# The gateway limits each connection to 1,000 inbound messages/s by default (a protection, not a cost): a benchmark
-# publisher must send more, so it is raised here. Everything else is the embedded default (H2 file store).
+# The gateway limits each connection's inbound messages per second (100,000 by default; a protection, not a cost):
+# raised here so that no benchmark publisher is limited by it. Everything else is the embedded default (H2 file store).
 SLUICE_ARGS="--sluice.gateway.max-messages-per-second=10000000"
 
 SLUICE_PID=""

@@ -114,6 +114,10 @@ class ClusterProfileWithMongoJavaServerInteropIT {
 				"--management.health.mongodb.enabled=false",
 				"--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redisPort,
 				"--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
+				// The killed server's worker stays in the consumer group until its session times out (45 s by
+				// default); only then are its partitions handed to the restarted one. Keep that short here.
+				"--spring.kafka.consumer.properties.session.timeout.ms=6000",
+				"--spring.kafka.consumer.properties.heartbeat.interval.ms=1000",
 				"--sluice.kafka.queue.topic=interop.records." + run, "--sluice.redis.key-prefix=interop:" + run + ":");
 		ServerProcess first = start(port, "server-live.log", args);
 		try {
@@ -145,7 +149,7 @@ class ClusterProfileWithMongoJavaServerInteropIT {
 	private static long storedVersion(String database, String name, long expected) {
 		try (MongoClient client = MongoClients.create(mongoUri)) {
 			MongoCollection<Document> records = client.getDatabase(database).getCollection("sluice_records");
-			long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+			long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
 			long seen = -1;
 			while (System.nanoTime() < deadline) {
 				Document document = Mono.from(records.find(Filters.eq("_id", name)).first())
