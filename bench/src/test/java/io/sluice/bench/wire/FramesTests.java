@@ -13,7 +13,7 @@ import io.sluice.gateway.protocol.Topic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class FramesTest {
+class FramesTests {
 
 	@Test
 	void recordUpdateDecodesWithTheGatewayCodec() {
