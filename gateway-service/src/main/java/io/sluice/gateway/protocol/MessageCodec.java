@@ -98,7 +98,7 @@ public final class MessageCodec {
 				reader.skip(wireType, fieldNumber);
 				continue;
 			}
-			expectWireType(wireType, field.wireType(), field.name().toLowerCase());
+			expectWireType(wireType, field);
 			switch (field) {
 				case ACTION -> action = int32(reader, "action");
 				case DATA -> data = reader.readBytes("data");
@@ -178,6 +178,14 @@ public final class MessageCodec {
 	private static void expectWireType(int actual, int expected, String field) {
 		if (actual != expected) {
 			throw new ProtocolException("Bad wire type " + actual + " for " + field + ", expected " + expected);
+		}
+	}
+
+	private static void expectWireType(int actual, Field field) {
+		if (actual != field.wireType()) {
+			// The field's name is built only here: this check runs for every field of every message.
+			throw new ProtocolException("Bad wire type " + actual + " for " + field.name().toLowerCase() + ", expected "
+					+ field.wireType());
 		}
 	}
 
