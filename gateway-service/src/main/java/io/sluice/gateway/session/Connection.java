@@ -73,8 +73,9 @@ public final class Connection {
 		this.id = id;
 		this.codec = codec;
 		this.outboundQueueLimit = outboundQueueLimit;
-		// Bounded by the count below rather than by the queue, whose capacity would be rounded.
-		Queue<byte[]> queue = Queues.<byte[]>unbounded(Math.min(outboundQueueLimit, 256)).get();
+		// Bounded by the count below rather than by the queue, whose capacity would be rounded. The queue grows in
+		// links of 32: an idle connection holds one small link instead of a 256-slot array allocated up front.
+		Queue<byte[]> queue = Queues.<byte[]>unbounded(Math.min(outboundQueueLimit, 32)).get();
 		this.outbound = Sinks.many().unicast().onBackpressureBuffer(queue);
 	}
 
