@@ -11,6 +11,7 @@ import reactor.test.StepVerifier;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.PresenceAction;
 import io.sluice.gateway.protocol.Topic;
+import io.sluice.gateway.session.Outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

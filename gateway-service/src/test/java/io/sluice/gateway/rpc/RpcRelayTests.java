@@ -12,6 +12,7 @@ import io.sluice.connector.memory.InMemoryMessageBus;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.RpcAction;
 import io.sluice.gateway.protocol.Topic;
+import io.sluice.gateway.session.Outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.sluice.gateway.rpc;
+package io.sluice.gateway.session;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,18 +7,17 @@ import reactor.core.Disposable;
 
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.MessageCodec;
-import io.sluice.gateway.session.Connection;
 
-/** A connection of a test, and what was sent to it, decoded; frames arrive synchronously as they are sent. */
-final class Outbox {
+/** A connection of a test (shared by the topic handlers' tests), and what was sent to it, decoded; frames arrive synchronously as they are sent. */
+public final class Outbox {
 
-	final Connection connection;
+	public final Connection connection;
 
 	private final List<Message> messages = new ArrayList<>();
 
 	private final Disposable reading;
 
-	Outbox(String id) {
+	public Outbox(String id) {
 		this.connection = new Connection(id, 64);
 		this.reading = this.connection.outboundFrames().map(MessageCodec::decode).subscribe(this::add);
 	}
@@ -28,14 +27,14 @@ final class Outbox {
 	}
 
 	/** Everything received since the last call, which it takes. */
-	synchronized List<Message> take() {
+	public synchronized List<Message> take() {
 		List<Message> taken = List.copyOf(this.messages);
 		this.messages.clear();
 		return taken;
 	}
 
 	/** Closes the connection the way the peer would. */
-	void close() {
+	public void close() {
 		this.reading.dispose();
 		this.connection.close(1000, "test");
 	}
