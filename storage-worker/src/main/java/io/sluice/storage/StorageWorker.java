@@ -1,12 +1,20 @@
 package io.sluice.storage;
 
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.util.retry.Retry;
 
 import org.springframework.context.SmartLifecycle;
@@ -18,7 +26,12 @@ import io.sluice.connector.StorageQueue;
  * Drains the storage queue into the store: each batch is written with one version-guarded upsert and committed
  * only after the store has it. Partitions drain in parallel, each in order. A store that fails is retried with
  * capped, jittered backoff for as long as it takes; nothing is committed meanwhile, so nothing is lost, and
- * replays are harmless because the upsert is idempotent.
+ * replays are harmless because the upsert is idempotent. Store writes go through a circuit breaker: once too
+ * many fail, retries stop reaching the store for a while, and then a probe decides whether they may again.
+ *
+ * <p>Stopping is graceful: the worker takes no new batch, lets the ones being written be stored and committed
+ * (for up to {@code sluice.worker.shutdown-timeout}), and only then lets go of the queue. A batch it did not
+ * start stays uncommitted and goes to the next consumer.
  */
 public final class StorageWorker implements SmartLifecycle {
 
@@ -30,44 +43,96 @@ public final class StorageWorker implements SmartLifecycle {
 
 	private final StorageWorkerProperties properties;
 
+	private final StorageWorkerListener listener;
+
+	private final CircuitBreaker breaker;
+
 	private final AtomicLong written = new AtomicLong();
 
 	private final AtomicLong batches = new AtomicLong();
 
-	private volatile Disposable running;
+	private final Object lifecycle = new Object();
+
+	private volatile Run running;
 
 	public StorageWorker(StorageQueue queue, RecordStore store, StorageWorkerProperties properties) {
+		this(queue, store, properties, StorageWorkerListener.NONE);
+	}
+
+	public StorageWorker(StorageQueue queue, RecordStore store, StorageWorkerProperties properties,
+			StorageWorkerListener listener) {
 		this.queue = queue;
 		this.store = store;
 		this.properties = properties;
+		this.listener = listener;
+		this.breaker = StoreBreaker.create(properties.breaker());
+		this.breaker.getEventPublisher().onStateTransition((event) -> {
+			CircuitBreaker.State to = event.getStateTransition().getToState();
+			if (to == CircuitBreaker.State.OPEN) {
+				logger.warn("Storage worker: the store is failing, holding writes back for {} before a probe",
+						properties.breaker().openWait());
+			}
+			else {
+				logger.info("Storage worker: store circuit breaker {}", to);
+			}
+			listener.breakerChanged(to);
+		});
+		listener.breakerChanged(this.breaker.getState());
 	}
 
 	/** The pipeline: batches grouped by partition, each partition in order, retried until stored. */
 	Flux<StorageQueue.Batch> drain() {
+		return drain(new Run());
+	}
+
+	private Flux<StorageQueue.Batch> drain(Run run) {
 		return Flux.defer(this.queue::consume)
 			.groupBy(StorageQueue.Batch::partition)
-			.flatMap((partition) -> partition.concatMap(this::handle), Integer.MAX_VALUE)
+			.flatMap((partition) -> partition.concatMap((batch) -> handle(batch, run)), Integer.MAX_VALUE)
 			// A consumer that failed (a lost connection, a failed commit) starts again from the last commit.
 			.retryWhen(backoff("consume"));
 	}
 
-	private Mono<StorageQueue.Batch> handle(StorageQueue.Batch batch) {
+	/** Stores and commits one batch; empty, leaving the batch to the next consumer, once stopping. */
+	private Mono<StorageQueue.Batch> handle(StorageQueue.Batch batch, Run run) {
+		return Mono.defer(() -> {
+			if (!run.begin()) {
+				return Mono.empty();
+			}
+			this.listener.batchTaken(batch.partition(), batch.writes().size(), batch.lag());
+			return write(batch).flatMap((count) -> batch.commit().thenReturn(count))
+				.doOnNext((count) -> {
+					this.written.addAndGet(count);
+					this.batches.incrementAndGet();
+					this.listener.batchStored(batch.partition(), count);
+				})
+				.thenReturn(batch)
+				.doFinally((signal) -> run.end());
+		});
+	}
+
+	private Mono<Integer> write(StorageQueue.Batch batch) {
 		return Mono.defer(() -> this.store.upsertIfNewer(batch.writes()))
-			.retryWhen(backoff("store"))
-			.flatMap((count) -> batch.commit().thenReturn(count))
-			.doOnNext((count) -> {
-				this.written.addAndGet(count);
-				this.batches.incrementAndGet();
-			})
-			.thenReturn(batch);
+			// Before the breaker: a write the open breaker keeps from the store is not a store failure.
+			.doOnError(this.listener::storeFailed)
+			.transformDeferred(CircuitBreakerOperator.of(this.breaker))
+			.retryWhen(backoff("store"));
 	}
 
 	private Retry backoff(String what) {
 		return Retry.backoff(Long.MAX_VALUE, this.properties.minBackoff())
 			.maxBackoff(this.properties.maxBackoff())
 			.jitter(0.5)
-			.doBeforeRetry((signal) -> logger.warn("Storage worker: {} failed (attempt {}), retrying: {}", what,
-					signal.totalRetries() + 1, signal.failure().getMessage()));
+			.doBeforeRetry((signal) -> {
+				if (signal.failure() instanceof CallNotPermittedException) {
+					logger.debug("Storage worker: {} held back by the open circuit breaker (attempt {})", what,
+							signal.totalRetries() + 1);
+				}
+				else {
+					logger.warn("Storage worker: {} failed (attempt {}), retrying: {}", what,
+							signal.totalRetries() + 1, signal.failure().getMessage());
+				}
+			});
 	}
 
 	/** Records written to the store so far (versions the guard skipped not counted). */
@@ -80,27 +145,116 @@ public final class StorageWorker implements SmartLifecycle {
 		return this.batches.get();
 	}
 
-	@Override
-	public void start() {
-		logger.info("Storage worker draining {} into {}", this.queue.getClass().getSimpleName(),
-				this.store.getClass().getSimpleName());
-		// The worker's own long-lived pipeline, not a request path; errors are retried inside it.
-		this.running = drain().subscribe(null,
-				(error) -> logger.error("Storage worker stopped: {}", error.getMessage(), error));
+	/** The state of the circuit breaker around store writes. */
+	public CircuitBreaker.State breakerState() {
+		return this.breaker.getState();
 	}
 
 	@Override
-	public void stop() {
-		Disposable current = this.running;
-		if (current != null) {
-			current.dispose();
+	public void start() {
+		synchronized (this.lifecycle) {
+			if (this.running != null) {
+				return;
+			}
+			logger.info("Storage worker draining {} into {}", this.queue.getClass().getSimpleName(),
+					this.store.getClass().getSimpleName());
+			Run run = new Run();
+			// The worker's own long-lived pipeline, not a request path; errors are retried inside it.
+			run.subscription = drain(run).subscribe(null,
+					(error) -> logger.error("Storage worker stopped: {}", error.getMessage(), error));
+			this.running = run;
+		}
+	}
+
+	/**
+	 * Stops taking batches, waits (up to the shutdown timeout) for the batches being written to be stored and
+	 * committed, then lets go of the queue and calls {@code callback}. Does not block the caller.
+	 */
+	@Override
+	public void stop(Runnable callback) {
+		Run run;
+		synchronized (this.lifecycle) {
+			run = this.running;
 			this.running = null;
+		}
+		if (run == null) {
+			callback.run();
+			return;
+		}
+		Duration timeout = this.properties.shutdownTimeout();
+		logger.info("Storage worker stopping: no new batches, finishing the {} being written (up to {})",
+				run.inFlight.get(), timeout);
+		// Lifecycle work off the caller's thread; the callback tells Spring when it is done.
+		run.stop()
+			.timeout(timeout, Mono.fromRunnable(() -> logger.warn(
+					"Storage worker: batches still being written after {}; left uncommitted for the next consumer",
+					timeout)))
+			.doFinally((signal) -> {
+				run.subscription.dispose();
+				logger.info("Storage worker stopped ({} batches committed)", this.batches.get());
+				callback.run();
+			})
+			.subscribe();
+	}
+
+	/** As {@link #stop(Runnable)}, waiting for it; blocks, so never call it on an event loop. */
+	@Override
+	public void stop() {
+		CountDownLatch stopped = new CountDownLatch(1);
+		stop(stopped::countDown);
+		try {
+			if (!stopped.await(this.properties.shutdownTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS)) {
+				logger.warn("Storage worker did not stop within {}", this.properties.shutdownTimeout());
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
 	@Override
 	public boolean isRunning() {
 		return this.running != null;
+	}
+
+	/**
+	 * One start-to-stop of the worker: whether it still takes batches, and how many it is writing. A batch
+	 * counts itself in before it looks at {@code stopping}, and stop looks at the count after setting it, so no
+	 * batch can start unseen once stop has begun.
+	 */
+	private static final class Run {
+
+		private final AtomicInteger inFlight = new AtomicInteger();
+
+		private final Sinks.Empty<Void> idle = Sinks.empty();
+
+		private volatile boolean stopping;
+
+		private Disposable subscription;
+
+		boolean begin() {
+			this.inFlight.incrementAndGet();
+			if (this.stopping) {
+				end();
+				return false;
+			}
+			return true;
+		}
+
+		void end() {
+			if (this.inFlight.decrementAndGet() == 0 && this.stopping) {
+				this.idle.tryEmitEmpty();
+			}
+		}
+
+		Mono<Void> stop() {
+			this.stopping = true;
+			if (this.inFlight.get() == 0) {
+				this.idle.tryEmitEmpty();
+			}
+			return this.idle.asMono();
+		}
+
 	}
 
 }

@@ -1,21 +1,14 @@
 package io.sluice.storage;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import io.sluice.connector.ConnectorException;
-import io.sluice.connector.RecordStore;
 import io.sluice.connector.VersionedRecord;
 import io.sluice.connector.memory.InMemoryRecordStore;
 import io.sluice.connector.memory.InMemoryStorageQueue;
@@ -31,8 +24,10 @@ class StorageWorkerTests {
 
 	private final FlakyStore store = new FlakyStore(new InMemoryRecordStore());
 
+	// An open breaker lets a probe through after 50 ms, so a store that is back is used again soon.
 	private final StorageWorker worker = new StorageWorker(this.queue, this.store,
-			new StorageWorkerProperties(true, Duration.ofMillis(5), Duration.ofMillis(20)));
+			new StorageWorkerProperties(true, Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(5),
+					new StorageWorkerProperties.Breaker(50, 10, 5, Duration.ofMillis(50), 1)));
 
 	@Test
 	void everyRecordReachesTheStoreAtItsLastVersion() {
@@ -110,45 +105,31 @@ class StorageWorkerTests {
 				.hasMessageContaining("sluice.worker.max-backoff"));
 	}
 
-	/** The in-memory store, failing a set number of writes the way an unreachable database does. */
-	private static final class FlakyStore implements RecordStore {
-
-		private final RecordStore delegate;
-
-		private final AtomicInteger failuresLeft = new AtomicInteger();
-
-		private final AtomicInteger attempts = new AtomicInteger();
-
-		FlakyStore(RecordStore delegate) {
-			this.delegate = delegate;
+	@Test
+	void breakerAndShutdownSettingsAreBoundAndABadOneIsNamed() {
+		ApplicationContextRunner runner = new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(MemoryConnectorAutoConfiguration.class, StorageWorkerAutoConfiguration.class))
+			.withPropertyValues("sluice.queue.type=memory");
+		runner.run((context) -> assertThat(context.getBean(StorageWorkerProperties.class))
+			.isEqualTo(StorageWorkerProperties.withBackoff(Duration.ofMillis(100), Duration.ofSeconds(10))));
+		runner.withPropertyValues("sluice.worker.shutdown-timeout=3s", "sluice.worker.breaker.open-wait=2m",
+				"sluice.worker.breaker.sliding-window=20", "sluice.worker.breaker.minimum-calls=20",
+				"sluice.worker.breaker.failure-rate-threshold=80", "sluice.worker.breaker.half-open-calls=3")
+			.run((context) -> assertThat(context.getBean(StorageWorkerProperties.class)).satisfies((properties) -> {
+				assertThat(properties.shutdownTimeout()).isEqualTo(Duration.ofSeconds(3));
+				assertThat(properties.breaker())
+					.isEqualTo(new StorageWorkerProperties.Breaker(80, 20, 20, Duration.ofMinutes(2), 3));
+			}));
+		for (String bad : List.of("sluice.worker.shutdown-timeout=0s", "sluice.worker.breaker.open-wait=-1s",
+				"sluice.worker.breaker.failure-rate-threshold=101", "sluice.worker.breaker.sliding-window=0",
+				"sluice.worker.breaker.minimum-calls=11", "sluice.worker.breaker.half-open-calls=0")) {
+			runner.withPropertyValues(bad)
+				.run((context) -> assertThat(context).hasFailed()
+					.getFailure()
+					.rootCause()
+					.hasMessageContaining(bad.substring(0, bad.indexOf('='))));
 		}
-
-		@Override
-		public Mono<VersionedRecord> find(String name) {
-			return this.delegate.find(name);
-		}
-
-		@Override
-		public Flux<VersionedRecord> findMany(Collection<String> names) {
-			return this.delegate.findMany(names);
-		}
-
-		@Override
-		public Mono<Integer> upsertIfNewer(List<VersionedRecord> records) {
-			return Mono.defer(() -> {
-				this.attempts.incrementAndGet();
-				if (this.failuresLeft.getAndUpdate((left) -> Math.max(0, left - 1)) > 0) {
-					return Mono.error(new ConnectorException("test", "database unreachable"));
-				}
-				return this.delegate.upsertIfNewer(new ArrayList<>(records));
-			});
-		}
-
-		@Override
-		public Flux<VersionedRecord> scan(String prefix) {
-			return this.delegate.scan(prefix);
-		}
-
 	}
 
 }

@@ -2,7 +2,6 @@ package io.sluice.storage;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -85,7 +84,8 @@ class WritePathThroughKafkaIT {
 					"sluice.kafka.queue.topic=it.writes." + this.run, "sluice.kafka.queue.partitions=8",
 					"sluice.kafka.queue.group-id=it-workers-" + this.run, "sluice.node-id=" + name,
 					"sluice.worker.enabled=" + worker, "sluice.worker.min-backoff=20ms",
-					"sluice.worker.max-backoff=200ms", "spring.main.banner-mode=off")
+					"sluice.worker.max-backoff=200ms", "sluice.worker.breaker.open-wait=500ms",
+					"spring.main.banner-mode=off")
 			.initializers((ctx) -> {
 				// The shared cache stands for Redis; the shared store for the database.
 				ctx.getBeanFactory().registerSingleton("sharedCache", this.cache);
@@ -202,9 +202,7 @@ class WritePathThroughKafkaIT {
 	 * The in-memory store, keeping the order in which versions were applied per record, and able to refuse
 	 * writes the way an unreachable database does.
 	 */
-	static final class AuditedStore implements RecordStore {
-
-		private final RecordStore delegate;
+	static final class AuditedStore extends ForwardingStore {
 
 		private final Map<String, List<Long>> applied = new ConcurrentHashMap<>();
 
@@ -213,17 +211,7 @@ class WritePathThroughKafkaIT {
 		private final AtomicInteger refused = new AtomicInteger();
 
 		AuditedStore(RecordStore delegate) {
-			this.delegate = delegate;
-		}
-
-		@Override
-		public Mono<VersionedRecord> find(String name) {
-			return this.delegate.find(name);
-		}
-
-		@Override
-		public Flux<VersionedRecord> findMany(Collection<String> names) {
-			return this.delegate.findMany(names);
+			super(delegate);
 		}
 
 		@Override
@@ -237,7 +225,7 @@ class WritePathThroughKafkaIT {
 				Map<String, Long> current = new java.util.HashMap<>();
 				for (VersionedRecord record : records) {
 					long stored = current.computeIfAbsent(record.name(), (name) -> {
-						VersionedRecord found = this.delegate.find(name).block();
+						VersionedRecord found = delegate().find(name).block();
 						return (found != null) ? found.version() : 0L;
 					});
 					if (record.version() > stored) {
@@ -245,13 +233,8 @@ class WritePathThroughKafkaIT {
 						current.put(record.name(), record.version());
 					}
 				}
-				return this.delegate.upsertIfNewer(records);
+				return delegate().upsertIfNewer(records);
 			}
-		}
-
-		@Override
-		public Flux<VersionedRecord> scan(String prefix) {
-			return this.delegate.scan(prefix);
 		}
 
 	}

@@ -52,6 +52,16 @@ public interface StorageQueue {
 		/** Marks every write in this batch (and before it in its partition) as handled. */
 		Mono<Void> commit();
 
+		/**
+		 * How far the consumer is behind in this batch's partition: the writes offered to the partition after
+		 * this batch's last one, counted when the batch was taken from the queue (offers made later are not in
+		 * it). Zero means the batch reached the end of the partition as it was then. Never negative unless
+		 * unknown: {@code -1} when the adapter could not tell. A snapshot for metrics, not a position to act on.
+		 */
+		default long lag() {
+			return -1;
+		}
+
 	}
 
 }

@@ -161,6 +161,31 @@ public abstract class StorageQueueContract {
 		StepVerifier.create(this.queue.drained(name)).expectComplete().verify(timeout());
 	}
 
+	@Test
+	void eachBatchSaysHowManyWritesOfItsPartitionCameAfterIt() {
+		String name = this.prefix + "lagging";
+		int versions = 6;
+		List<VersionedRecord> writes = new ArrayList<>();
+		for (int v = 1; v <= versions; v++) {
+			writes.add(VersionedRecord.of(name, v, "{\"v\":" + v + "}"));
+		}
+		offerAll(writes);
+		// Nothing is offered to the partition after this record's writes, so a batch ending at version k has
+		// exactly the versions after k behind it.
+		Map<Long, Long> lagAfterVersion = new ConcurrentHashMap<>();
+		consume(true, (seen) -> seen.size() >= versions, (batch) -> {
+			List<VersionedRecord> in = batch.writes();
+			VersionedRecord last = in.get(in.size() - 1);
+			if (last.name().equals(name)) {
+				lagAfterVersion.put(last.version(), batch.lag());
+			}
+		});
+		assertThat(lagAfterVersion).as("lag of the batches that ended at a version of " + name)
+			.isNotEmpty()
+			.containsEntry((long) versions, 0L)
+			.allSatisfy((version, lag) -> assertThat(lag).as("lag after v" + version).isEqualTo(versions - version));
+	}
+
 	/** Offers the writes one after the other, each once the previous offer has completed. */
 	private void offerAll(List<VersionedRecord> writes) {
 		StepVerifier.create(Flux.fromIterable(writes).concatMap(this.queue::offer).then())

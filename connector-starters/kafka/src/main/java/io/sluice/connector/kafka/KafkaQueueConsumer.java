@@ -34,7 +34,8 @@ import io.sluice.connector.VersionedRecord;
  * thread: it polls, hands out one batch per partition polled, and carries out the commits that batches ask for.
  * It stops fetching while {@code maxUncommittedBatches} are out or nobody has asked for more, so a slow store
  * cannot make it hold an unbounded amount. A message that is not a queued write goes to the dead-letter topic,
- * with the reason in the {@value #REASON_HEADER} header, and the partition moves on.
+ * with the reason in the {@value #REASON_HEADER} header, and the partition moves on. Each batch carries the
+ * partition's lag as Kafka reported it with the fetch ({@link Consumer#currentLag}).
  */
 final class KafkaQueueConsumer {
 
@@ -133,7 +134,10 @@ final class KafkaQueueConsumer {
 			return;
 		}
 		this.uncommitted.incrementAndGet();
-		this.sink.next(new KafkaBatch(partition, List.copyOf(writes), next));
+		// Every record of the partition that this poll returned is in the batch, so the position is just after
+		// it, and the lag Kafka computed at the fetch (end, or last stable offset, minus position) is the batch's.
+		long lag = this.consumer.currentLag(partition).orElse(-1);
+		this.sink.next(new KafkaBatch(partition, List.copyOf(writes), next, lag));
 	}
 
 	private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason) {
@@ -200,10 +204,13 @@ final class KafkaQueueConsumer {
 
 		private final long next;
 
-		KafkaBatch(TopicPartition partition, List<VersionedRecord> writes, long next) {
+		private final long lag;
+
+		KafkaBatch(TopicPartition partition, List<VersionedRecord> writes, long next, long lag) {
 			this.partition = partition;
 			this.writes = writes;
 			this.next = next;
+			this.lag = lag;
 		}
 
 		@Override
@@ -214,6 +221,11 @@ final class KafkaQueueConsumer {
 		@Override
 		public List<VersionedRecord> writes() {
 			return this.writes;
+		}
+
+		@Override
+		public long lag() {
+			return this.lag;
 		}
 
 		@Override

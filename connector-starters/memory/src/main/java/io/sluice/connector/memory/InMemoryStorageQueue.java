@@ -139,7 +139,8 @@ public final class InMemoryStorageQueue implements StorageQueue {
 			int count = (int) Math.min(max, this.lastOffset - from + 1);
 			int start = this.head + (int) (from - this.firstOffset);
 			List<VersionedRecord> batch = List.copyOf(this.writes.subList(start, start + count));
-			return new InMemoryBatch(this, batch, from + count - 1);
+			long last = from + count - 1;
+			return new InMemoryBatch(this, batch, last, this.lastOffset - last);
 		}
 
 		void commit(long upTo) {
@@ -202,10 +203,13 @@ public final class InMemoryStorageQueue implements StorageQueue {
 
 		private final long lastOffset;
 
-		InMemoryBatch(Partition partition, List<VersionedRecord> writes, long lastOffset) {
+		private final long lag;
+
+		InMemoryBatch(Partition partition, List<VersionedRecord> writes, long lastOffset, long lag) {
 			this.partition = partition;
 			this.writes = writes;
 			this.lastOffset = lastOffset;
+			this.lag = lag;
 		}
 
 		@Override
@@ -221,6 +225,12 @@ public final class InMemoryStorageQueue implements StorageQueue {
 		@Override
 		public Mono<Void> commit() {
 			return Mono.fromRunnable(() -> this.partition.commit(this.lastOffset));
+		}
+
+		/** Exact: the writes appended to the partition after this batch's last, when it was read. */
+		@Override
+		public long lag() {
+			return this.lag;
 		}
 
 	}
