@@ -9,6 +9,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
 import io.sluice.connector.RecordStore;
 import io.sluice.connector.VersionedRecord;
 import io.sluice.connector.memory.InMemoryRecordStore;
@@ -91,6 +94,31 @@ class StorageWorkerShutdownTests {
 		finally {
 			worker.stop();
 		}
+	}
+
+	@Test
+	void closingTheApplicationContextWaitsForTheBatchInHand() {
+		offer(2);
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(StorageWorkerAutoConfiguration.class))
+			.withBean(InMemoryStorageQueue.class, () -> this.queue)
+			.withBean(GatedStore.class, () -> this.store)
+			.withPropertyValues("sluice.worker.min-backoff=5ms", "sluice.worker.max-backoff=20ms")
+			.run((context) -> {
+				StorageWorker worker = context.getBean(StorageWorker.class);
+				StepVerifier.create(this.store.entered.asMono()).expectComplete().verify(TIMEOUT);
+				// The store lets the batch through only once the context has begun to stop the worker.
+				Mono.fromCallable(worker::isRunning)
+					.filter((running) -> !running)
+					.repeatWhenEmpty((empty) -> empty.delayElements(Duration.ofMillis(5)))
+					.subscribe((stopped) -> this.store.gate.tryEmitEmpty());
+				context.close();
+				assertThat(worker.batchesCommitted()).as("batches committed when close returned").isEqualTo(1);
+				assertThat(this.store.calls.get()).as("store writes started").isEqualTo(1);
+			});
+		StepVerifier.create(this.queue.consume().next().map((batch) -> batch.writes().get(0).version()))
+			.expectNext(2L)
+			.expectComplete()
+			.verify(TIMEOUT);
 	}
 
 	private void offer(int versions) {
