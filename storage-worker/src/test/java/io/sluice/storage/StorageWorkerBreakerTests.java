@@ -1,7 +1,10 @@
 package io.sluice.storage;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.Test;
@@ -75,6 +78,48 @@ class StorageWorkerBreakerTests {
 			.expectNext(5L)
 			.expectComplete()
 			.verify(TIMEOUT);
+	}
+
+	@Test
+	void withManyPartitionsAnOpenBreakerKeepsEveryOneOfThemFromTheStoreUntilItIsBack() {
+		InMemoryStorageQueue partitioned = new InMemoryStorageQueue(8, 64);
+		StorageWorker spread = new StorageWorker(partitioned, this.store,
+				new StorageWorkerProperties(true, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5),
+						new StorageWorkerProperties.Breaker(50, 4, 4, OPEN_WAIT, 1)));
+		Set<Integer> partitions = new HashSet<>();
+		for (int record = 0; record < 40; record++) {
+			String name = "breaker/many/r" + record;
+			partitions.add(partitioned.partitionOf(name));
+			for (int version = 1; version <= 3; version++) {
+				partitioned.offer(VersionedRecord.of(name, version, "{}")).block(TIMEOUT);
+			}
+		}
+		this.store.failuresLeft.set(Integer.MAX_VALUE);
+		AtomicInteger reachedStore = new AtomicInteger();
+		StepVerifier.withVirtualTime(spread::drain)
+			.expectSubscription()
+			.thenAwait(Duration.ofSeconds(5))
+			.then(() -> {
+				assertThat(spread.breakerState()).isEqualTo(CircuitBreaker.State.OPEN);
+				reachedStore.set(this.store.attempts.get());
+			})
+			// Every partition keeps retrying, and none of them reaches the store while the breaker is open.
+			.thenAwait(Duration.ofSeconds(20))
+			.then(() -> assertThat(this.store.attempts.get()).isEqualTo(reachedStore.get()))
+			.then(() -> this.store.failuresLeft.set(0))
+			.thenAwait(OPEN_WAIT.plusSeconds(10))
+			.expectNextCount(partitions.size())
+			.then(() -> assertThat(spread.breakerState()).isEqualTo(CircuitBreaker.State.CLOSED))
+			.thenCancel()
+			.verify(TIMEOUT);
+		for (int record = 0; record < 40; record++) {
+			String name = "breaker/many/r" + record;
+			StepVerifier.create(partitioned.drained(name)).expectComplete().verify(TIMEOUT);
+			StepVerifier.create(this.stored.find(name).map(VersionedRecord::version))
+				.expectNext(3L)
+				.expectComplete()
+				.verify(TIMEOUT);
+		}
 	}
 
 }
