@@ -1,0 +1,148 @@
+{{/* Name of a component's objects: <release>-<chart>-<component>, cut to the 63 characters Kubernetes allows. */}}
+{{- define "sluice.fullname" -}}
+{{- $base := .root.Release.Name -}}
+{{- if not (contains .root.Chart.Name $base) -}}
+{{- $base = printf "%s-%s" $base .root.Chart.Name -}}
+{{- end -}}
+{{- printf "%s-%s" $base .component | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "sluice.selectorLabels" -}}
+app.kubernetes.io/name: {{ .root.Chart.Name }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{- define "sluice.labels" -}}
+{{ include "sluice.selectorLabels" . }}
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
+{{- end -}}
+
+{{- define "sluice.image" -}}
+{{- $tag := .root.Values.image.tag | default .root.Chart.AppVersion -}}
+{{- printf "%s%s:%s" .root.Values.image.registry .values.image.repository $tag -}}
+{{- end -}}
+
+{{/* The settings every chart needs and cannot default: checked once, at render time. */}}
+{{- define "sluice.validate" -}}
+{{- if not .Values.redis.host -}}
+{{- fail "redis.host is required: Sluice keeps its record cache and message bus in Redis" -}}
+{{- end -}}
+{{- if not .Values.kafka.bootstrapServers -}}
+{{- fail "kafka.bootstrapServers is required: the storage queue is a Kafka topic" -}}
+{{- end -}}
+{{- if not (has .Values.store.type (list "mongodb" "postgres")) -}}
+{{- fail (printf "store.type must be mongodb or postgres, was %q" .Values.store.type) -}}
+{{- end -}}
+{{- if and (eq .Values.store.type "mongodb") (not .Values.store.mongodb.uri) (not .Values.store.mongodb.existingSecret) -}}
+{{- fail "store.type=mongodb needs store.mongodb.uri or store.mongodb.existingSecret (a Secret holding the connection string)" -}}
+{{- end -}}
+{{- if eq .Values.store.type "postgres" -}}
+{{- if not .Values.store.postgres.url -}}
+{{- fail "store.postgres.url is required with store.type=postgres, such as r2dbc:postgresql://postgres:5432/sluice" -}}
+{{- end -}}
+{{- if not .Values.store.postgres.existingSecret -}}
+{{- fail "store.postgres.existingSecret is required with store.type=postgres: a Secret holding the password" -}}
+{{- end -}}
+{{- end -}}
+{{- if lt (int .Values.recordService.replicas) 1 -}}
+{{- fail "recordService.replicas must be at least 1: gateways need a record service to send records to" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Connection settings, as Spring Boot's own properties in environment form. */}}
+{{- define "sluice.redisEnv" -}}
+- name: SPRING_DATA_REDIS_HOST
+  value: {{ .Values.redis.host | quote }}
+- name: SPRING_DATA_REDIS_PORT
+  value: {{ .Values.redis.port | quote }}
+{{- if .Values.redis.existingSecret }}
+- name: SPRING_DATA_REDIS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.redis.existingSecret }}
+      key: {{ .Values.redis.passwordKey }}
+{{- end }}
+{{- end -}}
+
+{{- define "sluice.kafkaEnv" -}}
+- name: SPRING_KAFKA_BOOTSTRAP_SERVERS
+  value: {{ .Values.kafka.bootstrapServers | quote }}
+{{- end -}}
+
+{{- define "sluice.storeEnv" -}}
+{{- if and (eq .Values.store.type "mongodb") (not .Values.store.mongodb.existingSecret) }}
+- name: SPRING_MONGODB_URI
+  value: {{ .Values.store.mongodb.uri | quote }}
+{{- else if eq .Values.store.type "mongodb" }}
+- name: SPRING_MONGODB_URI
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.store.mongodb.existingSecret }}
+      key: {{ .Values.store.mongodb.uriKey }}
+{{- else }}
+- name: SPRING_R2DBC_URL
+  value: {{ .Values.store.postgres.url | quote }}
+- name: SPRING_R2DBC_USERNAME
+  value: {{ .Values.store.postgres.username | quote }}
+- name: SPRING_R2DBC_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.store.postgres.existingSecret }}
+      key: {{ .Values.store.postgres.passwordKey }}
+{{- end }}
+{{- end -}}
+
+{{/* Names this node on the bus after its pod, and passes the JVM options. */}}
+{{- define "sluice.podEnv" -}}
+- name: SLUICE_NODE_ID
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.name
+- name: JAVA_TOOL_OPTIONS
+  value: {{ .values.javaOpts | quote }}
+{{- with .values.env }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* Liveness and readiness from Spring Boot's probe groups (readiness includes the connectors' health). */}}
+{{- define "sluice.probes" -}}
+startupProbe:
+  httpGet:
+    path: /actuator/health/liveness
+    port: http
+  periodSeconds: 2
+  failureThreshold: 60
+livenessProbe:
+  httpGet:
+    path: /actuator/health/liveness
+    port: http
+  periodSeconds: 10
+readinessProbe:
+  httpGet:
+    path: /actuator/health/readiness
+    port: http
+  periodSeconds: 5
+{{- end -}}
+
+{{- define "sluice.scheduling" -}}
+{{- with .root.Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .values.affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
