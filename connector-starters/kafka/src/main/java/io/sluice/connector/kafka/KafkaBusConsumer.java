@@ -103,6 +103,9 @@ final class KafkaBusConsumer {
 		try {
 			while (this.running) {
 				runCommands();
+				if (!this.running) {
+					break;
+				}
 				if (this.routes.isEmpty()) {
 					// Nothing assigned, so nothing to poll: wait for a subscription.
 					Runnable next = this.commands.poll(1, TimeUnit.SECONDS);

@@ -23,6 +23,7 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
 import org.springframework.mock.env.MockEnvironment;
 
 import io.sluice.connector.ConnectorException;
@@ -39,6 +40,15 @@ import static org.mockito.Mockito.mock;
  * connects lazily when it need not create topics at start-up.
  */
 class KafkaConnectorAutoConfigurationTests {
+
+	/** Spring Boot's health endpoint with its liveness and readiness groups. */
+	static final AutoConfigurations HEALTH = AutoConfigurations.of(ApplicationAvailabilityAutoConfiguration.class,
+			HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
+			HealthEndpointAutoConfiguration.class, AvailabilityHealthContributorAutoConfiguration.class,
+			AvailabilityProbesAutoConfiguration.class);
+
+	static final String[] READINESS_WITH_KAFKA = { "management.endpoint.health.probes.enabled=true",
+			"management.endpoint.health.group.readiness.include=readinessState,kafka" };
 
 	// Listed memory first: the ordering, not the listing, must put the Kafka adapters ahead.
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -176,28 +186,30 @@ class KafkaConnectorAutoConfigurationTests {
 
 	@Test
 	void readinessFollowsTheKafkaHealthIndicatorWhenTheGroupIncludesIt() {
-		this.runner
-			.withConfiguration(AutoConfigurations.of(ApplicationAvailabilityAutoConfiguration.class,
-					HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
-					HealthEndpointAutoConfiguration.class, AvailabilityHealthContributorAutoConfiguration.class,
-					AvailabilityProbesAutoConfiguration.class))
-			.withPropertyValues("sluice.bus.type=kafka", "sluice.kafka.health.timeout=300ms",
-					"management.endpoint.health.probes.enabled=true",
-					"management.endpoint.health.group.readiness.include=readinessState,kafka")
+		this.runner.withConfiguration(HEALTH)
+			.withPropertyValues("sluice.bus.type=kafka", "sluice.kafka.health.timeout=300ms")
+			.withPropertyValues(READINESS_WITH_KAFKA)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				HealthEndpointGroups groups = context.getBean(HealthEndpointGroups.class);
 				assertThat(groups.get("readiness").isMember("kafka")).isTrue();
 				assertThat(groups.get("liveness").isMember("kafka")).isFalse();
-				// As a started application would: alive and taking traffic, so only Kafka can make readiness DOWN.
-				AvailabilityChangeEvent.publish(context, LivenessState.CORRECT);
-				AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
+				startedAndTakingTraffic(context);
 				HealthEndpoint health = context.getBean(HealthEndpoint.class);
 				assertThat(health.healthForPath("readiness", "readinessState").getStatus()).isEqualTo(Status.UP);
 				assertThat(health.healthForPath("readiness", "kafka").getStatus()).isEqualTo(Status.DOWN);
 				assertThat(health.healthForPath("readiness").getStatus()).isEqualTo(Status.DOWN);
 				assertThat(health.healthForPath("liveness").getStatus()).isEqualTo(Status.UP);
 			});
+	}
+
+	/**
+	 * Publishes what a started application would: alive and taking traffic, so that only a health indicator can
+	 * make readiness DOWN.
+	 */
+	static void startedAndTakingTraffic(ApplicationContext context) {
+		AvailabilityChangeEvent.publish(context, LivenessState.CORRECT);
+		AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
 	}
 
 	/** A port nothing listens on: taken, then freed. */

@@ -70,9 +70,7 @@ class KafkaMessageBusIT extends MessageBusContract {
 
 	@Override
 	protected MessageBus node(String nodeId) {
-		KafkaMessageBus node = new KafkaMessageBus(nodeId, Map.of(ProducerConfig.LINGER_MS_CONFIG, 0,
-				ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()), config(), config(),
-				properties(List.of()));
+		KafkaMessageBus node = new KafkaMessageBus(nodeId, config(), config(), config(), properties(List.of()));
 		this.nodes.add(node);
 		return node;
 	}
