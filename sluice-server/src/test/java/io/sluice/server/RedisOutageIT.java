@@ -29,8 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Redis (a real redis-server) goes away under a steady write load and comes back empty: while it is gone, health
- * and readiness are DOWN (liveness stays UP) and every write fails with an error naming the cause, none is acknowledged and lost; once it is back,
- * writes are acknowledged again and versions go on from the last acknowledged one, never backwards.
+ * and readiness are DOWN (liveness stays UP) and every write fails with an error naming the cause, none is
+ * acknowledged and lost; once it is back, writes are acknowledged again and versions go on from the last
+ * acknowledged one, never backwards.
  */
 class RedisOutageIT {
 
