@@ -149,6 +149,10 @@ final class KafkaBusConsumer {
 	}
 
 	private void assign(String kafkaTopic, Route route) {
+		if (!this.running || route.sink.isCancelled()) {
+			// Stopping, or the subscriber left before its subscription was set up: nothing to assign.
+			return;
+		}
 		try {
 			List<TopicPartition> partitions = partitionsOf(kafkaTopic);
 			this.routes.put(kafkaTopic, new Route(route.topic, route.sink, partitions));
@@ -162,6 +166,7 @@ final class KafkaBusConsumer {
 		catch (WakeupException ex) {
 			// Woken by the next command while asking the brokers: ask again, after that command.
 			this.routes.remove(kafkaTopic);
+			reassign();
 			this.commands.add(() -> assign(kafkaTopic, route));
 		}
 		catch (KafkaException | ConnectorException ex) {

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -32,6 +33,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import io.sluice.connector.BusMessage;
+import io.sluice.connector.ConnectorException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -122,6 +124,19 @@ class KafkaBusConsumerTests {
 		assertThat(this.received.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
 			.isEqualTo(new BusMessage("records", "other", null, text("for all")));
 		assertThat(this.received).isEmpty();
+	}
+
+	@Test
+	void aFailingPollEndsTheSubscriptionWithAConnectorErrorNamingTheNode() throws InterruptedException {
+		this.mock.setPollException(new KafkaException("broker said no"));
+		Throwable error = this.errors.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		assertThat(error).isInstanceOf(ConnectorException.class)
+			.hasMessageContaining("Node me could not read the bus: broker said no");
+		long deadline = System.nanoTime() + TIMEOUT.toNanos();
+		while (assigned() && System.nanoTime() < deadline) {
+			Thread.sleep(10);
+		}
+		assertThat(assigned()).isFalse();
 	}
 
 	@Test
