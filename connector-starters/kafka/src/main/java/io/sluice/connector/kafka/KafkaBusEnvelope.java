@@ -39,8 +39,11 @@ final class KafkaBusEnvelope {
 	private KafkaBusEnvelope() {
 	}
 
-	static ProducerRecord<byte[], byte[]> encode(String kafkaTopic, String from, String to, byte[] payload) {
-		byte[] fromBytes = from.getBytes(StandardCharsets.UTF_8);
+	/**
+	 * The record of a message from the node whose id is {@code fromBytes} in UTF-8; the node's bytes are shared by
+	 * its records, never changed.
+	 */
+	static ProducerRecord<byte[], byte[]> encode(String kafkaTopic, byte[] fromBytes, String to, byte[] payload) {
 		Headers headers = new RecordHeaders().add(FORMAT_HEADER, FORMAT_BYTES).add(FROM_HEADER, fromBytes);
 		if (to != null) {
 			headers.add(TO_HEADER, to.getBytes(StandardCharsets.UTF_8));

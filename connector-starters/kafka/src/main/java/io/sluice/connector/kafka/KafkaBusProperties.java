@@ -36,7 +36,8 @@ public record KafkaBusProperties(@DefaultValue("sluice.bus.") String topicPrefix
 				"sluice.kafka.bus.replication-factor must be at least 1, was " + replicationFactor);
 		require(startupTimeout != null && startupTimeout.toMillis() >= 1,
 				"sluice.kafka.bus.startup-timeout must be at least 1ms");
-		require(pollTimeout != null && pollTimeout.toMillis() >= 1, "sluice.kafka.bus.poll-timeout must be at least 1ms");
+		require(pollTimeout != null && pollTimeout.toMillis() >= 1,
+				"sluice.kafka.bus.poll-timeout must be at least 1ms");
 		for (String topic : topics) {
 			KafkaBusTopics.kafkaTopic(topicPrefix, topic, "sluice.kafka.bus.topics");
 		}

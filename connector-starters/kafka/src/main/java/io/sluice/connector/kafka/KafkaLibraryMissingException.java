@@ -14,8 +14,8 @@ final class KafkaLibraryMissingException extends RuntimeException {
 	private final List<String> missing;
 
 	KafkaLibraryMissingException(List<String> choosingProperties, List<String> missing) {
-		super(String.join(" and ", choosingProperties) + " chose the Kafka connector, but " + String.join(" and ", missing)
-				+ " not on the class path");
+		super(String.join(" and ", choosingProperties) + " chose the Kafka connector, but "
+				+ String.join(" and ", missing) + " not on the class path");
 		this.choosingProperties = List.copyOf(choosingProperties);
 		this.missing = List.copyOf(missing);
 	}

@@ -1,5 +1,6 @@
 package io.sluice.connector.kafka;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -61,6 +62,9 @@ public final class KafkaMessageBus implements MessageBus, AutoCloseable {
 
 	private final String nodeId;
 
+	/** The node id in UTF-8, as every message carries it. */
+	private final byte[] nodeIdBytes;
+
 	private final KafkaBusProperties properties;
 
 	private final Map<String, Object> consumerConfig;
@@ -86,6 +90,7 @@ public final class KafkaMessageBus implements MessageBus, AutoCloseable {
 	public KafkaMessageBus(String nodeId, Map<String, Object> producerConfig, Map<String, Object> consumerConfig,
 			Map<String, Object> adminConfig, KafkaBusProperties properties) {
 		this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+		this.nodeIdBytes = nodeId.getBytes(StandardCharsets.UTF_8);
 		this.properties = properties;
 		this.admin = Admin.create(adminConfig);
 		try {
@@ -128,7 +133,7 @@ public final class KafkaMessageBus implements MessageBus, AutoCloseable {
 	public Mono<Void> publish(String topic, byte[] payload) {
 		Objects.requireNonNull(topic, "topic");
 		Objects.requireNonNull(payload, "payload");
-		return deliver(topic, null, payload, "publish on topic " + topic);
+		return deliver(topic, null, payload);
 	}
 
 	@Override
@@ -139,7 +144,7 @@ public final class KafkaMessageBus implements MessageBus, AutoCloseable {
 		if (targetNode.isEmpty()) {
 			return Mono.error(new IllegalArgumentException("A target node id must not be empty"));
 		}
-		return deliver(topic, targetNode, payload, "send on topic " + topic + " to node " + targetNode);
+		return deliver(topic, targetNode, payload);
 	}
 
 	@Override
@@ -183,7 +188,7 @@ public final class KafkaMessageBus implements MessageBus, AutoCloseable {
 		this.sender.dispose();
 	}
 
-	private Mono<Void> deliver(String topic, String to, byte[] payload, String what) {
+	private Mono<Void> deliver(String topic, String to, byte[] payload) {
 		String kafkaTopic;
 		try {
 			kafkaTopic = kafkaTopic(topic);
@@ -193,19 +198,18 @@ public final class KafkaMessageBus implements MessageBus, AutoCloseable {
 		}
 		return created(kafkaTopic).then(Mono.<Void>create((sink) -> {
 			try {
-				this.producer.send(KafkaBusEnvelope.encode(kafkaTopic, this.nodeId, to, payload), (metadata, error) -> {
-					if (error != null) {
-						sink.error(new ConnectorException(KafkaStorageQueue.CONNECTOR, "Node " + this.nodeId
-								+ " could not " + what + ": " + error.getMessage(), error));
-					}
-					else {
-						sink.success();
-					}
-				});
+				this.producer.send(KafkaBusEnvelope.encode(kafkaTopic, this.nodeIdBytes, to, payload),
+						(metadata, error) -> {
+							if (error != null) {
+								sink.error(notDelivered(topic, to, error));
+							}
+							else {
+								sink.success();
+							}
+						});
 			}
 			catch (KafkaException ex) {
-				sink.error(new ConnectorException(KafkaStorageQueue.CONNECTOR,
-						"Node " + this.nodeId + " could not " + what + ": " + ex.getMessage(), ex));
+				sink.error(notDelivered(topic, to, ex));
 			}
 		})
 			// send() can block (for a topic's metadata, or while the producer's buffer is full): never on the
@@ -213,6 +217,12 @@ public final class KafkaMessageBus implements MessageBus, AutoCloseable {
 			.subscribeOn(this.sender))
 			// The producer calls back on its own network thread, which must not run the caller's follow-up work.
 			.publishOn(Schedulers.parallel());
+	}
+
+	private ConnectorException notDelivered(String topic, String to, Throwable error) {
+		String what = (to != null) ? "send on topic " + topic + " to node " + to : "publish on topic " + topic;
+		return new ConnectorException(KafkaStorageQueue.CONNECTOR,
+				"Node " + this.nodeId + " could not " + what + ": " + error.getMessage(), error);
 	}
 
 	private Flux<BusMessage> sharedSubscription(String kafkaTopic, String topic) {

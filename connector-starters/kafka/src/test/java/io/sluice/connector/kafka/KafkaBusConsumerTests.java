@@ -98,11 +98,11 @@ class KafkaBusConsumerTests {
 	void recordsThatAreNotBusMessagesAreLoggedAndDroppedAndTheSubscriptionGoesOn(CapturedOutput output)
 			throws InterruptedException {
 		add(new RecordHeaders(), text("plain text, no envelope"));
-		Headers unknownFormat = KafkaBusEnvelope.encode(KAFKA_TOPIC, "other", null, text("x")).headers();
+		Headers unknownFormat = KafkaBusEnvelope.encode(KAFKA_TOPIC, text("other"), null, text("x")).headers();
 		unknownFormat.remove(KafkaBusEnvelope.FORMAT_HEADER).add(KafkaBusEnvelope.FORMAT_HEADER, new byte[] { 9 });
 		add(unknownFormat, text("x"));
-		add(KafkaBusEnvelope.encode(KAFKA_TOPIC, "other", null, text("no value")).headers(), null);
-		addMessage(KafkaBusEnvelope.encode(KAFKA_TOPIC, "other", null, text("after")));
+		add(KafkaBusEnvelope.encode(KAFKA_TOPIC, text("other"), null, text("no value")).headers(), null);
+		addMessage(KafkaBusEnvelope.encode(KAFKA_TOPIC, text("other"), null, text("after")));
 		BusMessage next = this.received.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 		assertThat(next).isEqualTo(new BusMessage("records", "other", null, text("after")));
 		assertThat(this.errors).isEmpty();
@@ -115,10 +115,10 @@ class KafkaBusConsumerTests {
 
 	@Test
 	void ownMessagesAndMessagesForOtherNodesAreNotHandedOn() throws InterruptedException {
-		addMessage(KafkaBusEnvelope.encode(KAFKA_TOPIC, "me", null, text("mine")));
-		addMessage(KafkaBusEnvelope.encode(KAFKA_TOPIC, "other", "someone-else", text("not for me")));
-		addMessage(KafkaBusEnvelope.encode(KAFKA_TOPIC, "other", "me", text("for me")));
-		addMessage(KafkaBusEnvelope.encode(KAFKA_TOPIC, "other", null, text("for all")));
+		addMessage(KafkaBusEnvelope.encode(KAFKA_TOPIC, text("me"), null, text("mine")));
+		addMessage(KafkaBusEnvelope.encode(KAFKA_TOPIC, text("other"), "someone-else", text("not for me")));
+		addMessage(KafkaBusEnvelope.encode(KAFKA_TOPIC, text("other"), "me", text("for me")));
+		addMessage(KafkaBusEnvelope.encode(KAFKA_TOPIC, text("other"), null, text("for all")));
 		assertThat(this.received.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
 			.isEqualTo(new BusMessage("records", "other", "me", text("for me")));
 		assertThat(this.received.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))

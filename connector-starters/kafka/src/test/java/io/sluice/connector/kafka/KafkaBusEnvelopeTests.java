@@ -24,8 +24,8 @@ class KafkaBusEnvelopeTests {
 
 	@Test
 	void publishedMessageRoundTripsWithoutTarget() {
-		ProducerRecord<byte[], byte[]> record = KafkaBusEnvelope.encode("sluice.bus.records", "n\u00e9ud-1", null,
-				BINARY);
+		ProducerRecord<byte[], byte[]> record = KafkaBusEnvelope.encode("sluice.bus.records",
+				bytes("n\u00e9ud-1"), null, BINARY);
 		assertThat(record.headers().lastHeader(KafkaBusEnvelope.TO_HEADER)).isNull();
 		assertThat(KafkaBusEnvelope.decode("records", record.headers(), record.value()))
 			.isEqualTo(new BusMessage("records", "n\u00e9ud-1", null, BINARY));
@@ -33,8 +33,8 @@ class KafkaBusEnvelopeTests {
 
 	@Test
 	void directMessageRoundTripsWithTarget() {
-		ProducerRecord<byte[], byte[]> record = KafkaBusEnvelope.encode("sluice.bus.rpc", "a", "\u4e16\u754c",
-				new byte[0]);
+		ProducerRecord<byte[], byte[]> record = KafkaBusEnvelope.encode("sluice.bus.rpc", bytes("a"),
+				"\u4e16\u754c", new byte[0]);
 		BusMessage message = KafkaBusEnvelope.decode("rpc", record.headers(), record.value());
 		assertThat(message).isEqualTo(new BusMessage("rpc", "a", "\u4e16\u754c", new byte[0]));
 		assertThat(message.isDirect()).isTrue();
@@ -42,7 +42,7 @@ class KafkaBusEnvelopeTests {
 
 	@Test
 	void recordIsKeyedBySenderSoOneSendersMessagesShareAPartition() {
-		ProducerRecord<byte[], byte[]> record = KafkaBusEnvelope.encode("t", "node-7", "node-8", BINARY);
+		ProducerRecord<byte[], byte[]> record = KafkaBusEnvelope.encode("t", bytes("node-7"), "node-8", BINARY);
 		assertThat(record.topic()).isEqualTo("t");
 		assertThat(record.partition()).isNull();
 		assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("node-7");
@@ -98,7 +98,7 @@ class KafkaBusEnvelopeTests {
 	}
 
 	private static Headers valid(String from) {
-		return KafkaBusEnvelope.encode("t", from, null, BINARY).headers();
+		return KafkaBusEnvelope.encode("t", bytes(from), null, BINARY).headers();
 	}
 
 	private static byte[] bytes(String text) {

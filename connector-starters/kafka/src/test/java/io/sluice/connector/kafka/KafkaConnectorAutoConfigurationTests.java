@@ -120,6 +120,21 @@ class KafkaConnectorAutoConfigurationTests {
 	}
 
 	@Test
+	void badBusSettingsStopStartUpNamingTheProperty() {
+		this.runner.withPropertyValues("sluice.bus.type=kafka", "sluice.kafka.bus.topics=records,no/slash")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("sluice.kafka.bus.topics")
+				.hasMessageContaining("'sluice.bus.no/slash'"));
+		this.runner.withPropertyValues("sluice.bus.type=kafka", "sluice.kafka.bus.partitions=0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("sluice.kafka.bus.partitions must be at least 1"));
+	}
+
+	@Test
 	void missingKafkaClientFailsStartUpNamingThePropertyAndTheFix() {
 		this.runner.withPropertyValues("sluice.bus.type=kafka", "sluice.queue.type=kafka")
 			.withClassLoader(new FilteredClassLoader("org.apache.kafka"))
