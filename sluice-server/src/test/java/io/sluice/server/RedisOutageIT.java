@@ -29,8 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Redis (a real redis-server) goes away under a steady write load and comes back empty: while it is gone, health
- * is DOWN and every write fails with an error naming the cause, none is acknowledged and lost; once it is back,
- * writes are acknowledged again and versions go on from the last acknowledged one, never backwards.
+ * and readiness are DOWN (liveness stays UP) and every write fails with an error naming the cause, none is
+ * acknowledged and lost; once it is back, writes are acknowledged again and versions go on from the last
+ * acknowledged one, never backwards.
  */
 class RedisOutageIT {
 
@@ -66,6 +67,7 @@ class RedisOutageIT {
 		writeSeveral(records, name, 50, acknowledged);
 		assertThat(acknowledged.get()).isEqualTo(50);
 		assertThat(health(port)).isEqualTo(200);
+		assertThat(health(port, "/readiness")).as("readiness with Redis up").isEqualTo(200);
 
 		redis.stop();
 		List<Throwable> failures = new ArrayList<>();
@@ -83,6 +85,8 @@ class RedisOutageIT {
 			.hasMessageContaining("cache"));
 		assertThat(acknowledged.get()).as("nothing acknowledged while Redis was down").isEqualTo(50);
 		assertThat(health(port)).as("health while Redis is down").isEqualTo(503);
+		assertThat(health(port, "/readiness")).as("readiness while Redis is down").isEqualTo(503);
+		assertThat(health(port, "/liveness")).as("liveness while Redis is down: the process is fine").isEqualTo(200);
 
 		startRedis(redisPort);
 		long deadline = System.nanoTime() + TIMEOUT.toNanos();
@@ -95,6 +99,7 @@ class RedisOutageIT {
 		assertThat(next).as("a write once Redis is back").isNotNull();
 		assertThat(next.version()).as("versions go on from the last acknowledged").isEqualTo(51);
 		assertThat(health(port)).isEqualTo(200);
+		assertThat(health(port, "/readiness")).as("readiness once Redis is back").isEqualTo(200);
 		assertThat(records.read(name).block(TIMEOUT).json()).isEqualTo("{\"after\":true}");
 	}
 
@@ -118,7 +123,12 @@ class RedisOutageIT {
 	}
 
 	private int health(int port) throws Exception {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+		return health(port, "");
+	}
+
+	private int health(int port, String group) throws Exception {
+		HttpRequest request = HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health" + group))
 			.timeout(Duration.ofSeconds(10))
 			.build();
 		return this.http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();

@@ -1,37 +1,135 @@
 package io.sluice.connector.kafka;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
+import java.util.UUID;
 
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 
+import io.sluice.connector.MessageBus;
 import io.sluice.connector.StorageQueue;
 
 /**
- * The Kafka storage queue, for {@code sluice.queue.type=kafka}. It connects with Spring Boot's own Kafka settings
- * ({@code spring.kafka.*}, or a {@code KafkaConnectionDetails} bean), taken from the producer, consumer and admin
- * configurations Boot builds.
+ * The Kafka connectors: {@link KafkaStorageQueue} for {@code sluice.queue.type=kafka} and {@link KafkaMessageBus}
+ * for {@code sluice.bus.type=kafka}, each unless the application defines its own. They connect with Spring Boot's
+ * own Kafka settings ({@code spring.kafka.*}, or a {@code KafkaConnectionDetails} bean), taken from the producer,
+ * consumer and admin configurations Boot builds, and are ordered before the in-memory defaults so those back off.
+ * Choosing one without the Kafka libraries fails the start-up, explained.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
 		beforeName = "io.sluice.connector.memory.MemoryConnectorAutoConfiguration")
-@ConditionalOnClass(KafkaProducer.class)
-@EnableConfigurationProperties(KafkaQueueProperties.class)
+@Conditional(KafkaConnectorAutoConfiguration.KafkaConnectorChosen.class)
+@EnableConfigurationProperties({ KafkaQueueProperties.class, KafkaBusProperties.class })
 public final class KafkaConnectorAutoConfiguration {
 
-	@Bean
-	@ConditionalOnMissingBean(StorageQueue.class)
-	@ConditionalOnProperty(name = "sluice.queue.type", havingValue = "kafka")
-	KafkaStorageQueue kafkaStorageQueue(DefaultKafkaProducerFactory<?, ?> producers,
-			DefaultKafkaConsumerFactory<?, ?> consumers, KafkaAdmin admin, KafkaQueueProperties properties) {
-		return new KafkaStorageQueue(producers.getConfigurationProperties(), consumers.getConfigurationProperties(),
-				admin.getConfigurationProperties(), properties);
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { KafkaConnectors.KAFKA_CLIENTS, KafkaConnectors.SPRING_KAFKA })
+	static final class KafkaAdapters {
+
+		@Bean
+		@ConditionalOnMissingBean(StorageQueue.class)
+		@ConditionalOnProperty(name = KafkaConnectors.QUEUE_TYPE, havingValue = "kafka")
+		KafkaStorageQueue kafkaStorageQueue(DefaultKafkaProducerFactory<?, ?> producers,
+				DefaultKafkaConsumerFactory<?, ?> consumers, KafkaAdmin admin, KafkaQueueProperties properties) {
+			return new KafkaStorageQueue(producers.getConfigurationProperties(),
+					consumers.getConfigurationProperties(), admin.getConfigurationProperties(), properties);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(MessageBus.class)
+		@ConditionalOnProperty(name = KafkaConnectors.BUS_TYPE, havingValue = "kafka")
+		KafkaMessageBus kafkaMessageBus(DefaultKafkaProducerFactory<?, ?> producers,
+				DefaultKafkaConsumerFactory<?, ?> consumers, KafkaAdmin admin, KafkaBusProperties properties,
+				Environment environment) {
+			// sluice.node-id is shared with the rest of the node, so it is read here rather than owned.
+			String nodeId = environment.getProperty("sluice.node-id");
+			if (nodeId == null || nodeId.isBlank()) {
+				nodeId = UUID.randomUUID().toString().substring(0, 8);
+			}
+			return new KafkaMessageBus(nodeId, producers.getConfigurationProperties(),
+					consumers.getConfigurationProperties(), admin.getConfigurationProperties(), properties);
+		}
+
+	}
+
+	/**
+	 * Stands in for each adapter that was chosen but cannot be built without the Kafka libraries, so that the
+	 * start-up fails with an explanation instead of quietly falling back to memory (or to no queue at all).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@Conditional(KafkaLibraryMissing.class)
+	static final class KafkaLibraryMissingStandIns {
+
+		@Bean
+		@ConditionalOnMissingBean(StorageQueue.class)
+		@ConditionalOnProperty(name = KafkaConnectors.QUEUE_TYPE, havingValue = "kafka")
+		StorageQueue kafkaStorageQueue(Environment environment, ConfigurableListableBeanFactory beanFactory) {
+			throw missing(environment, beanFactory);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(MessageBus.class)
+		@ConditionalOnProperty(name = KafkaConnectors.BUS_TYPE, havingValue = "kafka")
+		MessageBus kafkaMessageBus(Environment environment, ConfigurableListableBeanFactory beanFactory) {
+			throw missing(environment, beanFactory);
+		}
+
+		private static KafkaLibraryMissingException missing(Environment environment,
+				ConfigurableListableBeanFactory beanFactory) {
+			return new KafkaLibraryMissingException(KafkaConnectors.choosingProperties(environment),
+					KafkaConnectors.missingLibraries(beanFactory.getBeanClassLoader()));
+		}
+
+	}
+
+	/** Any Kafka connector was chosen. */
+	static final class KafkaConnectorChosen extends AnyNestedCondition {
+
+		KafkaConnectorChosen() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnProperty(name = KafkaConnectors.QUEUE_TYPE, havingValue = "kafka")
+		static final class QueueType {
+
+		}
+
+		@ConditionalOnProperty(name = KafkaConnectors.BUS_TYPE, havingValue = "kafka")
+		static final class BusType {
+
+		}
+
+	}
+
+	/** The Kafka client or Spring for Apache Kafka is missing. */
+	static final class KafkaLibraryMissing extends AnyNestedCondition {
+
+		KafkaLibraryMissing() {
+			super(ConfigurationPhase.PARSE_CONFIGURATION);
+		}
+
+		@ConditionalOnMissingClass(KafkaConnectors.KAFKA_CLIENTS)
+		static final class KafkaClients {
+
+		}
+
+		@ConditionalOnMissingClass(KafkaConnectors.SPRING_KAFKA)
+		static final class SpringKafka {
+
+		}
+
 	}
 
 }

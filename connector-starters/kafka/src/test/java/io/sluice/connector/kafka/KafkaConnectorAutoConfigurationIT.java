@@ -6,8 +6,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -84,10 +86,32 @@ class KafkaConnectorAutoConfigurationIT {
 	}
 
 	@Test
-	void withoutTheKafkaClientLibraryNothingIsConfigured() {
+	void withoutTheKafkaClientLibraryStartUpFailsRatherThanRunningWithoutAQueue() {
 		this.runner.withPropertyValues("sluice.queue.type=kafka")
 			.withClassLoader(new FilteredClassLoader(KafkaProducer.class))
-			.run((context) -> assertThat(context).doesNotHaveBean(StorageQueue.class));
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(KafkaLibraryMissingException.class)
+				.hasMessageContaining("sluice.queue.type=kafka"));
+	}
+
+	@Test
+	void theQueueAndTheBusBringAHealthIndicatorThatIsUpAgainstTheBroker() {
+		this.runner.withConfiguration(AutoConfigurations.of(KafkaHealthAutoConfiguration.class))
+			.withPropertyValues("sluice.queue.type=kafka", "sluice.bus.type=kafka",
+					"spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+					"sluice.kafka.queue.topic=health.records", "sluice.kafka.bus.topic-prefix=health.bus.")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(KafkaStorageQueue.class).hasSingleBean(KafkaMessageBus.class);
+				StepVerifier.create(context.getBean(KafkaHealthIndicator.class).health())
+					.assertNext((health) -> {
+						assertThat(health.getStatus()).isEqualTo(Status.UP);
+						assertThat(health.getDetails()).containsEntry("brokers", 1).containsKey("clusterId");
+					})
+					.expectComplete()
+					.verify(java.time.Duration.ofSeconds(30));
+			});
 	}
 
 	@Test
