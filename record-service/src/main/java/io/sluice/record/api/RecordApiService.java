@@ -100,10 +100,12 @@ final class RecordApiService {
 		}
 		// Not cancelled when the caller goes away: a write that reached the record service runs to its end, so
 		// cache and storage stay in step whatever the caller does.
-		handle.apply(decoded).subscribe((reply) -> {
-			observer.onNext(reply);
-			observer.onCompleted();
-		}, (ex) -> observer.onError(Status.INTERNAL.withDescription(ex.getMessage()).asRuntimeException()));
+		handle.apply(decoded)
+			.switchIfEmpty(Mono.error(() -> new IllegalStateException("The record service gave no reply")))
+			.subscribe((reply) -> {
+				observer.onNext(reply);
+				observer.onCompleted();
+			}, (ex) -> observer.onError(Status.INTERNAL.withDescription(ex.getMessage()).asRuntimeException()));
 	}
 
 }

@@ -96,7 +96,14 @@ final class RecordInstance {
 
 				@Override
 				public void onCompleted() {
-					sink.success(this.reply);
+					if (this.reply != null) {
+						sink.success(this.reply);
+					}
+					else {
+						sink.error(InstanceFailure.of(RecordInstance.this.address, io.grpc.Status.INTERNAL
+							.withDescription("The call ended without a reply")
+							.asRuntimeException()));
+					}
 				}
 
 			});

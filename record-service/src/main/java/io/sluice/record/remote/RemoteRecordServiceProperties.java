@@ -25,7 +25,7 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("sluice.records.remote")
 public record RemoteRecordServiceProperties(@DefaultValue List<String> instances, String dnsName,
 		@DefaultValue("7070") int dnsPort, @DefaultValue("10s") Duration dnsInterval,
-		@DefaultValue("2s") Duration probeInterval, @DefaultValue("1s") Duration probeTimeout,
+		@DefaultValue("2s") Duration probeInterval, @DefaultValue("3s") Duration probeTimeout,
 		@DefaultValue("15s") Duration callTimeout, @DefaultValue("16MB") DataSize maxMessageSize) {
 
 	public RemoteRecordServiceProperties {
