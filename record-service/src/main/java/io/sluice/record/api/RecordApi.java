@@ -1,9 +1,9 @@
 package io.sluice.record.api;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.io.ByteArrayInputStream;
 
 import io.grpc.MethodDescriptor;
 

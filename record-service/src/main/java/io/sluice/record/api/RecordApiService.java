@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import io.sluice.connector.VersionedRecord;
 import io.sluice.record.RecordException;
 import io.sluice.record.RecordService;
 import io.sluice.record.RecordUnavailableException;
@@ -84,7 +85,7 @@ final class RecordApiService {
 		};
 	}
 
-	private static Mono<RecordReply> written(Mono<io.sluice.connector.VersionedRecord> write) {
+	private static Mono<RecordReply> written(Mono<VersionedRecord> write) {
 		return write.map(RecordReply::of).defaultIfEmpty(RecordReply.none());
 	}
 

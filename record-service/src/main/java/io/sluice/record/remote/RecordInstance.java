@@ -7,6 +7,7 @@ import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
@@ -100,7 +101,7 @@ final class RecordInstance {
 						sink.success(this.reply);
 					}
 					else {
-						sink.error(InstanceFailure.of(RecordInstance.this.address, io.grpc.Status.INTERNAL
+						sink.error(InstanceFailure.of(RecordInstance.this.address, Status.INTERNAL
 							.withDescription("The call ended without a reply")
 							.asRuntimeException()));
 					}

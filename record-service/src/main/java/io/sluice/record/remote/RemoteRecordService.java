@@ -6,7 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
+import io.grpc.MethodDescriptor;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -139,7 +141,7 @@ public final class RemoteRecordService implements RecordService, AutoCloseable {
 		return ranked;
 	}
 
-	private Mono<RecordReply> call(java.util.function.Supplier<RecordCall> arguments, String name) {
+	private Mono<RecordReply> call(Supplier<RecordCall> arguments, String name) {
 		return Mono.defer(() -> {
 			RecordCall call;
 			try {
@@ -155,7 +157,7 @@ public final class RemoteRecordService implements RecordService, AutoCloseable {
 		});
 	}
 
-	private Mono<byte[]> attempt(String name, io.grpc.MethodDescriptor<byte[], byte[]> method, byte[] request,
+	private Mono<byte[]> attempt(String name, MethodDescriptor<byte[], byte[]> method, byte[] request,
 			boolean safeToRepeat, List<RecordInstance> ranked, int index) {
 		if (index >= ranked.size()) {
 			return Mono.error(new RecordUnavailableException(name,
