@@ -7,6 +7,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
@@ -17,7 +18,9 @@ import io.sluice.connector.StorageQueue;
 
 /**
  * The record service, over whichever connectors the starters on the class path chose. Without a storage queue
- * it writes straight to the store (group commit), so every acknowledged write is in the store.
+ * it writes straight to the store (group commit), so every acknowledged write is in the store. With
+ * {@code sluice.records.mode=remote} it stands back for {@code io.sluice.record.remote}'s client of record-service
+ * instances elsewhere.
  */
 @AutoConfiguration(afterName = { "io.sluice.connector.memory.MemoryConnectorAutoConfiguration",
 		"io.sluice.connector.sql.SqlConnectorAutoConfiguration",
@@ -29,6 +32,7 @@ public final class RecordServiceAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(RecordService.class)
+	@ConditionalOnProperty(name = "sluice.records.mode", havingValue = "local", matchIfMissing = true)
 	@ConditionalOnBean({ RecordCache.class, RecordStore.class, MessageBus.class })
 	RecordService recordService(RecordCache cache, RecordStore store, MessageBus bus,
 			ObjectProvider<StorageQueue> queue, RecordServiceProperties properties) {

@@ -13,10 +13,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxNestingDepth the deepest nesting of arrays and objects accepted in record data
  * @param drainTimeout how long a read that missed the cache waits for the storage queue to hand the store every
  *     acknowledged write to the record, before it fails (no storage worker running, say)
+ * @param mode where this process's {@link RecordService} keeps records: {@code local} over its own connectors, or
+ *     {@code remote}, calling record-service instances over the internal API ({@code sluice.records.remote.*})
  */
 @ConfigurationProperties("sluice.records")
 public record RecordServiceProperties(@DefaultValue("16") int casAttempts, @DefaultValue("1000") int storeBatchSize,
-		@DefaultValue("64") int maxNestingDepth, @DefaultValue("10s") Duration drainTimeout) {
+		@DefaultValue("64") int maxNestingDepth, @DefaultValue("10s") Duration drainTimeout,
+		@DefaultValue("local") Mode mode) {
 
 	public RecordServiceProperties {
 		require(casAttempts >= 1, "sluice.records.cas-attempts must be at least 1, was " + casAttempts);
@@ -25,6 +28,17 @@ public record RecordServiceProperties(@DefaultValue("16") int casAttempts, @Defa
 				"sluice.records.max-nesting-depth must be from 1 to 1000, was " + maxNestingDepth);
 		require(drainTimeout != null && drainTimeout.toMillis() >= 1,
 				"sluice.records.drain-timeout must be at least 1ms, was " + drainTimeout);
+	}
+
+	/** Where the records are served from. */
+	public enum Mode {
+
+		/** By this process, over its own cache, store and queue. */
+		LOCAL,
+
+		/** By record-service instances elsewhere, over the internal records API. */
+		REMOTE
+
 	}
 
 	private static void require(boolean condition, String message) {

@@ -1,0 +1,32 @@
+package io.sluice.record.api;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+import io.sluice.record.RecordService;
+import io.sluice.record.RecordServiceProperties;
+
+/**
+ * Serves this process's record service over the internal records API when {@code sluice.records.api.enabled} is
+ * set, as a record-service deployable does.
+ */
+@AutoConfiguration(afterName = "io.sluice.record.RecordServiceAutoConfiguration")
+@ConditionalOnProperty(name = "sluice.records.api.enabled", havingValue = "true")
+@EnableConfigurationProperties({ RecordApiProperties.class, RecordServiceProperties.class })
+public final class RecordApiAutoConfiguration {
+
+	@Bean
+	@ConditionalOnBean(RecordService.class)
+	RecordApiServer recordApiServer(RecordService records, RecordApiProperties properties,
+			RecordServiceProperties recordProperties) {
+		if (recordProperties.mode() == RecordServiceProperties.Mode.REMOTE) {
+			throw new IllegalStateException("sluice.records.api.enabled serves this process's own records, but "
+					+ "sluice.records.mode=remote says they live elsewhere: set one or the other");
+		}
+		return new RecordApiServer(records, properties);
+	}
+
+}

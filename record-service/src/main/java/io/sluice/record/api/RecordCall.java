@@ -1,0 +1,89 @@
+package io.sluice.record.api;
+
+import java.util.Objects;
+
+import io.sluice.record.RecordService;
+
+/**
+ * One operation on one record, as the internal API carries it: the arguments of one {@link RecordService} method.
+ *
+ * @param op which method
+ * @param name the record's name, never empty
+ * @param version the version a write creates ({@link RecordService#FORCE} forces); unused by reads and delete
+ * @param path the path of a patch or erase, else {@code null}
+ * @param data the data of a set, the value of a patch, else {@code null}. Not copied
+ * @param origin the writer's opaque id, or {@code null}
+ */
+public record RecordCall(Op op, String name, long version, String path, byte[] data, String origin) {
+
+	public RecordCall {
+		Objects.requireNonNull(op, "op");
+		if (name == null || name.isEmpty()) {
+			throw new IllegalArgumentException("A " + op.label + " needs a record name");
+		}
+		if ((op == Op.PATCH || op == Op.ERASE) && (path == null || path.isEmpty())) {
+			throw new IllegalArgumentException("A " + op.label + " of record '" + name + "' needs a path");
+		}
+		if ((op == Op.SET || op == Op.PATCH) && data == null) {
+			throw new IllegalArgumentException("A " + op.label + " of record '" + name + "' needs data");
+		}
+	}
+
+	public static RecordCall read(String name) {
+		return new RecordCall(Op.READ, name, 0, null, null, null);
+	}
+
+	public static RecordCall head(String name) {
+		return new RecordCall(Op.HEAD, name, 0, null, null, null);
+	}
+
+	public static RecordCall has(String name) {
+		return new RecordCall(Op.HAS, name, 0, null, null, null);
+	}
+
+	public static RecordCall set(String name, long version, byte[] data, String origin) {
+		return new RecordCall(Op.SET, name, version, null, data, origin);
+	}
+
+	public static RecordCall patch(String name, long version, String path, byte[] value, String origin) {
+		return new RecordCall(Op.PATCH, name, version, path, value, origin);
+	}
+
+	public static RecordCall erase(String name, long version, String path, String origin) {
+		return new RecordCall(Op.ERASE, name, version, path, null, origin);
+	}
+
+	public static RecordCall delete(String name, String origin) {
+		return new RecordCall(Op.DELETE, name, RecordService.FORCE, null, null, origin);
+	}
+
+	/** Whether running this call twice has the effect of running it once: true of reads only. */
+	public boolean isRead() {
+		return this.op.read;
+	}
+
+	@Override
+	public String toString() {
+		return "RecordCall[" + this.op + " '" + this.name + "' v" + this.version
+				+ ((this.path != null) ? " path " + this.path : "")
+				+ ((this.data != null) ? ", " + this.data.length + " bytes" : "") + "]";
+	}
+
+	/** The {@link RecordService} methods the API serves, in wire order: never reorder, only append. */
+	public enum Op {
+
+		READ("read", true), HEAD("head", true), HAS("has", true), SET("set", false), PATCH("patch", false),
+		ERASE("erase", false), DELETE("delete", false);
+
+		private final String label;
+
+		private final boolean read;
+
+		Op(String label, boolean read) {
+			this.label = label;
+			this.read = read;
+		}
+
+	}
+
+}

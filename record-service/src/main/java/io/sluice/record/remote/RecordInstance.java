@@ -1,0 +1,152 @@
+package io.sluice.record.remote;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import reactor.core.publisher.Mono;
+
+/**
+ * One record-service instance: its address, one HTTP/2 connection to it (so calls to it leave in the order they
+ * are made), and whether it is in the live set.
+ */
+final class RecordInstance {
+
+	private final String address;
+
+	private final long seed;
+
+	private final ManagedChannel channel;
+
+	private volatile boolean live = true;
+
+	RecordInstance(String address, int maxMessageSize) {
+		this.address = address;
+		this.seed = Rendezvous.seed(address);
+		HostAndPort target = HostAndPort.parse(address);
+		// directExecutor: replies are handed on from the transport's event loop; nothing downstream blocks.
+		this.channel = NettyChannelBuilder.forAddress(target.host(), target.port())
+			.usePlaintext()
+			.directExecutor()
+			.maxInboundMessageSize(maxMessageSize)
+			.build();
+	}
+
+	String address() {
+		return this.address;
+	}
+
+	long seed() {
+		return this.seed;
+	}
+
+	boolean isLive() {
+		return this.live;
+	}
+
+	/** Marks the instance in or out of the live set; returns whether that changed it. */
+	boolean live(boolean live) {
+		boolean was = this.live;
+		this.live = live;
+		return was != live;
+	}
+
+	/**
+	 * Makes one unary call. Fails with an {@link InstanceFailure} when the instance did not answer, or an
+	 * {@link IllegalArgumentException} when it refused the request as unreadable. Cancelling the returned Mono
+	 * cancels the call.
+	 */
+	Mono<byte[]> call(MethodDescriptor<byte[], byte[]> method, byte[] request, Duration timeout) {
+		return call(method, request, CallOptions.DEFAULT.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS));
+	}
+
+	/**
+	 * Asks whether the instance answers, waiting (up to {@code timeout}) for a connection to be made rather than
+	 * failing at once on the last one's failure, and without waiting out the channel's reconnect backoff.
+	 */
+	Mono<byte[]> probe(MethodDescriptor<byte[], byte[]> method, byte[] request, Duration timeout) {
+		this.channel.resetConnectBackoff();
+		return call(method, request,
+				CallOptions.DEFAULT.withWaitForReady().withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS));
+	}
+
+	private Mono<byte[]> call(MethodDescriptor<byte[], byte[]> method, byte[] request, CallOptions options) {
+		return Mono.create((sink) -> {
+			ClientCall<byte[], byte[]> call = this.channel.newCall(method, options);
+			sink.onCancel(() -> call.cancel("The caller cancelled", null));
+			ClientCalls.asyncUnaryCall(call, request, new StreamObserver<>() {
+
+				private byte[] reply;
+
+				@Override
+				public void onNext(byte[] value) {
+					this.reply = value;
+				}
+
+				@Override
+				public void onError(Throwable ex) {
+					sink.error(InstanceFailure.of(RecordInstance.this.address, ex));
+				}
+
+				@Override
+				public void onCompleted() {
+					if (this.reply != null) {
+						sink.success(this.reply);
+					}
+					else {
+						sink.error(InstanceFailure.of(RecordInstance.this.address, Status.INTERNAL
+							.withDescription("The call ended without a reply")
+							.asRuntimeException()));
+					}
+				}
+
+			});
+		});
+	}
+
+	void close() {
+		this.channel.shutdownNow();
+	}
+
+	@Override
+	public String toString() {
+		return this.address + (this.live ? "" : " (down)");
+	}
+
+	/** A {@code host:port} address. */
+	record HostAndPort(String host, int port) {
+
+		static HostAndPort parse(String address) {
+			int colon = (address != null) ? address.lastIndexOf(':') : -1;
+			if (colon <= 0 || colon == address.length() - 1) {
+				throw new IllegalArgumentException(
+						"A record-service instance is given as host:port, was '" + address + "'");
+			}
+			String host = address.substring(0, colon);
+			if (host.startsWith("[") && host.endsWith("]")) {
+				host = host.substring(1, host.length() - 1);
+			}
+			int port;
+			try {
+				port = Integer.parseInt(address.substring(colon + 1));
+			}
+			catch (NumberFormatException ex) {
+				port = -1;
+			}
+			if (port < 1 || port > 65535) {
+				throw new IllegalArgumentException("The port of record-service instance '" + address
+						+ "' must be a number from 1 to 65535");
+			}
+			return new HostAndPort(host, port);
+		}
+
+	}
+
+}
