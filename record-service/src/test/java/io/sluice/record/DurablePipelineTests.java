@@ -1,0 +1,339 @@
+package io.sluice.record;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+
+import io.sluice.connector.ConnectorException;
+import io.sluice.connector.RecordCache;
+import io.sluice.connector.RecordStore;
+import io.sluice.connector.VersionedRecord;
+import io.sluice.connector.memory.InMemoryMessageBus;
+import io.sluice.connector.memory.InMemoryRecordCache;
+import io.sluice.connector.memory.InMemoryRecordStore;
+import io.sluice.connector.memory.InMemoryStorageQueue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * One record's writes pipelined through the record service: the version is decided in the lane, the durable write
+ * goes on outside it, and writers and subscribers are told in version order, each once durable. The durable writes
+ * are held and released (or failed) by the test, one by one, over the real in-memory cache, store and bus.
+ */
+class DurablePipelineTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private final RecordCache cache = new InMemoryRecordCache();
+
+	private final RecordStore store = new InMemoryRecordStore();
+
+	private final HeldDurableWrites durable = new HeldDurableWrites(this.store);
+
+	private final RecordService records = service(this.durable);
+
+	/** What the writers were told and what subscribers heard, in the order it happened. */
+	private final List<String> told = new CopyOnWriteArrayList<>();
+
+	private RecordService service(DurableWrites durableWrites) {
+		return new WriteThroughRecordService(this.cache, this.store, durableWrites,
+				new RecordChangeFeed(new InMemoryMessageBus("node-p", new InMemoryMessageBus.Medium())),
+				new RecordJson(64), 16, Duration.ofSeconds(5));
+	}
+
+	private static byte[] json(String text) {
+		return text.replace('\'', '"').getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** Subscribes to a write now, as the gateway does, noting its answer when it comes. */
+	private void write(String name, long version, String data) {
+		this.records.set(name, version, json(data), "w")
+			.subscribe((record) -> this.told.add("ok v" + record.version()),
+					(error) -> this.told.add("failed: " + error.getMessage()));
+	}
+
+	private Disposable listen(String name) {
+		return this.records.changes()
+			.filter((change) -> change.name().equals(name))
+			.subscribe((change) -> this.told.add("announced v" + change.version()));
+	}
+
+	private long cachedVersion(String name) {
+		VersionedRecord cached = this.cache.get(name).block(TIMEOUT);
+		return (cached != null) ? cached.version() : 0;
+	}
+
+	private long storedVersion(String name) {
+		VersionedRecord stored = this.store.find(name).block(TIMEOUT);
+		return (stored != null) ? stored.version() : 0;
+	}
+
+	@Test
+	void theNextWriteIsDecidedWhileThePreviousIsStillBecomingDurable() {
+		Disposable feed = listen("pipe/next");
+		write("pipe/next", 1, "{'v':1}");
+		write("pipe/next", 2, "{'v':2}");
+		write("pipe/next", 3, "{'v':3}");
+		// All three versions were decided although the first is not durable yet; only it has been handed on.
+		assertThat(cachedVersion("pipe/next")).isEqualTo(3);
+		assertThat(this.durable.versions("pipe/next")).containsExactly(1L);
+		assertThat(this.told).isEmpty();
+
+		this.durable.release("pipe/next", 1);
+		assertThat(this.told).containsExactly("announced v1", "ok v1");
+		// What waited meanwhile goes on together, as its newest version.
+		assertThat(this.durable.versions("pipe/next")).containsExactly(1L, 3L);
+
+		this.durable.release("pipe/next", 3);
+		assertThat(this.told).containsExactly("announced v1", "ok v1", "announced v2", "ok v2", "announced v3",
+				"ok v3");
+		assertThat(storedVersion("pipe/next")).isEqualTo(3);
+		feed.dispose();
+	}
+
+	@Test
+	void forcedWritesBuildOnEachOtherWithoutWaitingForDurability() {
+		Disposable feed = listen("pipe/forced");
+		for (int i = 0; i < 4; i++) {
+			write("pipe/forced", RecordService.FORCE, "{'i':" + i + "}");
+		}
+		assertThat(cachedVersion("pipe/forced")).isEqualTo(4);
+		assertThat(this.durable.versions("pipe/forced")).containsExactly(1L);
+		this.durable.release("pipe/forced", 1);
+		this.durable.release("pipe/forced", 4);
+		assertThat(this.told).containsExactly("announced v1", "ok v1", "announced v2", "ok v2", "announced v3",
+				"ok v3", "announced v4", "ok v4");
+		StepVerifier.create(this.records.read("pipe/forced").map(VersionedRecord::json))
+			.expectNext("{\"i\":3}")
+			.expectComplete()
+			.verify(TIMEOUT);
+		feed.dispose();
+	}
+
+	@Test
+	void aFailureFailsEveryVersionBuiltOnItAndTakesTheCacheBackToWhatStorageHolds() {
+		Disposable feed = listen("pipe/fail");
+		write("pipe/fail", 1, "{'v':1}");
+		write("pipe/fail", 2, "{'v':2}");
+		write("pipe/fail", 3, "{'v':3}");
+		this.durable.release("pipe/fail", 1);
+		// v2 and v3 are in flight together now; v4 and v5 are decided on top of them and wait.
+		write("pipe/fail", 4, "{'v':4}");
+		write("pipe/fail", 5, "{'v':5}");
+		assertThat(cachedVersion("pipe/fail")).isEqualTo(5);
+
+		this.durable.fail("pipe/fail", 3, "disk full");
+
+		assertThat(this.told).containsExactly("announced v1", "ok v1",
+				"failed: Write of record 'pipe/fail' v2 could not be made durable: test: disk full",
+				"failed: Write of record 'pipe/fail' v3 could not be made durable: test: disk full",
+				"failed: Write of record 'pipe/fail' v4 was not made durable: it was built on v2, "
+						+ "which could not be: test: disk full",
+				"failed: Write of record 'pipe/fail' v5 was not made durable: it was built on v2, "
+						+ "which could not be: test: disk full");
+		// v4 and v5 were never handed on, so nothing newer than v1 can reach storage; the cache no longer holds v5.
+		assertThat(this.durable.versions("pipe/fail")).containsExactly(1L, 3L);
+		assertThat(storedVersion("pipe/fail")).isEqualTo(1);
+		assertThat(cachedVersion("pipe/fail")).isZero();
+
+		// The record goes on from what storage holds: the next write is v2 again.
+		this.told.clear();
+		write("pipe/fail", 2, "{'v':'2 again'}");
+		this.durable.release("pipe/fail", 2);
+		assertThat(this.told).containsExactly("announced v2", "ok v2");
+		StepVerifier.create(this.records.read("pipe/fail").map(VersionedRecord::json))
+			.expectNext("{\"v\":\"2 again\"}")
+			.expectComplete()
+			.verify(TIMEOUT);
+		feed.dispose();
+	}
+
+	@Test
+	void aWriteAlreadyDurableStaysAcknowledgedWhenALaterOneFails() {
+		write("pipe/later", 1, "{'v':1}");
+		write("pipe/later", 2, "{'v':2}");
+		this.durable.release("pipe/later", 1);
+		this.durable.fail("pipe/later", 2, "timeout");
+		assertThat(this.told).containsExactly("ok v1",
+				"failed: Write of record 'pipe/later' v2 could not be made durable: test: timeout");
+		assertThat(storedVersion("pipe/later")).isEqualTo(1);
+		StepVerifier.create(this.records.read("pipe/later").map(VersionedRecord::version))
+			.expectNext(1L)
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void otherRecordsAreNotHeldUpByOneRecordsDurableWrite() {
+		write("pipe/slow", 1, "{}");
+		write("pipe/fast", 1, "{}");
+		write("pipe/fast", 2, "{}");
+		assertThat(this.durable.versions("pipe/fast")).containsExactly(1L);
+		this.durable.release("pipe/fast", 1);
+		this.durable.release("pipe/fast", 2);
+		assertThat(this.told).containsExactly("ok v1", "ok v2");
+		assertThat(storedVersion("pipe/slow")).isZero();
+		this.durable.release("pipe/slow", 1);
+		assertThat(this.told).containsExactly("ok v1", "ok v2", "ok v1");
+	}
+
+	@Test
+	void aWriterThatGoesAwayDoesNotStopItsWriteBecomingDurable() {
+		Disposable gone = this.records.set("pipe/gone", 1, json("{}"), "w").subscribe();
+		gone.dispose();
+		this.durable.release("pipe/gone", 1);
+		assertThat(storedVersion("pipe/gone")).isEqualTo(1);
+		assertThat(cachedVersion("pipe/gone")).isEqualTo(1);
+	}
+
+	@Test
+	void concurrentWritersOfOneRecordAreAnsweredAndAnnouncedInVersionOrder() {
+		RecordService direct = service(DurableWrites.direct(this.store));
+		int writes = 400;
+		List<Long> announced = new CopyOnWriteArrayList<>();
+		Disposable feed = direct.changes()
+			.filter((change) -> change.name().equals("pipe/contended"))
+			.subscribe((change) -> announced.add(change.version()));
+		List<Long> answered = new CopyOnWriteArrayList<>();
+		List<Mono<VersionedRecord>> all = new ArrayList<>();
+		for (int i = 0; i < writes; i++) {
+			all.add(Mono.defer(() -> direct.set("pipe/contended", RecordService.FORCE, json("{}"), "w"))
+				.subscribeOn(Schedulers.parallel())
+				.doOnNext((record) -> answered.add(record.version())));
+		}
+		StepVerifier.create(Flux.merge(all).count()).expectNext((long) writes).expectComplete().verify(TIMEOUT);
+		List<Long> everyVersion = new ArrayList<>();
+		for (long version = 1; version <= writes; version++) {
+			everyVersion.add(version);
+		}
+		assertThat(answered).containsExactlyElementsOf(everyVersion);
+		assertThat(announced).containsExactlyElementsOf(everyVersion);
+		assertThat(storedVersion("pipe/contended")).isEqualTo(writes);
+		feed.dispose();
+	}
+
+	@Test
+	void aQueueIsOfferedOneRecordsVersionsInVersionOrder() {
+		InMemoryStorageQueue queue = new InMemoryStorageQueue();
+		RecordService queued = service(DurableWrites.through(queue));
+		int writes = 300;
+		List<Mono<VersionedRecord>> all = new ArrayList<>();
+		for (int i = 0; i < writes; i++) {
+			all.add(Mono.defer(() -> queued.set("pipe/queued", RecordService.FORCE, json("{}"), "w"))
+				.subscribeOn(Schedulers.parallel()));
+		}
+		StepVerifier.create(Flux.merge(all).count()).expectNext((long) writes).expectComplete().verify(TIMEOUT);
+		List<Long> offered = new ArrayList<>();
+		queue.consume()
+			.takeUntil((batch) -> batch.writes().get(batch.writes().size() - 1).version() == writes)
+			.concatMap((batch) -> {
+				batch.writes().forEach((write) -> offered.add(write.version()));
+				return batch.commit();
+			})
+			.blockLast(TIMEOUT);
+		assertThat(offered).isSorted().doesNotHaveDuplicates().endsWith((long) writes);
+	}
+
+	@Test
+	void oneGroupCommitTakesManyVersionsOfAHotRecord() {
+		HeldStore held = new HeldStore(this.store);
+		RecordService grouped = service(DurableWrites.direct(held));
+		List<Long> answered = new CopyOnWriteArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			grouped.set("pipe/hot", RecordService.FORCE, json("{}"), "w")
+				.subscribe((record) -> answered.add(record.version()));
+		}
+		held.gate.tryEmitEmpty();
+		await().atMost(TIMEOUT).until(() -> answered.size() == 10);
+		assertThat(answered).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+		// v1 alone in the first commit (held), v2..v10 together in the next, as v10.
+		assertThat(held.batches).containsExactly(List.of(1L), List.of(10L));
+	}
+
+	/** Durable writes the test completes one by one; a completed one goes to the store. */
+	private static final class HeldDurableWrites implements DurableWrites {
+
+		private final RecordStore store;
+
+		private final List<Held> held = new CopyOnWriteArrayList<>();
+
+		HeldDurableWrites(RecordStore store) {
+			this.store = store;
+		}
+
+		@Override
+		public Mono<Void> write(VersionedRecord record) {
+			return Mono.defer(() -> {
+				Held write = new Held(record, Sinks.empty());
+				this.held.add(write);
+				return write.gate.asMono().then(this.store.upsertIfNewer(List.of(record))).then();
+			});
+		}
+
+		@Override
+		public Mono<Void> drained(String name) {
+			return Mono.empty();
+		}
+
+		/** The versions of {@code name} handed on so far, in order. */
+		List<Long> versions(String name) {
+			return this.held.stream().filter((write) -> write.record.name().equals(name))
+				.map((write) -> write.record.version())
+				.toList();
+		}
+
+		void release(String name, long version) {
+			assertThat(find(name, version).gate.tryEmitEmpty().isSuccess()).isTrue();
+		}
+
+		void fail(String name, long version, String reason) {
+			assertThat(find(name, version).gate.tryEmitError(new ConnectorException("test", reason)).isSuccess())
+				.isTrue();
+		}
+
+		private Held find(String name, long version) {
+			return this.held.stream()
+				.filter((write) -> write.record.name().equals(name) && write.record.version() == version)
+				.findFirst()
+				.orElseThrow(() -> new AssertionError(name + " v" + version + " was not handed on; handed on: "
+						+ versions(name)));
+		}
+
+		private record Held(VersionedRecord record, Sinks.Empty<Void> gate) {
+		}
+
+	}
+
+	/** A store whose first batch waits for a gate, noting the versions of every batch. */
+	private static final class HeldStore extends DelegatingRecordStore {
+
+		private final Sinks.Empty<Void> gate = Sinks.empty();
+
+		private final List<List<Long>> batches = new CopyOnWriteArrayList<>();
+
+		HeldStore(RecordStore delegate) {
+			super(delegate);
+		}
+
+		@Override
+		public Mono<Integer> upsertIfNewer(List<VersionedRecord> records) {
+			boolean first = this.batches.isEmpty();
+			this.batches.add(records.stream().map(VersionedRecord::version).toList());
+			Mono<Integer> write = super.upsertIfNewer(records);
+			return first ? this.gate.asMono().then(write) : write;
+		}
+
+	}
+
+}
