@@ -27,9 +27,10 @@ import io.sluice.connector.VersionedRecord;
  * the newest under its version guard, and the queue receives a record's versions in version order, without those
  * another was written over before it left). So one group commit takes many versions of a hot record, and a
  * later version can never be durable while an earlier one may still fail.</li>
- * <li><b>In version order, once durable.</b> When a group is durable its changes are announced in version order
- * (this node's feed at once, the bus in that order) before the next group is handed on, and each writer is
- * answered once its change is published and every earlier version of the record has been answered.</li>
+ * <li><b>In version order, once durable.</b> When a group is durable the next one is handed on at once, and the
+ * group's changes are announced in version order (this node's feed at once, the bus in that order), after every
+ * earlier change of the record; each writer is answered once its change is published and every earlier version of
+ * the record has been answered.</li>
  * <li><b>Failure.</b> If a group's durable write fails, every version in it fails, and so does every version
  * built on top of them: those waiting, and those that win their compare-and-set before the cache agrees with
  * storage again. None of them was handed on, so none is durable. The cache entry is then evicted if it still
@@ -125,29 +126,27 @@ final class DurablePipeline {
 		}
 	}
 
-	/** Announces a durable group's changes in version order; each writer is answered once its change is out. */
-	private void announce(Pipe pipe, List<Pending> group) {
-		for (Pending pending : group) {
-			Mono<Void> published;
-			try {
-				published = this.feed.announce(pending.change);
-			}
-			catch (RuntimeException ex) {
-				// The write is durable whatever happens to its notice: fail open, as the feed does for the bus.
-				logger.warn("Could not announce the change to record '{}' v{}: {}", pending.change.name(),
-						pending.change.version(), ex.getMessage());
-				published = Mono.empty();
-			}
-			// The feed has already told this node's subscribers; its bus publish fails open.
-			published.subscribe(null, (ex) -> decided(pipe, pending), () -> decided(pipe, pending));
+	/** Announces a durable change; its writer may be answered once the bus has it. */
+	private void announce(Pipe pipe, Pending pending) {
+		Mono<Void> published;
+		try {
+			published = this.feed.announce(pending.change);
 		}
+		catch (RuntimeException ex) {
+			// The write is durable whatever happens to its notice: fail open, as the feed does for the bus.
+			logger.warn("Could not announce the change to record '{}' v{}: {}", pending.change.name(),
+					pending.change.version(), ex.getMessage());
+			published = Mono.empty();
+		}
+		// The feed has already told this node's subscribers; its bus publish fails open.
+		published.subscribe(null, (ex) -> decided(pipe, pending), () -> decided(pipe, pending));
 	}
 
 	private void decided(Pipe pipe, Pending pending) {
 		synchronized (pipe) {
 			pending.decided = true;
 		}
-		answer(pipe);
+		drain(pipe);
 	}
 
 	/** Fails a group and everything built on it, then makes the cache agree with storage before telling anyone. */
@@ -195,16 +194,29 @@ final class DurablePipeline {
 			}
 			pipe.condemned.clear();
 		}
-		answer(pipe);
+		drain(pipe);
 	}
 
-	/** Answers the writers whose outcome is decided, in version order; one thread at a time per record. */
-	private void answer(Pipe pipe) {
-		if (pipe.answering.getAndIncrement() != 0) {
+	/**
+	 * Announces what became durable, then answers the writers whose outcome is decided, each in version order; one
+	 * thread at a time per record.
+	 */
+	private void drain(Pipe pipe) {
+		if (pipe.draining.getAndIncrement() != 0) {
 			return;
 		}
 		int missed = 1;
 		do {
+			while (true) {
+				Pending ready;
+				synchronized (pipe) {
+					ready = pipe.durable.poll();
+				}
+				if (ready == null) {
+					break;
+				}
+				announce(pipe, ready);
+			}
 			while (true) {
 				Pending head;
 				synchronized (pipe) {
@@ -216,7 +228,7 @@ final class DurablePipeline {
 				}
 				head.signal();
 			}
-			missed = pipe.answering.addAndGet(-missed);
+			missed = pipe.draining.addAndGet(-missed);
 		}
 		while (missed != 0);
 		retireIfIdle(pipe);
@@ -252,10 +264,13 @@ final class DurablePipeline {
 		/** Writes that won their compare-and-set while a group was in flight. */
 		private final List<Pending> waiting = new ArrayList<>(4);
 
+		/** Writes that are durable and not announced yet, in version order. */
+		private final ArrayDeque<Pending> durable = new ArrayDeque<>(4);
+
 		/** Writes that failed, waiting for the cache to agree with storage before they are answered. */
 		private final List<Pending> condemned = new ArrayList<>(0);
 
-		private final AtomicInteger answering = new AtomicInteger();
+		private final AtomicInteger draining = new AtomicInteger();
 
 		/** Whether a group is being made durable or announced. */
 		private boolean sending;
@@ -269,7 +284,7 @@ final class DurablePipeline {
 
 		boolean idle() {
 			synchronized (this) {
-				return this.answers.isEmpty() && !this.sending && this.failure == null && this.answering.get() == 0;
+				return this.answers.isEmpty() && !this.sending && this.failure == null && this.draining.get() == 0;
 			}
 		}
 
@@ -329,7 +344,10 @@ final class DurablePipeline {
 		}
 
 		void succeeded() {
-			announce(this.pipe, this.group);
+			synchronized (this.pipe) {
+				this.pipe.durable.addAll(this.group);
+			}
+			// The next group is handed on first, so that it becomes durable while this one is announced.
 			List<Pending> following = nextGroup(this.pipe);
 			if (this.state.compareAndSet(RUNNING, ENDED_AT_ONCE)) {
 				this.next = following;
@@ -337,6 +355,7 @@ final class DurablePipeline {
 			else if (following != null) {
 				send(this.pipe, following);
 			}
+			drain(this.pipe);
 		}
 
 		void failed(Throwable cause) {
