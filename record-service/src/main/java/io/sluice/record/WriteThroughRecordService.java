@@ -99,11 +99,16 @@ final class WriteThroughRecordService implements RecordService {
 
 	@Override
 	public Mono<VersionedRecord> set(String name, long version, byte[] data, String origin) {
-		return write(name, version, (current, next) -> {
-			JsonNode document = this.json.document(name, data);
-			return new RecordChange(RecordChange.Kind.SET, VersionedRecord.of(name, next, this.json.bytes(document)),
-					null, null, origin);
-		});
+		// Checked once, before the lane: a retried compare-and-set does not check it again.
+		byte[] document;
+		try {
+			document = this.json.checkedDocument(name, data);
+		}
+		catch (InvalidRecordDataException ex) {
+			return Mono.error(ex);
+		}
+		return write(name, version, (current, next) -> new RecordChange(RecordChange.Kind.SET,
+				VersionedRecord.of(name, next, document), null, null, origin));
 	}
 
 	@Override
