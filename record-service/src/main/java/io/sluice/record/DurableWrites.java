@@ -6,7 +6,12 @@ import io.sluice.connector.RecordStore;
 import io.sluice.connector.StorageQueue;
 import io.sluice.connector.VersionedRecord;
 
-/** Where a write that won its compare-and-set goes to become durable: the storage queue, or the store itself. */
+/**
+ * Where a write that won its compare-and-set goes to become durable: the storage queue, or the store itself.
+ * {@link DurablePipeline} hands each record over one write at a time (the next only once the last completed), so
+ * an implementation need not keep one record's writes in order itself; writes of different records come
+ * concurrently.
+ */
 interface DurableWrites {
 
 	/** Completes when {@code record} is durable; fails if that cannot be known. */
