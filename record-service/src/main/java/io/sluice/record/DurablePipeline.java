@@ -119,9 +119,12 @@ final class DurablePipeline {
 		// A durable write that completes at once (an in-memory queue) would otherwise recurse, group after group.
 		while (group != null) {
 			Sent sent = new Sent(pipe, group);
-			VersionedRecord newest = group.get(group.size() - 1).change.record();
+			List<VersionedRecord> versions = new ArrayList<>(group.size());
+			for (Pending pending : group) {
+				versions.add(pending.change.record());
+			}
 			// The pipeline's own machinery, not a request path: every writer is answered from here.
-			this.durable.write(newest).subscribe(null, sent::failed, sent::succeeded);
+			this.durable.writeVersions(versions).subscribe(sent::ended, sent::failed, sent::endedEmpty);
 			group = sent.nextIfEndedAtOnce();
 		}
 	}
@@ -338,14 +341,41 @@ final class DurablePipeline {
 
 		private List<Pending> next;
 
+		private DurableWrites.Outcome outcome;
+
 		Sent(Pipe pipe, List<Pending> group) {
 			this.pipe = pipe;
 			this.group = group;
 		}
 
-		void succeeded() {
+		void ended(DurableWrites.Outcome outcome) {
+			this.outcome = outcome;
+			if (outcome.failure() == null) {
+				succeeded(this.group);
+				return;
+			}
+			// Part of the group is durable (a later version carries the changes of any earlier one that failed).
+			List<Pending> durable = new ArrayList<>();
+			List<Pending> notDurable = new ArrayList<>();
+			for (Pending pending : this.group) {
+				(pending.change.version() <= outcome.durableUpTo() ? durable : notDurable).add(pending);
+			}
 			synchronized (this.pipe) {
-				this.pipe.durable.addAll(this.group);
+				this.pipe.durable.addAll(durable);
+			}
+			failed(notDurable, outcome.failure());
+			drain(this.pipe);
+		}
+
+		void endedEmpty() {
+			if (this.outcome == null) {
+				failed(new IllegalStateException("the durable write ended without an outcome"));
+			}
+		}
+
+		private void succeeded(List<Pending> durable) {
+			synchronized (this.pipe) {
+				this.pipe.durable.addAll(durable);
 			}
 			// The next group is handed on first, so that it becomes durable while this one is announced.
 			List<Pending> following = nextGroup(this.pipe);
@@ -359,8 +389,12 @@ final class DurablePipeline {
 		}
 
 		void failed(Throwable cause) {
+			failed(this.group, cause);
+		}
+
+		private void failed(List<Pending> notDurable, Throwable cause) {
 			this.state.compareAndSet(RUNNING, ENDED_AT_ONCE);
-			DurablePipeline.this.failed(this.pipe, this.group, cause);
+			DurablePipeline.this.failed(this.pipe, notDurable, cause);
 		}
 
 		/** The group to send next if this one already ended while being handed on, else {@code null}. */

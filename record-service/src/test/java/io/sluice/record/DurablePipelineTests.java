@@ -17,6 +17,7 @@ import reactor.test.StepVerifier;
 import io.sluice.connector.ConnectorException;
 import io.sluice.connector.RecordCache;
 import io.sluice.connector.RecordStore;
+import io.sluice.connector.StorageQueue;
 import io.sluice.connector.VersionedRecord;
 import io.sluice.connector.memory.InMemoryMessageBus;
 import io.sluice.connector.memory.InMemoryRecordCache;
@@ -256,7 +257,33 @@ class DurablePipelineTests {
 				return batch.commit();
 			})
 			.blockLast(TIMEOUT);
-		assertThat(offered).isSorted().doesNotHaveDuplicates().endsWith((long) writes);
+		List<Long> everyVersion = new ArrayList<>();
+		for (long version = 1; version <= writes; version++) {
+			everyVersion.add(version);
+		}
+		assertThat(offered).containsExactlyElementsOf(everyVersion);
+	}
+
+	@Test
+	void whenAQueueTakesALaterVersionButNotAnEarlierOneTheEarlierChangeIsDurableThroughTheLaterOne() {
+		HeldQueue queue = new HeldQueue();
+		RecordService queued = service(DurableWrites.through(queue));
+		for (int version = 1; version <= 4; version++) {
+			queued.set("pipe/partial", version, json("{'v':" + version + "}"), "w")
+				.subscribe((record) -> this.told.add("ok v" + record.version()),
+						(error) -> this.told.add("failed: " + error.getMessage()));
+		}
+		queue.release(1);
+		// v2 to v4 were offered back to back, in version order, once v1 was taken.
+		assertThat(queue.offered()).containsExactly(1L, 2L, 3L, 4L);
+		queue.fail(2, "broker unreachable");
+		queue.release(3);
+		queue.fail(4, "broker unreachable");
+		// v3 is in the queue, and it holds v2's change: both are durable; v4 is not.
+		assertThat(this.told).containsExactly("ok v1", "ok v2", "ok v3",
+				"failed: Write of record 'pipe/partial' v4 could not be made durable: test: broker unreachable");
+		assertThat(cachedVersion("pipe/partial")).isZero();
+		assertThat(queue.taken()).containsExactly(1L, 3L);
 	}
 
 	@Test
@@ -325,6 +352,59 @@ class DurablePipelineTests {
 		}
 
 		private record Held(VersionedRecord record, Sinks.Empty<Void> gate) {
+		}
+
+	}
+
+	/** An in-memory queue whose offers wait until the test lets each one through, or fails it. */
+	private static final class HeldQueue implements StorageQueue {
+
+		private final InMemoryStorageQueue delegate = new InMemoryStorageQueue();
+
+		private final List<HeldDurableWrites.Held> held = new CopyOnWriteArrayList<>();
+
+		private final List<Long> taken = new CopyOnWriteArrayList<>();
+
+		@Override
+		public Mono<Void> offer(VersionedRecord write) {
+			return Mono.defer(() -> {
+				HeldDurableWrites.Held offer = new HeldDurableWrites.Held(write, Sinks.empty());
+				this.held.add(offer);
+				return offer.gate()
+					.asMono()
+					.then(this.delegate.offer(write))
+					.doOnSuccess((done) -> this.taken.add(write.version()));
+			});
+		}
+
+		@Override
+		public Flux<Batch> consume() {
+			return this.delegate.consume();
+		}
+
+		@Override
+		public Mono<Void> drained(String name) {
+			return this.delegate.drained(name);
+		}
+
+		List<Long> offered() {
+			return this.held.stream().map((offer) -> offer.record().version()).toList();
+		}
+
+		List<Long> taken() {
+			return this.taken;
+		}
+
+		void release(long version) {
+			assertThat(find(version).gate().tryEmitEmpty().isSuccess()).isTrue();
+		}
+
+		void fail(long version, String reason) {
+			assertThat(find(version).gate().tryEmitError(new ConnectorException("test", reason)).isSuccess()).isTrue();
+		}
+
+		private HeldDurableWrites.Held find(long version) {
+			return this.held.stream().filter((offer) -> offer.record().version() == version).findFirst().orElseThrow();
 		}
 
 	}
