@@ -213,6 +213,34 @@ class DurablePipelineTests {
 	}
 
 	@Test
+	void aRecordWithNothingLeftToAnswerIsForgottenAfterSuccessAndAfterFailure() {
+		RecordLanes lanes = new RecordLanes();
+		DurablePipeline pipeline = new DurablePipeline(this.durable,
+				new RecordChangeFeed(new InMemoryMessageBus("node-i", new InMemoryMessageBus.Medium())), this.cache,
+				lanes);
+		Mono<VersionedRecord> first = pipeline.submit(change("pipe/idle", 1));
+		Mono<VersionedRecord> second = pipeline.submit(change("pipe/idle", 2));
+		assertThat(pipeline.activeRecords()).isOne();
+		this.durable.release("pipe/idle", 1);
+		this.durable.release("pipe/idle", 2);
+		StepVerifier.create(Flux.concat(first, second).map(VersionedRecord::version))
+			.expectNext(1L, 2L)
+			.expectComplete()
+			.verify(TIMEOUT);
+		assertThat(pipeline.activeRecords()).isZero();
+
+		Mono<VersionedRecord> third = pipeline.submit(change("pipe/idle", 3));
+		this.durable.fail("pipe/idle", 3, "disk full");
+		StepVerifier.create(third).expectError(RecordWriteException.class).verify(TIMEOUT);
+		assertThat(pipeline.activeRecords()).isZero();
+		assertThat(lanes.activeLanes()).isZero();
+	}
+
+	private static RecordChange change(String name, long version) {
+		return new RecordChange(RecordChange.Kind.SET, VersionedRecord.of(name, version, "{}"), null, null, "w");
+	}
+
+	@Test
 	void concurrentWritersOfOneRecordAreAnsweredAndAnnouncedInVersionOrder() {
 		RecordService direct = service(DurableWrites.direct(this.store));
 		int writes = 400;
