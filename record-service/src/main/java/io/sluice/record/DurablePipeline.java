@@ -23,17 +23,19 @@ import io.sluice.connector.VersionedRecord;
  * <p>Per record:
  * <ul>
  * <li><b>One durable write in flight.</b> The versions that win their compare-and-set while one is in flight
- * wait, and are handed on together as the newest of them (each version holds the whole document, the store keeps
- * the newest under its version guard, and the queue receives a record's versions in version order, without those
- * another was written over before it left). So one group commit takes many versions of a hot record, and a
- * later version can never be durable while an earlier one may still fail.</li>
+ * wait, and are handed on together ({@link DurableWrites#writeVersions}: the store takes only the newest, since
+ * each version holds the whole document and the store keeps the newest under its version guard; the queue is
+ * offered each version, in version order). So one group commit takes many versions of a hot record, and a later
+ * group can never be durable while an earlier one may still fail.</li>
  * <li><b>In version order, once durable.</b> When a group is durable the next one is handed on at once, and the
  * group's changes are announced in version order (this node's feed at once, the bus in that order), after every
  * earlier change of the record; each writer is answered once its change is published and every earlier version of
  * the record has been answered.</li>
  * <li><b>Failure.</b> If a group's durable write fails, every version in it fails, and so does every version
  * built on top of them: those waiting, and those that win their compare-and-set before the cache agrees with
- * storage again. None of them was handed on, so none is durable. The cache entry is then evicted if it still
+ * storage again, none of which was handed on. (If the queue took a later version of the group but not an earlier
+ * one, the later one carries the earlier change: everything up to it counts as durable, and only what follows it
+ * fails; see {@link DurableWrites#writeVersions}.) The cache entry is then evicted if it still
  * holds the newest of those versions, inside the record's lane so that no write of this node can build on it
  * meanwhile; the next read refills it from storage (after the queue has drained, so a write whose offer failed
  * but was taken after all is seen). Only then are the writers told. A version another node wrote on top stays:
