@@ -175,6 +175,37 @@ class DurablePipelineTests {
 	}
 
 	@Test
+	void aWriteThatWinsItsCompareAndSetWhileAFailureIsBeingRecoveredFromFailsToo() {
+		HeldCache held = new HeldCache(this.cache);
+		RecordService records = new WriteThroughRecordService(held, this.store, this.durable,
+				new RecordChangeFeed(new InMemoryMessageBus("node-h", new InMemoryMessageBus.Medium())),
+				new RecordJson(64), 16, Duration.ofSeconds(5));
+		List<String> answers = new CopyOnWriteArrayList<>();
+		for (int version = 1; version <= 2; version++) {
+			note(records.set("pipe/racing", version, json("{}"), "w"), answers);
+		}
+		this.durable.release("pipe/racing", 1);
+		// v3 is in the lane, its compare-and-set under way, when v2's durable write fails.
+		held.holdNextCompareAndSet();
+		note(records.set("pipe/racing", 3, json("{}"), "w"), answers);
+		this.durable.fail("pipe/racing", 2, "disk full");
+		assertThat(answers).containsExactly("ok v1");
+		held.releaseCompareAndSet();
+		assertThat(answers).containsExactly("ok v1",
+				"Write of record 'pipe/racing' v2 could not be made durable: test: disk full",
+				"Write of record 'pipe/racing' v3 was not made durable: it was built on v2, which could not be: test: "
+						+ "disk full");
+		assertThat(this.durable.versions("pipe/racing")).containsExactly(1L, 2L);
+		assertThat(cachedVersion("pipe/racing")).isZero();
+		assertThat(storedVersion("pipe/racing")).isEqualTo(1);
+	}
+
+	/** Subscribes to a write now, noting its answer when it comes. */
+	private static void note(Mono<VersionedRecord> write, List<String> answers) {
+		write.subscribe((record) -> answers.add("ok v" + record.version()), (error) -> answers.add(error.getMessage()));
+	}
+
+	@Test
 	void aWriteAlreadyDurableStaysAcknowledgedWhenALaterOneFails() {
 		write("pipe/later", 1, "{'v':1}");
 		write("pipe/later", 2, "{'v':2}");
@@ -380,6 +411,49 @@ class DurablePipelineTests {
 		}
 
 		private record Held(VersionedRecord record, Sinks.Empty<Void> gate) {
+		}
+
+	}
+
+	/** A cache whose next compare-and-set, once armed, waits until the test lets it through. */
+	private static final class HeldCache implements RecordCache {
+
+		private final RecordCache delegate;
+
+		private final Sinks.Empty<Void> gate = Sinks.empty();
+
+		private volatile boolean armed;
+
+		HeldCache(RecordCache delegate) {
+			this.delegate = delegate;
+		}
+
+		void holdNextCompareAndSet() {
+			this.armed = true;
+		}
+
+		void releaseCompareAndSet() {
+			assertThat(this.gate.tryEmitEmpty().isSuccess()).isTrue();
+		}
+
+		@Override
+		public Mono<VersionedRecord> get(String name) {
+			return this.delegate.get(name);
+		}
+
+		@Override
+		public Mono<CasResult> compareAndSet(long expectedVersion, VersionedRecord next) {
+			Mono<CasResult> cas = this.delegate.compareAndSet(expectedVersion, next);
+			if (!this.armed) {
+				return cas;
+			}
+			this.armed = false;
+			return this.gate.asMono().then(cas);
+		}
+
+		@Override
+		public Mono<Boolean> evict(String name, long version) {
+			return this.delegate.evict(name, version);
 		}
 
 	}
