@@ -1,16 +1,37 @@
 package io.sluice.record;
 
+import java.util.List;
+import java.util.Optional;
+
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import io.sluice.connector.RecordStore;
 import io.sluice.connector.StorageQueue;
 import io.sluice.connector.VersionedRecord;
 
-/** Where a write that won its compare-and-set goes to become durable: the storage queue, or the store itself. */
+/**
+ * Where a write that won its compare-and-set goes to become durable: the storage queue, or the store itself.
+ * {@link DurablePipeline} hands each record over one group of consecutive versions at a time (the next only once
+ * the last completed), so an implementation need not keep one record's writes in order across calls; different
+ * records come concurrently.
+ */
 interface DurableWrites {
 
 	/** Completes when {@code record} is durable; fails if that cannot be known. */
 	Mono<Void> write(VersionedRecord record);
+
+	/**
+	 * Makes consecutive versions of one record durable, oldest first. Every version holds the whole record, so once
+	 * a version is durable every change up to it is. The default writes only the newest, since a store keeps only
+	 * the newest anyway.
+	 * @return up to which version the changes are durable, and why the later ones are not; fails if none is known
+	 *     to be durable
+	 */
+	default Mono<Outcome> writeVersions(List<VersionedRecord> versions) {
+		VersionedRecord newest = versions.get(versions.size() - 1);
+		return write(newest).thenReturn(new Outcome(newest.version(), null));
+	}
 
 	/** Completes when the store holds every durable write to {@code name} made before the call. */
 	Mono<Void> drained(String name);
@@ -29,12 +50,55 @@ interface DurableWrites {
 				return queue.offer(record);
 			}
 
+			/**
+			 * Offers every version, back to back in version order: the queue delivers one record's writes in the
+			 * order offered, so the storage worker sees each version, and the offers travel together. If one fails
+			 * and a later one is taken, the later one carries the failed one's change into storage: the outcome says
+			 * so, and only what comes after the last version taken fails.
+			 */
+			@Override
+			public Mono<Outcome> writeVersions(List<VersionedRecord> versions) {
+				return Flux.fromIterable(versions)
+					.flatMapSequential((version) -> queue.offer(version)
+						.then(Mono.just(Optional.<Throwable>empty()))
+						.onErrorResume((ex) -> Mono.just(Optional.of(ex))), versions.size())
+					.collectList()
+					.flatMap((results) -> Outcome.of(versions, results));
+			}
+
 			@Override
 			public Mono<Void> drained(String name) {
 				return queue.drained(name);
 			}
 
 		};
+	}
+
+	/**
+	 * What became durable of a group of versions.
+	 * @param durableUpTo the version up to which every change is durable
+	 * @param failure why the versions after it are not, or {@code null} if there are none
+	 */
+	record Outcome(long durableUpTo, Throwable failure) {
+
+		/** From each version's own result, in order: empty for taken, else why not. */
+		static Mono<Outcome> of(List<VersionedRecord> versions, List<Optional<Throwable>> results) {
+			int lastTaken = -1;
+			for (int i = 0; i < results.size(); i++) {
+				if (results.get(i).isEmpty()) {
+					lastTaken = i;
+				}
+			}
+			Throwable failure = null;
+			for (int i = lastTaken + 1; i < results.size() && failure == null; i++) {
+				failure = results.get(i).orElse(null);
+			}
+			if (lastTaken < 0) {
+				return Mono.error(failure);
+			}
+			return Mono.just(new Outcome(versions.get(lastTaken).version(), failure));
+		}
+
 	}
 
 }

@@ -1,6 +1,8 @@
 package io.sluice.record;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
@@ -20,9 +22,7 @@ final class RecordJson {
 
 	/** Parses any JSON value, such as a patch's value. */
 	JsonNode value(String recordName, byte[] json) {
-		if (json == null || json.length == 0) {
-			throw new InvalidRecordDataException(recordName, "No data was given for record '" + recordName + "'");
-		}
+		requireData(recordName, json);
 		try {
 			return this.mapper.readTree(json);
 		}
@@ -40,6 +40,40 @@ final class RecordJson {
 					"Data for record '" + recordName + "' must be a JSON object or array, was " + node.getNodeType());
 		}
 		return node;
+	}
+
+	/**
+	 * Checks a whole record's data as {@link #document} does (valid JSON, an object or an array, nothing after it,
+	 * within the nesting limit) without building it: a set stores the bytes it was given, so nothing needs the tree.
+	 * @return {@code json} itself
+	 */
+	byte[] checkedDocument(String recordName, byte[] json) {
+		requireData(recordName, json);
+		try (JsonParser parser = this.mapper.createParser(json)) {
+			JsonToken first = parser.nextToken();
+			if (first != JsonToken.START_OBJECT && first != JsonToken.START_ARRAY) {
+				throw new InvalidRecordDataException(recordName, "Data for record '" + recordName
+						+ "' must be a JSON object or array, was " + ((first != null) ? first.name() : "empty"));
+			}
+			// Reads every token to the end of the value, so the nesting limit and the syntax are checked throughout.
+			parser.skipChildren();
+			JsonToken after = parser.nextToken();
+			if (after != null) {
+				throw new InvalidRecordDataException(recordName, "Data for record '" + recordName
+						+ "' is not valid JSON: " + after.name() + " after the end of the value");
+			}
+			return json;
+		}
+		catch (JacksonException ex) {
+			throw new InvalidRecordDataException(recordName,
+					"Data for record '" + recordName + "' is not valid JSON: " + ex.getOriginalMessage());
+		}
+	}
+
+	private static void requireData(String recordName, byte[] json) {
+		if (json == null || json.length == 0) {
+			throw new InvalidRecordDataException(recordName, "No data was given for record '" + recordName + "'");
+		}
 	}
 
 	byte[] bytes(JsonNode node) {

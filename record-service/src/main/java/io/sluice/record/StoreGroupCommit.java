@@ -76,14 +76,15 @@ final class StoreGroupCommit implements DurableWrites {
 		for (Pending pending : batch) {
 			records.add(pending.record);
 		}
-		// The group-commit loop itself, not a request path: every writer's sink is completed from here.
+		// The group-commit loop itself, not a request path: every writer's sink is completed from here. The next
+		// batch starts (on another thread: a store that completes at once would otherwise recurse) before the
+		// writers are answered, since answering a writer may announce its change and fan it out.
 		this.store.upsertIfNewer(records).subscribe(null, (error) -> {
+			this.scheduler.schedule(this::writeNextBatch);
 			batch.forEach((pending) -> pending.sink.error(error));
-			this.scheduler.schedule(this::writeNextBatch);
 		}, () -> {
-			batch.forEach((pending) -> pending.sink.success());
-			// Hop off the store's thread: a store that completes at once would otherwise recurse.
 			this.scheduler.schedule(this::writeNextBatch);
+			batch.forEach((pending) -> pending.sink.success());
 		});
 	}
 

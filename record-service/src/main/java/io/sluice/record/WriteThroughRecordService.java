@@ -2,6 +2,7 @@ package io.sluice.record;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,10 @@ import io.sluice.connector.VersionedRecord;
  * The record service of DESIGN §2: a write's version is decided by a compare-and-set in the cache; only a
  * write that won it is made durable; the writer is answered, and the change announced, once it is durable. If
  * it cannot be made durable, the cache entry is taken back so that cache and store agree again.
+ *
+ * <p>A record's lane is held only until the compare-and-set has decided the version: the next write of the record
+ * builds on it at once, while {@link DurablePipeline} makes the writes durable, answers and announces them in
+ * version order, and on a failure fails every write built on the failed one too (see there).
  */
 final class WriteThroughRecordService implements RecordService {
 
@@ -37,6 +42,8 @@ final class WriteThroughRecordService implements RecordService {
 
 	private final RecordLanes lanes = new RecordLanes();
 
+	private final DurablePipeline pipeline;
+
 	private final int casAttempts;
 
 	private final Duration drainTimeout;
@@ -50,6 +57,7 @@ final class WriteThroughRecordService implements RecordService {
 		this.json = json;
 		this.casAttempts = casAttempts;
 		this.drainTimeout = drainTimeout;
+		this.pipeline = new DurablePipeline(durable, feed, cache, this.lanes);
 	}
 
 	@Override
@@ -91,11 +99,16 @@ final class WriteThroughRecordService implements RecordService {
 
 	@Override
 	public Mono<VersionedRecord> set(String name, long version, byte[] data, String origin) {
-		return write(name, version, (current, next) -> {
-			JsonNode document = this.json.document(name, data);
-			return new RecordChange(RecordChange.Kind.SET, VersionedRecord.of(name, next, this.json.bytes(document)),
-					null, null, origin);
-		});
+		// Checked once, before the lane: a retried compare-and-set does not check it again.
+		byte[] document;
+		try {
+			document = this.json.checkedDocument(name, data);
+		}
+		catch (InvalidRecordDataException ex) {
+			return Mono.error(ex);
+		}
+		return write(name, version, (current, next) -> new RecordChange(RecordChange.Kind.SET,
+				VersionedRecord.of(name, next, document), null, null, origin));
 	}
 
 	@Override
@@ -139,10 +152,13 @@ final class WriteThroughRecordService implements RecordService {
 			return Mono.error(new InvalidRecordDataException(name,
 					"Version " + version + " of record '" + name + "' is invalid; versions start at 1, or -1 forces"));
 		}
-		return this.lanes.run(name, () -> attempt(name, version, mutation, this.casAttempts));
+		// The lane ends with the compare-and-set; what it yields is the answer, which comes once the write is durable.
+		return this.lanes.run(name, () -> attempt(name, version, mutation, this.casAttempts))
+			.flatMap(Function.identity());
 	}
 
-	private Mono<VersionedRecord> attempt(String name, long version, Mutation mutation, int attemptsLeft) {
+	/** Decides the version; yields the write's answer from the pipeline, to which it was handed within the lane. */
+	private Mono<Mono<VersionedRecord>> attempt(String name, long version, Mutation mutation, int attemptsLeft) {
 		return read(name).map(Optional::of).defaultIfEmpty(Optional.empty()).flatMap((found) -> {
 			VersionedRecord current = found.orElse(null);
 			long currentVersion = (current != null) ? current.version() : 0;
@@ -158,7 +174,7 @@ final class WriteThroughRecordService implements RecordService {
 						(ex) -> new RecordWriteException(name, "The cache refused the write: " + ex.getMessage(), ex))
 				.flatMap((result) -> {
 					if (result.won()) {
-						return makeDurable(change);
+						return Mono.just(this.pipeline.submit(change));
 					}
 					if (attemptsLeft > 1) {
 						// Another node wrote first: judge the write again against what is current now.
@@ -168,25 +184,6 @@ final class WriteThroughRecordService implements RecordService {
 							+ "many writers at once; gave up after " + this.casAttempts + " attempts", null));
 				});
 		});
-	}
-
-	private Mono<VersionedRecord> makeDurable(RecordChange change) {
-		VersionedRecord record = change.record();
-		return this.durable.write(record).onErrorResume((ex) -> takeBack(record).then(Mono.error(new RecordWriteException(
-				record.name(), "Write of record '" + record.name() + "' v" + record.version()
-						+ " could not be made durable: " + ex.getMessage(),
-				ex))))
-			.then(Mono.defer(() -> this.feed.announce(change)))
-			.thenReturn(record);
-	}
-
-	/** Drops a version the store will not see from the cache, unless something newer was written on top. */
-	private Mono<Void> takeBack(VersionedRecord record) {
-		return this.cache.evict(record.name(), record.version()).onErrorResume((ex) -> {
-			logger.error("Could not take record '{}' v{} back from the cache after its durable write failed: {}",
-					record.name(), record.version(), ex.getMessage());
-			return Mono.just(false);
-		}).then();
 	}
 
 	private JsonNode base(String name, VersionedRecord current) {

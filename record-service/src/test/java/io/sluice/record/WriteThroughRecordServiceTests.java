@@ -294,35 +294,18 @@ class WriteThroughRecordServiceTests {
 	}
 
 	/** The in-memory store, with a switch that makes its writes fail as an unreachable database's would. */
-	private static final class FailableStore implements RecordStore {
-
-		private final RecordStore delegate;
+	private static final class FailableStore extends DelegatingRecordStore {
 
 		private final AtomicBoolean failing = new AtomicBoolean();
 
 		FailableStore(RecordStore delegate) {
-			this.delegate = delegate;
-		}
-
-		@Override
-		public Mono<VersionedRecord> find(String name) {
-			return this.delegate.find(name);
-		}
-
-		@Override
-		public Flux<VersionedRecord> findMany(java.util.Collection<String> names) {
-			return this.delegate.findMany(names);
+			super(delegate);
 		}
 
 		@Override
 		public Mono<Integer> upsertIfNewer(List<VersionedRecord> records) {
 			return this.failing.get() ? Mono.error(new ConnectorException("test", "database unreachable"))
-					: this.delegate.upsertIfNewer(records);
-		}
-
-		@Override
-		public Flux<VersionedRecord> scan(String prefix) {
-			return this.delegate.scan(prefix);
+					: super.upsertIfNewer(records);
 		}
 
 	}

@@ -1,0 +1,98 @@
+package io.sluice.record;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.test.StepVerifier;
+
+import io.sluice.connector.ConnectorException;
+import io.sluice.connector.VersionedRecord;
+import io.sluice.connector.memory.InMemoryRecordStore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Group commit straight to the store, over the in-memory store with its batches held by the test. */
+class StoreGroupCommitTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private final HeldBatches store = new HeldBatches();
+
+	private final StoreGroupCommit commit = new StoreGroupCommit(this.store, 3);
+
+	@Test
+	void writesArrivingWhileABatchIsWrittenGoTogetherInTheNextUpToTheBatchSize() {
+		List<String> done = new CopyOnWriteArrayList<>();
+		for (int i = 1; i <= 5; i++) {
+			String name = "gc/" + i;
+			this.commit.write(VersionedRecord.of(name, 1, "{}")).subscribe(null, null, () -> done.add(name));
+		}
+		assertThat(this.store.batches).containsExactly(List.of("gc/1"));
+		this.store.release(0);
+		await().atMost(TIMEOUT).until(() -> this.store.batches.size() == 2);
+		assertThat(this.store.batches.get(1)).containsExactly("gc/2", "gc/3", "gc/4");
+		this.store.release(1);
+		await().atMost(TIMEOUT).until(() -> this.store.batches.size() == 3);
+		assertThat(this.store.batches.get(2)).containsExactly("gc/5");
+		this.store.release(2);
+		await().atMost(TIMEOUT).until(() -> done.size() == 5);
+		assertThat(done).containsExactlyInAnyOrder("gc/1", "gc/2", "gc/3", "gc/4", "gc/5");
+		StepVerifier.create(this.store.find("gc/5").map(VersionedRecord::version))
+			.expectNext(1L)
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void aFailedBatchFailsItsWritersOnlyAndTheNextBatchGoesOn() {
+		List<String> outcomes = new CopyOnWriteArrayList<>();
+		for (String name : List.of("gc/failed", "gc/next")) {
+			this.commit.write(VersionedRecord.of(name, 1, "{}"))
+				.subscribe(null, (error) -> outcomes.add(name + " failed: " + error.getMessage()),
+						() -> outcomes.add(name + " written"));
+		}
+		assertThat(this.store.batches).containsExactly(List.of("gc/failed"));
+		this.store.fail(0, "disk full");
+		await().atMost(TIMEOUT).until(() -> this.store.batches.size() == 2);
+		this.store.release(1);
+		await().atMost(TIMEOUT).until(() -> outcomes.size() == 2);
+		assertThat(outcomes).containsExactly("gc/failed failed: test: disk full", "gc/next written");
+		assertThat(this.store.batches).containsExactly(List.of("gc/failed"), List.of("gc/next"));
+		StepVerifier.create(this.store.find("gc/failed")).expectComplete().verify(TIMEOUT);
+	}
+
+	/** The in-memory store, each batch waiting until the test releases or fails it. */
+	private static final class HeldBatches extends DelegatingRecordStore {
+
+		private final List<List<String>> batches = new CopyOnWriteArrayList<>();
+
+		private final List<Sinks.Empty<Void>> gates = new CopyOnWriteArrayList<>();
+
+		HeldBatches() {
+			super(new InMemoryRecordStore());
+		}
+
+		@Override
+		public Mono<Integer> upsertIfNewer(List<VersionedRecord> records) {
+			Sinks.Empty<Void> gate = Sinks.empty();
+			this.gates.add(gate);
+			this.batches.add(records.stream().map(VersionedRecord::name).toList());
+			return gate.asMono().then(super.upsertIfNewer(records));
+		}
+
+		void release(int batch) {
+			assertThat(this.gates.get(batch).tryEmitEmpty().isSuccess()).isTrue();
+		}
+
+		void fail(int batch, String reason) {
+			assertThat(this.gates.get(batch).tryEmitError(new ConnectorException("test", reason)).isSuccess()).isTrue();
+		}
+
+	}
+
+}
