@@ -1,11 +1,9 @@
 package io.sluice.record;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 
 import io.sluice.connector.VersionedRecord;
@@ -23,25 +21,93 @@ final class RecordChangeCodec {
 	private RecordChangeCodec() {
 	}
 
+	/**
+	 * Encodes a change into an array of exactly its size, in one pass over each field (the layout is the one
+	 * {@link DataInputStream} reads back: big-endian numbers, strings in modified UTF-8 behind a 2-byte length).
+	 * @throws IllegalArgumentException if a string is longer than 65,535 bytes in modified UTF-8
+	 */
 	static byte[] encode(RecordChange change) {
 		VersionedRecord record = change.record();
-		ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + record.data().length);
-		try (DataOutputStream out = new DataOutputStream(bytes)) {
-			out.writeByte(FORMAT);
-			out.writeByte(change.kind().ordinal());
-			out.writeUTF(record.name());
-			out.writeLong(record.version());
-			out.writeBoolean(record.deleted());
-			out.writeLong((record.expiresAt() != null) ? record.expiresAt().toEpochMilli() : Long.MIN_VALUE);
-			writeBytes(out, record.data());
-			writeNullableString(out, change.path());
-			writeBytes(out, change.value());
-			writeNullableString(out, change.origin());
+		String name = record.name();
+		String path = change.path();
+		String origin = change.origin();
+		byte[] data = record.data();
+		byte[] value = change.value();
+		int size = 2 + utfSize(name) + 8 + 1 + 8 + bytesSize(data) + nullableUtfSize(path) + bytesSize(value)
+				+ nullableUtfSize(origin);
+		ByteBuffer out = ByteBuffer.wrap(new byte[size]);
+		out.put((byte) FORMAT);
+		out.put((byte) change.kind().ordinal());
+		putUtf(out, name);
+		out.putLong(record.version());
+		out.put((byte) (record.deleted() ? 1 : 0));
+		out.putLong((record.expiresAt() != null) ? record.expiresAt().toEpochMilli() : Long.MIN_VALUE);
+		putBytes(out, data);
+		putNullableUtf(out, path);
+		putBytes(out, value);
+		putNullableUtf(out, origin);
+		return out.array();
+	}
+
+	private static int bytesSize(byte[] bytes) {
+		return 4 + ((bytes != null) ? bytes.length : 0);
+	}
+
+	private static int nullableUtfSize(String value) {
+		return 1 + ((value != null) ? utfSize(value) : 0);
+	}
+
+	/** The length prefix and the modified UTF-8 bytes of {@code value}. */
+	private static int utfSize(String value) {
+		int length = value.length();
+		int bytes = length;
+		for (int i = 0; i < length; i++) {
+			char c = value.charAt(i);
+			if (c >= 0x80 || c == 0) {
+				bytes += (c >= 0x800) ? 2 : 1;
+			}
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
+		if (bytes > 0xFFFF) {
+			throw new IllegalArgumentException("A record change's string is " + bytes
+					+ " bytes in modified UTF-8; at most 65535 fit (record name, path or origin too long)");
 		}
-		return bytes.toByteArray();
+		return 2 + bytes;
+	}
+
+	private static void putUtf(ByteBuffer out, String value) {
+		int lengthAt = out.position();
+		out.putShort((short) 0);
+		int length = value.length();
+		for (int i = 0; i < length; i++) {
+			char c = value.charAt(i);
+			if (c >= 1 && c < 0x80) {
+				out.put((byte) c);
+			}
+			else if (c < 0x800) {
+				out.put((byte) (0xC0 | ((c >> 6) & 0x1F)));
+				out.put((byte) (0x80 | (c & 0x3F)));
+			}
+			else {
+				out.put((byte) (0xE0 | ((c >> 12) & 0x0F)));
+				out.put((byte) (0x80 | ((c >> 6) & 0x3F)));
+				out.put((byte) (0x80 | (c & 0x3F)));
+			}
+		}
+		out.putShort(lengthAt, (short) (out.position() - lengthAt - 2));
+	}
+
+	private static void putNullableUtf(ByteBuffer out, String value) {
+		out.put((byte) ((value != null) ? 1 : 0));
+		if (value != null) {
+			putUtf(out, value);
+		}
+	}
+
+	private static void putBytes(ByteBuffer out, byte[] bytes) {
+		out.putInt((bytes != null) ? bytes.length : -1);
+		if (bytes != null) {
+			out.put(bytes);
+		}
 	}
 
 	/**
@@ -75,13 +141,6 @@ final class RecordChangeCodec {
 		}
 	}
 
-	private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
-		out.writeInt((bytes != null) ? bytes.length : -1);
-		if (bytes != null) {
-			out.write(bytes);
-		}
-	}
-
 	private static byte[] readBytes(DataInputStream in) throws IOException {
 		int length = in.readInt();
 		if (length < 0) {
@@ -91,13 +150,6 @@ final class RecordChangeCodec {
 			throw new IOException("Length " + length + " runs past the end");
 		}
 		return in.readNBytes(length);
-	}
-
-	private static void writeNullableString(DataOutputStream out, String value) throws IOException {
-		out.writeBoolean(value != null);
-		if (value != null) {
-			out.writeUTF(value);
-		}
 	}
 
 	private static String readNullableString(DataInputStream in) throws IOException {

@@ -36,6 +36,40 @@ class RecordChangeCodecTests {
 	}
 
 	@Test
+	void namesOutsideAsciiAndWithNulRoundTripInTheLayoutDataOutputStreamWrites() throws Exception {
+		String name = "codec/\u0000é€\uD83D\uDE00/" + "x".repeat(300);
+		RecordChange change = new RecordChange(RecordChange.Kind.SET, VersionedRecord.of(name, 2, "{}"), null, null,
+				"conn-é");
+		byte[] encoded = RecordChangeCodec.encode(change);
+
+		java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+		try (java.io.DataOutputStream out = new java.io.DataOutputStream(expected)) {
+			out.writeByte(1);
+			out.writeByte(RecordChange.Kind.SET.ordinal());
+			out.writeUTF(name);
+			out.writeLong(2);
+			out.writeBoolean(false);
+			out.writeLong(Long.MIN_VALUE);
+			out.writeInt(2);
+			out.write("{}".getBytes());
+			out.writeBoolean(false);
+			out.writeInt(-1);
+			out.writeBoolean(true);
+			out.writeUTF("conn-é");
+		}
+		assertThat(encoded).isEqualTo(expected.toByteArray());
+		assertThat(RecordChangeCodec.decode(encoded).record().name()).isEqualTo(name);
+	}
+
+	@Test
+	void aStringTooLongForItsLengthPrefixIsRefusedNamingTheLimit() {
+		RecordChange change = new RecordChange(RecordChange.Kind.SET, VersionedRecord.of("codec/long", 1, "{}"),
+				"é".repeat(40_000), null, null);
+		assertThatIllegalArgumentException().isThrownBy(() -> RecordChangeCodec.encode(change))
+			.withMessageContaining("at most 65535");
+	}
+
+	@Test
 	void truncatedOrForeignBytesAreRejectedWithAReason() {
 		byte[] whole = RecordChangeCodec.encode(new RecordChange(RecordChange.Kind.SET,
 				VersionedRecord.of("codec/t", 1, "{}"), null, null, null));
