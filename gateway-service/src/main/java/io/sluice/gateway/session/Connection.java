@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -23,8 +24,8 @@ import io.sluice.gateway.protocol.Message;
  * frames under the limit is disconnected.
  *
  * <p>Kept small, since a node holds tens of thousands: the upgrade request's headers are referenced (not copied)
- * only until the client has logged in, the timers are one sweep over all connections ({@link ConnectionTimers}),
- * and nothing is queued or allocated for a connection that is not being sent to.
+ * until the client has logged in, then emptied; the timers are one sweep over all connections
+ * ({@link ConnectionTimers}); and nothing is queued or allocated for a connection that is not being sent to.
  */
 public final class Connection {
 
@@ -144,6 +145,10 @@ public final class Connection {
 		return this.outbound.eventLoop();
 	}
 
+	ByteBufAllocator channelAllocator() {
+		return this.channel.alloc();
+	}
+
 	/** Sends what is queued, then closes with {@code code} and {@code reason}. */
 	public void close(int code, String reason) {
 		CloseStatus status = new CloseStatus(code, reason);
@@ -235,9 +240,16 @@ public final class Connection {
 	void authenticated(String userId, byte[] serverData) {
 		this.userId = userId;
 		this.serverData = serverData;
-		this.handshakeHeaders = null;
 		this.url = null;
 		this.state = State.OPEN;
+		HttpHeaders headers = this.handshakeHeaders;
+		this.handshakeHeaders = null;
+		if (headers != null) {
+			// The upgrade request stays referenced by Reactor Netty for the connection's life, and its headers were
+			// the largest part of an idle connection; nothing reads them after the login (the access log, if on, has
+			// logged the upgrade). Emptied on the event loop, which owns the request.
+			this.outbound.eventLoop().execute(headers::clear);
+		}
 	}
 
 	void challenged(String url) {
