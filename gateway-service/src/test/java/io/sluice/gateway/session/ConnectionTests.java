@@ -1,16 +1,21 @@
 package io.sluice.gateway.session;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.buffer.ByteBuf;
 import org.junit.jupiter.api.Test;
 
+import io.sluice.gateway.protocol.EventAction;
 import io.sluice.gateway.protocol.FrameCodec;
+import io.sluice.gateway.protocol.JsonFrameCodec;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.MessageCodec;
+import io.sluice.gateway.protocol.Topic;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.spy;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
 
 class ConnectionTests {
 
@@ -90,37 +95,15 @@ class ConnectionTests {
 
 	@Test
 	void aFanOutIsReencodedOncePerEncodingNotPerSubscriber() {
-		AtomicInteger conversions = new AtomicInteger();
-		FrameCodec counting = new FrameCodec() {
-
-			@Override
-			public Message decode(byte[] frame) {
-				return MessageCodec.decode(frame);
-			}
-
-			@Override
-			public byte[] encode(Message message) {
-				return MessageCodec.encode(message);
-			}
-
-			@Override
-			public byte[] fromBinary(byte[] binaryFrame) {
-				conversions.incrementAndGet();
-				return binaryFrame;
-			}
-
-			@Override
-			public boolean isText() {
-				return true;
-			}
-
-		};
+		FrameCodec json = spy(new JsonFrameCodec(64));
 		Subscriptions subscriptions = new Subscriptions();
-		List<Outbox> subscribers = List.of(new Outbox("x", 4, counting), new Outbox("y", 4, counting),
-				new Outbox("z", 4, counting));
+		List<Outbox> subscribers = List.of(new Outbox("x", 4, json), new Outbox("y", 4, json),
+				new Outbox("z", 4, json));
 		subscribers.forEach((subscriber) -> subscriptions.subscribe("n", subscriber.connection));
-		subscriptions.send("n", new byte[] { 1 }, null);
-		assertThat(conversions).hasValue(1);
+		byte[] emit = MessageCodec
+			.encode(Message.builder(Topic.EVENT, EventAction.EMIT).name("n").data("{\"a\":1}").build());
+		subscriptions.send("n", emit, null);
+		verify(json, times(1)).fromBinary(emit);
 		for (Outbox subscriber : subscribers) {
 			List<ByteBuf> written = subscriber.takeFrames();
 			assertThat(written).hasSize(1);
