@@ -13,7 +13,6 @@ import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SynchronousSink;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
 
@@ -75,20 +74,22 @@ final class ConnectionHandler implements BiFunction<WebsocketInbound, WebsocketO
 		// the session ends when the inbound does, which is when the channel closes or the peer sends its close.
 		return in.aggregateFrames((int) this.properties.maxMessageSize().toBytes())
 			.receiveFrames()
-			.<Message>handle((frame, sink) -> receive(connection, rate, frame, sink))
-			.flatMap((message) -> this.dispatcher.dispatch(connection, message), this.properties.maxInFlight())
+			.flatMap((frame) -> {
+				Message message = receive(connection, rate, frame);
+				return (message != null) ? this.dispatcher.dispatch(connection, message) : Mono.empty();
+			}, this.properties.maxInFlight())
 			.then()
-			.onErrorResume((ex) -> tooLong(ex), (ex) -> {
+			.onErrorResume((ex) -> {
+				if (!tooLong(ex)) {
+					logger.debug("{} ended with an error", connection, ex);
+					return Mono.empty();
+				}
 				String reason = "Message larger than " + this.properties.maxMessageSize();
 				logger.debug("Closing {}: {}", connection, reason);
 				connection.send(Message.builder(Topic.PARSER, ParserAction.MAXIMUM_MESSAGE_SIZE_EXCEEDED)
 					.data(JsonText.quote(reason)).build());
 				connection.close(TOO_BIG, reason);
 				return closed(channel);
-			})
-			.onErrorResume((ex) -> {
-				logger.debug("{} ended with an error", connection, ex);
-				return Mono.empty();
 			})
 			.doFinally((signal) -> {
 				connection.peerClosed();
@@ -103,15 +104,16 @@ final class ConnectionHandler implements BiFunction<WebsocketInbound, WebsocketO
 		return Mono.create((sink) -> channel.closeFuture().addListener((future) -> sink.success()));
 	}
 
-	private void receive(Connection connection, RateLimit rate, WebSocketFrame frame, SynchronousSink<Message> sink) {
+	/** Decodes a frame, or answers it and returns {@code null} when there is no message to dispatch. */
+	private Message receive(Connection connection, RateLimit rate, WebSocketFrame frame) {
 		connection.heard(this.timers.now());
 		if (!connection.isOpen()) {
 			// Closing from this side: what the client sends after that is not for anyone.
-			return;
+			return null;
 		}
 		boolean binary = frame instanceof BinaryWebSocketFrame;
 		if (!binary && !(frame instanceof TextWebSocketFrame)) {
-			return;
+			return null;
 		}
 		if (!rate.tryAcquire()) {
 			if (connection.isOpen()) {
@@ -120,18 +122,19 @@ final class ConnectionHandler implements BiFunction<WebsocketInbound, WebsocketO
 				connection.close(FLOODING,
 						"Too many messages: more than " + this.properties.maxMessagesPerSecond() + " a second");
 			}
-			return;
+			return null;
 		}
 		if (binary == this.codec.isText()) {
 			reject(connection, ParserAction.MESSAGE_PARSE_ERROR, "This endpoint takes " + this.codec + " messages in "
 					+ (this.codec.isText() ? "text" : "binary") + " frames");
-			return;
+			return null;
 		}
 		try {
-			sink.next(this.codec.decode(ByteBufUtil.getBytes(frame.content())));
+			return this.codec.decode(ByteBufUtil.getBytes(frame.content()));
 		}
 		catch (ProtocolException ex) {
 			reject(connection, ex.parserAction(), ex.getMessage());
+			return null;
 		}
 	}
 
