@@ -12,6 +12,10 @@ public final class JsonDepth {
 
 	/** Whether {@code json} (UTF-8) opens more than {@code maxDepth} arrays or objects inside one another. */
 	public static boolean exceeds(byte[] json, int maxDepth) {
+		if (json.length <= maxDepth) {
+			// Each level takes a byte: the common small message needs no scan (it is checked on every one).
+			return false;
+		}
 		int depth = 0;
 		boolean inString = false;
 		for (int i = 0; i < json.length; i++) {

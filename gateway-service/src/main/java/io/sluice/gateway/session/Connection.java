@@ -1,23 +1,31 @@
 package io.sluice.gateway.session;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
-import reactor.util.concurrent.Queues;
 
 import io.sluice.gateway.protocol.FrameCodec;
 import io.sluice.gateway.protocol.Message;
 
 /**
- * One client connection: who it is, and its bounded queue of outbound frames. Anything may send to it from any
- * thread; a client that does not read fast enough to keep the queue under its limit is disconnected.
+ * One client connection: who it is, and its bounded way out ({@link Outbound}). Anything may send to it from any
+ * thread, and what one thread sends arrives in order; a client that does not read fast enough to keep its outbound
+ * frames under the limit is disconnected.
+ *
+ * <p>Kept small, since a node holds tens of thousands: the upgrade request's headers are referenced (not copied)
+ * until the client has logged in, then emptied; the timers are one sweep over all connections
+ * ({@link ConnectionTimers}); and nothing is queued or allocated for a connection that is not being sent to.
  */
 public final class Connection {
 
@@ -26,23 +34,24 @@ public final class Connection {
 
 	private static final Logger logger = LoggerFactory.getLogger(Connection.class);
 
+	private static final AtomicReferenceFieldUpdater<Connection, CloseStatus> CLOSE_STATUS = AtomicReferenceFieldUpdater
+		.newUpdater(Connection.class, CloseStatus.class, "closeStatus");
+
+	private static final AtomicIntegerFieldUpdater<Connection> SUBSCRIPTIONS = AtomicIntegerFieldUpdater
+		.newUpdater(Connection.class, "subscriptions");
+
 	private final String id;
-
-	private final Sinks.Many<byte[]> outbound;
-
-	private final int outboundQueueLimit;
-
-	private final AtomicInteger queued = new AtomicInteger();
-
-	private final Sinks.Empty<Void> abort = Sinks.empty();
-
-	private final Sinks.Empty<Void> closing = Sinks.empty();
 
 	private final FrameCodec codec;
 
-	private final AtomicInteger subscriptions = new AtomicInteger();
+	private final Outbound outbound;
 
-	private final AtomicInteger refusedLogins = new AtomicInteger();
+	private final Channel channel;
+
+	private volatile int subscriptions;
+
+	/** Changed only by the login in progress, of which there is one at a time. */
+	private volatile int refusedLogins;
 
 	private volatile State state = State.AWAITING_CHALLENGE;
 
@@ -52,31 +61,29 @@ public final class Connection {
 
 	private volatile String url;
 
-	private volatile String remoteAddress;
+	/** The upgrade request's headers, until the client has logged in (only authentication reads them). */
+	private volatile HttpHeaders handshakeHeaders;
 
-	private volatile Map<String, String> headers = Map.of();
+	private volatile long openedAt;
 
 	private volatile long lastHeard;
 
 	private volatile CloseStatus closeStatus;
 
-	Connection(int outboundQueueLimit, FrameCodec codec) {
-		this(UUID.randomUUID().toString(), outboundQueueLimit, codec);
+	Connection(int outboundQueueLimit, FrameCodec codec, Channel channel) {
+		this(UUID.randomUUID().toString(), outboundQueueLimit, codec, channel);
 	}
 
-	/** A connection speaking the binary protocol. */
-	public Connection(String id, int outboundQueueLimit) {
-		this(id, outboundQueueLimit, FrameCodec.BINARY);
+	/** A connection speaking the binary protocol over {@code channel}. */
+	public Connection(String id, int outboundQueueLimit, Channel channel) {
+		this(id, outboundQueueLimit, FrameCodec.BINARY, channel);
 	}
 
-	Connection(String id, int outboundQueueLimit, FrameCodec codec) {
+	Connection(String id, int outboundQueueLimit, FrameCodec codec, Channel channel) {
 		this.id = id;
 		this.codec = codec;
-		this.outboundQueueLimit = outboundQueueLimit;
-		// Bounded by the count below rather than by the queue, whose capacity would be rounded. The queue grows in
-		// links of 32: an idle connection holds one small link instead of a 256-slot array allocated up front.
-		Queue<byte[]> queue = Queues.<byte[]>unbounded(Math.min(outboundQueueLimit, 32)).get();
-		this.outbound = Sinks.many().unicast().onBackpressureBuffer(queue);
+		this.channel = channel;
+		this.outbound = new Outbound(channel, outboundQueueLimit);
 	}
 
 	/** Unique across nodes: it is the origin of this connection's record writes. */
@@ -95,7 +102,9 @@ public final class Connection {
 
 	/** Encodes and queues one message for this client only. */
 	public void send(Message message) {
-		enqueue(this.codec.encode(message));
+		if (isOpen()) {
+			enqueue(this.codec.encode(message));
+		}
 	}
 
 	/**
@@ -103,81 +112,64 @@ public final class Connection {
 	 * connections and must not change. A connection with another encoding re-encodes it.
 	 */
 	public void send(byte[] frame) {
-		enqueue(this.codec.fromBinary(frame));
+		if (isOpen()) {
+			enqueue(this.codec.fromBinary(frame));
+		}
 	}
 
-	private void enqueue(byte[] frame) {
-		Sinks.EmitResult result;
-		// Serialised because notifications and responses are sent from different threads.
-		synchronized (this) {
-			if (this.closeStatus != null) {
-				return;
-			}
-			if (this.queued.incrementAndGet() > this.outboundQueueLimit) {
-				this.queued.decrementAndGet();
-				result = Sinks.EmitResult.FAIL_OVERFLOW;
-			}
-			else {
-				result = this.outbound.tryEmitNext(frame);
-			}
+	private void enqueue(byte[] payload) {
+		if (reserve()) {
+			this.outbound.send(payload, this.codec.isText());
 		}
-		if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
-			logger.warn("Connection {} of {} is not reading; disconnecting it", this.id, this.userId);
-			closeNow(SLOW_CONSUMER, "Outbound queue full: the client is not reading fast enough");
+	}
+
+	/**
+	 * Counts one more outbound frame against the limit; a connection over it is disconnected as a slow consumer and
+	 * {@code false} returned.
+	 */
+	boolean reserve() {
+		if (this.outbound.reserve()) {
+			return true;
 		}
+		logger.warn("Connection {} of {} is not reading; disconnecting it", this.id, this.userId);
+		closeNow(SLOW_CONSUMER, "Outbound queue full: the client is not reading fast enough");
+		return false;
+	}
+
+	/** The way out, for a fan-out that writes a shared frame on the event loop after {@link #reserve()}. */
+	Outbound outbound() {
+		return this.outbound;
+	}
+
+	EventLoop eventLoop() {
+		return this.outbound.eventLoop();
+	}
+
+	ByteBufAllocator channelAllocator() {
+		return this.channel.alloc();
 	}
 
 	/** Sends what is queued, then closes with {@code code} and {@code reason}. */
 	public void close(int code, String reason) {
-		synchronized (this) {
-			if (this.closeStatus != null) {
-				return;
-			}
-			this.closeStatus = new CloseStatus(code, reason);
-			this.outbound.tryEmitComplete();
+		CloseStatus status = new CloseStatus(code, reason);
+		if (CLOSE_STATUS.compareAndSet(this, null, status)) {
+			this.outbound.close(status);
 		}
-		this.closing.tryEmitEmpty();
 	}
 
 	/** Drops what is queued and closes with {@code code} and {@code reason}. */
 	void closeNow(int code, String reason) {
-		synchronized (this) {
-			if (this.closeStatus != null) {
-				return;
-			}
-			this.closeStatus = new CloseStatus(code, reason);
-			this.outbound.tryEmitComplete();
+		CloseStatus status = new CloseStatus(code, reason);
+		if (CLOSE_STATUS.compareAndSet(this, null, status)) {
+			this.outbound.abort(status);
 		}
-		this.abort.tryEmitEmpty();
-		this.closing.tryEmitEmpty();
 	}
 
 	/** The peer went away, or the session ended: nothing more will be sent. */
 	void peerClosed() {
-		synchronized (this) {
-			if (this.closeStatus != null) {
-				return;
-			}
-			this.closeStatus = CloseStatus.BY_PEER;
-			this.outbound.tryEmitComplete();
-		}
-		this.abort.tryEmitEmpty();
-		this.closing.tryEmitEmpty();
-	}
-
-	/**
-	 * The encoded frames to write, ending when the connection closes (at once, dropping the queue, if it was
-	 * aborted). One subscriber only: the socket.
-	 */
-	public Flux<byte[]> outboundFrames() {
-		return this.outbound.asFlux()
-			.doOnNext((frame) -> this.queued.decrementAndGet())
-			.takeUntilOther(this.abort.asMono());
-	}
-
-	/** Completes when the connection starts to close, from either side. */
-	Mono<Void> closing() {
-		return this.closing.asMono();
+		CLOSE_STATUS.compareAndSet(this, null, CloseStatus.BY_PEER);
+		this.handshakeHeaders = null;
+		this.outbound.end();
 	}
 
 	/** Why this side closed the connection, or {@code null} if it did not (or has not). */
@@ -199,18 +191,36 @@ public final class Connection {
 		return this.codec;
 	}
 
-	/** Remembers where the connection came from, for authentication. */
-	void handshake(String remoteAddress, Map<String, String> headers) {
-		this.remoteAddress = remoteAddress;
-		this.headers = Map.copyOf(headers);
+	/** Remembers the upgrade request's headers, for authentication. */
+	void handshake(HttpHeaders headers) {
+		this.handshakeHeaders = headers;
 	}
 
+	/** Where the connection came from, for authentication. */
 	String remoteAddress() {
-		return this.remoteAddress;
+		SocketAddress remote = this.channel.remoteAddress();
+		return (remote instanceof InetSocketAddress inet) ? inet.getHostString() : String.valueOf(remote);
 	}
 
+	/** The upgrade request's headers by lower-case name (the first of a repeated one); empty once logged in. */
 	Map<String, String> headers() {
-		return this.headers;
+		HttpHeaders headers = this.handshakeHeaders;
+		if (headers == null) {
+			return Map.of();
+		}
+		Map<String, String> byName = new HashMap<>();
+		headers.forEach((header) -> byName.putIfAbsent(header.getKey().toLowerCase(), header.getValue()));
+		return byName;
+	}
+
+	/** Notes that the connection opened at {@code millis}, on the clock of {@link #heard(long)}. */
+	void opened(long millis) {
+		this.openedAt = millis;
+		this.lastHeard = millis;
+	}
+
+	long openedAt() {
+		return this.openedAt;
 	}
 
 	/** Notes that the client was heard from at {@code millis} (a clock of the caller's choosing). */
@@ -222,7 +232,7 @@ public final class Connection {
 		return this.lastHeard;
 	}
 
-	/** The URL the client said it connected to, once it has challenged. */
+	/** The URL the client said it connected to, once it has challenged and until it has logged in. */
 	String url() {
 		return this.url;
 	}
@@ -230,7 +240,16 @@ public final class Connection {
 	void authenticated(String userId, byte[] serverData) {
 		this.userId = userId;
 		this.serverData = serverData;
+		this.url = null;
 		this.state = State.OPEN;
+		HttpHeaders headers = this.handshakeHeaders;
+		this.handshakeHeaders = null;
+		if (headers != null) {
+			// The upgrade request stays referenced by Reactor Netty for the connection's life, and its headers were
+			// the largest part of an idle connection; nothing reads them after the login (the access log, if on, has
+			// logged the upgrade). Emptied on the event loop, which owns the request.
+			this.outbound.eventLoop().execute(headers::clear);
+		}
 	}
 
 	void challenged(String url) {
@@ -245,17 +264,19 @@ public final class Connection {
 	/** Counts a refused login, back to waiting for another; returns how many there were. */
 	int refused() {
 		this.state = State.AWAITING_AUTH;
-		return this.refusedLogins.incrementAndGet();
+		int refused = this.refusedLogins + 1;
+		this.refusedLogins = refused;
+		return refused;
 	}
 
 	/** How many subscriptions the connection holds, over all topics. */
 	public int subscriptionCount() {
-		return this.subscriptions.get();
+		return this.subscriptions;
 	}
 
 	/** Kept by {@link Subscriptions}: {@code delta} subscriptions were added (or removed, if negative). */
 	void subscriptionsChanged(int delta) {
-		this.subscriptions.addAndGet(delta);
+		SUBSCRIPTIONS.addAndGet(this, delta);
 	}
 
 	@Override

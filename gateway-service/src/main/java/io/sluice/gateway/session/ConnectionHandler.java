@@ -1,13 +1,9 @@
 package io.sluice.gateway.session;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.BiFunction;
 
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -17,7 +13,6 @@ import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SynchronousSink;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
 
@@ -66,41 +61,35 @@ final class ConnectionHandler implements BiFunction<WebsocketInbound, WebsocketO
 
 	@Override
 	public Publisher<Void> apply(WebsocketInbound in, WebsocketOutbound out) {
-		Connection connection = new Connection(this.properties.outboundQueueLimit(), this.codec);
+		Channel channel = channel(in);
+		Connection connection = new Connection(this.properties.outboundQueueLimit(), this.codec, channel);
 		if (!this.registry.add(connection)) {
 			return out.sendClose(ConnectionRegistry.GOING_AWAY, ConnectionRegistry.SHUTDOWN_REASON);
 		}
-		connection.handshake(remoteAddress(in), headers(in));
+		connection.handshake(in.headers());
+		this.timers.opened(connection);
 		logger.debug("{} opened ({})", connection, this.codec);
 		RateLimit rate = new RateLimit(this.properties.maxMessagesPerSecond(), System::nanoTime);
-		Mono<Void> inbound = in.aggregateFrames((int) this.properties.maxMessageSize().toBytes())
+		// One pipeline per connection, the inbound one: outbound frames go straight to the channel (Outbound), and
+		// the session ends when the inbound does, which is when the channel closes or the peer sends its close.
+		return in.aggregateFrames((int) this.properties.maxMessageSize().toBytes())
 			.receiveFrames()
-			.takeUntilOther(connection.closing())
-			.<Message>handle((frame, sink) -> receive(connection, rate, frame, sink))
-			.flatMap((message) -> this.dispatcher.dispatch(connection, message), this.properties.maxInFlight())
+			.flatMap((frame) -> {
+				Message message = receive(connection, rate, frame);
+				return (message != null) ? this.dispatcher.dispatch(connection, message) : Mono.empty();
+			}, this.properties.maxInFlight())
 			.then()
-			.onErrorResume((ex) -> tooLong(ex), (ex) -> {
+			.onErrorResume((ex) -> {
+				if (!tooLong(ex)) {
+					logger.debug("{} ended with an error", connection, ex);
+					return Mono.empty();
+				}
 				String reason = "Message larger than " + this.properties.maxMessageSize();
 				logger.debug("Closing {}: {}", connection, reason);
 				connection.send(Message.builder(Topic.PARSER, ParserAction.MAXIMUM_MESSAGE_SIZE_EXCEEDED)
 					.data(JsonText.quote(reason)).build());
 				connection.close(TOO_BIG, reason);
-				return Mono.empty();
-			})
-			.doFinally((signal) -> connection.peerClosed());
-		boolean text = this.codec.isText();
-		Mono<Void> outbound = out.sendObject(connection.outboundFrames()
-			.map((frame) -> text ? new TextWebSocketFrame(Unpooled.wrappedBuffer(frame))
-					: new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame))))
-			.then()
-			.then(Mono.defer(() -> {
-				Connection.CloseStatus status = connection.closedBy();
-				return (status != null) ? out.sendClose(status.code(), status.reason()) : Mono.empty();
-			}));
-		return Mono.when(inbound, outbound, this.timers.watch(connection))
-			.onErrorResume((ex) -> {
-				logger.debug("{} ended with an error", connection, ex);
-				return Mono.empty();
+				return closed(channel);
 			})
 			.doFinally((signal) -> {
 				connection.peerClosed();
@@ -110,11 +99,21 @@ final class ConnectionHandler implements BiFunction<WebsocketInbound, WebsocketO
 			});
 	}
 
-	private void receive(Connection connection, RateLimit rate, WebSocketFrame frame, SynchronousSink<Message> sink) {
+	/** Completes when the channel has closed (after the close frame this side sent). */
+	private static Mono<Void> closed(Channel channel) {
+		return Mono.create((sink) -> channel.closeFuture().addListener((future) -> sink.success()));
+	}
+
+	/** Decodes a frame, or answers it and returns {@code null} when there is no message to dispatch. */
+	private Message receive(Connection connection, RateLimit rate, WebSocketFrame frame) {
 		connection.heard(this.timers.now());
+		if (!connection.isOpen()) {
+			// Closing from this side: what the client sends after that is not for anyone.
+			return null;
+		}
 		boolean binary = frame instanceof BinaryWebSocketFrame;
 		if (!binary && !(frame instanceof TextWebSocketFrame)) {
-			return;
+			return null;
 		}
 		if (!rate.tryAcquire()) {
 			if (connection.isOpen()) {
@@ -123,18 +122,19 @@ final class ConnectionHandler implements BiFunction<WebsocketInbound, WebsocketO
 				connection.close(FLOODING,
 						"Too many messages: more than " + this.properties.maxMessagesPerSecond() + " a second");
 			}
-			return;
+			return null;
 		}
 		if (binary == this.codec.isText()) {
 			reject(connection, ParserAction.MESSAGE_PARSE_ERROR, "This endpoint takes " + this.codec + " messages in "
 					+ (this.codec.isText() ? "text" : "binary") + " frames");
-			return;
+			return null;
 		}
 		try {
-			sink.next(this.codec.decode(ByteBufUtil.getBytes(frame.content())));
+			return this.codec.decode(ByteBufUtil.getBytes(frame.content()));
 		}
 		catch (ProtocolException ex) {
 			reject(connection, ex.parserAction(), ex.getMessage());
+			return null;
 		}
 	}
 
@@ -148,19 +148,10 @@ final class ConnectionHandler implements BiFunction<WebsocketInbound, WebsocketO
 				&& corrupted.closeStatus() != null && corrupted.closeStatus().code() == TOO_BIG);
 	}
 
-	private static String remoteAddress(WebsocketInbound in) {
-		String[] address = new String[1];
-		in.withConnection((connection) -> {
-			SocketAddress remote = connection.channel().remoteAddress();
-			address[0] = (remote instanceof InetSocketAddress inet) ? inet.getHostString() : String.valueOf(remote);
-		});
-		return address[0];
-	}
-
-	private static Map<String, String> headers(WebsocketInbound in) {
-		Map<String, String> headers = new HashMap<>();
-		in.headers().forEach((header) -> headers.putIfAbsent(header.getKey().toLowerCase(), header.getValue()));
-		return headers;
+	private static Channel channel(WebsocketInbound in) {
+		Channel[] channel = new Channel[1];
+		in.withConnection((connection) -> channel[0] = connection.channel());
+		return channel[0];
 	}
 
 }

@@ -55,6 +55,11 @@ final class ConnectionRegistry {
 		}
 	}
 
+	/** The open connections: a live view, for the timers' sweep. */
+	Iterable<Connection> connections() {
+		return this.open;
+	}
+
 	int size() {
 		return this.open.size();
 	}

@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.server.HttpServerRoutes;
 import reactor.netty.http.server.WebsocketServerSpec;
@@ -40,15 +41,19 @@ public final class GatewayRoute implements NettyRouteProvider, SmartLifecycle {
 
 	private final ConnectionHandler json;
 
+	private final ConnectionTimers timers;
+
+	private volatile Disposable sweep;
+
 	private volatile boolean running;
 
 	public GatewayRoute(GatewayProperties properties, List<TopicHandler> handlers, Authenticator authenticator) {
 		this.properties = properties;
 		SessionDispatcher dispatcher = new SessionDispatcher(handlers, authenticator, properties);
-		ConnectionTimers timers = new ConnectionTimers(properties, Schedulers.parallel());
-		this.binary = new ConnectionHandler(dispatcher, properties, FrameCodec.BINARY, this.registry, timers);
+		this.timers = new ConnectionTimers(properties, Schedulers.parallel());
+		this.binary = new ConnectionHandler(dispatcher, properties, FrameCodec.BINARY, this.registry, this.timers);
 		this.json = new ConnectionHandler(dispatcher, properties, new JsonFrameCodec(properties.maxJsonDepth()),
-				this.registry, timers);
+				this.registry, this.timers);
 		logger.info("Authentication by {}", authenticator);
 	}
 
@@ -74,6 +79,7 @@ public final class GatewayRoute implements NettyRouteProvider, SmartLifecycle {
 
 	@Override
 	public void start() {
+		this.sweep = this.timers.start(this.registry.connections());
 		this.running = true;
 	}
 
@@ -88,6 +94,10 @@ public final class GatewayRoute implements NettyRouteProvider, SmartLifecycle {
 		Duration timeout = this.properties.shutdownTimeout();
 		// Spring waits for the callback, not for this thread: the drain runs on the connections' own threads.
 		this.registry.drain(timeout).doFinally((signal) -> {
+			Disposable timers = this.sweep;
+			if (timers != null) {
+				timers.dispose();
+			}
 			this.running = false;
 			callback.run();
 		}).subscribe(null, (ex) -> logger.warn("Closing the connections failed", ex));

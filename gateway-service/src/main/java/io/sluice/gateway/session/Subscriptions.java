@@ -65,18 +65,14 @@ public final class Subscriptions {
 	}
 
 	/**
-	 * Sends an encoded frame to every subscriber to {@code name} but the one whose id is {@code exceptId}.
+	 * Sends a frame encoded by {@link io.sluice.gateway.protocol.MessageCodec} to every subscriber to {@code name}
+	 * but the one whose id is {@code exceptId}: built into a WebSocket frame once, whatever the number of subscribers
+	 * ({@link Fanout}).
 	 * @return how many it was sent to
 	 */
 	public int send(String name, byte[] frame, String exceptId) {
-		int count = 0;
-		for (Connection connection : subscribers(name)) {
-			if (!connection.id().equals(exceptId)) {
-				connection.send(frame);
-				count++;
-			}
-		}
-		return count;
+		Set<Connection> connections = this.byName.get(name);
+		return (connections != null) ? Fanout.send(connections, frame, exceptId) : 0;
 	}
 
 	/** Every name with a subscriber on this node: a live view. */

@@ -1,36 +1,26 @@
 package io.sluice.gateway.listen;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import io.sluice.gateway.protocol.Message;
-import io.sluice.gateway.protocol.MessageCodec;
 import io.sluice.gateway.session.Connection;
+import io.sluice.gateway.session.Outbox;
 
-/** A connection whose frames are decoded as they are sent, for tests to look at. */
+/** A connection whose frames the test decodes when it takes them. */
 final class Peer {
 
 	final Connection connection;
 
-	private final List<Message> received = new ArrayList<>();
+	private final Outbox outbox;
 
 	Peer(String id) {
-		this.connection = new Connection(id, 1024);
-		// The test is the socket: it takes every frame as soon as it is queued.
-		this.connection.outboundFrames().subscribe((frame) -> {
-			synchronized (this.received) {
-				this.received.add(MessageCodec.decode(frame));
-			}
-		});
+		this.outbox = new Outbox(id, 1024);
+		this.connection = this.outbox.connection;
 	}
 
 	/** What was received since the last call. */
 	List<Message> take() {
-		synchronized (this.received) {
-			List<Message> taken = new ArrayList<>(this.received);
-			this.received.clear();
-			return taken;
-		}
+		return this.outbox.take();
 	}
 
 	@Override

@@ -16,10 +16,10 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 import io.sluice.connector.VersionedRecord;
 import io.sluice.gateway.listen.ListenProperties;
 import io.sluice.gateway.protocol.Message;
-import io.sluice.gateway.protocol.MessageCodec;
 import io.sluice.gateway.protocol.RecordAction;
 import io.sluice.gateway.protocol.Topic;
 import io.sluice.gateway.session.Connection;
+import io.sluice.gateway.session.Outbox;
 import io.sluice.record.RecordChange;
 import io.sluice.record.RecordNotFoundException;
 import io.sluice.record.RecordService;
@@ -165,22 +165,20 @@ class RecordListeningAndNotifyTests {
 			.correlationId("s-" + name).build();
 	}
 
-	/** A connection whose frames the test takes as they are sent. */
+	/** A connection whose frames the test takes when it looks. */
 	private static final class Client {
 
 		final Connection connection;
 
-		private final List<Message> received = new ArrayList<>();
+		private final Outbox outbox;
 
 		Client(String id) {
-			this.connection = new Connection(id, 1024);
-			this.connection.outboundFrames().subscribe((frame) -> this.received.add(MessageCodec.decode(frame)));
+			this.outbox = new Outbox(id, 1024);
+			this.connection = this.outbox.connection;
 		}
 
 		List<Message> take() {
-			List<Message> taken = new ArrayList<>(this.received);
-			this.received.clear();
-			return taken;
+			return this.outbox.take();
 		}
 
 	}

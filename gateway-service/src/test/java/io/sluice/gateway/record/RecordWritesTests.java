@@ -12,10 +12,10 @@ import reactor.test.StepVerifier;
 
 import io.sluice.connector.VersionedRecord;
 import io.sluice.gateway.protocol.Message;
-import io.sluice.gateway.protocol.MessageCodec;
 import io.sluice.gateway.protocol.RecordAction;
 import io.sluice.gateway.protocol.Topic;
 import io.sluice.gateway.session.Connection;
+import io.sluice.gateway.session.Outbox;
 import io.sluice.record.RecordChange;
 import io.sluice.record.RecordService;
 import io.sluice.record.RecordWriteException;
@@ -32,7 +32,9 @@ class RecordWritesTests {
 
 	private final RecordHandler handler = new RecordHandler(this.records);
 
-	private final Connection connection = new Connection("conn-1", 64);
+	private final Outbox outbox = new Outbox("conn-1");
+
+	private final Connection connection = this.outbox.connection;
 
 	@Test
 	void writesToOneRecordStartInArrivalOrderWithoutWaitingForEachOther() {
@@ -84,15 +86,7 @@ class RecordWritesTests {
 	}
 
 	private List<Message> drain() {
-		this.connection.close(1000, "test over");
-		List<Message> messages = new ArrayList<>();
-		StepVerifier.create(this.connection.outboundFrames())
-			.recordWith(ArrayList::new)
-			.thenConsumeWhile((frame) -> true)
-			.consumeRecordedWith((frames) -> frames.forEach((frame) -> messages.add(MessageCodec.decode(frame))))
-			.expectComplete()
-			.verify(Duration.ofSeconds(5));
-		return messages;
+		return this.outbox.take();
 	}
 
 	/** Records the writes it is asked for and completes each when told to. */

@@ -2,10 +2,13 @@ package io.sluice.gateway.session;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
@@ -16,7 +19,6 @@ import io.sluice.gateway.protocol.AuthAction;
 import io.sluice.gateway.protocol.ConnectionAction;
 import io.sluice.gateway.protocol.EventAction;
 import io.sluice.gateway.protocol.Message;
-import io.sluice.gateway.protocol.MessageCodec;
 import io.sluice.gateway.protocol.RecordAction;
 import io.sluice.gateway.protocol.Topic;
 
@@ -31,38 +33,69 @@ class ConnectionLifecycleTests {
 	void clientThatDoesNotLogInInTimeIsToldSoAndClosed() {
 		VirtualTimeScheduler time = VirtualTimeScheduler.create();
 		ConnectionTimers timers = new ConnectionTimers(GatewayProperties.defaults(), time);
-		Connection connection = new Connection("late", 16);
-		StepVerifier.Step<Void> steps = StepVerifier.withVirtualTime(() -> timers.watch(connection), () -> time, 1)
-			.expectSubscription();
+		Outbox outbox = new Outbox("late", 16);
+		Connection connection = outbox.connection;
+		timers.opened(connection);
+		Disposable sweep = timers.start(List.of(connection));
 		// It pings, so only the authentication timeout applies.
 		for (int i = 0; i < 5; i++) {
-			steps = steps.thenAwait(Duration.ofSeconds(30)).then(() -> connection.heard(timers.now()));
+			time.advanceTimeBy(Duration.ofSeconds(30));
+			connection.heard(timers.now());
 		}
-		steps.thenAwait(Duration.ofSeconds(29))
-			.then(() -> assertThat(connection.isOpen()).isTrue())
-			.thenAwait(Duration.ofSeconds(1))
-			.expectComplete()
-			.verify(VERIFY);
-		assertThat(sent(connection)).extracting(Message::action).containsExactly(ConnectionAction.AUTHENTICATION_TIMEOUT);
+		time.advanceTimeBy(Duration.ofSeconds(29));
+		assertThat(connection.isOpen()).isTrue();
+		time.advanceTimeBy(Duration.ofSeconds(1));
+		assertThat(connection.isOpen()).isFalse();
+		sweep.dispose();
+		assertThat(outbox.take()).extracting(Message::action).containsExactly(ConnectionAction.AUTHENTICATION_TIMEOUT);
 		assertThat(connection.closedBy().code()).isEqualTo(ConnectionTimers.AUTH_TIMEOUT_CLOSE);
+		assertThat(outbox.closeFrame()).isEqualTo(connection.closedBy());
 	}
 
 	@Test
 	void silentConnectionIsClosedAfterTheHeartbeatTimeoutAndOnlyThen() {
 		VirtualTimeScheduler time = VirtualTimeScheduler.create();
 		ConnectionTimers timers = new ConnectionTimers(GatewayProperties.defaults(), time);
-		Connection connection = new Connection("quiet", 16);
+		Outbox outbox = new Outbox("quiet", 16);
+		Connection connection = outbox.connection;
 		connection.authenticated("ann", null);
-		StepVerifier.withVirtualTime(() -> timers.watch(connection), () -> time, 1)
-			.thenAwait(Duration.ofSeconds(50))
-			.then(() -> connection.heard(timers.now()))
-			.thenAwait(Duration.ofSeconds(59))
-			.then(() -> assertThat(connection.isOpen()).as("pinged 59 s ago").isTrue())
-			.thenAwait(Duration.ofSeconds(20))
-			.expectComplete()
-			.verify(VERIFY);
+		timers.opened(connection);
+		Disposable sweep = timers.start(List.of(connection));
+		time.advanceTimeBy(Duration.ofSeconds(50));
+		connection.heard(timers.now());
+		time.advanceTimeBy(Duration.ofSeconds(59));
+		assertThat(connection.isOpen()).as("pinged 59 s ago").isTrue();
+		time.advanceTimeBy(Duration.ofSeconds(20));
+		assertThat(connection.isOpen()).isFalse();
+		sweep.dispose();
 		assertThat(connection.closedBy().code()).isEqualTo(ConnectionTimers.HEARTBEAT_CLOSE);
 		assertThat(connection.closedBy().reason()).contains("Heartbeat timeout");
+		assertThat(outbox.take()).as("nothing but the close").isEmpty();
+	}
+
+	@Test
+	void oneSweepTimesEveryConnectionFromItsOwnLastMessage() {
+		VirtualTimeScheduler time = VirtualTimeScheduler.create();
+		ConnectionTimers timers = new ConnectionTimers(GatewayProperties.defaults(), time);
+		Connection early = new Outbox("early", 16).connection;
+		Connection late = new Outbox("late", 16).connection;
+		early.authenticated("ann", null);
+		late.authenticated("bob", null);
+		timers.opened(early);
+		Disposable sweep = timers.start(List.of(early, late));
+		time.advanceTimeBy(Duration.ofSeconds(30));
+		timers.opened(late);
+		// Swept every 15 s: each is closed at the first sweep more than 60 s after it was last heard from.
+		time.advanceTimeBy(Duration.ofSeconds(44));
+		assertThat(early.isOpen()).isTrue();
+		time.advanceTimeBy(Duration.ofSeconds(1));
+		assertThat(early.isOpen()).as("silent for 75 s").isFalse();
+		assertThat(late.isOpen()).as("silent for 45 s").isTrue();
+		time.advanceTimeBy(Duration.ofSeconds(29));
+		assertThat(late.isOpen()).isTrue();
+		time.advanceTimeBy(Duration.ofSeconds(1));
+		assertThat(late.isOpen()).isFalse();
+		sweep.dispose();
 	}
 
 	@Test
@@ -82,7 +115,7 @@ class ConnectionLifecycleTests {
 	void refusedLoginsAreCountedUntilTheConnectionIsClosed() {
 		Authenticator refuseAll = (connection, authData) -> Mono.just(AuthResult.refused("no"));
 		SessionDispatcher dispatcher = new SessionDispatcher(List.of(), refuseAll, GatewayProperties.defaults());
-		Connection connection = new Connection("guess", 16);
+		Connection connection = outbox("guess", 16).connection;
 		dispatch(dispatcher, connection, Message.builder(Topic.CONNECTION, ConnectionAction.CHALLENGE).build());
 		for (int i = 0; i < 3; i++) {
 			assertThat(connection.isOpen()).isTrue();
@@ -101,7 +134,7 @@ class ConnectionLifecycleTests {
 		Authenticator accept = (connection, authData) -> Mono
 			.just(AuthResult.accepted("ann", "{\"role\":\"admin\"}".getBytes(), null));
 		SessionDispatcher dispatcher = new SessionDispatcher(List.of(), accept, GatewayProperties.defaults());
-		Connection connection = new Connection("ok", 16);
+		Connection connection = outbox("ok", 16).connection;
 		dispatch(dispatcher, connection, Message.builder(Topic.CONNECTION, ConnectionAction.CHALLENGE).build());
 		dispatch(dispatcher, connection, Message.builder(Topic.AUTH, AuthAction.REQUEST).data("{}").build());
 		assertThat(connection.userId()).isEqualTo("ann");
@@ -194,8 +227,8 @@ class ConnectionLifecycleTests {
 		};
 	}
 
-	private static Connection loggedIn(SessionDispatcher dispatcher) {
-		Connection connection = new Connection("c", 64);
+	private Connection loggedIn(SessionDispatcher dispatcher) {
+		Connection connection = outbox("c", 64).connection;
 		dispatch(dispatcher, connection, Message.builder(Topic.CONNECTION, ConnectionAction.CHALLENGE).build());
 		dispatch(dispatcher, connection, Message.builder(Topic.AUTH, AuthAction.REQUEST).data("{}").build());
 		assertThat(connection.state()).isEqualTo(Connection.State.OPEN);
@@ -206,14 +239,16 @@ class ConnectionLifecycleTests {
 		StepVerifier.create(dispatcher.dispatch(connection, message)).expectComplete().verify(VERIFY);
 	}
 
-	private static List<Message> sent(Connection connection) {
-		connection.close(1000, "test over");
-		List<Message> messages = new ArrayList<>();
-		StepVerifier.create(connection.outboundFrames())
-			.thenConsumeWhile((frame) -> messages.add(MessageCodec.decode(frame)))
-			.expectComplete()
-			.verify(VERIFY);
-		return messages;
+	private final Map<Connection, Outbox> outboxes = new HashMap<>();
+
+	private Outbox outbox(String id, int limit) {
+		Outbox outbox = new Outbox(id, limit);
+		this.outboxes.put(outbox.connection, outbox);
+		return outbox;
+	}
+
+	private List<Message> sent(Connection connection) {
+		return this.outboxes.get(connection).take();
 	}
 
 }

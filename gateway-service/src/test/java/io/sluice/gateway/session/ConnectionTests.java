@@ -1,62 +1,115 @@
 package io.sluice.gateway.session;
 
-import java.time.Duration;
+import java.util.List;
 
+import io.netty.buffer.ByteBuf;
 import org.junit.jupiter.api.Test;
-import reactor.test.StepVerifier;
+
+import io.sluice.gateway.protocol.EventAction;
+import io.sluice.gateway.protocol.FrameCodec;
+import io.sluice.gateway.protocol.JsonFrameCodec;
+import io.sluice.gateway.protocol.Message;
+import io.sluice.gateway.protocol.MessageCodec;
+import io.sluice.gateway.protocol.Topic;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.spy;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
 
 class ConnectionTests {
 
 	@Test
 	void clientThatDoesNotReadIsDisconnectedWhenItsQueueOverflows() {
-		Connection connection = new Connection("slow", 4);
+		Outbox outbox = new Outbox("slow", 4);
+		Connection connection = outbox.connection;
+		outbox.socketFull(true);
 		for (int i = 0; i < 4; i++) {
 			connection.send(new byte[] { (byte) i });
 		}
+		outbox.runPendingTasks();
 		assertThat(connection.isOpen()).isTrue();
 		connection.send(new byte[] { 9 });
 		assertThat(connection.isOpen()).isFalse();
 		assertThat(connection.closedBy().code()).isEqualTo(Connection.SLOW_CONSUMER);
 		assertThat(connection.closedBy().reason()).contains("not reading fast enough");
-		// The queue is dropped, not drained to a client that is not reading.
-		StepVerifier.create(connection.outboundFrames()).expectComplete().verify(Duration.ofSeconds(5));
+		// What waited is dropped, not drained to a client that is not reading; the close frame says why.
+		assertThat(outbox.takePayloads()).isEmpty();
+		assertThat(outbox.closeFrame()).isEqualTo(connection.closedBy());
+	}
+
+	@Test
+	void framesWaitWhileTheSocketIsFullAndFollowInOrderWhenItDrains() {
+		Outbox outbox = new Outbox("patient", 8);
+		outbox.socketFull(true);
+		for (int i = 1; i <= 3; i++) {
+			outbox.connection.send(new byte[] { (byte) i });
+		}
+		assertThat(outbox.takePayloads()).isEmpty();
+		outbox.socketFull(false);
+		assertThat(outbox.takePayloads()).containsExactly(new byte[] { 1 }, new byte[] { 2 }, new byte[] { 3 });
+		// Written, they no longer count against the limit.
+		for (int i = 0; i < 8; i++) {
+			outbox.connection.send(new byte[] { 4 });
+		}
+		assertThat(outbox.connection.isOpen()).isTrue();
 	}
 
 	@Test
 	void closeSendsWhatIsQueuedFirst() {
-		Connection connection = new Connection("polite", 4);
+		Outbox outbox = new Outbox("polite", 4);
+		Connection connection = outbox.connection;
+		outbox.socketFull(true);
 		connection.send(new byte[] { 1 });
 		connection.close(1000, "bye");
 		connection.send(new byte[] { 2 });
-		StepVerifier.create(connection.outboundFrames())
-			.assertNext((frame) -> assertThat(frame).containsExactly(1))
-			.expectComplete()
-			.verify(Duration.ofSeconds(5));
+		outbox.runPendingTasks();
+		assertThat(outbox.closeFrame()).as("not before what was sent first").isNull();
+		outbox.socketFull(false);
+		assertThat(outbox.takePayloads()).containsExactly(new byte[] { 1 });
+		assertThat(outbox.closeFrame()).isEqualTo(new Connection.CloseStatus(1000, "bye"));
 		assertThat(connection.closedBy().reason()).isEqualTo("bye");
 	}
 
 	@Test
-	void sameFrameCanGoToManyConnections() {
+	void aFanOutReachesEverySubscriberButTheSenderAndItsBuffersAreReleasedOnceWritten() {
 		byte[] frame = { 7, 7 };
 		Subscriptions subscriptions = new Subscriptions();
-		Connection first = new Connection("a", 4);
-		Connection second = new Connection("b", 4);
-		Connection writer = new Connection("w", 4);
-		subscriptions.subscribe("n", first);
-		subscriptions.subscribe("n", second);
-		subscriptions.subscribe("n", writer);
+		Outbox first = new Outbox("a");
+		Outbox second = new Outbox("b");
+		Outbox writer = new Outbox("w");
+		subscriptions.subscribe("n", first.connection);
+		subscriptions.subscribe("n", second.connection);
+		subscriptions.subscribe("n", writer.connection);
 		assertThat(subscriptions.send("n", frame, "w")).isEqualTo(2);
-		for (Connection connection : new Connection[] { first, second }) {
-			connection.close(1000, "done");
-			StepVerifier.create(connection.outboundFrames())
-				.assertNext((sent) -> assertThat(sent).isSameAs(frame))
-				.expectComplete()
-				.verify(Duration.ofSeconds(5));
+		for (Outbox subscriber : List.of(first, second)) {
+			List<ByteBuf> written = subscriber.takeFrames();
+			assertThat(written).hasSize(1);
+			assertThat(Outbox.payload(written.get(0))).containsExactly(7, 7);
+			// As the socket would, once it has taken the bytes: nothing else holds the frame.
+			written.get(0).release();
+			assertThat(written.get(0).refCnt()).isZero();
 		}
-		writer.close(1000, "done");
-		StepVerifier.create(writer.outboundFrames()).expectComplete().verify(Duration.ofSeconds(5));
+		assertThat(writer.takeFrames()).isEmpty();
+	}
+
+	@Test
+	void aFanOutIsReencodedOncePerEncodingNotPerSubscriber() {
+		FrameCodec json = spy(new JsonFrameCodec(64));
+		Subscriptions subscriptions = new Subscriptions();
+		List<Outbox> subscribers = List.of(new Outbox("x", 4, json), new Outbox("y", 4, json),
+				new Outbox("z", 4, json));
+		subscribers.forEach((subscriber) -> subscriptions.subscribe("n", subscriber.connection));
+		byte[] emit = MessageCodec
+			.encode(Message.builder(Topic.EVENT, EventAction.EMIT).name("n").data("{\"a\":1}").build());
+		subscriptions.send("n", emit, null);
+		verify(json, times(1)).fromBinary(emit);
+		for (Outbox subscriber : subscribers) {
+			List<ByteBuf> written = subscriber.takeFrames();
+			assertThat(written).hasSize(1);
+			assertThat(written.get(0).getByte(0)).as("a final text frame").isEqualTo((byte) 0x81);
+			written.forEach(ByteBuf::release);
+		}
 	}
 
 }

@@ -3,40 +3,103 @@ package io.sluice.gateway.session;
 import java.util.ArrayList;
 import java.util.List;
 
-import reactor.core.Disposable;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 
+import io.sluice.gateway.protocol.FrameCodec;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.MessageCodec;
 
-/** A connection of a test (shared by the topic handlers' tests), and what was sent to it, decoded; frames arrive synchronously as they are sent. */
+/**
+ * A connection of a test (shared by the topic handlers' tests) on an embedded Netty channel, and what was written to
+ * that channel, decoded: the channel's event loop is the test's thread, and it runs what is queued when the test
+ * takes what was sent.
+ */
 public final class Outbox {
 
 	public final Connection connection;
 
-	private final List<Message> messages = new ArrayList<>();
+	private final EmbeddedChannel channel;
 
-	private final Disposable reading;
+	private final List<ByteBuf> written = new ArrayList<>();
+
+	private Connection.CloseStatus closeFrame;
 
 	public Outbox(String id) {
-		this.connection = new Connection(id, 64);
-		this.reading = this.connection.outboundFrames().map(MessageCodec::decode).subscribe(this::add);
+		this(id, 64);
 	}
 
-	private synchronized void add(Message message) {
-		this.messages.add(message);
+	public Outbox(String id, int outboundQueueLimit) {
+		this(id, outboundQueueLimit, FrameCodec.BINARY);
+	}
+
+	Outbox(String id, int outboundQueueLimit, FrameCodec codec) {
+		this.channel = new EmbeddedChannel();
+		this.connection = new Connection(id, outboundQueueLimit, codec, this.channel);
 	}
 
 	/** Everything received since the last call, which it takes. */
 	public synchronized List<Message> take() {
-		List<Message> taken = List.copyOf(this.messages);
-		this.messages.clear();
-		return taken;
+		return takePayloads().stream().map(MessageCodec::decode).toList();
+	}
+
+	/** The payloads of the frames received since the last call, which it takes. */
+	public synchronized List<byte[]> takePayloads() {
+		List<byte[]> payloads = new ArrayList<>();
+		for (ByteBuf frame : takeFrames()) {
+			payloads.add(payload(frame));
+			frame.release();
+		}
+		return payloads;
+	}
+
+	/** The WebSocket frames written since the last call, as written (the caller releases them). */
+	synchronized List<ByteBuf> takeFrames() {
+		this.channel.runPendingTasks();
+		List<ByteBuf> frames = new ArrayList<>(this.written);
+		this.written.clear();
+		for (Object message = this.channel.readOutbound(); message != null; message = this.channel.readOutbound()) {
+			if (message instanceof CloseWebSocketFrame close) {
+				this.closeFrame = new Connection.CloseStatus(close.statusCode(), close.reasonText());
+				close.release();
+			}
+			else if (message instanceof ByteBuf frame && frame.isReadable()) {
+				frames.add(frame);
+			}
+		}
+		return frames;
+	}
+
+	/** The close frame written to the client, or {@code null} while there is none. */
+	synchronized Connection.CloseStatus closeFrame() {
+		takeFrames().forEach(ByteBuf::release);
+		return this.closeFrame;
+	}
+
+	/** Whether the connection's socket can take more; a full one keeps the connection's frames waiting. */
+	void socketFull(boolean full) {
+		this.channel.unsafe().outboundBuffer().setUserDefinedWritability(1, !full);
+		this.channel.runPendingTasks();
+	}
+
+	/** The channel's event loop runs what is queued. */
+	void runPendingTasks() {
+		this.channel.runPendingTasks();
 	}
 
 	/** Closes the connection the way the peer would. */
 	public void close() {
-		this.reading.dispose();
 		this.connection.close(1000, "test");
+		this.channel.runPendingTasks();
+	}
+
+	/** A server frame's payload: unmasked, with a 2, 4 or 10 byte header. */
+	static byte[] payload(ByteBuf frame) {
+		int length = frame.getByte(frame.readerIndex() + 1) & 0x7F;
+		int header = (length < 126) ? 2 : (length == 126) ? 4 : 10;
+		return ByteBufUtil.getBytes(frame, frame.readerIndex() + header, frame.readableBytes() - header);
 	}
 
 }

@@ -1,7 +1,6 @@
 package io.sluice.gateway.session;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -10,7 +9,6 @@ import reactor.test.StepVerifier;
 import io.sluice.gateway.protocol.AuthAction;
 import io.sluice.gateway.protocol.ConnectionAction;
 import io.sluice.gateway.protocol.Message;
-import io.sluice.gateway.protocol.MessageCodec;
 import io.sluice.gateway.protocol.RpcAction;
 import io.sluice.gateway.protocol.Topic;
 
@@ -20,7 +18,9 @@ class SessionDispatcherTests {
 
 	private final SessionDispatcher dispatcher = new SessionDispatcher(List.of());
 
-	private final Connection connection = new Connection("c", 16);
+	private final Outbox outbox = new Outbox("c", 16);
+
+	private final Connection connection = this.outbox.connection;
 
 	@Test
 	void authDataThatIsNotAJsonObjectIsRefusedAndTheConnectionClosed() {
@@ -37,7 +37,7 @@ class SessionDispatcherTests {
 		dispatch(Message.builder(Topic.CONNECTION, ConnectionAction.CHALLENGE).build());
 		dispatch(Message.builder(Topic.AUTH, AuthAction.REQUEST).data("{\"username\":\"zoe\"}").build());
 		assertThat(this.connection.userId()).isEqualTo("zoe");
-		Connection anonymous = new Connection("d", 16);
+		Connection anonymous = new Outbox("d", 16).connection;
 		dispatch(anonymous, Message.builder(Topic.CONNECTION, ConnectionAction.CHALLENGE).build());
 		dispatch(anonymous, Message.builder(Topic.AUTH, AuthAction.REQUEST).data("{}").build());
 		assertThat(anonymous.userId()).isNotBlank().isNotEqualTo("zoe");
@@ -65,13 +65,7 @@ class SessionDispatcherTests {
 	}
 
 	private List<Message> sent() {
-		this.connection.close(1000, "test over");
-		List<Message> messages = new ArrayList<>();
-		StepVerifier.create(this.connection.outboundFrames())
-			.thenConsumeWhile((frame) -> messages.add(MessageCodec.decode(frame)))
-			.expectComplete()
-			.verify(Duration.ofSeconds(5));
-		return messages;
+		return this.outbox.take();
 	}
 
 }

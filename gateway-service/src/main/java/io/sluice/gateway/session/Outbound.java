@@ -1,0 +1,233 @@
+package io.sluice.gateway.session;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+
+/**
+ * A connection's way out to its socket, straight onto the Netty channel: frames are written on the channel's event
+ * loop in the order they were sent, from whichever thread, as tasks of that loop; a flush is queued behind the writes,
+ * so everything the loop writes before it reaches the flush leaves in one system call. Frames are WebSocket frames
+ * built here (server frames are unmasked, so the same bytes serve every subscriber of a fan-out), written below
+ * Netty's WebSocket encoder, which passes byte buffers through.
+ *
+ * <p>While the socket is full (the channel is not writable) frames wait in a backlog that exists only then. Frames
+ * sent but not yet handed to the channel count against the limit; a client that lets more pile up is disconnected by
+ * its {@link Connection}. An idle connection holds nothing here but the channel and a few fields.
+ */
+final class Outbound {
+
+	private static final AtomicIntegerFieldUpdater<Outbound> PENDING = AtomicIntegerFieldUpdater
+		.newUpdater(Outbound.class, "pending");
+
+	private final Channel channel;
+
+	private final int limit;
+
+	/** Frames sent and not yet handed to the channel: in the loop's task queue or in the backlog. */
+	private volatile int pending;
+
+	// The event loop's alone:
+
+	private ArrayDeque<ByteBuf> backlog;
+
+	private boolean flushScheduled;
+
+	/** A close frame to write once the backlog has gone out. */
+	private Connection.CloseStatus closeAfterBacklog;
+
+	/** Nothing more is written: the close frame went out, or the connection ended. */
+	private boolean ended;
+
+	private WritabilityWatch watch;
+
+	Outbound(Channel channel, int limit) {
+		this.channel = channel;
+		this.limit = limit;
+	}
+
+	EventLoop eventLoop() {
+		return this.channel.eventLoop();
+	}
+
+	/** Counts one more frame in, from any thread; {@code false}, counting nothing, if that would pass the limit. */
+	boolean reserve() {
+		if (PENDING.incrementAndGet(this) > this.limit) {
+			PENDING.decrementAndGet(this);
+			return false;
+		}
+		return true;
+	}
+
+	/** Writes a payload reserved for, in a frame built on the loop (its allocator's caches are the loop's). */
+	void send(byte[] payload, boolean text) {
+		execute(() -> {
+			if (write(WebSocketFrames.frame(this.channel.alloc(), text, payload))) {
+				flushLater();
+			}
+		});
+	}
+
+	/**
+	 * On the event loop: writes a frame reserved for, which this takes ownership of (and releases if it is not
+	 * written). Returns whether the caller must queue a flush, {@link #flushLater()} or one for many connections.
+	 */
+	boolean write(ByteBuf frame) {
+		if (this.ended) {
+			frame.release();
+			PENDING.decrementAndGet(this);
+			return false;
+		}
+		if (this.backlog != null || !this.channel.isWritable()) {
+			holdBack(frame);
+			return false;
+		}
+		// The channel's own void promise: no promise allocated per write; a failed write only means the peer left.
+		this.channel.write(frame, this.channel.unsafe().voidPromise());
+		PENDING.decrementAndGet(this);
+		if (this.flushScheduled) {
+			return false;
+		}
+		this.flushScheduled = true;
+		return true;
+	}
+
+	/** On the event loop, after {@link #write} asked for it: flushes in a task of its own, behind what is queued. */
+	void flushLater() {
+		execute(this::flush);
+	}
+
+	/** On the event loop. */
+	void flush() {
+		this.flushScheduled = false;
+		this.channel.flush();
+	}
+
+	/** Sends the close frame once everything sent before has gone out, then closes the channel. */
+	void close(Connection.CloseStatus status) {
+		execute(() -> {
+			if (this.ended) {
+				return;
+			}
+			if (this.backlog != null) {
+				this.closeAfterBacklog = status;
+			}
+			else {
+				writeClose(status);
+			}
+		});
+	}
+
+	/** Drops what waits and sends the close frame at once, as for a client that is not reading. */
+	void abort(Connection.CloseStatus status) {
+		execute(() -> {
+			if (!this.ended) {
+				dropBacklog();
+				writeClose(status);
+			}
+		});
+	}
+
+	/** The connection is over: nothing more is written and what waits is dropped. */
+	void end() {
+		execute(() -> {
+			this.ended = true;
+			dropBacklog();
+		});
+	}
+
+	private void writeClose(Connection.CloseStatus status) {
+		this.ended = true;
+		this.channel.writeAndFlush(new CloseWebSocketFrame(status.code(), status.reason()))
+			.addListener(ChannelFutureListener.CLOSE);
+	}
+
+	private void holdBack(ByteBuf frame) {
+		if (this.backlog != null) {
+			this.backlog.add(frame);
+			return;
+		}
+		this.backlog = new ArrayDeque<>();
+		this.backlog.add(frame);
+		// Told when the socket has taken enough for the channel to be writable again; only a connection whose socket
+		// is full pays for the handler, and only while it is.
+		this.watch = new WritabilityWatch();
+		this.channel.pipeline().addFirst(this.watch);
+		this.channel.flush();
+	}
+
+	private void drainBacklog() {
+		ArrayDeque<ByteBuf> frames = this.backlog;
+		if (frames == null) {
+			return;
+		}
+		while (!frames.isEmpty() && this.channel.isWritable()) {
+			this.channel.write(frames.poll(), this.channel.unsafe().voidPromise());
+			PENDING.decrementAndGet(this);
+		}
+		if (!frames.isEmpty()) {
+			this.channel.flush();
+			return;
+		}
+		unwatch();
+		this.backlog = null;
+		if (this.closeAfterBacklog != null) {
+			writeClose(this.closeAfterBacklog);
+		}
+		else {
+			this.channel.flush();
+		}
+	}
+
+	private void dropBacklog() {
+		ArrayDeque<ByteBuf> frames = this.backlog;
+		this.backlog = null;
+		unwatch();
+		if (frames != null) {
+			for (ByteBuf frame : frames) {
+				frame.release();
+				PENDING.decrementAndGet(this);
+			}
+		}
+	}
+
+	private void unwatch() {
+		WritabilityWatch current = this.watch;
+		this.watch = null;
+		if (current != null && this.channel.pipeline().context(current) != null) {
+			this.channel.pipeline().remove(current);
+		}
+	}
+
+	private void execute(Runnable task) {
+		try {
+			this.channel.eventLoop().execute(task);
+		}
+		catch (RejectedExecutionException ex) {
+			// The event loop has shut down, and the socket with it: there is nowhere to write to.
+			this.ended = true;
+		}
+	}
+
+	/** Drains the backlog when the channel becomes writable again. */
+	private final class WritabilityWatch extends ChannelInboundHandlerAdapter {
+
+		@Override
+		public void channelWritabilityChanged(ChannelHandlerContext context) {
+			context.fireChannelWritabilityChanged();
+			if (context.channel().isWritable()) {
+				drainBacklog();
+			}
+		}
+
+	}
+
+}
