@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
@@ -26,7 +27,7 @@ import io.sluice.gateway.protocol.Topic;
 /**
  * One WebSocket connection on Reactor Netty, in one encoding ({@link FrameCodec}): frames are decoded and
  * dispatched on the connection's event loop in arrival order, and each message's work is subscribed to at once
- * ({@code flatMap}), so a slow durable write does not hold up the messages behind it, while a bounded number in
+ * ({@link BoundedWork}), so a slow durable write does not hold up the messages behind it, while a bounded number in
  * progress keeps a flooding client in check. A frame that is not a valid message is answered with a {@code PARSER}
  * error and the connection stays open; abuse (an oversized frame, too many messages a second) closes it.
  */
@@ -72,13 +73,13 @@ final class ConnectionHandler implements BiFunction<WebsocketInbound, WebsocketO
 		RateLimit rate = new RateLimit(this.properties.maxMessagesPerSecond(), System::nanoTime);
 		// One pipeline per connection, the inbound one: outbound frames go straight to the channel (Outbound), and
 		// the session ends when the inbound does, which is when the channel closes or the peer sends its close.
-		return in.aggregateFrames((int) this.properties.maxMessageSize().toBytes())
+		Flux<Mono<Void>> works = in.aggregateFrames((int) this.properties.maxMessageSize().toBytes())
 			.receiveFrames()
-			.flatMap((frame) -> {
+			.map((frame) -> {
 				Message message = receive(connection, rate, frame);
-				return (message != null) ? this.dispatcher.dispatch(connection, message) : Mono.empty();
-			}, this.properties.maxInFlight())
-			.then()
+				return (message != null) ? this.dispatcher.dispatch(connection, message) : Mono.<Void>empty();
+			});
+		return BoundedWork.run(works, this.properties.maxInFlight())
 			.onErrorResume((ex) -> {
 				if (!tooLong(ex)) {
 					logger.debug("{} ended with an error", connection, ex);

@@ -204,7 +204,12 @@ final class SessionDispatcher {
 			connection.send(refusal);
 			return Mono.empty();
 		}
-		return handler.handle(connection, message).onErrorResume((ex) -> {
+		Mono<Void> work = handler.handle(connection, message);
+		if (work == Mono.<Void>empty()) {
+			// Handled at once, the usual case: nothing left that could fail.
+			return work;
+		}
+		return work.onErrorResume((ex) -> {
 			logger.error("Handling {} from {} failed", message, connection, ex);
 			connection.send(Message.builder(message.topic(), 1).originalAction(message.action()).name(message.name())
 				.correlationId(message.correlationId()).isError(true).data(JsonText.quote("Internal error")).build());
