@@ -173,9 +173,17 @@ public final class StorageWorker implements SmartLifecycle {
 	@Override
 	public void stop(Runnable callback) {
 		Run run;
+		Mono<Void> idle;
 		synchronized (this.lifecycle) {
 			run = this.running;
-			this.running = null;
+			if (run == null) {
+				idle = null;
+			}
+			else {
+				// Before the worker reads as stopped: once isRunning() is false, no batch may begin.
+				idle = run.stop();
+				this.running = null;
+			}
 		}
 		if (run == null) {
 			callback.run();
@@ -185,7 +193,7 @@ public final class StorageWorker implements SmartLifecycle {
 		logger.info("Storage worker stopping: no new batches, finishing the {} being written (up to {})",
 				run.inFlight.get(), timeout);
 		// Lifecycle work off the caller's thread; the callback tells Spring when it is done.
-		run.stop()
+		idle
 			.timeout(timeout, Mono.fromRunnable(() -> logger.warn(
 					"Storage worker: batches still being written after {}; left uncommitted for the next consumer",
 					timeout)))
