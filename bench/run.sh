@@ -15,6 +15,7 @@
 # Ports come from the environment, so a run can stay clear of another one on the same machine: SLUICE_PORT (6020),
 # DEEPSTREAM_PORT (6021; another port runs deepstream from a copy of its configuration), and with --cluster
 # SLUICE_CLUSTER_PORT (6022), REDIS_PORT (6390), POSTGRES_PORT (6394). Each is checked to be free before any start.
+# SLUICE_CLUSTER_ARGS adds arguments to Sluice on the cluster profile (default none).
 # Results: bench/target/results/<timestamp>/ (results.jsonl, run.log, summary.md, and jfr/ with --jfr).
 set -euo pipefail
 
@@ -157,6 +158,9 @@ start_cluster_services() {
 	done
 	CLUSTER_ARGS=(--spring.profiles.active=redis,kafka,postgres)
 	while IFS= read -r line; do CLUSTER_ARGS+=("--$line"); done < "$properties"
+	# SLUICE_CLUSTER_ARGS: more arguments for Sluice on the cluster profile only, such as a producer setting to try.
+	# shellcheck disable=SC2206
+	CLUSTER_ARGS+=(${SLUICE_CLUSTER_ARGS:-})
 	log "cluster servers started (pid $CLUSTER_SERVICES_PID): ${CLUSTER_ARGS[*]}"
 }
 
