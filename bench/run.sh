@@ -4,9 +4,18 @@
 #
 #   bench/run.sh            full run (8 s measured per scenario after 2 s warm-up, 3 runs, 19,500 idle connections)
 #   bench/run.sh --quick    3 s measured after 1 s warm-up, 3 runs, 5,000 idle connections (about 8 minutes)
+#   bench/run.sh --cluster  the records scenario only, against a third server as well: Sluice on the cluster profile
+#                           (Redis cache and bus, Kafka storage queue drained by the storage worker in the same JVM,
+#                           PostgreSQL store), whose servers io.sluice.bench.cluster.ClusterServices starts on loopback
+#                           (with --quick, after one discarded warm-up pass, about 8 minutes)
 #
-# Options: --runs N, --duration S, --warmup S, --idle N, --only sluice|deepstream, --scenarios "events records rpc idle",
+# Options: --runs N, --duration S, --warmup S, --idle N, --only sluice|sluice-cluster|deepstream,
+#          --scenarios "events records rpc idle",
 #          --jfr (a JFR recording of Sluice per run, summarised), --rebuild (rebuild Sluice and the load generator).
+# Ports come from the environment, so a run can stay clear of another one on the same machine: SLUICE_PORT (6020),
+# DEEPSTREAM_PORT (6021; another port runs deepstream from a copy of its configuration), and with --cluster
+# SLUICE_CLUSTER_PORT (6022), REDIS_PORT (6390), POSTGRES_PORT (6394). Each is checked to be free before any start.
+# SLUICE_CLUSTER_ARGS adds arguments to Sluice on the cluster profile (default none).
 # Results: bench/target/results/<timestamp>/ (results.jsonl, run.log, summary.md, and jfr/ with --jfr).
 set -euo pipefail
 
@@ -19,8 +28,12 @@ ONLY=""
 SCENARIOS="events records rpc idle"
 JFR=0
 REBUILD=0
-SLUICE_PORT=6020
-DEEPSTREAM_PORT=6021   # fixed in bench/peers/deepstream/conf/config.yml
+CLUSTER=0
+SLUICE_PORT="${SLUICE_PORT:-6020}"
+DEEPSTREAM_PORT="${DEEPSTREAM_PORT:-6021}"   # 6021 is the one in bench/peers/deepstream/conf/config.yml
+SLUICE_CLUSTER_PORT="${SLUICE_CLUSTER_PORT:-6022}"
+REDIS_PORT="${REDIS_PORT:-6390}"
+POSTGRES_PORT="${POSTGRES_PORT:-6394}"
 
 while [[ $# -gt 0 ]]; do
 	case "$1" in
@@ -33,10 +46,14 @@ while [[ $# -gt 0 ]]; do
 		--scenarios) SCENARIOS="$2"; shift ;;
 		--jfr) JFR=1 ;;
 		--rebuild) REBUILD=1 ;;
+		--cluster) CLUSTER=1 ;;
 		*) echo "Unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
 done
+
+# The cluster profile is measured on the records scenario (its target: set→notify p99 < 20 ms at 1,000 sets/s).
+if [[ $CLUSTER == 1 ]]; then SCENARIOS="records"; fi
 
 OUT="$ROOT/bench/target/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT"
@@ -52,13 +69,15 @@ if [[ $REBUILD == 1 || ! -f sluice-server/target/sluice-server-0.1.0-SNAPSHOT.ja
 	log "building sluice-server"
 	./mvnw -q -pl sluice-server -am package -DskipTests
 fi
-if [[ $REBUILD == 1 || ! -f bench/target/benchmarks.jar ]]; then
+if [[ $REBUILD == 1 || ! -f bench/target/benchmarks.jar || ! -f bench/target/cluster-classpath.txt ]]; then
 	log "building the load generator"
 	./mvnw -q -pl bench -am package -DskipTests
 fi
 # Run copies, so a rebuild elsewhere during the run cannot change what is measured.
 cp sluice-server/target/sluice-server-0.1.0-SNAPSHOT.jar "$OUT/sluice-server.jar"
 cp bench/target/benchmarks.jar "$OUT/benchmarks.jar"
+# The cluster servers' libraries stay in the Maven repository (bench/pom.xml says why); only their class path is copied.
+cp bench/target/cluster-classpath.txt "$OUT/cluster-classpath.txt"
 if [[ ! -d bench/peers/deepstream/node_modules/@deepstream/server ]]; then
 	log "installing deepstream (npm ci)"
 	(cd bench/peers/deepstream && npm ci --no-audit --no-fund >> "$LOG" 2>&1)
@@ -81,6 +100,37 @@ SLUICE_ARGS="--sluice.gateway.max-messages-per-second=10000000"
 
 SLUICE_PID=""
 DEEPSTREAM_PID=""
+SLUICE_CLUSTER_PID=""
+CLUSTER_SERVICES_PID=""
+
+wants() { [[ -z "$ONLY" || "$ONLY" == "$1" ]]; }
+
+# Every port this run will listen on must be free before anything starts, or the run would measure someone else's.
+check_free() {
+	local port
+	for port in "$@"; do
+		if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+			log "port $port is already in use (another run?): choose others through the environment, see the header"
+			exit 1
+		fi
+	done
+}
+PORTS=()
+if wants sluice; then PORTS+=("$SLUICE_PORT"); fi
+if wants deepstream; then PORTS+=("$DEEPSTREAM_PORT"); fi
+if [[ $CLUSTER == 1 ]] && wants sluice-cluster; then PORTS+=("$SLUICE_CLUSTER_PORT" "$REDIS_PORT" "$POSTGRES_PORT"); fi
+check_free "${PORTS[@]}"
+
+# deepstream's port is in its configuration file: another port runs it from a copy (permissions.yml beside it).
+DEEPSTREAM_CONFIG=conf/config.yml
+if [[ $DEEPSTREAM_PORT != 6021 ]]; then
+	mkdir -p "$OUT/deepstream-conf"
+	cp bench/peers/deepstream/conf/permissions.yml "$OUT/deepstream-conf/"
+	sed "s/^\( *port: \)6021\b/\1$DEEPSTREAM_PORT/" bench/peers/deepstream/conf/config.yml \
+		> "$OUT/deepstream-conf/config.yml"
+	grep -q "port: $DEEPSTREAM_PORT" "$OUT/deepstream-conf/config.yml" || { log "could not set deepstream's port"; exit 1; }
+	DEEPSTREAM_CONFIG="$OUT/deepstream-conf/config.yml"
+fi
 
 wait_for_port() {
 	local port=$1 deadline=$((SECONDS + 180))
@@ -90,6 +140,47 @@ wait_for_port() {
 		fi
 		sleep 0.5
 	done
+}
+
+# The cluster profile's servers (Redis, Kafka, PostgreSQL), up once they have written the properties that point
+# sluice-server at them.
+start_cluster_services() {
+	local properties="$OUT/cluster.properties" deadline=$((SECONDS + 180))
+	java -Xms256m -Xmx768m -XX:+UseParallelGC -cp "$OUT/benchmarks.jar:$(cat "$OUT/cluster-classpath.txt")" \
+		io.sluice.bench.cluster.ClusterServices --redis-port "$REDIS_PORT" --postgres-port "$POSTGRES_PORT" \
+		--properties "$properties" > "$OUT/cluster-services.log" 2>&1 &
+	CLUSTER_SERVICES_PID=$!
+	until [[ -f $properties ]]; do
+		if ! kill -0 "$CLUSTER_SERVICES_PID" 2>/dev/null || ((SECONDS > deadline)); then
+			log "the cluster servers did not start: see $OUT/cluster-services.log"; return 1
+		fi
+		sleep 0.5
+	done
+	CLUSTER_ARGS=(--spring.profiles.active=redis,kafka,postgres)
+	while IFS= read -r line; do CLUSTER_ARGS+=("--$line"); done < "$properties"
+	# SLUICE_CLUSTER_ARGS: more arguments for Sluice on the cluster profile only, such as a producer setting to try.
+	# shellcheck disable=SC2206
+	CLUSTER_ARGS+=(${SLUICE_CLUSTER_ARGS:-})
+	log "cluster servers started (pid $CLUSTER_SERVICES_PID): ${CLUSTER_ARGS[*]}"
+}
+
+# Sluice on the cluster profile: the HTTP port opens once the context is up (topics created, schema in place); then
+# readiness must say UP, which includes Redis, Kafka and the store.
+start_sluice_cluster() {
+	rm -rf "$OUT/sluice-cluster-data"
+	# shellcheck disable=SC2086
+	java $JVM_OPTS -jar "$OUT/sluice-server.jar" --server.port=$SLUICE_CLUSTER_PORT \
+		--sluice.data-dir="$OUT/sluice-cluster-data" "${CLUSTER_ARGS[@]}" $SLUICE_ARGS > "$OUT/sluice-cluster-$1.log" 2>&1 &
+	SLUICE_CLUSTER_PID=$!
+	wait_for_port $SLUICE_CLUSTER_PORT
+	local deadline=$((SECONDS + 60))
+	until curl -sf "http://127.0.0.1:$SLUICE_CLUSTER_PORT/actuator/health/readiness" > /dev/null; do
+		if ((SECONDS > deadline)); then
+			log "sluice on the cluster profile is not ready: see $OUT/sluice-cluster-$1.log"; return 1
+		fi
+		sleep 0.5
+	done
+	log "sluice on the cluster profile started (pid $SLUICE_CLUSTER_PID, $JVM_OPTS)"
 }
 
 start_sluice() {
@@ -104,7 +195,7 @@ start_sluice() {
 
 start_deepstream() {
 	(cd "$ROOT/bench/peers/deepstream" && exec node node_modules/@deepstream/server/dist/bin/deepstream start \
-		--config conf/config.yml > "$OUT/deepstream-$1.log" 2>&1) &
+		--config "$DEEPSTREAM_CONFIG" > "$OUT/deepstream-$1.log" 2>&1) &
 	DEEPSTREAM_PID=$!
 	wait_for_port $DEEPSTREAM_PORT
 	log "deepstream started (pid $DEEPSTREAM_PID, node $(node -v))"
@@ -122,13 +213,18 @@ stop_server() {
 stop_servers() {
 	stop_server "$SLUICE_PID"; SLUICE_PID=""
 	stop_server "$DEEPSTREAM_PID"; DEEPSTREAM_PID=""
+	# Sluice before the servers it uses, so it does not spend its shutdown reconnecting.
+	stop_server "$SLUICE_CLUSTER_PID"; SLUICE_CLUSTER_PID=""
+	stop_server "$CLUSTER_SERVICES_PID"; CLUSTER_SERVICES_PID=""
 }
 trap stop_servers EXIT
 
-wants() { [[ -z "$ONLY" || "$ONLY" == "$1" ]]; }
-
 start_servers() {
 	if wants sluice; then start_sluice "$1"; fi
+	if [[ $CLUSTER == 1 ]] && wants sluice-cluster; then
+		start_cluster_services
+		start_sluice_cluster "$1"
+	fi
 	if wants deepstream; then start_deepstream "$1"; fi
 }
 
@@ -141,10 +237,10 @@ load() {
 	echo "\$ ${cmd[*]}" >> "$LOG"
 	local budget=$((DURATION + WARMUP + 90))
 	local recording=""
-	if [[ $JFR == 1 && $target == sluice && $run != 0 ]]; then
+	if [[ $JFR == 1 && $target == sluice* && $run != 0 ]]; then
 		# One JFR recording per Sluice run (profile settings: 10 ms Java sampling), summarised with JfrTop.
 		mkdir -p "$OUT/jfr"
-		recording="$OUT/jfr/$(echo "$*" | tr -d '-' | tr ' ' '_')-run$run.jfr"
+		recording="$OUT/jfr/$target-$(echo "$*" | tr -d '-' | tr ' ' '_')-run$run.jfr"
 		jcmd "$pid" JFR.start name=bench settings=profile > /dev/null
 	fi
 	timeout "$budget" "${cmd[@]}" > "$OUT/last.out" 2>> "$LOG" || log "run failed or timed out: $target $*"
@@ -159,6 +255,9 @@ load() {
 both() {
 	local run=$1; shift
 	if wants sluice; then load sluice $SLUICE_PORT "$SLUICE_PID" "$run" "$@"; fi
+	if [[ $CLUSTER == 1 ]] && wants sluice-cluster; then
+		load sluice-cluster $SLUICE_CLUSTER_PORT "$SLUICE_CLUSTER_PID" "$run" "$@"
+	fi
 	if wants deepstream; then load deepstream $DEEPSTREAM_PORT "$DEEPSTREAM_PID" "$run" "$@"; fi
 }
 
@@ -170,6 +269,16 @@ log "commit: $(git -C "$ROOT" rev-parse --short HEAD); runs=$RUNS duration=${DUR
 
 START=$SECONDS
 start_servers throughput
+if [[ $CLUSTER == 1 ]]; then
+	# The cluster path (Lettuce, the Kafka producer, the worker) is still being compiled after a short warm-up, and a
+	# rate it cannot hold yet builds a backlog that the first run would measure: one discarded pass first.
+	log "warm-up pass (not a result; load: $(cut -d' ' -f1-3 /proc/loadavg))"
+	for s in 1 100; do
+		for rate in 1000 10000 0; do both 0 --scenario records --subscribers $s --rate $rate > /dev/null; done
+	done
+	grep -v '"run":0,' "$RESULTS" > "$RESULTS.tmp" || true
+	mv "$RESULTS.tmp" "$RESULTS"
+fi
 # Alternate servers scenario by scenario and repeat the whole list, so drift in machine load hits both alike.
 for run in $(seq 1 "$RUNS"); do
 	log "run $run of $RUNS (load: $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -209,4 +318,9 @@ fi
 
 log "load after: $(uptime); took $((SECONDS - START)) s"
 java -cp "$OUT/benchmarks.jar" io.sluice.bench.load.Summary "$RESULTS" | tee "$OUT/summary.md"
+if [[ $CLUSTER == 1 ]]; then
+	echo
+	java -cp "$OUT/benchmarks.jar" io.sluice.bench.load.Summary "$RESULTS" sluice-cluster deepstream \
+		| tee "$OUT/summary-cluster.md"
+fi
 echo "Results in $OUT"
