@@ -44,10 +44,13 @@ public final class RpcHandler implements TopicHandler {
 
 	private final boolean provideRequestorName;
 
-	/** A handler that reaches the other gateway nodes over {@code bus}; timers run on the parallel scheduler. */
+	/**
+	 * A handler that reaches the other gateway nodes over {@code bus}; the calls' timeouts run on the shared
+	 * {@link TimeoutWheel}, the relay's heartbeats on the parallel scheduler.
+	 */
 	public RpcHandler(MessageBus bus, RpcProperties properties) {
 		this(new LocalProviders(), new RpcRelay(bus, properties, Schedulers.parallel()), properties,
-				Schedulers.parallel());
+				TimeoutWheel.SHARED);
 	}
 
 	RpcHandler(LocalProviders providers, RpcNodes nodes, RpcProperties properties, Scheduler scheduler) {
