@@ -23,6 +23,7 @@ import io.sluice.connector.memory.InMemoryMessageBus;
 import io.sluice.connector.memory.InMemoryRecordCache;
 import io.sluice.connector.memory.InMemoryRecordStore;
 import io.sluice.connector.memory.InMemoryStorageQueue;
+import io.sluice.connector.tck.ForwardingRecordStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -512,7 +513,7 @@ class DurablePipelineTests {
 	}
 
 	/** A store whose first batch waits for a gate, noting the versions of every batch. */
-	private static final class HeldStore extends DelegatingRecordStore {
+	private static final class HeldStore extends ForwardingRecordStore {
 
 		private final Sinks.Empty<Void> gate = Sinks.empty();
 

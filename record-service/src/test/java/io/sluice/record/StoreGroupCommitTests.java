@@ -12,6 +12,7 @@ import reactor.test.StepVerifier;
 import io.sluice.connector.ConnectorException;
 import io.sluice.connector.VersionedRecord;
 import io.sluice.connector.memory.InMemoryRecordStore;
+import io.sluice.connector.tck.ForwardingRecordStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -67,7 +68,7 @@ class StoreGroupCommitTests {
 	}
 
 	/** The in-memory store, each batch waiting until the test releases or fails it. */
-	private static final class HeldBatches extends DelegatingRecordStore {
+	private static final class HeldBatches extends ForwardingRecordStore {
 
 		private final List<List<String>> batches = new CopyOnWriteArrayList<>();
 

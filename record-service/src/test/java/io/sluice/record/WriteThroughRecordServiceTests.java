@@ -22,6 +22,7 @@ import io.sluice.connector.memory.InMemoryMessageBus;
 import io.sluice.connector.memory.InMemoryRecordCache;
 import io.sluice.connector.memory.InMemoryRecordStore;
 import io.sluice.connector.memory.InMemoryStorageQueue;
+import io.sluice.connector.tck.ForwardingRecordStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -294,7 +295,7 @@ class WriteThroughRecordServiceTests {
 	}
 
 	/** The in-memory store, with a switch that makes its writes fail as an unreachable database's would. */
-	private static final class FailableStore extends DelegatingRecordStore {
+	private static final class FailableStore extends ForwardingRecordStore {
 
 		private final AtomicBoolean failing = new AtomicBoolean();
 

@@ -9,9 +9,10 @@ import reactor.core.publisher.Mono;
 import io.sluice.connector.ConnectorException;
 import io.sluice.connector.RecordStore;
 import io.sluice.connector.VersionedRecord;
+import io.sluice.connector.tck.ForwardingRecordStore;
 
 /** A store failing a set number of writes the way an unreachable database does, counting the writes tried. */
-final class FlakyStore extends ForwardingStore {
+final class FlakyStore extends ForwardingRecordStore {
 
 	final AtomicInteger failuresLeft = new AtomicInteger();
 

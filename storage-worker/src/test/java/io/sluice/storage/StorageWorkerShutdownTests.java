@@ -16,6 +16,7 @@ import io.sluice.connector.RecordStore;
 import io.sluice.connector.VersionedRecord;
 import io.sluice.connector.memory.InMemoryRecordStore;
 import io.sluice.connector.memory.InMemoryStorageQueue;
+import io.sluice.connector.tck.ForwardingRecordStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -133,7 +134,7 @@ class StorageWorkerShutdownTests {
 	}
 
 	/** The in-memory store, holding every write until its gate opens; tells when the first write arrives. */
-	private static final class GatedStore extends ForwardingStore {
+	private static final class GatedStore extends ForwardingRecordStore {
 
 		private final Sinks.Empty<Void> gate = Sinks.empty();
 

@@ -32,6 +32,7 @@ import io.sluice.connector.VersionedRecord;
 import io.sluice.connector.memory.InMemoryRecordCache;
 import io.sluice.connector.memory.InMemoryRecordStore;
 import io.sluice.record.RecordService;
+import io.sluice.connector.tck.ForwardingRecordStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -202,7 +203,7 @@ class WritePathThroughKafkaIT {
 	 * The in-memory store, keeping the order in which versions were applied per record, and able to refuse
 	 * writes the way an unreachable database does.
 	 */
-	static final class AuditedStore extends ForwardingStore {
+	static final class AuditedStore extends ForwardingRecordStore {
 
 		private final Map<String, List<Long>> applied = new ConcurrentHashMap<>();
 

@@ -1,4 +1,4 @@
-package io.sluice.storage;
+package io.sluice.connector.tck;
 
 import java.util.Collection;
 import java.util.List;
@@ -9,17 +9,20 @@ import reactor.core.publisher.Mono;
 import io.sluice.connector.RecordStore;
 import io.sluice.connector.VersionedRecord;
 
-/** A store that reads from another as it is; the tests' stores change how writes behave. */
-abstract class ForwardingStore implements RecordStore {
+/**
+ * A real store seen through a test: every call goes to it as it is, and a test overrides the calls whose behaviour
+ * it changes (writes that fail, wait, or are recorded).
+ */
+public abstract class ForwardingRecordStore implements RecordStore {
 
 	private final RecordStore delegate;
 
-	ForwardingStore(RecordStore delegate) {
+	protected ForwardingRecordStore(RecordStore delegate) {
 		this.delegate = delegate;
 	}
 
-	/** The store reads and writes go to. */
-	final RecordStore delegate() {
+	/** The store every call goes to. */
+	protected final RecordStore delegate() {
 		return this.delegate;
 	}
 
