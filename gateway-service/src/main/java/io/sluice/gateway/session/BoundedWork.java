@@ -1,53 +1,71 @@
 package io.sluice.gateway.session;
 
+import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 
 /**
- * Runs the work of each item of a source (a connection's frames) as soon as it arrives, with at most {@code limit}
- * works in progress: the next items are asked for as works end. A work completes empty, so only how many are in
- * progress matters; ending one costs a counter, not (as in {@code flatMap}, which keeps every inner for the values it
- * might emit) a walk over all the others in progress. Works that end at once, the common case, cost nothing more.
+ * Reads a source (a connection's frames) as fast as it comes, turns each item into a message, and runs the message's
+ * work as soon as it arrives, with at most {@code limit} works in progress. At the limit the source is paused
+ * ({@link #pause()}: the connection stops reading its socket); what was already read waits, in order, and runs as
+ * works end, and once nothing waits the source is resumed. A work completes empty, so only how many are in progress
+ * matters; ending one costs a counter, not (as in {@code flatMap}, which keeps every inner for the values it might
+ * emit) a walk over all the others in progress. Works that end at once, the common case, cost nothing more.
  *
- * <p>Like {@code flatMap}: the result completes when the items have ended and every work has; the first error, of
- * the items or of a work, stops reading at once and is handed to {@link #failed(Throwable)}. Works already in
- * progress then run to their end (a write a client sent is applied, its answer dropped with the connection).
+ * <p>The source is asked for everything at once and paced by pausing it, not by demand: Reactor Netty's receiver
+ * then hands each frame straight over, where a bounded demand would put every frame through a queue of its own, kept
+ * for the connection's life, and move every renewal of demand to the event loop as a task.
+ *
+ * <p>Like {@code flatMap}: the result completes when the source has ended and every message's work has; the first
+ * error, of the source or of a work, ends reading at once and is handed to {@link #failed(Throwable)}; messages still
+ * waiting are dropped. Works already in progress then run to their end (a write a client sent is applied, its answer
+ * dropped with the connection).
  *
  * <p>It is its own subscriber, subscription and result, so that a connection's whole inbound pipeline is this one
  * object (with a subclass's state) on top of Reactor Netty's receiver: tens of thousands of idle connections each
  * hold one, and each message passes through no other operator. It may be subscribed to once.
  *
- * @param <T> the items
+ * @param <S> the source's items
+ * @param <T> the messages
  */
-abstract class BoundedWork<T> extends Mono<Void> implements CoreSubscriber<T>, Subscription {
+abstract class BoundedWork<S, T> extends Mono<Void> implements CoreSubscriber<S>, Subscription {
 
 	@SuppressWarnings("rawtypes")
 	private static final AtomicIntegerFieldUpdater<BoundedWork> ACTIVE = AtomicIntegerFieldUpdater
 		.newUpdater(BoundedWork.class, "active");
 
 	@SuppressWarnings("rawtypes")
-	private static final AtomicIntegerFieldUpdater<BoundedWork> ENDED = AtomicIntegerFieldUpdater
-		.newUpdater(BoundedWork.class, "ended");
+	private static final AtomicIntegerFieldUpdater<BoundedWork> RUNNING = AtomicIntegerFieldUpdater
+		.newUpdater(BoundedWork.class, "running");
+
+	@SuppressWarnings("rawtypes")
+	private static final AtomicIntegerFieldUpdater<BoundedWork> DRAIN = AtomicIntegerFieldUpdater
+		.newUpdater(BoundedWork.class, "drainScheduled");
 
 	@SuppressWarnings("rawtypes")
 	private static final AtomicIntegerFieldUpdater<BoundedWork> DONE = AtomicIntegerFieldUpdater
 		.newUpdater(BoundedWork.class, "done");
 
-	private final Publisher<? extends T> source;
+	private final Publisher<? extends S> source;
 
 	private final int limit;
 
-	/** Works in progress, plus one while the items have not ended. */
+	/** Messages accepted and not ended (waiting or in progress), plus one while the source has not ended. */
 	private volatile int active = 1;
 
-	/** Works ended whose items have not been asked for again yet. */
-	private volatile int ended;
+	/** Works in progress. */
+	private volatile int running;
+
+	/** Whether messages wait for works to end (the source is paused); set and cleared on the source's thread. */
+	private volatile boolean paused;
+
+	/** 1 while a drain of the waiting messages is queued on the source's thread. */
+	private volatile int drainScheduled;
 
 	/** 1 once the result has been decided (ended, failed or cancelled). */
 	private volatile int done;
@@ -56,7 +74,10 @@ abstract class BoundedWork<T> extends Mono<Void> implements CoreSubscriber<T>, S
 
 	private CoreSubscriber<? super Void> actual;
 
-	protected BoundedWork(Publisher<? extends T> source, int limit) {
+	/** The messages read beyond the limit, in order: only while paused. The source's thread's alone. */
+	private ArrayDeque<T> waiting;
+
+	protected BoundedWork(Publisher<? extends S> source, int limit) {
 		if (limit < 1) {
 			throw new IllegalArgumentException("At least one work must be allowed in progress, was " + limit);
 		}
@@ -64,26 +85,26 @@ abstract class BoundedWork<T> extends Mono<Void> implements CoreSubscriber<T>, S
 		this.limit = limit;
 	}
 
-	/** Runs each work {@code works} emits, at most {@code limit} at a time. */
-	static Mono<Void> run(Flux<Mono<Void>> works, int limit) {
-		return new BoundedWork<Mono<Void>>(works, limit) {
-
-			@Override
-			protected Mono<Void> work(Mono<Void> work) {
-				return work;
-			}
-
-		};
-	}
+	/** Turns an item of the source into a message, or answers it and returns {@code null}; on the source's thread. */
+	protected abstract T accept(S item);
 
 	/**
-	 * The work for one item, called in the source's order on its thread; {@code null} or {@code Mono.empty()} when
-	 * there is nothing to wait for.
+	 * The work for one message, called in the source's order on its thread; {@code null} or {@code Mono.empty()}
+	 * when there is nothing to wait for.
 	 */
-	protected abstract Mono<Void> work(T item);
+	protected abstract Mono<Void> work(T message);
+
+	/** Stops the source from producing more, soon; called on its thread. */
+	protected abstract void pause();
+
+	/** Lets the source produce again; called on its thread. */
+	protected abstract void resume();
+
+	/** Runs {@code task} on the source's thread, after what that thread is doing. */
+	protected abstract void onSourceThread(Runnable task);
 
 	/**
-	 * What the result does after {@code error} stopped the reading: by default it fails with it. The result ends
+	 * What the result does after {@code error} ended the reading: by default it fails with it. The result ends
 	 * when the returned publisher does.
 	 */
 	protected Mono<Void> failed(Throwable error) {
@@ -96,19 +117,10 @@ abstract class BoundedWork<T> extends Mono<Void> implements CoreSubscriber<T>, S
 
 	/**
 	 * Ends the result through {@link #failed(Throwable)}, as an error of the source would: what the source sends
-	 * after that is dropped, and nothing more is asked of it. The source is not cancelled, since cancelling a
-	 * connection's inbound closes the connection at once, before what {@code failed} sends has left.
+	 * after that is dropped. The source is not cancelled, since cancelling a connection's inbound closes the
+	 * connection at once, before what {@code failed} sends has left.
 	 */
 	protected final void fail(Throwable error) {
-		terminate(error);
-	}
-
-	/** Cancels the source and ends the result through {@link #failed(Throwable)}. */
-	private void stop(Throwable error) {
-		Subscription subscription = this.upstream;
-		if (subscription != null) {
-			subscription.cancel();
-		}
 		terminate(error);
 	}
 
@@ -131,31 +143,42 @@ abstract class BoundedWork<T> extends Mono<Void> implements CoreSubscriber<T>, S
 				subscription.cancel();
 			}
 			else {
-				subscription.request(this.limit);
+				subscription.request(Long.MAX_VALUE);
 			}
 		}
 	}
 
 	@Override
-	public void onNext(T item) {
+	public void onNext(S item) {
 		if (this.done != 0) {
 			return;
 		}
-		Mono<Void> work;
+		T message;
 		try {
-			work = work(item);
+			message = accept(item);
 		}
 		catch (RuntimeException ex) {
 			stop(ex);
 			return;
 		}
-		if (work == null || work == Mono.<Void>empty()) {
-			workEnded(false);
+		if (message == null) {
 			return;
 		}
 		ACTIVE.incrementAndGet(this);
-		// The connection's own dispatch loop, not a request path: the work's end or error comes back here.
-		work.subscribe(new Inner());
+		if (this.paused) {
+			this.waiting.add(message);
+		}
+		else if (this.running >= this.limit) {
+			this.waiting = new ArrayDeque<>();
+			this.waiting.add(message);
+			this.paused = true;
+			pause();
+			// Every work may have ended meanwhile, with no one left to drain what now waits.
+			scheduleDrainIfBelow(this.limit - 1);
+		}
+		else {
+			start(message);
+		}
 	}
 
 	@Override
@@ -165,9 +188,7 @@ abstract class BoundedWork<T> extends Mono<Void> implements CoreSubscriber<T>, S
 
 	@Override
 	public void onComplete() {
-		if (ACTIVE.decrementAndGet(this) == 0) {
-			terminate(null);
-		}
+		ended(false);
 	}
 
 	/** The result has no values: what it is asked for does not matter. */
@@ -186,16 +207,77 @@ abstract class BoundedWork<T> extends Mono<Void> implements CoreSubscriber<T>, S
 		}
 	}
 
-	private void workEnded(boolean counted) {
-		int pending = ENDED.incrementAndGet(this);
-		// Ask for items in batches: it cannot stall, since until a batch is asked for the source still has
-		// (limit - in progress - ended) >= limit - batch items it may send.
-		if (pending >= Math.max(1, this.limit / 4) && ENDED.compareAndSet(this, pending, 0)) {
-			this.upstream.request(pending);
+	/** On the source's thread. */
+	private void start(T message) {
+		Mono<Void> work;
+		try {
+			work = work(message);
 		}
-		if (counted && ACTIVE.decrementAndGet(this) == 0) {
+		catch (RuntimeException ex) {
+			stop(ex);
+			return;
+		}
+		if (work == null || work == Mono.<Void>empty()) {
+			ended(false);
+			return;
+		}
+		RUNNING.incrementAndGet(this);
+		// The connection's own dispatch loop, not a request path: the work's end or error comes back here.
+		work.subscribe(new Inner());
+	}
+
+	/** A message's work, or the source, has ended; from any thread. */
+	private void ended(boolean running) {
+		if (running) {
+			RUNNING.decrementAndGet(this);
+			if (this.paused) {
+				// Resume in batches, so that works ending elsewhere do not each hop to the source's thread.
+				scheduleDrainIfBelow(this.limit - Math.max(1, this.limit / 4));
+			}
+		}
+		if (ACTIVE.decrementAndGet(this) == 0) {
 			terminate(null);
 		}
+	}
+
+	private void scheduleDrainIfBelow(int threshold) {
+		if (this.running <= threshold && DRAIN.compareAndSet(this, 0, 1)) {
+			onSourceThread(this::drain);
+		}
+	}
+
+	/** On the source's thread: starts what waits while below the limit, and resumes the source once none waits. */
+	private void drain() {
+		this.drainScheduled = 0;
+		ArrayDeque<T> messages = this.waiting;
+		if (messages == null) {
+			return;
+		}
+		while (this.done == 0 && this.running < this.limit && !messages.isEmpty()) {
+			start(messages.poll());
+		}
+		if (this.done != 0) {
+			this.waiting = null;
+			return;
+		}
+		if (messages.isEmpty()) {
+			this.waiting = null;
+			this.paused = false;
+			resume();
+		}
+		else {
+			// Works may all have ended between the loop's last look and now.
+			scheduleDrainIfBelow(this.limit - 1);
+		}
+	}
+
+	/** Cancels the source and ends the result through {@link #failed(Throwable)}. */
+	private void stop(Throwable error) {
+		Subscription subscription = this.upstream;
+		if (subscription != null) {
+			subscription.cancel();
+		}
+		terminate(error);
 	}
 
 	private void terminate(Throwable error) {
@@ -246,7 +328,7 @@ abstract class BoundedWork<T> extends Mono<Void> implements CoreSubscriber<T>, S
 
 		@Override
 		public void onComplete() {
-			workEnded(true);
+			ended(true);
 		}
 
 	}

@@ -129,7 +129,7 @@ final class ConnectionHandler implements BiFunction<WebsocketInbound, WebsocketO
 	 * (no aggregating handler per channel: most clients never fragment), checks and decodes each message and runs
 	 * its work; when reading ends it tells the dispatcher the connection has gone.
 	 */
-	private final class Session extends BoundedWork<Object> {
+	private final class Session extends BoundedWork<Object, Message> {
 
 		private final Connection connection;
 
@@ -150,7 +150,7 @@ final class ConnectionHandler implements BiFunction<WebsocketInbound, WebsocketO
 		}
 
 		@Override
-		protected Mono<Void> work(Object item) {
+		protected Message accept(Object item) {
 			this.connection.heard(ConnectionHandler.this.timers.now());
 			if (!(item instanceof WebSocketFrame frame)) {
 				return null;
@@ -158,13 +158,7 @@ final class ConnectionHandler implements BiFunction<WebsocketInbound, WebsocketO
 			boolean binary;
 			byte[] bytes;
 			if (frame instanceof ContinuationWebSocketFrame) {
-				if (this.fragments == null) {
-					return null;
-				}
-				if (!append(frame)) {
-					return null;
-				}
-				if (!frame.isFinalFragment()) {
+				if (this.fragments == null || !append(frame) || !frame.isFinalFragment()) {
 					return null;
 				}
 				binary = this.fragmentsBinary;
@@ -184,8 +178,27 @@ final class ConnectionHandler implements BiFunction<WebsocketInbound, WebsocketO
 			else {
 				return null;
 			}
-			Message message = receive(this.connection, this.rate, binary, bytes);
-			return (message != null) ? ConnectionHandler.this.dispatcher.dispatch(this.connection, message) : null;
+			return receive(this.connection, this.rate, binary, bytes);
+		}
+
+		@Override
+		protected Mono<Void> work(Message message) {
+			return ConnectionHandler.this.dispatcher.dispatch(this.connection, message);
+		}
+
+		@Override
+		protected void pause() {
+			this.channel.config().setAutoRead(false);
+		}
+
+		@Override
+		protected void resume() {
+			this.channel.config().setAutoRead(true);
+		}
+
+		@Override
+		protected void onSourceThread(Runnable task) {
+			this.channel.eventLoop().execute(task);
 		}
 
 		/** Adds a fragment, or stops reading if the message grows beyond the limit. */
