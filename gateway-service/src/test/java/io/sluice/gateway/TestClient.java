@@ -8,6 +8,9 @@ import java.util.concurrent.TimeUnit;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import reactor.core.Disposable;
 import reactor.core.publisher.Sinks;
 import reactor.netty.http.client.HttpClient;
@@ -30,7 +33,9 @@ final class TestClient implements AutoCloseable {
 
 	private final BlockingQueue<Message> received = new LinkedBlockingQueue<>();
 
-	private final Sinks.Many<byte[]> outbound = Sinks.many().unicast().onBackpressureBuffer();
+	private final Sinks.Many<WebSocketFrame> outbound = Sinks.many().unicast().onBackpressureBuffer();
+
+	private final Sinks.One<WebSocketCloseStatus> closeStatus = Sinks.one();
 
 	private final Sinks.Empty<Void> closed = Sinks.empty();
 
@@ -41,8 +46,9 @@ final class TestClient implements AutoCloseable {
 			.websocket()
 			.uri("ws://localhost:" + port + "/deepstream")
 			.handle((in, out) -> out
-				.sendObject(this.outbound.asFlux().map((bytes) -> new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes))))
+				.sendObject(this.outbound.asFlux())
 				.then()
+				.and(in.receiveCloseStatus().doOnNext(this.closeStatus::tryEmitValue))
 				.and(in.receiveFrames()
 					.doOnNext((frame) -> this.received.add(MessageCodec.decode(ByteBufUtil.getBytes(frame.content()))))
 					.then()))
@@ -67,7 +73,29 @@ final class TestClient implements AutoCloseable {
 	}
 
 	void sendRaw(byte[] frame) {
+		sendFrame(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame)));
+	}
+
+	/** Sends {@code message} as a binary frame and {@code continuations} continuation frames of about equal size. */
+	void sendFragmented(Message message, int continuations) {
+		byte[] bytes = MessageCodec.encode(message);
+		int size = Math.max(1, bytes.length / (continuations + 1));
+		sendFrame(new BinaryWebSocketFrame(false, 0, Unpooled.wrappedBuffer(bytes, 0, size)));
+		for (int i = 1; i <= continuations; i++) {
+			int from = i * size;
+			int to = (i == continuations) ? bytes.length : from + size;
+			sendFrame(new ContinuationWebSocketFrame(i == continuations, 0,
+					Unpooled.wrappedBuffer(bytes, from, to - from)));
+		}
+	}
+
+	void sendFrame(WebSocketFrame frame) {
 		this.outbound.tryEmitNext(frame).orThrow();
+	}
+
+	/** The close status the server sent, once it has. */
+	reactor.core.publisher.Mono<WebSocketCloseStatus> closeStatus() {
+		return this.closeStatus.asMono();
 	}
 
 	/** The next message received, failing after {@link #TIMEOUT}. */

@@ -1,18 +1,19 @@
 package io.sluice.gateway.session;
 
+import java.io.ByteArrayOutputStream;
 import java.util.function.BiFunction;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
@@ -70,34 +71,7 @@ final class ConnectionHandler implements BiFunction<WebsocketInbound, WebsocketO
 		connection.handshake(in.headers());
 		this.timers.opened(connection);
 		logger.debug("{} opened ({})", connection, this.codec);
-		RateLimit rate = new RateLimit(this.properties.maxMessagesPerSecond(), System::nanoTime);
-		// One pipeline per connection, the inbound one: outbound frames go straight to the channel (Outbound), and
-		// the session ends when the inbound does, which is when the channel closes or the peer sends its close.
-		Flux<Mono<Void>> works = in.aggregateFrames((int) this.properties.maxMessageSize().toBytes())
-			.receiveFrames()
-			.map((frame) -> {
-				Message message = receive(connection, rate, frame);
-				return (message != null) ? this.dispatcher.dispatch(connection, message) : Mono.<Void>empty();
-			});
-		return BoundedWork.run(works, this.properties.maxInFlight())
-			.onErrorResume((ex) -> {
-				if (!tooLong(ex)) {
-					logger.debug("{} ended with an error", connection, ex);
-					return Mono.empty();
-				}
-				String reason = "Message larger than " + this.properties.maxMessageSize();
-				logger.debug("Closing {}: {}", connection, reason);
-				connection.send(Message.builder(Topic.PARSER, ParserAction.MAXIMUM_MESSAGE_SIZE_EXCEEDED)
-					.data(JsonText.quote(reason)).build());
-				connection.close(TOO_BIG, reason);
-				return closed(channel);
-			})
-			.doFinally((signal) -> {
-				connection.peerClosed();
-				this.registry.remove(connection);
-				this.dispatcher.closed(connection);
-				logger.debug("{} closed", connection);
-			});
+		return new Session(in, connection, channel);
 	}
 
 	/** Completes when the channel has closed (after the close frame this side sent). */
@@ -105,15 +79,10 @@ final class ConnectionHandler implements BiFunction<WebsocketInbound, WebsocketO
 		return Mono.create((sink) -> channel.closeFuture().addListener((future) -> sink.success()));
 	}
 
-	/** Decodes a frame, or answers it and returns {@code null} when there is no message to dispatch. */
-	private Message receive(Connection connection, RateLimit rate, WebSocketFrame frame) {
-		connection.heard(this.timers.now());
+	/** Decodes a message, or answers it and returns {@code null} when there is nothing to dispatch. */
+	private Message receive(Connection connection, RateLimit rate, boolean binary, byte[] bytes) {
 		if (!connection.isOpen()) {
 			// Closing from this side: what the client sends after that is not for anyone.
-			return null;
-		}
-		boolean binary = frame instanceof BinaryWebSocketFrame;
-		if (!binary && !(frame instanceof TextWebSocketFrame)) {
 			return null;
 		}
 		if (!rate.tryAcquire()) {
@@ -131,7 +100,7 @@ final class ConnectionHandler implements BiFunction<WebsocketInbound, WebsocketO
 			return null;
 		}
 		try {
-			return this.codec.decode(ByteBufUtil.getBytes(frame.content()));
+			return this.codec.decode(bytes);
 		}
 		catch (ProtocolException ex) {
 			reject(connection, ex.parserAction(), ex.getMessage());
@@ -153,6 +122,121 @@ final class ConnectionHandler implements BiFunction<WebsocketInbound, WebsocketO
 		Channel[] channel = new Channel[1];
 		in.withConnection((connection) -> channel[0] = connection.channel());
 		return channel[0];
+	}
+
+	/**
+	 * A connection's inbound pipeline, in one object: it reads the frames, puts fragmented messages back together
+	 * (no aggregating handler per channel: most clients never fragment), checks and decodes each message and runs
+	 * its work; when reading ends it tells the dispatcher the connection has gone.
+	 */
+	private final class Session extends BoundedWork<Object, Message> {
+
+		private final Connection connection;
+
+		private final Channel channel;
+
+		private final RateLimit rate;
+
+		/** The fragments of a message so far, while one is arriving; {@code null} otherwise. */
+		private ByteArrayOutputStream fragments;
+
+		private boolean fragmentsBinary;
+
+		Session(WebsocketInbound in, Connection connection, Channel channel) {
+			super(in.receiveObject(), ConnectionHandler.this.properties.maxInFlight());
+			this.connection = connection;
+			this.channel = channel;
+			this.rate = new RateLimit(ConnectionHandler.this.properties.maxMessagesPerSecond(), System::nanoTime);
+		}
+
+		@Override
+		protected Message accept(Object item) {
+			this.connection.heard(ConnectionHandler.this.timers.now());
+			if (!(item instanceof WebSocketFrame frame)) {
+				return null;
+			}
+			boolean binary;
+			byte[] bytes;
+			if (frame instanceof ContinuationWebSocketFrame) {
+				if (this.fragments == null || !append(frame) || !frame.isFinalFragment()) {
+					return null;
+				}
+				binary = this.fragmentsBinary;
+				bytes = this.fragments.toByteArray();
+				this.fragments = null;
+			}
+			else if (frame instanceof BinaryWebSocketFrame || frame instanceof TextWebSocketFrame) {
+				binary = frame instanceof BinaryWebSocketFrame;
+				if (!frame.isFinalFragment()) {
+					this.fragments = new ByteArrayOutputStream(frame.content().readableBytes() * 2);
+					this.fragmentsBinary = binary;
+					append(frame);
+					return null;
+				}
+				bytes = ByteBufUtil.getBytes(frame.content());
+			}
+			else {
+				return null;
+			}
+			return receive(this.connection, this.rate, binary, bytes);
+		}
+
+		@Override
+		protected Mono<Void> work(Message message) {
+			return ConnectionHandler.this.dispatcher.dispatch(this.connection, message);
+		}
+
+		@Override
+		protected void pause() {
+			this.channel.config().setAutoRead(false);
+		}
+
+		@Override
+		protected void resume() {
+			this.channel.config().setAutoRead(true);
+		}
+
+		@Override
+		protected void onSourceThread(Runnable task) {
+			this.channel.eventLoop().execute(task);
+		}
+
+		/** Adds a fragment, or stops reading if the message grows beyond the limit. */
+		private boolean append(WebSocketFrame frame) {
+			long max = ConnectionHandler.this.properties.maxMessageSize().toBytes();
+			if (this.fragments.size() + (long) frame.content().readableBytes() > max) {
+				this.fragments = null;
+				fail(new TooLongFrameException("WebSocket message longer than " + max + " bytes"));
+				return false;
+			}
+			this.fragments.writeBytes(ByteBufUtil.getBytes(frame.content()));
+			return true;
+		}
+
+		@Override
+		protected Mono<Void> failed(Throwable ex) {
+			if (!tooLong(ex)) {
+				logger.debug("{} ended with an error", this.connection, ex);
+				return Mono.empty();
+			}
+			String reason = "Message larger than " + ConnectionHandler.this.properties.maxMessageSize();
+			logger.debug("Closing {}: {}", this.connection, reason);
+			this.connection.send(Message.builder(Topic.PARSER, ParserAction.MAXIMUM_MESSAGE_SIZE_EXCEEDED)
+				.data(JsonText.quote(reason))
+				.build());
+			this.connection.close(TOO_BIG, reason);
+			return closed(this.channel);
+		}
+
+		@Override
+		protected void ended() {
+			this.fragments = null;
+			this.connection.peerClosed();
+			ConnectionHandler.this.registry.remove(this.connection);
+			ConnectionHandler.this.dispatcher.closed(this.connection);
+			logger.debug("{} closed", this.connection);
+		}
+
 	}
 
 }
