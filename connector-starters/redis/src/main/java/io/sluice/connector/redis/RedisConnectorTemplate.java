@@ -106,10 +106,11 @@ public final class RedisConnectorTemplate {
 	}
 
 	/**
-	 * The connection scripts and publishes run on, kept across calls. With Spring Boot's default (a shared native connection)
-	 * this is a thin wrapper that holds no connection of its own: closing it would not close the shared one, and the
-	 * driver reconnects that one by itself. The first call connects (and may block briefly doing so); a wrapper whose
-	 * connection was lost for good is dropped and the next call asks the factory again.
+	 * The connection scripts and publishes run on, kept across calls. With Spring Boot's default (one shared native
+	 * connection) this is a thin wrapper that holds no connection of its own: closing it would not close the shared
+	 * one, and the driver reconnects that one by itself. The first call connects (and may block briefly doing so, as
+	 * the template's first call did); a wrapper whose connection failed is dropped and the next call asks the factory
+	 * again.
 	 */
 	private ReactiveRedisConnection connection() {
 		ReactiveRedisConnection held = this.connection.get();
