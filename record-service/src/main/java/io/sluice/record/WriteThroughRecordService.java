@@ -107,8 +107,21 @@ final class WriteThroughRecordService implements RecordService {
 		catch (InvalidRecordDataException ex) {
 			return Mono.error(ex);
 		}
-		return write(name, version, (current, next) -> new RecordChange(RecordChange.Kind.SET,
-				VersionedRecord.of(name, next, document), null, null, origin));
+		Mutation mutation = (current, next) -> new RecordChange(RecordChange.Kind.SET,
+				VersionedRecord.of(name, next, document), null, null, origin);
+		if (version <= 1) {
+			return write(name, version, mutation);
+		}
+		// A set needs nothing of the current record but its version: while the cache holds the one before it, the
+		// compare-and-set alone decides, one cache round trip instead of two. Otherwise (a miss, another version)
+		// the write is judged as any other. Not for version 1: a record the cache lost would pass for version 0.
+		RecordChange change = mutation.apply(null, version);
+		return this.lanes.run(name, () -> this.cache.compareAndSet(version - 1, change.record())
+			.onErrorMap(ConnectorException.class,
+					(ex) -> new RecordWriteException(name, "The cache refused the write: " + ex.getMessage(), ex))
+			.flatMap((result) -> result.won() ? Mono.just(this.pipeline.submit(change))
+					: attempt(name, version, mutation, this.casAttempts)))
+			.flatMap(Function.identity());
 	}
 
 	@Override

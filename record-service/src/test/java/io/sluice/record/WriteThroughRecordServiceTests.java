@@ -274,6 +274,26 @@ class WriteThroughRecordServiceTests {
 	}
 
 	@Test
+	void aSetOnARecordTheCacheLostIsJudgedAgainstTheStore() {
+		this.records.set("svc/lost", 1, json("{'v':1}"), "w").then(this.records.set("svc/lost", 2, json("{'v':2}"), "w"))
+			.block(TIMEOUT);
+		RecordService afterLoss = service("node-l", new InMemoryRecordCache(), DurableWrites.direct(this.store));
+		StepVerifier.create(afterLoss.set("svc/lost", 2, json("{'v':'reused'}"), "w"))
+			.expectError(VersionExistsException.class)
+			.verify(TIMEOUT);
+		StepVerifier.create(service("node-l2", new InMemoryRecordCache(), DurableWrites.direct(this.store))
+			.set("svc/lost", 4, json("{}"), "w"))
+			.expectError(InvalidVersionException.class)
+			.verify(TIMEOUT);
+		StepVerifier.create(service("node-l3", new InMemoryRecordCache(), DurableWrites.direct(this.store))
+			.set("svc/lost", 3, json("{'v':3}"), "w")
+			.map(VersionedRecord::version))
+			.expectNext(3L)
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
 	void aMissThatTheQueueNeverDrainsFailsClearlyInsteadOfHanging() {
 		InMemoryStorageQueue queue = new InMemoryStorageQueue();
 		RecordService writer = service("node-q", this.cache, DurableWrites.through(queue));

@@ -105,9 +105,7 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
 	}
 
 	private Mono<Void> deliver(String channel, String to, byte[] payload, String what) {
-		return Mono
-			.defer(() -> this.redis.template().convertAndSend(channel, BusEnvelope.encode(this.nodeId, to, payload)))
-			.then()
+		return Mono.defer(() -> this.redis.publish(channel, BusEnvelope.encode(this.nodeId, to, payload)))
 			.onErrorMap((ex) -> RedisConnectorTemplate.translate(what, ex));
 	}
 

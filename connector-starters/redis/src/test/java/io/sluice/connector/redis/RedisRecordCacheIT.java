@@ -118,6 +118,22 @@ class RedisRecordCacheIT extends RecordCacheContract {
 	}
 
 	@Test
+	void scriptsAreSentAgainWhenRedisHasForgottenThem() {
+		String name = TckNames.unique("flushed") + "r";
+		VersionedRecord first = VersionedRecord.of(name, 1, "{\"a\":1}");
+		cache.compareAndSet(0, first).block(timeout());
+		// As after a Redis restart: EVALSHA answers NOSCRIPT, and each script is sent whole once more.
+		raw().execute((connection) -> connection.scriptingCommands().scriptFlush()).blockLast(timeout());
+		StepVerifier.create(cache.get(name)).expectNext(first).expectComplete().verify(timeout());
+		StepVerifier.create(cache.compareAndSet(1, VersionedRecord.of(name, 2, "{\"a\":2}")).map(CasResult::won))
+			.expectNext(true)
+			.expectComplete()
+			.verify(timeout());
+		raw().execute((connection) -> connection.scriptingCommands().scriptFlush()).blockLast(timeout());
+		StepVerifier.create(cache.evict(name, 2)).expectNext(true).expectComplete().verify(timeout());
+	}
+
+	@Test
 	void unreachableRedisFailsWithConnectorException() {
 		LettuceConnectionFactory nowhere = EmbeddedRedisServer.connectionFactory(EmbeddedRedisServer.freePort());
 		try {
