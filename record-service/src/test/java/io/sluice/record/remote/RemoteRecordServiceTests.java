@@ -36,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /** The records API end to end over a real socket: a real server, the real client, the real record service. */
 class RemoteRecordServiceTests {
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+	/** Generous: the first call also opens the channel and loads the server's store, slow on a busy machine. */
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	private final InMemoryMessageBus.Medium medium = new InMemoryMessageBus.Medium();
 
