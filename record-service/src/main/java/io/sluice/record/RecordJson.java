@@ -3,6 +3,7 @@ package io.sluice.record;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
@@ -11,13 +12,15 @@ import tools.jackson.databind.json.JsonMapper;
 /** Reading and writing record data: UTF-8 JSON, an object or an array at the top, within set limits. */
 final class RecordJson {
 
+	private final JsonFactory factory;
+
 	private final JsonMapper mapper;
 
 	RecordJson(int maxNestingDepth) {
-		JsonFactory factory = JsonFactory.builder()
+		this.factory = JsonFactory.builder()
 			.streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxNestingDepth).build())
 			.build();
-		this.mapper = JsonMapper.builder(factory).build();
+		this.mapper = JsonMapper.builder(this.factory).build();
 	}
 
 	/** Parses any JSON value, such as a patch's value. */
@@ -49,7 +52,9 @@ final class RecordJson {
 	 */
 	byte[] checkedDocument(String recordName, byte[] json) {
 		requireData(recordName, json);
-		try (JsonParser parser = this.mapper.createParser(json)) {
+		// A parser straight from the factory: the mapper's would carry a deserialization context made per call, which
+		// reading tokens never uses.
+		try (JsonParser parser = this.factory.createParser(ObjectReadContext.empty(), json)) {
 			JsonToken first = parser.nextToken();
 			if (first != JsonToken.START_OBJECT && first != JsonToken.START_ARRAY) {
 				throw new InvalidRecordDataException(recordName, "Data for record '" + recordName

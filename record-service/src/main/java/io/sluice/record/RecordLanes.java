@@ -5,6 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
@@ -20,7 +22,7 @@ final class RecordLanes {
 	/** Queues {@code work} on {@code name}'s lane when the returned {@code Mono} is subscribed to. */
 	<T> Mono<T> run(String name, Supplier<Mono<T>> work) {
 		return Mono.create((sink) -> {
-			Task<T> task = new Task<>(work, sink);
+			Task<T> task = new Task<>(name, work, sink);
 			boolean[] start = new boolean[1];
 			// Every change of a lane's state happens inside compute(), which the map runs one at a time per key.
 			this.lanes.compute(name, (key, lane) -> {
@@ -54,7 +56,7 @@ final class RecordLanes {
 				}
 				return lane;
 			});
-			if (next[0] == null || !next[0].start(() -> drain(name))) {
+			if (next[0] == null || !next[0].start()) {
 				// Either the lane is empty, or the task goes on asynchronously and will drain when it ends.
 				return;
 			}
@@ -71,7 +73,8 @@ final class RecordLanes {
 
 	}
 
-	private static final class Task<T> {
+	/** One operation in a lane; it subscribes to its work itself, so starting one allocates no callbacks. */
+	private final class Task<T> implements CoreSubscriber<T> {
 
 		private static final int RUNNING = 0;
 
@@ -79,24 +82,24 @@ final class RecordLanes {
 
 		private static final int STARTED = 2;
 
+		private final String name;
+
 		private final Supplier<Mono<T>> work;
 
 		private final MonoSink<T> sink;
 
 		private final AtomicInteger state = new AtomicInteger(RUNNING);
 
-		Task(Supplier<Mono<T>> work, MonoSink<T> sink) {
+		private boolean valued;
+
+		Task(String name, Supplier<Mono<T>> work, MonoSink<T> sink) {
+			this.name = name;
 			this.work = work;
 			this.sink = sink;
 		}
 
-		/** Starts the work; returns whether it already ended, else {@code next} runs when it ends. */
-		boolean start(Runnable next) {
-			Runnable ended = () -> {
-				if (!this.state.compareAndSet(RUNNING, ENDED_IN_START)) {
-					next.run();
-				}
-			};
+		/** Starts the work; returns whether it already ended, else the lane is drained when it ends. */
+		boolean start() {
 			Mono<T> mono;
 			try {
 				mono = this.work.get();
@@ -105,21 +108,40 @@ final class RecordLanes {
 				this.sink.error(ex);
 				return true;
 			}
-			boolean[] valued = new boolean[1];
 			// The lane's own machinery, not a request path: the caller's sink gets every signal.
-			mono.subscribe((value) -> {
-				valued[0] = true;
-				this.sink.success(value);
-			}, (error) -> {
-				this.sink.error(error);
-				ended.run();
-			}, () -> {
-				if (!valued[0]) {
-					this.sink.success();
-				}
-				ended.run();
-			});
+			mono.subscribe(this);
 			return !this.state.compareAndSet(RUNNING, STARTED);
+		}
+
+		@Override
+		public void onSubscribe(Subscription subscription) {
+			subscription.request(Long.MAX_VALUE);
+		}
+
+		@Override
+		public void onNext(T value) {
+			this.valued = true;
+			this.sink.success(value);
+		}
+
+		@Override
+		public void onError(Throwable error) {
+			this.sink.error(error);
+			ended();
+		}
+
+		@Override
+		public void onComplete() {
+			if (!this.valued) {
+				this.sink.success();
+			}
+			ended();
+		}
+
+		private void ended() {
+			if (!this.state.compareAndSet(RUNNING, ENDED_IN_START)) {
+				drain(this.name);
+			}
 		}
 
 	}

@@ -3,6 +3,7 @@ package io.sluice.record;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntConsumer;
 
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -65,6 +66,47 @@ class StoreGroupCommitTests {
 		assertThat(outcomes).containsExactly("gc/failed failed: test: disk full", "gc/next written");
 		assertThat(this.store.batches).containsExactly(List.of("gc/failed"), List.of("gc/next"));
 		StepVerifier.create(this.store.find("gc/failed")).expectComplete().verify(TIMEOUT);
+	}
+
+	@Test
+	void theNextBatchGoesToTheStoreBeforeTheLastOnesWritersAreAnswered() {
+		List<Integer> batchesWhenAnswered = new CopyOnWriteArrayList<>();
+		this.commit.write(VersionedRecord.of("gc/first", 1, "{}"))
+			.subscribe(null, null, () -> batchesWhenAnswered.add(this.store.batches.size()));
+		this.commit.write(VersionedRecord.of("gc/second", 1, "{}"))
+			.subscribe(null, null, () -> batchesWhenAnswered.add(this.store.batches.size()));
+		assertThat(this.store.batches).containsExactly(List.of("gc/first"));
+		this.store.release(0);
+		await().atMost(TIMEOUT).until(() -> batchesWhenAnswered.size() == 1);
+		// gc/second's batch was with the store by the time gc/first's writer heard back.
+		assertThat(batchesWhenAnswered).containsExactly(2);
+		this.store.release(1);
+		await().atMost(TIMEOUT).until(() -> batchesWhenAnswered.size() == 2);
+		assertThat(batchesWhenAnswered).containsExactly(2, 2);
+	}
+
+	@Test
+	void aStoreThatEndsEveryBatchAtOnceIsLoopedOverBatchAfterBatch() {
+		InMemoryRecordStore immediate = new InMemoryRecordStore();
+		StoreGroupCommit direct = new StoreGroupCommit(immediate, 2);
+		List<String> done = new CopyOnWriteArrayList<>();
+		// Each writer, when answered, asks for the next write: thousands of batches, each ended at once.
+		int writes = 5000;
+		IntConsumer[] next = new IntConsumer[1];
+		next[0] = (i) -> {
+			if (i < writes) {
+				direct.write(VersionedRecord.of("gc/loop", i + 1, "{}")).subscribe(null, null, () -> {
+					done.add("v" + (i + 1));
+					next[0].accept(i + 1);
+				});
+			}
+		};
+		next[0].accept(0);
+		await().atMost(TIMEOUT).until(() -> done.size() == writes);
+		StepVerifier.create(immediate.find("gc/loop").map(VersionedRecord::version))
+			.expectNext((long) writes)
+			.expectComplete()
+			.verify(TIMEOUT);
 	}
 
 	/** The in-memory store, each batch waiting until the test releases or fails it. */

@@ -12,11 +12,18 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.StringJoiner;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.Readable;
+import io.r2dbc.spi.Result;
+import io.r2dbc.spi.Statement;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
+import org.springframework.r2dbc.connection.ConnectionFactoryUtils;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 
@@ -35,12 +42,17 @@ import io.sluice.connector.VersionedRecord;
  * records lock them in the same order.</li>
  * <li><b>Durability.</b> The returned {@code Mono} completes after the commit; on H2 a commit is in the file
  * before it returns (see {@link SqlSchema}).</li>
+ * <li><b>One write connection on H2.</b> H2 writes one commit at a time to its file, so batches are written
+ * through one connection this store keeps ({@link HeldConnection}) instead of one taken from the pool, and checked,
+ * per batch; a batch that fits one statement is that statement alone, committed by H2's auto-commit (a statement
+ * is atomic), without a transaction begun and committed around it. {@link #close()} gives the connection back.
+ * On PostgreSQL every batch takes a pooled connection, so batches of different callers run concurrently.</li>
  * <li><b>Expiry</b> is judged by this process's clock, to the nanosecond; {@code expiresAt} reads back exactly
  * (the timestamp column keeps microseconds, the finest PostgreSQL has, and a second column the nanoseconds).</li>
  * </ul>
  * The schema must have been {@linkplain SqlSchema#create() created} first.
  */
-public final class SqlRecordStore implements RecordStore {
+public final class SqlRecordStore implements RecordStore, AutoCloseable {
 
 	/** The most rows written by one statement unless configured otherwise. */
 	public static final int DEFAULT_ROWS_PER_STATEMENT = 500;
@@ -62,6 +74,12 @@ public final class SqlRecordStore implements RecordStore {
 
 	private final String columns;
 
+	/** The upsert of n rows at index n, built when first needed. */
+	private final AtomicReferenceArray<String> upserts;
+
+	/** The connection batches are written through, or {@code null} to take one from the pool per batch. */
+	private final HeldConnection writes;
+
 	/**
 	 * A store writing at most {@code rowsPerStatement} rows per statement (a batch may need several statements,
 	 * all in its one transaction), judging expiry by {@code clock}.
@@ -76,6 +94,11 @@ public final class SqlRecordStore implements RecordStore {
 		this.rowsPerStatement = rowsPerStatement;
 		this.clock = Objects.requireNonNull(clock, "clock");
 		this.columns = "SELECT name, version, data, deleted, expires_at, expires_nano FROM " + this.tables.record();
+		this.upserts = new AtomicReferenceArray<>(rowsPerStatement + 1);
+		// A blocking driver (H2) runs a unit of work on the thread that subscribes: a unit that waited for the
+		// connection goes to boundedElastic, as every H2 statement does.
+		this.writes = this.dialect.blocking() ? new HeldConnection(schema.connectionFactory(), Schedulers.boundedElastic())
+				: null;
 	}
 
 	/** A store with the default statement size and the system clock. */
@@ -127,9 +150,22 @@ public final class SqlRecordStore implements RecordStore {
 		}
 		List<VersionedRecord> newest = newestPerName(records);
 		List<List<VersionedRecord>> statements = chunks(newest, this.rowsPerStatement);
+		String what = "writing " + newest.size() + " records";
+		if (this.writes != null) {
+			Mono<Integer> written = Mono.defer(() -> this.writes.use((connection) -> upsertAll(connection, statements)));
+			return this.operations.run(written.retryWhen(SqlOperations.CONFLICTS), what);
+		}
 		return this.operations.inTransaction((client) -> Flux.fromIterable(statements)
 			.concatMap((rows) -> upsert(client, rows))
-			.reduce(0, Integer::sum), "writing " + newest.size() + " records");
+			.reduce(0, Integer::sum), what);
+	}
+
+	/** Gives back the connection kept for writes, if any; writes after this fail. */
+	@Override
+	public void close() {
+		if (this.writes != null) {
+			this.writes.close();
+		}
 	}
 
 	private Mono<Integer> upsert(DatabaseClient client, List<VersionedRecord> rows) {
@@ -140,9 +176,7 @@ public final class SqlRecordStore implements RecordStore {
 			values.add(row.data());
 			values.add(row.deleted());
 			if (row.expiresAt() != null) {
-				// Bound already cut to the microsecond: PostgreSQL would round (possibly into the next second),
-				// and the nanosecond column restores the exact instant.
-				values.add(row.expiresAt().truncatedTo(ChronoUnit.MICROS));
+				values.add(expiresAtMicros(row));
 				values.add(row.expiresAt().getNano());
 			}
 			else {
@@ -151,11 +185,71 @@ public final class SqlRecordStore implements RecordStore {
 			}
 		}
 		// bindValues binds all at once: each bind(..) call copies the bindings made so far.
-		return client.sql(this.dialect.upsertRecords(this.tables, rows.size()))
+		return client.sql(upsertSql(rows.size()))
 			.bindValues(values)
 			.fetch()
 			.rowsUpdated()
 			.map(Math::toIntExact);
+	}
+
+	/** Writes the statements on the kept connection: one alone in auto-commit, several in one transaction. */
+	private Mono<Integer> upsertAll(Connection connection, List<List<VersionedRecord>> statements) {
+		if (statements.size() == 1) {
+			return upsert(connection, statements.get(0));
+		}
+		Mono<Integer> written = Flux.fromIterable(statements)
+			.concatMap((rows) -> upsert(connection, rows))
+			.reduce(0, Integer::sum);
+		return Mono.from(connection.beginTransaction())
+			.then(written)
+			.flatMap((count) -> Mono.from(connection.commitTransaction()).thenReturn(count))
+			// If the rollback fails too, its error is the one reported, so the connection is not kept.
+			.onErrorResume((ex) -> Mono.from(connection.rollbackTransaction()).then(Mono.error(ex)))
+			.onErrorMap(R2dbcException.class, (ex) -> ConnectionFactoryUtils.convertR2dbcException("writing records",
+					null, ex));
+	}
+
+	private Mono<Integer> upsert(Connection connection, List<VersionedRecord> rows) {
+		String sql = upsertSql(rows.size());
+		Statement statement = connection.createStatement(sql);
+		int index = 0;
+		for (VersionedRecord row : rows) {
+			statement.bind(index++, row.name());
+			statement.bind(index++, row.version());
+			statement.bind(index++, row.data());
+			statement.bind(index++, row.deleted());
+			if (row.expiresAt() != null) {
+				statement.bind(index++, expiresAtMicros(row));
+				statement.bind(index++, row.expiresAt().getNano());
+			}
+			else {
+				statement.bindNull(index++, Instant.class);
+				statement.bindNull(index++, Integer.class);
+			}
+		}
+		return Flux.from(statement.execute())
+			.concatMap(Result::getRowsUpdated)
+			.reduce(0L, Long::sum)
+			.map(Math::toIntExact)
+			.onErrorMap(R2dbcException.class, (ex) -> ConnectionFactoryUtils.convertR2dbcException("writing records",
+					sql, ex));
+	}
+
+	private String upsertSql(int rows) {
+		String sql = this.upserts.get(rows);
+		if (sql == null) {
+			sql = this.dialect.upsertRecords(this.tables, rows);
+			this.upserts.set(rows, sql);
+		}
+		return sql;
+	}
+
+	/**
+	 * Bound already cut to the microsecond: PostgreSQL would round (possibly into the next second), and the
+	 * nanosecond column restores the exact instant.
+	 */
+	private static Instant expiresAtMicros(VersionedRecord row) {
+		return row.expiresAt().truncatedTo(ChronoUnit.MICROS);
 	}
 
 	@Override
