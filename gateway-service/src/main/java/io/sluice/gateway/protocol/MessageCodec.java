@@ -197,4 +197,13 @@ public final class MessageCodec {
 		return MessageEncoder.encode(message);
 	}
 
+	/**
+	 * Encodes a message that has only an action, a name and data ({@code null} for none): the same frame as
+	 * {@link #encode} of that message, made without building it.
+	 * @throws IllegalArgumentException for a topic whose messages have no name
+	 */
+	public static byte[] encodeNamed(int topic, int action, String name, byte[] data) {
+		return MessageEncoder.encodeNamed(topic, action, name, data);
+	}
+
 }

@@ -19,7 +19,8 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
  * built here (server frames are unmasked, so the same bytes serve every subscriber of a fan-out), written below
  * Netty's WebSocket encoder, which passes byte buffers through.
  *
- * <p>While the socket is full (the channel is not writable) frames wait in a backlog that exists only then. Frames
+ * <p>While the socket is full (the channel is not writable) frames wait in a backlog that exists only then (the handler
+ * that hears of the socket draining is added the first time it fills, and stays). Frames
  * sent but not yet handed to the channel count against the limit; a client that lets more pile up is disconnected by
  * its {@link Connection}. An idle connection holds nothing here but the channel and a few fields.
  */
@@ -157,10 +158,13 @@ final class Outbound {
 		}
 		this.backlog = new ArrayDeque<>();
 		this.backlog.add(frame);
-		// Told when the socket has taken enough for the channel to be writable again; only a connection whose socket
-		// is full pays for the handler, and only while it is.
-		this.watch = new WritabilityWatch();
-		this.channel.pipeline().addFirst(this.watch);
+		if (this.watch == null) {
+			// Told when the socket has taken enough for the channel to be writable again. Only a connection whose
+			// socket has filled pays for the handler; it then keeps it, since changing a pipeline costs more than the
+			// few writes between two fillings of a busy subscriber's socket (JFR, one subscriber at full speed).
+			this.watch = new WritabilityWatch();
+			this.channel.pipeline().addFirst(this.watch);
+		}
 		this.channel.flush();
 	}
 
@@ -177,7 +181,6 @@ final class Outbound {
 			this.channel.flush();
 			return;
 		}
-		unwatch();
 		this.backlog = null;
 		if (this.closeAfterBacklog != null) {
 			writeClose(this.closeAfterBacklog);

@@ -56,6 +56,24 @@ class ConnectionTests {
 	}
 
 	@Test
+	void aSocketThatFillsAgainAfterDrainingHoldsAndDrainsAgainInOrder() {
+		Outbox outbox = new Outbox("busy", 8);
+		for (int round = 0; round < 3; round++) {
+			outbox.socketFull(true);
+			outbox.connection.send(new byte[] { (byte) round, 1 });
+			outbox.connection.send(new byte[] { (byte) round, 2 });
+			assertThat(outbox.takePayloads()).as("round %d, socket full", round).isEmpty();
+			outbox.socketFull(false);
+			assertThat(outbox.takePayloads()).as("round %d, drained", round)
+				.containsExactly(new byte[] { (byte) round, 1 }, new byte[] { (byte) round, 2 });
+			outbox.connection.send(new byte[] { (byte) round, 3 });
+			assertThat(outbox.takePayloads()).as("round %d, socket free", round)
+				.containsExactly(new byte[] { (byte) round, 3 });
+		}
+		assertThat(outbox.connection.isOpen()).isTrue();
+	}
+
+	@Test
 	void closeSendsWhatIsQueuedFirst() {
 		Outbox outbox = new Outbox("polite", 4);
 		Connection connection = outbox.connection;
