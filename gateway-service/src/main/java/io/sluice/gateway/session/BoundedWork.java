@@ -31,8 +31,14 @@ final class BoundedWork extends BaseSubscriber<Mono<Void>> {
 	/** Works in progress, plus one while the messages have not ended. */
 	private final AtomicInteger active = new AtomicInteger(1);
 
-	/** Works ended whose frames have not been asked for again yet. */
+	/** Works ended elsewhere (subscribed to, then completed) whose frames have not been asked for again yet. */
 	private final AtomicInteger ended = new AtomicInteger();
+
+	/**
+	 * Works that ended at once whose frames have not been asked for again yet: counted without atomics, as only
+	 * {@link #hookOnNext}, which the messages' thread calls one at a time, touches it.
+	 */
+	private int endedAtOnce;
 
 	private BoundedWork(MonoSink<Void> sink, int limit) {
 		this.sink = sink;
@@ -60,7 +66,12 @@ final class BoundedWork extends BaseSubscriber<Mono<Void>> {
 	@Override
 	protected void hookOnNext(Mono<Void> work) {
 		if (work == Mono.<Void>empty()) {
-			workEnded(false);
+			// The usual case, and the cheap one: the same batching as workEnded(), on a plain counter.
+			if (++this.endedAtOnce >= this.batch) {
+				int pending = this.endedAtOnce;
+				this.endedAtOnce = 0;
+				request(pending);
+			}
 			return;
 		}
 		this.active.incrementAndGet();
@@ -80,14 +91,15 @@ final class BoundedWork extends BaseSubscriber<Mono<Void>> {
 		this.sink.error(error);
 	}
 
-	private void workEnded(boolean counted) {
+	private void workEnded() {
 		int pending = this.ended.incrementAndGet();
-		// Ask for frames in batches: it cannot stall, since until a batch is asked for the connection still has
-		// (limit - in progress - ended) >= limit - batch frames it may send.
+		// Ask for frames in batches: it cannot stall, since until a batch is asked for, each of the two counters
+		// holds fewer than a batch, and the connection still has (limit - in progress - ended) > limit - 2 * batch
+		// frames it may send (batch is a quarter of the limit).
 		if (pending >= this.batch && this.ended.compareAndSet(pending, 0)) {
 			request(pending);
 		}
-		if (counted && this.active.decrementAndGet() == 0) {
+		if (this.active.decrementAndGet() == 0) {
 			this.sink.success();
 		}
 	}
@@ -115,7 +127,7 @@ final class BoundedWork extends BaseSubscriber<Mono<Void>> {
 
 		@Override
 		public void onComplete() {
-			workEnded(true);
+			workEnded();
 		}
 
 	}

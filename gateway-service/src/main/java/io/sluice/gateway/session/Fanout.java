@@ -206,8 +206,17 @@ final class Fanout {
 						frame = WebSocketFrames.frame(connection.channelAllocator(), encoding.codec.isText(),
 								encoding.payload);
 					}
-					// Each subscriber's write owns one reference, released once the socket has taken it.
-					if (connection.outbound().write(frame.retainedDuplicate())) {
+					// Each subscriber's write owns one reference, released once the socket has taken it; the last one
+					// is handed the frame itself.
+					ByteBuf own;
+					if (i == this.size - 1) {
+						own = frame;
+						frame = null;
+					}
+					else {
+						own = frame.retainedDuplicate();
+					}
+					if (connection.outbound().write(own)) {
 						flush = true;
 					}
 					else {

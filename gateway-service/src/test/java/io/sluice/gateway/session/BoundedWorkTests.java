@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,25 @@ class BoundedWorkTests {
 		}));
 
 		StepVerifier.create(BoundedWork.run(messages, 5)).expectComplete().verify(TIMEOUT);
+	}
+
+	@Test
+	void worksThatEndAtOnceFlowPastWorksStillInProgress() {
+		List<Sinks.Empty<Void>> held = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			held.add(Sinks.empty());
+		}
+		AtomicInteger read = new AtomicInteger();
+		Flux<Mono<Void>> messages = Flux.range(0, 1005)
+			.doOnNext((i) -> read.incrementAndGet())
+			.map((i) -> (i < 5) ? held.get(i).asMono() : Mono.<Void>empty());
+
+		StepVerifier.create(BoundedWork.run(messages, 8))
+			.then(() -> assertThat(read).as("every message read while five of eight are in progress").hasValue(1005))
+			.expectNoEvent(Duration.ofMillis(50))
+			.then(() -> held.forEach(Sinks.Empty::tryEmitEmpty))
+			.expectComplete()
+			.verify(TIMEOUT);
 	}
 
 	@Test
