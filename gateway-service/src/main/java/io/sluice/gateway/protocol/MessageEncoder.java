@@ -42,23 +42,31 @@ final class MessageEncoder {
 	}
 
 	/**
-	 * The frame of a message with an action, a name and data (or none), and nothing else: byte for byte what
-	 * {@link #encode} makes of it, without building the message or sizing every field of the topic. Events are
-	 * re-encoded so for every emit.
-	 * @throws IllegalArgumentException for a topic whose messages have no name
+	 * The frame of a message with an action, a name, a correlation id and data (either or both {@code null} for
+	 * none), and nothing else: byte for byte what {@link #encode} makes of it, without building the message or
+	 * converting and sizing every field of the topic. Events are encoded so for every emit, RPC answers for every call.
+	 * @throws IllegalArgumentException for a topic whose messages have no name, or no correlation id when one is given
 	 */
-	static byte[] encodeNamed(int topic, int action, String name, byte[] data) {
-		int[] numbers = (topic >= 0 && topic < NUMBERS.length) ? NUMBERS[topic] : null;
-		int nameNumber = (numbers != null) ? number(topic, Field.NAME) : 0;
-		if (nameNumber == 0) {
-			throw new IllegalArgumentException("Messages of topic " + topic + " have no name");
+	static byte[] encodeNamed(int topic, int action, String name, String correlationId, byte[] data) {
+		Field[] fields = (topic >= 0 && topic < FIELDS.length) ? FIELDS[topic] : null;
+		if (fields == null || number(topic, Field.NAME) == 0
+				|| (correlationId != null && number(topic, Field.CORRELATION_ID) == 0)) {
+			throw new IllegalArgumentException("Messages of topic " + topic + " have no name"
+					+ ((correlationId != null) ? " or no correlation id" : ""));
 		}
-		int actionNumber = number(topic, Field.ACTION);
-		int dataNumber = number(topic, Field.DATA);
+		int[] numbers = NUMBERS[topic];
 		byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
-		int bodySize = ProtoWriter.tagSize(actionNumber) + ProtoWriter.varintSize(action)
-				+ ProtoWriter.delimitedSize(nameNumber, nameBytes.length)
-				+ ((data != null) ? ProtoWriter.delimitedSize(dataNumber, data.length) : 0);
+		byte[] correlationBytes = (correlationId != null) ? correlationId.getBytes(StandardCharsets.UTF_8) : null;
+		int bodySize = 0;
+		for (int i = 0; i < fields.length; i++) {
+			byte[] bytes = namedBytes(fields[i], nameBytes, correlationBytes, data);
+			if (fields[i] == Field.ACTION) {
+				bodySize += ProtoWriter.tagSize(numbers[i]) + ProtoWriter.varintSize(action);
+			}
+			else if (bytes != null) {
+				bodySize += ProtoWriter.delimitedSize(numbers[i], bytes.length);
+			}
+		}
 		int outerSize = ProtoWriter.tagSize(2) + ProtoWriter.varintSize(topic) + ProtoWriter.delimitedSize(3, bodySize);
 		ProtoWriter writer = new ProtoWriter(ProtoWriter.varintSize(outerSize) + outerSize);
 		writer.varint(outerSize);
@@ -66,17 +74,31 @@ final class MessageEncoder {
 		writer.varint(topic);
 		writer.tag(3, ProtoReader.LENGTH_DELIMITED);
 		writer.varint(bodySize);
-		// In field-number order, as encode() writes them: the action comes first in every topic.
-		writer.tag(actionNumber, ProtoReader.VARINT);
-		writer.varint(action);
-		if (data != null && dataNumber < nameNumber) {
-			writer.bytes(dataNumber, data);
-		}
-		writer.bytes(nameNumber, nameBytes);
-		if (data != null && dataNumber > nameNumber) {
-			writer.bytes(dataNumber, data);
+		// In field-number order, as encode() writes them.
+		for (int i = 0; i < fields.length; i++) {
+			byte[] bytes = namedBytes(fields[i], nameBytes, correlationBytes, data);
+			if (fields[i] == Field.ACTION) {
+				writer.tag(numbers[i], ProtoReader.VARINT);
+				writer.varint(action);
+			}
+			else if (bytes != null) {
+				writer.bytes(numbers[i], bytes);
+			}
 		}
 		return writer.finish();
+	}
+
+	private static byte[] namedBytes(Field field, byte[] name, byte[] correlationId, byte[] data) {
+		switch (field) {
+			case NAME:
+				return name;
+			case CORRELATION_ID:
+				return correlationId;
+			case DATA:
+				return data;
+			default:
+				return null;
+		}
 	}
 
 	/** The number a topic gives a field, or 0 if its messages do not have it. */

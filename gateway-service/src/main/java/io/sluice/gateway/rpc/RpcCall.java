@@ -9,6 +9,7 @@ import reactor.core.Disposable;
 
 import io.sluice.gateway.protocol.JsonText;
 import io.sluice.gateway.protocol.Message;
+import io.sluice.gateway.protocol.MessageCodec;
 import io.sluice.gateway.protocol.RpcAction;
 import io.sluice.gateway.protocol.Topic;
 
@@ -97,8 +98,8 @@ final class RpcCall {
 			case RpcAction.ACCEPT -> accepted();
 			case RpcAction.REJECT, RpcAction.NO_RPC_PROVIDER -> routeToNextProvider();
 			default -> {
-				// RESPONSE or REQUEST_ERROR: it goes to the requestor and the call is over.
-				this.requestor.send(reply(answer.action()).data(answer.data()).build());
+				// RESPONSE or REQUEST_ERROR (or a node's timeout): it goes to the requestor and the call is over.
+				this.requestor.send(reply(answer.action(), answer.data()));
 				finish();
 			}
 		}
@@ -110,7 +111,7 @@ final class RpcCall {
 		if (this.finished || !endpoint.equals(this.provider)) {
 			return;
 		}
-		this.requestor.send(reply(RpcAction.REQUEST_ERROR).data(JsonText.quote(PROVIDER_GONE)).build());
+		this.requestor.send(reply(RpcAction.REQUEST_ERROR, JsonText.quote(PROVIDER_GONE)));
 		finish();
 	}
 
@@ -123,12 +124,12 @@ final class RpcCall {
 
 	private void accepted() {
 		if (this.accepted) {
-			this.provider.send(reply(RpcAction.MULTIPLE_ACCEPT).build());
+			this.provider.send(reply(RpcAction.MULTIPLE_ACCEPT, null));
 			return;
 		}
 		// The timer stays armed: for the response deadline, or, if the accept deadline is earlier, it re-arms then.
 		this.accepted = true;
-		this.requestor.send(reply(RpcAction.ACCEPT).build());
+		this.requestor.send(reply(RpcAction.ACCEPT, null));
 	}
 
 	private void routeToNextProvider() {
@@ -142,7 +143,7 @@ final class RpcCall {
 		RpcEndpoint next = this.router.next(name(), this.tried, this.remoteAllowed);
 		if (next == null) {
 			this.provider = null;
-			this.requestor.send(reply(RpcAction.NO_RPC_PROVIDER).build());
+			this.requestor.send(reply(RpcAction.NO_RPC_PROVIDER, null));
 			finish();
 			return;
 		}
@@ -171,7 +172,7 @@ final class RpcCall {
 			return;
 		}
 		if (!this.accepted && deadline.acceptDeadline) {
-			this.requestor.send(reply(RpcAction.ACCEPT_TIMEOUT).build());
+			this.requestor.send(reply(RpcAction.ACCEPT_TIMEOUT, null));
 			finish();
 		}
 		else if (deadline.responseLeftNanos > 0) {
@@ -179,7 +180,7 @@ final class RpcCall {
 			arm(new Deadline(deadline.attempt, false, 0), deadline.responseLeftNanos);
 		}
 		else {
-			this.requestor.send(reply(RpcAction.RESPONSE_TIMEOUT).build());
+			this.requestor.send(reply(RpcAction.RESPONSE_TIMEOUT, null));
 			finish();
 		}
 	}
@@ -198,8 +199,9 @@ final class RpcCall {
 		}
 	}
 
-	private Message.Builder reply(int action) {
-		return Message.builder(Topic.RPC, action).name(name()).correlationId(correlationId());
+	/** An answer about this call, encoded at once without building a message: the same bytes as one built. */
+	private byte[] reply(int action, byte[] data) {
+		return MessageCodec.encodeNamed(Topic.RPC, action, name(), correlationId(), data);
 	}
 
 	@Override

@@ -180,6 +180,12 @@ class MessageCodecTests {
 					assertThat(MessageCodec.encodeNamed(topic, 2, name, payload))
 						.as("topic %d, name %s, data %s", topic, name, (payload != null) ? payload.length : null)
 						.isEqualTo(MessageCodec.encode(message));
+					Message answer = Message.builder(topic, 105).name(name).correlationId("k7\u00e9").data(payload)
+						.build();
+					assertThat(MessageCodec.encodeNamed(topic, 105, name, "k7\u00e9", payload))
+						.as("topic %d, name %s, data %s, with a correlation id", topic, name,
+								(payload != null) ? payload.length : null)
+						.isEqualTo(MessageCodec.encode(answer));
 				}
 			}
 		}
