@@ -99,11 +99,15 @@ public final class EventHandler implements TopicHandler {
 				.originalAction(EventAction.EMIT).isError(true).data(JsonText.quote("An event needs a name")).build());
 			return Mono.empty();
 		}
-		byte[] frame = MessageCodec.encode(
-				Message.builder(Topic.EVENT, EventAction.EMIT).name(message.name()).data(message.data()).build());
+		byte[] frame = MessageCodec.encodeNamed(Topic.EVENT, EventAction.EMIT, message.name(), message.data());
 		this.subscriptions.send(message.name(), frame, connection.id());
+		Mono<Void> published = this.bus.publish(EventRelay.BUS_TOPIC, frame);
+		if (published == Mono.<Void>empty()) {
+			// Nothing to wait for or to fail (a bus with no other node to reach): the dispatch counts it as done.
+			return published;
+		}
 		// Fail open: local subscribers have it; the bus delivers at most once anyway.
-		return this.bus.publish(EventRelay.BUS_TOPIC, frame).onErrorResume((ex) -> {
+		return published.onErrorResume((ex) -> {
 			logger.warn("Event '{}' could not be published to other nodes: {}", message.name(), ex.getMessage());
 			return Mono.empty();
 		});

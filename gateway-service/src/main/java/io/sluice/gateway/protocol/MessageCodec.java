@@ -197,4 +197,22 @@ public final class MessageCodec {
 		return MessageEncoder.encode(message);
 	}
 
+	/**
+	 * Encodes a message that has only an action, a name and data ({@code null} for none): the same frame as
+	 * {@link #encode} of that message, made without building it.
+	 * @throws IllegalArgumentException for a topic whose messages have no name
+	 */
+	public static byte[] encodeNamed(int topic, int action, String name, byte[] data) {
+		return MessageEncoder.encodeNamed(topic, action, name, null, data);
+	}
+
+	/**
+	 * Encodes a message that has only an action, a name, a correlation id and data (either {@code null} for none),
+	 * as an answer to a request has: the same frame as {@link #encode} of that message, made without building it.
+	 * @throws IllegalArgumentException for a topic whose messages have no name or no correlation id
+	 */
+	public static byte[] encodeNamed(int topic, int action, String name, String correlationId, byte[] data) {
+		return MessageEncoder.encodeNamed(topic, action, name, correlationId, data);
+	}
+
 }

@@ -11,12 +11,20 @@ interface RpcEndpoint {
 
 	void send(Message message);
 
+	/** Sends a frame encoded by {@link io.sluice.gateway.protocol.MessageCodec}, which must not change. */
+	void send(byte[] frame);
+
 	/** A connection of this node. */
 	record Local(Connection connection) implements RpcEndpoint {
 
 		@Override
 		public void send(Message message) {
 			this.connection.send(message);
+		}
+
+		@Override
+		public void send(byte[] frame) {
+			this.connection.send(frame);
 		}
 
 		@Override
@@ -32,6 +40,11 @@ interface RpcEndpoint {
 		@Override
 		public void send(Message message) {
 			this.nodes.send(this.node, message);
+		}
+
+		@Override
+		public void send(byte[] frame) {
+			this.nodes.send(this.node, frame);
 		}
 
 		@Override

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,9 @@ public final class RpcHandler implements TopicHandler {
 	private final RpcRelay relay;
 
 	private final boolean provideRequestorName;
+
+	/** Forgets a call that is over: one function for all of them, not one per call. */
+	private final Consumer<RpcCall> forget = (finished) -> this.calls.remove(finished.correlationId(), finished);
 
 	/**
 	 * A handler that reaches the other gateway nodes over {@code bus}; the calls' timeouts run on the shared
@@ -112,8 +116,7 @@ public final class RpcHandler implements TopicHandler {
 				.data(JsonText.quote("An RPC request needs a name and a correlation id")).build());
 			return;
 		}
-		RpcCall call = new RpcCall(message, requestor, remoteAllowed, this.router,
-				(finished) -> this.calls.remove(finished.correlationId(), finished));
+		RpcCall call = new RpcCall(message, requestor, remoteAllowed, this.router, this.forget);
 		RpcCall existing = this.calls.putIfAbsent(message.correlationId(), call);
 		if (existing != null) {
 			// REQUEST_ERROR rather than INVALID_RPC_CORRELATION_ID: the client ends the call only on the former.
@@ -128,18 +131,12 @@ public final class RpcHandler implements TopicHandler {
 	/** An answer from a provider: this node's connection, or another node relaying its provider's. */
 	void fromProvider(RpcEndpoint provider, Message message) {
 		RpcCall call = (message.correlationId() != null) ? this.calls.get(message.correlationId()) : null;
-		if (call == null || !call.isProvider(provider)) {
+		if (call == null || !call.fromProvider(provider, message)) {
 			logger.debug("{} from {} is for no call it has", message, provider);
 			if (provider instanceof RpcEndpoint.Local) {
 				provider.send(Message.builder(Topic.RPC, RpcAction.INVALID_RPC_CORRELATION_ID).name(message.name())
 					.correlationId(message.correlationId()).originalAction(message.action()).isError(true).build());
 			}
-			return;
-		}
-		switch (message.action()) {
-			case RpcAction.ACCEPT -> call.accepted();
-			case RpcAction.REJECT, RpcAction.NO_RPC_PROVIDER -> call.rejected();
-			default -> call.answered(message);
 		}
 	}
 

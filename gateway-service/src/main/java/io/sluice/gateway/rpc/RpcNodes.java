@@ -3,6 +3,7 @@ package io.sluice.gateway.rpc;
 import java.util.List;
 
 import io.sluice.gateway.protocol.Message;
+import io.sluice.gateway.protocol.MessageCodec;
 
 /**
  * The other gateway nodes, as far as RPC is concerned: which of them have providers for a name, and a way to hand
@@ -37,5 +38,13 @@ interface RpcNodes {
 
 	/** Sends one RPC message to one node; never blocks, never throws for a bus failure (the call times out). */
 	void send(String node, Message message);
+
+	/**
+	 * Sends one RPC message encoded by {@link MessageCodec} to one node, as {@link #send(String, Message)} does;
+	 * by default decoded and sent as a message, by a relay on the bus as it is.
+	 */
+	default void send(String node, byte[] frame) {
+		send(node, MessageCodec.decode(frame));
+	}
 
 }

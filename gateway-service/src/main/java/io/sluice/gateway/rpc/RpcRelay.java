@@ -99,6 +99,11 @@ public final class RpcRelay implements RpcNodes, SmartLifecycle {
 	}
 
 	@Override
+	public void send(String node, byte[] frame) {
+		enqueue(new Outgoing(node, frame));
+	}
+
+	@Override
 	public void provided(List<String> names) {
 		publish(RpcAction.PROVIDE, null, names);
 	}

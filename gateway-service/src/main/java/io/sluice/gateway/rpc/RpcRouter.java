@@ -3,7 +3,6 @@ package io.sluice.gateway.rpc;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 import reactor.core.scheduler.Scheduler;
@@ -32,28 +31,63 @@ final class RpcRouter {
 		this.scheduler = scheduler;
 	}
 
-	/** The next provider for a call, or {@code null} when every one was tried. */
-	RpcEndpoint next(String name, Set<RpcEndpoint> tried, boolean remoteAllowed) {
-		List<RpcEndpoint> candidates = new ArrayList<>();
+	/**
+	 * The next provider for a call, or {@code null} when every one was tried.
+	 * @param tried the providers tried already, or {@code null} for none
+	 */
+	RpcEndpoint next(String name, List<RpcEndpoint> tried, boolean remoteAllowed) {
+		// The usual case is one candidate, or a first pick among a few: no list is made until a second one is seen.
+		RpcEndpoint first = null;
+		List<RpcEndpoint> candidates = null;
 		for (Connection connection : this.local.providers(name)) {
-			RpcEndpoint endpoint = new RpcEndpoint.Local(connection);
-			if (connection.isOpen() && !tried.contains(endpoint)) {
-				candidates.add(endpoint);
-			}
-		}
-		if (candidates.isEmpty() && remoteAllowed) {
-			for (String node : this.nodes.providing(name)) {
-				RpcEndpoint endpoint = new RpcEndpoint.Node(node, this.nodes);
-				if (!tried.contains(endpoint)) {
-					candidates.add(endpoint);
+			if (connection.isOpen() && !triedLocally(tried, connection)) {
+				RpcEndpoint endpoint = new RpcEndpoint.Local(connection);
+				if (first == null) {
+					first = endpoint;
+				}
+				else {
+					candidates = add(candidates, first, endpoint);
 				}
 			}
 		}
-		if (candidates.isEmpty()) {
-			return null;
+		if (first == null && remoteAllowed) {
+			for (String node : this.nodes.providing(name)) {
+				RpcEndpoint endpoint = new RpcEndpoint.Node(node, this.nodes);
+				if (tried == null || !tried.contains(endpoint)) {
+					if (first == null) {
+						first = endpoint;
+					}
+					else {
+						candidates = add(candidates, first, endpoint);
+					}
+				}
+			}
 		}
-		int index = this.properties.shuffleProviders() ? ThreadLocalRandom.current().nextInt(candidates.size()) : 0;
-		return candidates.get(index);
+		if (candidates == null || !this.properties.shuffleProviders()) {
+			return first;
+		}
+		return candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
+	}
+
+	private static boolean triedLocally(List<RpcEndpoint> tried, Connection connection) {
+		if (tried != null) {
+			for (int i = 0; i < tried.size(); i++) {
+				if (tried.get(i) instanceof RpcEndpoint.Local local && local.connection() == connection) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	private static List<RpcEndpoint> add(List<RpcEndpoint> candidates, RpcEndpoint first, RpcEndpoint another) {
+		List<RpcEndpoint> all = candidates;
+		if (all == null) {
+			all = new ArrayList<>(4);
+			all.add(first);
+		}
+		all.add(another);
+		return all;
 	}
 
 	Duration acceptTimeout() {

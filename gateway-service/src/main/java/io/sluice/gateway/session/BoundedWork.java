@@ -164,11 +164,12 @@ abstract class BoundedWork<S, T> extends Mono<Void> implements CoreSubscriber<S>
 		if (message == null) {
 			return;
 		}
-		ACTIVE.incrementAndGet(this);
 		if (this.paused) {
+			ACTIVE.incrementAndGet(this);
 			this.waiting.add(message);
 		}
 		else if (this.running >= this.limit) {
+			ACTIVE.incrementAndGet(this);
 			this.waiting = new ArrayDeque<>();
 			this.waiting.add(message);
 			this.paused = true;
@@ -177,7 +178,7 @@ abstract class BoundedWork<S, T> extends Mono<Void> implements CoreSubscriber<S>
 			scheduleDrainIfBelow(this.limit - 1);
 		}
 		else {
-			start(message);
+			start(message, false);
 		}
 	}
 
@@ -207,8 +208,11 @@ abstract class BoundedWork<S, T> extends Mono<Void> implements CoreSubscriber<S>
 		}
 	}
 
-	/** On the source's thread. */
-	private void start(T message) {
+	/**
+	 * On the source's thread: runs a message's work. A message that waited is already counted as active; one that
+	 * did not is counted only if its work does not end at once, the usual case, which so costs no atomic operation.
+	 */
+	private void start(T message, boolean counted) {
 		Mono<Void> work;
 		try {
 			work = work(message);
@@ -218,8 +222,13 @@ abstract class BoundedWork<S, T> extends Mono<Void> implements CoreSubscriber<S>
 			return;
 		}
 		if (work == null || work == Mono.<Void>empty()) {
-			ended(false);
+			if (counted) {
+				ended(false);
+			}
 			return;
+		}
+		if (!counted) {
+			ACTIVE.incrementAndGet(this);
 		}
 		RUNNING.incrementAndGet(this);
 		// The connection's own dispatch loop, not a request path: the work's end or error comes back here.
@@ -254,7 +263,7 @@ abstract class BoundedWork<S, T> extends Mono<Void> implements CoreSubscriber<S>
 			return;
 		}
 		while (this.done == 0 && this.running < this.limit && !messages.isEmpty()) {
-			start(messages.poll());
+			start(messages.poll(), true);
 		}
 		if (this.done != 0) {
 			this.waiting = null;

@@ -17,6 +17,8 @@ import io.sluice.gateway.protocol.Topic;
  */
 final class MessageChecks {
 
+	private static final boolean[][] SUBSCRIBES = subscribes();
+
 	private final int maxNameLength;
 
 	private final int maxJsonDepth;
@@ -52,8 +54,22 @@ final class MessageChecks {
 	}
 
 	private static boolean isSubscribe(Message message) {
-		String action = Topic.actionName(message.topic(), message.action());
-		return action != null && action.startsWith("SUBSCRIBE");
+		int topic = message.topic();
+		int action = message.action();
+		return topic >= 0 && topic < SUBSCRIBES.length && action >= 0 && action < SUBSCRIBES[topic].length
+				&& SUBSCRIBES[topic][action];
+	}
+
+	/** Which actions of each topic add subscriptions (named {@code SUBSCRIBE...}), looked up once, not per message. */
+	private static boolean[][] subscribes() {
+		boolean[][] table = new boolean[Topic.STATE_REGISTRY + 1][256];
+		for (int topic = 0; topic < table.length; topic++) {
+			for (int action = 0; action < table[topic].length; action++) {
+				String name = Topic.actionName(topic, action);
+				table[topic][action] = name != null && name.startsWith("SUBSCRIBE");
+			}
+		}
+		return table;
 	}
 
 	/** The topic's action for a message whose content is wrong, or its generic {@code ERROR}. */

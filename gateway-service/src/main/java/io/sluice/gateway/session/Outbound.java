@@ -9,17 +9,20 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 
 /**
  * A connection's way out to its socket, straight onto the Netty channel: frames are written on the channel's event
  * loop in the order they were sent, from whichever thread, as tasks of that loop; a flush is queued behind the writes,
  * so everything the loop writes before it reaches the flush leaves in one system call. Frames are WebSocket frames
  * built here (server frames are unmasked, so the same bytes serve every subscriber of a fan-out), written below
- * Netty's WebSocket encoder, which passes byte buffers through.
+ * Netty's WebSocket encoder, starting at the handler before it. Close frames go through the encoder, from the tail.
  *
- * <p>While the socket is full (the channel is not writable) frames wait in a backlog that exists only then. Frames
+ * <p>While the socket is full (the channel is not writable) frames wait in a backlog that exists only then (the handler
+ * that hears of the socket draining is added the first time it fills, and stays). Frames
  * sent but not yet handed to the channel count against the limit; a client that lets more pile up is disconnected by
  * its {@link Connection}. An idle connection holds nothing here but the channel and a few fields.
  */
@@ -31,6 +34,15 @@ final class Outbound {
 	private final Channel channel;
 
 	private final int limit;
+
+	/**
+	 * Where frames enter the pipeline: at Netty's WebSocket encoder's context, so that a write starts at the handler
+	 * before it, towards the socket. The frames are whole WebSocket frames already; the encoder would only look at
+	 * each and pass it on, and the walk down from the pipeline's tail to it cost more than the write itself (JFR, 100
+	 * subscribers). Whatever sits between the encoder and the socket (TLS above all) still sees every frame. The
+	 * channel itself where there is no encoder (a test's channel).
+	 */
+	private final ChannelOutboundInvoker writer;
 
 	/** Frames sent and not yet handed to the channel: in the loop's task queue or in the backlog. */
 	private volatile int pending;
@@ -52,6 +64,8 @@ final class Outbound {
 	Outbound(Channel channel, int limit) {
 		this.channel = channel;
 		this.limit = limit;
+		ChannelHandlerContext encoder = channel.pipeline().context(WebSocketFrameEncoder.class);
+		this.writer = (encoder != null) ? encoder : channel;
 	}
 
 	EventLoop eventLoop() {
@@ -91,7 +105,7 @@ final class Outbound {
 			return false;
 		}
 		// The channel's own void promise: no promise allocated per write; a failed write only means the peer left.
-		this.channel.write(frame, this.channel.unsafe().voidPromise());
+		this.writer.write(frame, this.channel.unsafe().voidPromise());
 		PENDING.decrementAndGet(this);
 		if (this.flushScheduled) {
 			return false;
@@ -108,7 +122,7 @@ final class Outbound {
 	/** On the event loop. */
 	void flush() {
 		this.flushScheduled = false;
-		this.channel.flush();
+		this.writer.flush();
 	}
 
 	/** Sends the close frame once everything sent before has gone out, then closes the channel. */
@@ -157,11 +171,14 @@ final class Outbound {
 		}
 		this.backlog = new ArrayDeque<>();
 		this.backlog.add(frame);
-		// Told when the socket has taken enough for the channel to be writable again; only a connection whose socket
-		// is full pays for the handler, and only while it is.
-		this.watch = new WritabilityWatch();
-		this.channel.pipeline().addFirst(this.watch);
-		this.channel.flush();
+		if (this.watch == null) {
+			// Told when the socket has taken enough for the channel to be writable again. Only a connection whose
+			// socket has filled pays for the handler; it then keeps it, since changing a pipeline costs more than the
+			// few writes between two fillings of a busy subscriber's socket (JFR, one subscriber at full speed).
+			this.watch = new WritabilityWatch();
+			this.channel.pipeline().addFirst(this.watch);
+		}
+		this.writer.flush();
 	}
 
 	private void drainBacklog() {
@@ -170,20 +187,19 @@ final class Outbound {
 			return;
 		}
 		while (!frames.isEmpty() && this.channel.isWritable()) {
-			this.channel.write(frames.poll(), this.channel.unsafe().voidPromise());
+			this.writer.write(frames.poll(), this.channel.unsafe().voidPromise());
 			PENDING.decrementAndGet(this);
 		}
 		if (!frames.isEmpty()) {
-			this.channel.flush();
+			this.writer.flush();
 			return;
 		}
-		unwatch();
 		this.backlog = null;
 		if (this.closeAfterBacklog != null) {
 			writeClose(this.closeAfterBacklog);
 		}
 		else {
-			this.channel.flush();
+			this.writer.flush();
 		}
 	}
 

@@ -1,5 +1,7 @@
 package io.sluice.gateway.protocol;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -158,6 +160,42 @@ class MessageCodecTests {
 			ACCEPT })
 	void reEncodesWhatItDecodesByteForByte(String golden) {
 		assertThat(hex(decode(golden))).isEqualTo(golden);
+	}
+
+	@Test
+	void encodesAnEmitWithoutBuildingItAsTheClientDoes() {
+		assertThat(HEX.formatHex(MessageCodec.encodeNamed(Topic.EVENT, EventAction.EMIT, "news",
+				"{\"t\":\"hi\"}".getBytes(StandardCharsets.UTF_8)))).isEqualTo(EMIT);
+	}
+
+	@Test
+	void encodesANamedMessageAsTheFullEncoderDoesInEveryTopicWithNames() {
+		byte[] data = "{\"a\":[1,\"\u00e9\"]}".getBytes(StandardCharsets.UTF_8);
+		byte[] large = new byte[300];
+		Arrays.fill(large, (byte) '1');
+		for (int topic : new int[] { Topic.EVENT, Topic.RECORD, Topic.RPC, Topic.PRESENCE }) {
+			for (byte[] payload : new byte[][] { null, data, large }) {
+				for (String name : List.of("n", "r\u00e9cord/\u4e16\u754c", "x".repeat(200))) {
+					Message message = Message.builder(topic, 2).name(name).data(payload).build();
+					assertThat(MessageCodec.encodeNamed(topic, 2, name, payload))
+						.as("topic %d, name %s, data %s", topic, name, (payload != null) ? payload.length : null)
+						.isEqualTo(MessageCodec.encode(message));
+					Message answer = Message.builder(topic, 105).name(name).correlationId("k7\u00e9").data(payload)
+						.build();
+					assertThat(MessageCodec.encodeNamed(topic, 105, name, "k7\u00e9", payload))
+						.as("topic %d, name %s, data %s, with a correlation id", topic, name,
+								(payload != null) ? payload.length : null)
+						.isEqualTo(MessageCodec.encode(answer));
+				}
+			}
+		}
+	}
+
+	@Test
+	void refusesToEncodeANamedMessageOnATopicWithoutNames() {
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> MessageCodec.encodeNamed(Topic.AUTH, 2, "n", null))
+			.withMessageContaining("no name");
 	}
 
 	@Test

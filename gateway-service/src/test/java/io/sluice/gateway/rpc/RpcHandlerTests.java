@@ -18,6 +18,7 @@ import io.sluice.gateway.protocol.Topic;
 import io.sluice.gateway.session.Outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class RpcHandlerTests {
 
@@ -174,6 +175,52 @@ class RpcHandlerTests {
 	}
 
 	@Test
+	void responseTimeoutShorterThanTheAcceptTimeoutEndsACallNotYetAccepted() {
+		this.handler = handler(Duration.ofSeconds(5), Duration.ofSeconds(2));
+		Outbox provider = provider("provider", "slow");
+		request("slow", "c1", null);
+		provider.take();
+		this.time.advanceTimeBy(Duration.ofMillis(1999));
+		assertThat(this.requestor.take()).isEmpty();
+		this.time.advanceTimeBy(Duration.ofMillis(1));
+		assertThat(only(this.requestor).action()).isEqualTo(RpcAction.RESPONSE_TIMEOUT);
+		this.time.advanceTimeBy(Duration.ofSeconds(10));
+		assertThat(this.requestor.take()).as("one timeout per call").isEmpty();
+		assertThat(this.handler.callsInFlight()).isZero();
+	}
+
+	@Test
+	void equalTimeoutsGiveAnAcceptTimeoutToACallNotAcceptedAndAResponseTimeoutToOneAccepted() {
+		this.handler = handler(Duration.ofSeconds(3), Duration.ofSeconds(3));
+		Outbox provider = provider("provider", "slow");
+		request("slow", "c1", null);
+		request("slow", "c2", null);
+		provider.take();
+		handle(provider, Message.builder(Topic.RPC, RpcAction.ACCEPT).name("slow").correlationId("c2").build());
+		assertThat(only(this.requestor).action()).isEqualTo(RpcAction.ACCEPT);
+		this.time.advanceTimeBy(Duration.ofSeconds(3));
+		assertThat(this.requestor.take()).extracting(Message::correlationId, Message::action).containsExactlyInAnyOrder(
+				tuple("c1", RpcAction.ACCEPT_TIMEOUT),
+				tuple("c2", RpcAction.RESPONSE_TIMEOUT));
+		assertThat(this.handler.callsInFlight()).isZero();
+	}
+
+	@Test
+	void aCallAnsweredAtOnceArmsOneTimerAndLeavesNothingToFire() {
+		Outbox provider = provider("provider", "fast");
+		long armedBefore = this.time.getScheduledTaskCount();
+		for (int i = 0; i < 3; i++) {
+			request("fast", "c" + i, null);
+			handle(provider, Message.builder(Topic.RPC, RpcAction.RESPONSE).name("fast").correlationId("c" + i)
+				.data("1").build());
+		}
+		assertThat(this.requestor.take()).extracting(Message::action).containsOnly(RpcAction.RESPONSE).hasSize(3);
+		assertThat(this.time.getScheduledTaskCount() - armedBefore).as("timers armed for three calls").isEqualTo(3);
+		this.time.advanceTimeBy(Duration.ofSeconds(30));
+		assertThat(this.requestor.take()).isEmpty();
+	}
+
+	@Test
 	void providerThatDisconnectsMidCallFailsTheCallAtOnce() {
 		Outbox provider = provider("provider", "work");
 		request("work", "c1", null);
@@ -285,6 +332,12 @@ class RpcHandlerTests {
 			assertThat(sent.node()).isEqualTo("node-2");
 			assertThat(sent.message().action()).isEqualTo(RpcAction.NO_RPC_PROVIDER);
 		});
+	}
+
+	private RpcHandler handler(Duration acceptTimeout, Duration responseTimeout) {
+		RpcProperties properties = new RpcProperties(acceptTimeout, responseTimeout, false, true,
+				Duration.ofSeconds(10));
+		return new RpcHandler(new LocalProviders(), this.nodes, properties, this.time);
 	}
 
 	private RpcHandler handler(boolean shuffle) {

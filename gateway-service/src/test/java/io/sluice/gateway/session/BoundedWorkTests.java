@@ -109,6 +109,27 @@ class BoundedWorkTests {
 	}
 
 	@Test
+	void worksThatEndAtOnceFlowPastWorksStillInProgress() {
+		List<Sinks.Empty<Void>> held = new CopyOnWriteArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			held.add(Sinks.empty());
+		}
+		AtomicInteger read = new AtomicInteger();
+		Flux<Mono<Void>> messages = Flux.range(0, 1005)
+			.doOnNext((i) -> read.incrementAndGet())
+			.map((i) -> (i < 5) ? held.get(i).asMono() : Mono.<Void>empty());
+		Works bounded = new Works(messages, 8);
+
+		StepVerifier.create(bounded)
+			.then(() -> assertThat(read).as("every message read while five of eight are in progress").hasValue(1005))
+			.expectNoEvent(Duration.ofMillis(50))
+			.then(() -> held.forEach(Sinks.Empty::tryEmitEmpty))
+			.expectComplete()
+			.verify(TIMEOUT);
+		assertThat(bounded.pauses).hasValue(0);
+	}
+
+	@Test
 	void worksEndingOnOtherThreadsAreAllCountedOnce() {
 		AtomicInteger ran = new AtomicInteger();
 		Flux<Mono<Void>> messages = Flux.range(0, 20_000)

@@ -1,8 +1,16 @@
 package io.sluice.gateway.session;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import org.junit.jupiter.api.Test;
 
 import io.sluice.gateway.protocol.EventAction;
@@ -53,6 +61,51 @@ class ConnectionTests {
 			outbox.connection.send(new byte[] { 4 });
 		}
 		assertThat(outbox.connection.isOpen()).isTrue();
+	}
+
+	@Test
+	void aSocketThatFillsAgainAfterDrainingHoldsAndDrainsAgainInOrder() {
+		Outbox outbox = new Outbox("busy", 8);
+		for (int round = 0; round < 3; round++) {
+			outbox.socketFull(true);
+			outbox.connection.send(new byte[] { (byte) round, 1 });
+			outbox.connection.send(new byte[] { (byte) round, 2 });
+			assertThat(outbox.takePayloads()).as("round %d, socket full", round).isEmpty();
+			outbox.socketFull(false);
+			assertThat(outbox.takePayloads()).as("round %d, drained", round)
+				.containsExactly(new byte[] { (byte) round, 1 }, new byte[] { (byte) round, 2 });
+			outbox.connection.send(new byte[] { (byte) round, 3 });
+			assertThat(outbox.takePayloads()).as("round %d, socket free", round)
+				.containsExactly(new byte[] { (byte) round, 3 });
+		}
+		assertThat(outbox.connection.isOpen()).isTrue();
+	}
+
+	@Test
+	void framesEnterThePipelineBelowTheWebSocketEncoderAndCloseFramesGoThroughIt() {
+		List<Object> seenAboveTheEncoder = new ArrayList<>();
+		ChannelOutboundHandlerAdapter aboveTheEncoder = new ChannelOutboundHandlerAdapter() {
+			@Override
+			public void write(ChannelHandlerContext context, Object message, ChannelPromise promise) {
+				seenAboveTheEncoder.add(message.getClass());
+				context.write(message, promise);
+			}
+		};
+		// Listed from the socket's end: the encoder is nearer the socket than the handler watching for writes.
+		EmbeddedChannel channel = new EmbeddedChannel(new WebSocket13FrameEncoder(false), aboveTheEncoder);
+		Connection connection = new Connection("c", 8, channel);
+		connection.send(new byte[] { 1, 2, 3 });
+		channel.runPendingTasks();
+		ByteBuf frame = channel.readOutbound();
+		assertThat(ByteBufUtil.getBytes(frame)).isEqualTo(new byte[] { (byte) 0x82, 3, 1, 2, 3 });
+		frame.release();
+		assertThat(seenAboveTheEncoder).as("a frame skips the encoder and what is above it").isEmpty();
+		connection.close(1000, "bye");
+		channel.runPendingTasks();
+		assertThat(seenAboveTheEncoder).containsExactly(CloseWebSocketFrame.class);
+		ByteBuf close = channel.readOutbound();
+		assertThat(close.getByte(0)).as("encoded by the encoder: FIN, close").isEqualTo((byte) 0x88);
+		close.release();
 	}
 
 	@Test

@@ -18,6 +18,10 @@ import io.sluice.connector.MessageBus;
  * subscriber's buffer, so messages of one sender reach each subscriber in the order sent. Buffers are
  * unbounded: a slow subscriber costs memory, never a lost or reordered message. Payloads are not copied:
  * callers must not change the arrays they hand over or get back.
+ *
+ * <p>A message that no other node would receive when {@code publish} or {@code send} is called (a node alone on
+ * its medium, as an all-in-one server is) is dropped there and then: the call returns an empty {@code Mono} and
+ * costs nothing more. At most once allows it, since no node was subscribed when the message passed.
  */
 public final class InMemoryMessageBus implements MessageBus {
 
@@ -39,6 +43,9 @@ public final class InMemoryMessageBus implements MessageBus {
 	public Mono<Void> publish(String topic, byte[] payload) {
 		Objects.requireNonNull(topic, "topic");
 		Objects.requireNonNull(payload, "payload");
+		if (!this.medium.reachesOtherThan(topic, this.nodeId, null)) {
+			return Mono.empty();
+		}
 		return Mono.fromRunnable(() -> this.medium.deliver(new BusMessage(topic, this.nodeId, null, payload)));
 	}
 
@@ -47,6 +54,9 @@ public final class InMemoryMessageBus implements MessageBus {
 		Objects.requireNonNull(targetNode, "targetNode");
 		Objects.requireNonNull(topic, "topic");
 		Objects.requireNonNull(payload, "payload");
+		if (!this.medium.reachesOtherThan(topic, this.nodeId, targetNode)) {
+			return Mono.empty();
+		}
 		return Mono.fromRunnable(() -> this.medium.deliver(new BusMessage(topic, this.nodeId, targetNode, payload)));
 	}
 
@@ -77,13 +87,29 @@ public final class InMemoryMessageBus implements MessageBus {
 			}));
 		}
 
+		/**
+		 * Whether a message on {@code topic} from node {@code from} (to {@code target}, or to all if {@code null})
+		 * would reach any subscriber now.
+		 */
+		boolean reachesOtherThan(String topic, String from, String target) {
+			CopyOnWriteArrayList<Subscriber> subscribers = this.topics.get(topic);
+			if (subscribers != null) {
+				for (Subscriber subscriber : subscribers) {
+					if (subscriber.accepts(from, target)) {
+						return true;
+					}
+				}
+			}
+			return false;
+		}
+
 		void deliver(BusMessage message) {
 			CopyOnWriteArrayList<Subscriber> subscribers = this.topics.get(message.topic());
 			if (subscribers == null) {
 				return;
 			}
 			for (Subscriber subscriber : subscribers) {
-				if (subscriber.accepts(message)) {
+				if (subscriber.accepts(message.from(), message.to())) {
 					subscriber.sink.next(message);
 				}
 			}
@@ -104,8 +130,8 @@ public final class InMemoryMessageBus implements MessageBus {
 		}
 
 		/** Never a node's own message; a direct message only at its target. */
-		boolean accepts(BusMessage message) {
-			return !this.nodeId.equals(message.from()) && (message.to() == null || this.nodeId.equals(message.to()));
+		boolean accepts(String from, String to) {
+			return !this.nodeId.equals(from) && (to == null || this.nodeId.equals(to));
 		}
 
 	}
