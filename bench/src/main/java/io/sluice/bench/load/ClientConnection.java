@@ -47,6 +47,9 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
 
 	private volatile ScheduledFuture<?> pings;
 
+	/** Whether {@link #writeAfterRead} wrote since the last flush; the event loop's alone. */
+	private boolean unflushed;
+
 	/** Messages received while open; written by the event loop only, read by anyone. */
 	volatile long received;
 
@@ -82,6 +85,15 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
 
 	void flush() {
 		this.channel.flush();
+	}
+
+	/**
+	 * Writes a frame to be flushed once the event loop has handed over everything the last socket read held; call
+	 * from the listener. A client answering many frames of one read so makes one system call for all its answers.
+	 */
+	void writeAfterRead(byte[] frame) {
+		write(frame);
+		this.unflushed = true;
 	}
 
 	/** Whether the connection was closed after it had opened (by the server, or by {@link #close()}). */
@@ -158,6 +170,15 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
 		}
 		this.received++;
 		this.listener.onFrame(this, decoded);
+	}
+
+	@Override
+	public void channelReadComplete(ChannelHandlerContext context) throws Exception {
+		if (this.unflushed) {
+			this.unflushed = false;
+			context.channel().flush();
+		}
+		super.channelReadComplete(context);
 	}
 
 	@Override

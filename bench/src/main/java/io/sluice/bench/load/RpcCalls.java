@@ -13,7 +13,8 @@ import io.sluice.bench.wire.Frames;
 
 /**
  * RPC: one provider, one caller keeping {@code --in-flight} calls outstanding. The provider accepts and answers
- * each request with its own data, so the caller reads the latency from the timestamp that comes back.
+ * each request with its own data, so the caller reads the latency from the timestamp that comes back. Both flush
+ * once per socket read, not once per frame, as a client library under load does.
  */
 final class RpcCalls {
 
@@ -37,9 +38,8 @@ final class RpcCalls {
 				if (frame.action() == Frames.RPC_REQUEST && !frame.isAck()) {
 					String name = frame.name();
 					String id = frame.correlationId();
-					connection.write(Frames.rpcAccept(name, id));
-					connection.write(Frames.rpcResponse(name, id, frame.data().getBytes()));
-					connection.flush();
+					connection.writeAfterRead(Frames.rpcAccept(name, id));
+					connection.writeAfterRead(Frames.rpcResponse(name, id, frame.data().getBytes()));
 				}
 				else if (frame.action() == Frames.RPC_PROVIDE && frame.isAck()) {
 					provided.countDown();
@@ -64,9 +64,10 @@ final class RpcCalls {
 				else {
 					countError(frame, errors, firstError);
 				}
-				// One call finished (answered or failed): start the next, keeping the same number in flight.
+				// One call finished (answered or failed): start the next, keeping the same number in flight; the calls
+				// started for one read's answers leave together.
 				if (running.get()) {
-					connection.send(call(rpc, correlation, padding));
+					connection.writeAfterRead(call(rpc, correlation, padding));
 				}
 			}).get(30, TimeUnit.SECONDS);
 			for (int i = 0; i < options.inFlight(); i++) {
