@@ -1,16 +1,21 @@
 package io.sluice.connector.memory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 import io.sluice.connector.StorageQueue;
 import io.sluice.connector.VersionedRecord;
@@ -26,6 +31,10 @@ import io.sluice.connector.VersionedRecord;
  *
  * <p>Not durable: writes are lost with the process. Each partition has its own lock, held only to append,
  * copy out a batch or commit, so offers to different partitions never wait for each other.
+ *
+ * <p>With a {@code linger}, a batch that is not full waits until its partition's oldest write not yet taken has
+ * waited that long, so that a steady trickle of writes reaches the store in fewer, larger batches. A partition
+ * that someone waits on through {@link #drained} does not linger.
  */
 public final class InMemoryStorageQueue implements StorageQueue {
 
@@ -39,6 +48,10 @@ public final class InMemoryStorageQueue implements StorageQueue {
 
 	private final int maxBatch;
 
+	private final long lingerNanos;
+
+	private final Scheduler timer = Schedulers.parallel();
+
 	private final Set<Consumer> consumers = ConcurrentHashMap.newKeySet();
 
 	public InMemoryStorageQueue() {
@@ -46,6 +59,16 @@ public final class InMemoryStorageQueue implements StorageQueue {
 	}
 
 	public InMemoryStorageQueue(int partitions, int maxBatch) {
+		this(partitions, maxBatch, Duration.ZERO);
+	}
+
+	/**
+	 * A queue whose batches that are not full wait up to {@code linger} for more writes of their partition.
+	 */
+	public InMemoryStorageQueue(int partitions, int maxBatch, Duration linger) {
+		if (linger.isNegative()) {
+			throw new IllegalArgumentException("The linger must not be negative, was " + linger);
+		}
 		if (partitions < 1 || maxBatch < 1) {
 			throw new IllegalArgumentException(
 					"A queue needs at least one partition and batches of at least one write, was " + partitions
@@ -56,6 +79,7 @@ public final class InMemoryStorageQueue implements StorageQueue {
 			this.partitions[i] = new Partition(i);
 		}
 		this.maxBatch = maxBatch;
+		this.lingerNanos = linger.toNanos();
 	}
 
 	/** How many partitions the writes are spread over. */
@@ -71,10 +95,19 @@ public final class InMemoryStorageQueue implements StorageQueue {
 	@Override
 	public Mono<Void> offer(VersionedRecord write) {
 		Objects.requireNonNull(write, "write");
-		return Mono.fromRunnable(() -> {
-			this.partitions[partitionOf(write.name())].append(write);
-			this.consumers.forEach(Consumer::drain);
-		});
+		return Mono.fromRunnable(() -> append(write));
+	}
+
+	/** Appends one write at once, on the calling thread; returns its offset in its partition. */
+	long append(VersionedRecord write) {
+		long offset = this.partitions[partitionOf(write.name())].append(write);
+		this.consumers.forEach(Consumer::drain);
+		return offset;
+	}
+
+	/** The offset of the last write in {@code batch}, a batch of this queue. */
+	static long lastOffsetOf(Batch batch) {
+		return ((InMemoryBatch) batch).lastOffset;
 	}
 
 	@Override
@@ -93,7 +126,11 @@ public final class InMemoryStorageQueue implements StorageQueue {
 		Partition partition = this.partitions[partitionOf(name)];
 		// What must be drained is fixed by the call: the writes offered so far.
 		long target = partition.lastOffset();
-		return Mono.create((sink) -> partition.awaitCommit(target, sink));
+		return Mono.create((sink) -> {
+			partition.awaitCommit(target, sink);
+			// Someone waits on this partition now: a lingering batch of it leaves at once.
+			this.consumers.forEach(Consumer::drain);
+		});
 	}
 
 	/** One partition: its uncommitted writes and who waits for them; guarded by its own monitor. */
@@ -117,9 +154,19 @@ public final class InMemoryStorageQueue implements StorageQueue {
 			this.index = index;
 		}
 
-		synchronized void append(VersionedRecord write) {
+		synchronized long append(VersionedRecord write) {
 			this.writes.add(write);
-			this.lastOffset++;
+			return ++this.lastOffset;
+		}
+
+		/** How many writes there are from {@code offset} (or the first uncommitted, if later) on. */
+		synchronized long available(long offset) {
+			return this.lastOffset - Math.max(offset, this.firstOffset) + 1;
+		}
+
+		/** Whether someone waits for a commit of this partition through {@code drained}. */
+		synchronized boolean awaited() {
+			return !this.waiters.isEmpty();
 		}
 
 		synchronized long lastOffset() {
@@ -250,12 +297,19 @@ public final class InMemoryStorageQueue implements StorageQueue {
 		/** The partition to look at first next time, so that a busy partition cannot starve the others. */
 		private int cursor;
 
+		/** Per partition, since when (nanoTime) its oldest write not yet taken has waited; 0 if none waits. */
+		private final long[] waitingSince;
+
+		/** Whether a drain is scheduled for when the next lingering batch is due. */
+		private final AtomicBoolean timerSet = new AtomicBoolean();
+
 		Consumer(FluxSink<Batch> sink) {
 			this.sink = sink;
 			this.next = new long[InMemoryStorageQueue.this.partitions.length];
 			for (int i = 0; i < this.next.length; i++) {
 				this.next[i] = InMemoryStorageQueue.this.partitions[i].nextUncommitted();
 			}
+			this.waitingSince = new long[this.next.length];
 		}
 
 		void drain() {
@@ -273,20 +327,65 @@ public final class InMemoryStorageQueue implements StorageQueue {
 			while (missed != 0);
 		}
 
-		/** Emits the next batch of the first partition, from the cursor on, that has one. */
+		/** Emits the next batch of the first partition, from the cursor on, that has one due. */
 		private boolean emitOne() {
 			Partition[] partitions = InMemoryStorageQueue.this.partitions;
+			long dueIn = Long.MAX_VALUE;
 			for (int i = 0; i < partitions.length; i++) {
 				int p = (this.cursor + i) % partitions.length;
+				long wait = lingerLeft(partitions[p], p);
+				if (wait > 0) {
+					dueIn = Math.min(dueIn, wait);
+					continue;
+				}
 				InMemoryBatch batch = partitions[p].read(this.next[p], InMemoryStorageQueue.this.maxBatch);
 				if (batch != null) {
 					this.next[p] = batch.lastOffset + 1;
+					this.waitingSince[p] = 0;
 					this.cursor = (p + 1) % partitions.length;
 					this.sink.next(batch);
 					return true;
 				}
 			}
+			if (dueIn != Long.MAX_VALUE) {
+				drainIn(dueIn);
+			}
 			return false;
+		}
+
+		/**
+		 * How long partition {@code p}'s next batch has still to linger, in nanoseconds; 0 if it may leave now
+		 * (or there is none).
+		 */
+		private long lingerLeft(Partition partition, int p) {
+			long linger = InMemoryStorageQueue.this.lingerNanos;
+			if (linger == 0) {
+				return 0;
+			}
+			long available = partition.available(this.next[p]);
+			if (available <= 0) {
+				this.waitingSince[p] = 0;
+				return 0;
+			}
+			if (available >= InMemoryStorageQueue.this.maxBatch || partition.awaited()) {
+				return 0;
+			}
+			long now = System.nanoTime();
+			if (this.waitingSince[p] == 0) {
+				// nanoTime can be 0 only by chance; waiting from a nanosecond later changes nothing.
+				this.waitingSince[p] = (now != 0) ? now : 1;
+			}
+			return Math.max(0, this.waitingSince[p] + linger - now);
+		}
+
+		/** Drains again in {@code nanos}, unless a drain is already set for then or sooner. */
+		private void drainIn(long nanos) {
+			if (this.timerSet.compareAndSet(false, true)) {
+				InMemoryStorageQueue.this.timer.schedule(() -> {
+					this.timerSet.set(false);
+					drain();
+				}, nanos, TimeUnit.NANOSECONDS);
+			}
 		}
 
 	}

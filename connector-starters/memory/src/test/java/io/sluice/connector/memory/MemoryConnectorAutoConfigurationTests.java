@@ -1,8 +1,10 @@
 package io.sluice.connector.memory;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import reactor.test.StepVerifier;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -59,6 +61,27 @@ class MemoryConnectorAutoConfigurationTests {
 	void memoryQueueWithoutPartitionsFailsToStart() {
 		this.runner.withPropertyValues("sluice.queue.type=memory", "sluice.memory.queue-partitions=0")
 			.run((context) -> assertThat(context).hasFailed());
+	}
+
+	@Test
+	void fileQueueJournalsIntoItsDirectory(@TempDir Path directory) {
+		this.runner
+			.withPropertyValues("sluice.queue.type=file", "sluice.queue.file.directory=" + directory,
+					"sluice.queue.file.partitions=4")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(FileStorageQueue.class);
+				assertThat(context.getBean(FileStorageQueue.class).segmentFiles()).singleElement()
+					.satisfies((segment) -> assertThat(segment.getParent()).isEqualTo(directory));
+			});
+	}
+
+	@Test
+	void fileQueueWithoutDirectoryFailsToStartNamingTheProperty() {
+		this.runner.withPropertyValues("sluice.queue.type=file")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("sluice.queue.file.directory"));
 	}
 
 	@Test

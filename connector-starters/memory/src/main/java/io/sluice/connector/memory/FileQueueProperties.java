@@ -1,0 +1,41 @@
+package io.sluice.connector.memory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Settings of the journaled storage queue ({@code sluice.queue.type=file}), under {@code sluice.queue.file}.
+ *
+ * @param directory where the journal's segment files are kept (required with {@code sluice.queue.type=file})
+ * @param partitions how many partitions the writes are spread over
+ * @param maxBatch the most writes in one batch handed to the storage worker
+ * @param linger how long a batch that is not full may wait for more writes of its partition: fewer, larger
+ *     store writes for a steady trickle, at the cost of the store lagging by up to this much
+ * @param segmentSize the journal size after which a new segment file is started; committed segments are deleted
+ */
+@ConfigurationProperties("sluice.queue.file")
+public record FileQueueProperties(Path directory, @DefaultValue("16") int partitions,
+		@DefaultValue("256") int maxBatch, @DefaultValue("10ms") Duration linger,
+		@DefaultValue("64MB") DataSize segmentSize) {
+
+	public FileQueueProperties {
+		if (partitions < 1) {
+			throw new IllegalArgumentException("sluice.queue.file.partitions must be at least 1, was " + partitions);
+		}
+		if (maxBatch < 1) {
+			throw new IllegalArgumentException("sluice.queue.file.max-batch must be at least 1, was " + maxBatch);
+		}
+		if (linger.isNegative()) {
+			throw new IllegalArgumentException("sluice.queue.file.linger must not be negative, was " + linger);
+		}
+		if (segmentSize.toBytes() < 1024) {
+			throw new IllegalArgumentException(
+					"sluice.queue.file.segment-size must be at least 1KB, was " + segmentSize);
+		}
+	}
+
+}

@@ -1,0 +1,202 @@
+package io.sluice.connector.memory;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import io.sluice.connector.ConnectorException;
+import io.sluice.connector.StorageQueue.Batch;
+import io.sluice.connector.VersionedRecord;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/** What the journal adds to the queue: writes that outlive the process, and a journal that cleans up after itself. */
+class FileStorageQueueJournalTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	@TempDir
+	Path directory;
+
+	private final List<FileStorageQueue> opened = new ArrayList<>();
+
+	@AfterEach
+	void closeAll() {
+		this.opened.forEach(FileStorageQueue::close);
+	}
+
+	@Test
+	void writesNotCommittedAreQueuedAgainByTheNextProcess() {
+		FileStorageQueue first = open(1024 * 1024, Duration.ZERO, 64);
+		List<VersionedRecord> writes = List.of(VersionedRecord.of("journal/a", 1, "{\"v\":1}"),
+				VersionedRecord.of("journal/b", 1, "{\"v\":1}"), VersionedRecord.of("journal/a", 2, "{\"v\":2}"),
+				VersionedRecord.tombstone("journal/b", 2),
+				new VersionedRecord("journal/ü", 7, "{}".getBytes(), false, Instant.ofEpochSecond(1_900_000_000, 123)));
+		offerAll(first, writes);
+		// The first process is never closed, as after a kill; the second one reads what it left.
+		FileStorageQueue second = open(1024 * 1024, Duration.ZERO, 64);
+		assertThat(consume(second, writes.size(), true)).containsExactlyInAnyOrderElementsOf(writes)
+			.filteredOn((write) -> write.name().equals("journal/a"))
+			.extracting(VersionedRecord::version)
+			.containsExactly(1L, 2L);
+	}
+
+	@Test
+	void committedSegmentsAreDeletedAndNotDeliveredAgain() {
+		FileStorageQueue first = open(1024, Duration.ZERO, 8);
+		List<VersionedRecord> writes = new ArrayList<>();
+		for (int v = 1; v <= 40; v++) {
+			writes.add(VersionedRecord.of("journal/rolled", v, "{\"padding\":\"" + "x".repeat(100) + "\"}"));
+		}
+		offerAll(first, writes);
+		assertThat(first.segmentFiles()).hasSizeGreaterThan(2);
+		consume(first, writes.size(), true);
+		assertThat(first.segmentFiles()).hasSize(1);
+		assertThat(segmentsOnDisk()).containsExactlyElementsOf(first.segmentFiles());
+		first.close();
+		FileStorageQueue second = open(1024, Duration.ZERO, 8);
+		VersionedRecord next = VersionedRecord.of("journal/rolled", 41, "{}");
+		offerAll(second, List.of(next));
+		List<VersionedRecord> again = consume(second, 1, true, next);
+		assertThat(again).contains(next).doesNotContain(writes.get(0));
+	}
+
+	@Test
+	void aWriteCutShortByACrashIsDroppedFromTheEnd() throws IOException {
+		FileStorageQueue first = open(1024 * 1024, Duration.ZERO, 64);
+		List<VersionedRecord> writes = List.of(VersionedRecord.of("journal/torn", 1, "{}"),
+				VersionedRecord.of("journal/torn", 2, "{}"));
+		offerAll(first, writes);
+		first.close();
+		Path segment = segmentsOnDisk().get(0);
+		long intact = Files.size(segment);
+		// Half a frame: a length saying 40 bytes follow, and only three of them.
+		Files.write(segment, new byte[] { 0, 0, 0, 40, 1, 2, 3 }, StandardOpenOption.APPEND);
+		FileStorageQueue second = open(1024 * 1024, Duration.ZERO, 64);
+		assertThat(Files.size(segment)).isEqualTo(intact);
+		VersionedRecord third = VersionedRecord.of("journal/torn", 3, "{}");
+		offerAll(second, List.of(third));
+		assertThat(consume(second, 3, false)).extracting(VersionedRecord::version).containsExactly(1L, 2L, 3L);
+		second.close();
+		FileStorageQueue third2 = open(1024 * 1024, Duration.ZERO, 64);
+		assertThat(consume(third2, 3, false)).extracting(VersionedRecord::version).containsExactly(1L, 2L, 3L);
+	}
+
+	@Test
+	void damageBeforeTheLastSegmentStopsStartUpNamingTheFile() throws IOException {
+		FileStorageQueue first = open(1024, Duration.ZERO, 64);
+		List<VersionedRecord> writes = new ArrayList<>();
+		for (int v = 1; v <= 20; v++) {
+			writes.add(VersionedRecord.of("journal/damaged", v, "{\"padding\":\"" + "x".repeat(100) + "\"}"));
+		}
+		offerAll(first, writes);
+		first.close();
+		Path oldest = segmentsOnDisk().get(0);
+		try (RandomAccessFile file = new RandomAccessFile(oldest.toFile(), "rw")) {
+			file.seek(40);
+			int b = file.read();
+			file.seek(40);
+			file.write(b ^ 0xff);
+		}
+		assertThatExceptionOfType(ConnectorException.class)
+			.isThrownBy(() -> new FileStorageQueue(this.directory, 4, 64, Duration.ZERO, 1024))
+			.withMessageContaining(oldest.toString())
+			.withMessageContaining("damaged at byte 0");
+	}
+
+	@Test
+	void aBatchLingersUntilFullOrUntilSomeoneWaitsForItsPartition() {
+		FileStorageQueue queue = open(1024 * 1024, Duration.ofSeconds(60), 5);
+		Flux<Batch> batches = queue.consume();
+		List<VersionedRecord> firstFive = new ArrayList<>();
+		for (int v = 1; v <= 5; v++) {
+			firstFive.add(VersionedRecord.of("journal/linger", v, "{}"));
+		}
+		StepVerifier.create(batches, 1)
+			.expectSubscription()
+			.then(() -> offerAll(queue, firstFive.subList(0, 3)))
+			.expectNoEvent(Duration.ofMillis(300))
+			.then(() -> offerAll(queue, firstFive.subList(3, 5)))
+			.assertNext((batch) -> {
+				assertThat(batch.writes()).isEqualTo(firstFive);
+				batch.commit().block(TIMEOUT);
+			})
+			.thenCancel()
+			.verify(TIMEOUT);
+		VersionedRecord sixth = VersionedRecord.of("journal/linger", 6, "{}");
+		offerAll(queue, List.of(sixth));
+		Mono<Void> drained = queue.drained("journal/linger").cache();
+		StepVerifier.create(batches, 1)
+			.expectSubscription()
+			.expectNoEvent(Duration.ofMillis(300))
+			.then(() -> drained.subscribe())
+			.assertNext((batch) -> {
+				assertThat(batch.writes()).containsExactly(sixth);
+				batch.commit().block(TIMEOUT);
+			})
+			.thenCancel()
+			.verify(TIMEOUT);
+		StepVerifier.create(drained).expectComplete().verify(TIMEOUT);
+	}
+
+	@Test
+	void offersAfterCloseFail() {
+		FileStorageQueue queue = open(1024 * 1024, Duration.ZERO, 64);
+		queue.close();
+		StepVerifier.create(queue.offer(VersionedRecord.of("journal/closed", 1, "{}")))
+			.expectErrorSatisfies((error) -> assertThat(error).isInstanceOf(ConnectorException.class)
+				.hasMessageContaining("closed"))
+			.verify(TIMEOUT);
+	}
+
+	private FileStorageQueue open(long segmentBytes, Duration linger, int maxBatch) {
+		FileStorageQueue queue = new FileStorageQueue(this.directory, 4, maxBatch, linger, segmentBytes);
+		this.opened.add(queue);
+		return queue;
+	}
+
+	private static void offerAll(FileStorageQueue queue, List<VersionedRecord> writes) {
+		StepVerifier.create(Flux.fromIterable(writes).concatMap(queue::offer).then())
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	/** Consumes until {@code count} writes (and {@code last}, if given) have come, committing each batch if asked. */
+	private static List<VersionedRecord> consume(FileStorageQueue queue, int count, boolean commit,
+			VersionedRecord... last) {
+		List<VersionedRecord> seen = new ArrayList<>();
+		StepVerifier.create(queue.consume()
+			.concatMap((batch) -> (commit ? batch.commit() : Mono.<Void>empty()).thenReturn(batch.writes()))
+			.doOnNext(seen::addAll)
+			.takeUntil((writes) -> seen.size() >= count && (last.length == 0 || seen.contains(last[0])))
+			.then())
+			.expectComplete()
+			.verify(TIMEOUT);
+		return seen;
+	}
+
+	private List<Path> segmentsOnDisk() {
+		try (Stream<Path> files = Files.list(this.directory)) {
+			return files.filter((path) -> path.getFileName().toString().endsWith(".log")).sorted().toList();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
