@@ -1,10 +1,12 @@
 package io.sluice.record;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 
 import io.sluice.connector.RecordStore;
 import io.sluice.connector.StorageQueue;
@@ -58,12 +60,37 @@ interface DurableWrites {
 			 */
 			@Override
 			public Mono<Outcome> writeVersions(List<VersionedRecord> versions) {
-				return Flux.fromIterable(versions)
-					.flatMapSequential((version) -> queue.offer(version)
-						.then(Mono.just(Optional.<Throwable>empty()))
-						.onErrorResume((ex) -> Mono.just(Optional.of(ex))), versions.size())
-					.collectList()
+				return Mono.<List<Optional<Throwable>>>create((sink) -> offerAll(versions, sink))
 					.flatMap((results) -> Outcome.of(versions, results));
+			}
+
+			/** Makes every offer at once, in order, and gives each one's result, in the same order, once all are in. */
+			private void offerAll(List<VersionedRecord> versions, MonoSink<List<Optional<Throwable>>> sink) {
+				int count = versions.size();
+				if (count == 0) {
+					sink.success(List.of());
+					return;
+				}
+				@SuppressWarnings("unchecked")
+				Optional<Throwable>[] results = new Optional[count];
+				AtomicInteger left = new AtomicInteger(count);
+				for (int i = 0; i < count; i++) {
+					int index = i;
+					Runnable done = () -> {
+						// Each result is set before the count goes down, so the last one down sees them all.
+						if (left.decrementAndGet() == 0) {
+							sink.success(Arrays.asList(results));
+						}
+					};
+					// The offers' own outcomes, gathered into the one the caller subscribed to: not a request path.
+					queue.offer(versions.get(i)).subscribe(null, (ex) -> {
+						results[index] = Optional.of(ex);
+						done.run();
+					}, () -> {
+						results[index] = Optional.empty();
+						done.run();
+					});
+				}
 			}
 
 			@Override
