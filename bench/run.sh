@@ -2,7 +2,8 @@
 # Runs every benchmark scenario against Sluice (embedded defaults) and deepstream 7.0.2, on loopback, in one go, each
 # at least three times, then prints the median and spread per scenario and the Sluice/deepstream ratio.
 #
-#   bench/run.sh            full run (8 s measured per scenario after 2 s warm-up, 3 runs, 19,500 idle connections)
+#   bench/run.sh            full run (8 s measured per scenario after 2 s warm-up, 3 runs, 19,500 idle connections;
+#                           the records scenarios after one discarded pass of them, for every server)
 #   bench/run.sh --quick    3 s measured after 1 s warm-up, 3 runs, 5,000 idle connections (about 8 minutes)
 #   bench/run.sh --cluster  the records scenario only, against a third server as well: Sluice on the cluster profile
 #                           (Redis cache and bus, Kafka storage queue drained by the storage worker in the same JVM,
@@ -269,10 +270,12 @@ log "commit: $(git -C "$ROOT" rev-parse --short HEAD); runs=$RUNS duration=${DUR
 
 START=$SECONDS
 start_servers throughput
-if [[ $CLUSTER == 1 ]]; then
-	# The cluster path (Lettuce, the Kafka producer, the worker) is still being compiled after a short warm-up, and a
-	# rate it cannot hold yet builds a backlog that the first run would measure: one discarded pass first.
-	log "warm-up pass (not a result; load: $(cut -d' ' -f1-3 /proc/loadavg))"
+if has records; then
+	# The record path is still being compiled after a short warm-up (on the embedded defaults: the record service,
+	# the queue's journal and the storage worker's H2 writes; on the cluster profile: Lettuce, the Kafka producer,
+	# the worker), and the events scenarios before it do not run that code: the first measured run would catch the
+	# compiler at work, and a rate not held yet builds a backlog. One discarded pass first, for every server alike.
+	log "warm-up pass of the records scenarios (not a result; load: $(cut -d' ' -f1-3 /proc/loadavg))"
 	for s in 1 100; do
 		for rate in 1000 10000 0; do both 0 --scenario records --subscribers $s --rate $rate > /dev/null; done
 	done
