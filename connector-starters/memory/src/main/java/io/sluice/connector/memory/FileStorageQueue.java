@@ -73,9 +73,6 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 
 	private final InMemoryStorageQueue queue;
 
-	/** Per partition, the offset of the last write appended to the queue; only the writer thread changes it. */
-	private final long[] appended;
-
 	/** Per partition, the last offset committed; guarded by {@code segments}. */
 	private final long[] committed;
 
@@ -110,7 +107,6 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 		this.directory = Objects.requireNonNull(directory, "directory");
 		this.segmentBytes = segmentBytes;
 		this.queue = new InMemoryStorageQueue(partitions, maxBatch, linger);
-		this.appended = new long[partitions];
 		this.committed = new long[partitions];
 		try {
 			Files.createDirectories(directory);
@@ -291,7 +287,6 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 	private void queueWrite(VersionedRecord write, Segment segment) {
 		int partition = this.queue.partitionOf(write.name());
 		long offset = this.queue.append(write);
-		this.appended[partition] = offset;
 		synchronized (this.segments) {
 			segment.lastOffsets[partition] = offset;
 		}
@@ -337,7 +332,7 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 		Path path = this.directory.resolve(String.format("queue-%019d.log", number));
 		this.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
 				StandardOpenOption.TRUNCATE_EXISTING);
-		Segment segment = new Segment(number, path, this.appended.length);
+		Segment segment = new Segment(number, path, this.committed.length);
 		synchronized (this.segments) {
 			this.segments.add(segment);
 			this.active = segment;
@@ -394,7 +389,7 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 			for (Path path : (Iterable<Path>) files::iterator) {
 				Matcher matcher = SEGMENT.matcher(path.getFileName().toString());
 				if (matcher.matches()) {
-					found.add(new Segment(Long.parseLong(matcher.group(1)), path, this.appended.length));
+					found.add(new Segment(Long.parseLong(matcher.group(1)), path, this.committed.length));
 				}
 			}
 		}
