@@ -67,9 +67,9 @@ public final class MemoryConnectorAutoConfiguration {
 		}
 		FileStorageQueue queue = new FileStorageQueue(properties.directory(), properties.partitions(),
 				properties.maxBatch(), properties.linger(), properties.segmentSize().toBytes());
-		logger.info("Storage queue: file journal in {}, {} partitions, batches linger up to {} (writes survive a "
+		logger.info("Storage queue: file journal in {}, {} partitions, batches linger up to {} ms (writes survive a "
 				+ "crash of the process)", properties.directory().toAbsolutePath().normalize(), properties.partitions(),
-				properties.linger());
+				properties.linger().toMillis());
 		return queue;
 	}
 
