@@ -16,11 +16,13 @@ import org.springframework.util.unit.DataSize;
  * @param linger how long a batch that is not full may wait for more writes of its partition: fewer, larger
  *     store writes for a steady trickle, at the cost of the store lagging by up to this much
  * @param segmentSize the journal size after which a new segment file is started; committed segments are deleted
+ * @param maxBacklog the most uncommitted writes held (they are held in memory too); past it offers fail, saying
+ *     that the store is behind or unreachable
  */
 @ConfigurationProperties("sluice.queue.file")
 public record FileQueueProperties(Path directory, @DefaultValue("16") int partitions,
 		@DefaultValue("256") int maxBatch, @DefaultValue("10ms") Duration linger,
-		@DefaultValue("64MB") DataSize segmentSize) {
+		@DefaultValue("64MB") DataSize segmentSize, @DefaultValue("256MB") DataSize maxBacklog) {
 
 	public FileQueueProperties {
 		if (partitions < 1) {
@@ -31,6 +33,9 @@ public record FileQueueProperties(Path directory, @DefaultValue("16") int partit
 		}
 		if (linger.isNegative()) {
 			throw new IllegalArgumentException("sluice.queue.file.linger must not be negative, was " + linger);
+		}
+		if (maxBacklog.toBytes() < 1) {
+			throw new IllegalArgumentException("sluice.queue.file.max-backlog must be positive, was " + maxBacklog);
 		}
 		if (segmentSize.toBytes() < 1024) {
 			throw new IllegalArgumentException(

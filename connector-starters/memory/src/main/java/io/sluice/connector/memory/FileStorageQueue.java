@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -44,6 +45,9 @@ import io.sluice.connector.VersionedRecord;
  * delivers its writes again, committed or not (at least once; the store's version guard makes a second delivery
  * harmless).
  *
+ * <p>The writes not yet committed are held in memory as well: past {@code maxBacklogBytes} of them (a store that
+ * is down or far behind), offers fail with an error that says so, rather than fill the heap.
+ *
  * <p>Each entry is framed as its length, a CRC-32C of its bytes, and the bytes. An entry cut short by a crash
  * mid-write is dropped from the end of the last segment on start-up; a damaged entry anywhere else stops
  * start-up with the file and position named, rather than skipping writes that were acknowledged.
@@ -64,12 +68,23 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 	/** Format, version, tombstone, expiry seconds and nanos, name length. */
 	private static final int ENTRY_HEADER = 1 + 8 + 1 + 8 + 4 + 4;
 
+	/** The most bytes of uncommitted writes held, unless said otherwise. */
+	public static final long DEFAULT_MAX_BACKLOG_BYTES = 256L * 1024 * 1024;
+
+	/** What a write counts for in the backlog besides its name and data: its objects in memory. */
+	private static final int WRITE_OVERHEAD = 96;
+
 	/** The most offers written in one go. */
 	private static final int MAX_GROUP = 4096;
 
 	private final Path directory;
 
 	private final long segmentBytes;
+
+	private final long maxBacklogBytes;
+
+	/** Bytes of the writes queued and not yet committed, as counted by {@link #weight}. */
+	private final AtomicLong backlog = new AtomicLong();
 
 	private final InMemoryStorageQueue queue;
 
@@ -101,11 +116,23 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 	 * @throws ConnectorException if the directory cannot be used or the journal is damaged (naming where)
 	 */
 	public FileStorageQueue(Path directory, int partitions, int maxBatch, Duration linger, long segmentBytes) {
+		this(directory, partitions, maxBatch, linger, segmentBytes, DEFAULT_MAX_BACKLOG_BYTES);
+	}
+
+	/**
+	 * As above, holding at most {@code maxBacklogBytes} of uncommitted writes before offers fail.
+	 */
+	public FileStorageQueue(Path directory, int partitions, int maxBatch, Duration linger, long segmentBytes,
+			long maxBacklogBytes) {
+		if (maxBacklogBytes < 1) {
+			throw new IllegalArgumentException("The backlog limit must be positive, was " + maxBacklogBytes);
+		}
 		if (segmentBytes < 1024) {
 			throw new IllegalArgumentException("A journal segment must be at least 1024 bytes, was " + segmentBytes);
 		}
 		this.directory = Objects.requireNonNull(directory, "directory");
 		this.segmentBytes = segmentBytes;
+		this.maxBacklogBytes = maxBacklogBytes;
 		this.queue = new InMemoryStorageQueue(partitions, maxBatch, linger);
 		this.committed = new long[partitions];
 		try {
@@ -143,6 +170,13 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 		return Mono.create((sink) -> {
 			if (this.closed) {
 				sink.error(closedError());
+				return;
+			}
+			long held = this.backlog.get();
+			if (held >= this.maxBacklogBytes) {
+				sink.error(new ConnectorException("file-queue", "The storage queue holds " + held + " bytes of writes "
+						+ "that the store has not taken yet, its limit (sluice.queue.file.max-backlog): the store is "
+						+ "behind or unreachable"));
 				return;
 			}
 			Offer offer = new Offer(write, sink);
@@ -287,6 +321,7 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 	private void queueWrite(VersionedRecord write, Segment segment) {
 		int partition = this.queue.partitionOf(write.name());
 		long offset = this.queue.append(write);
+		this.backlog.addAndGet(weight(write));
 		synchronized (this.segments) {
 			segment.lastOffsets[partition] = offset;
 		}
@@ -342,14 +377,35 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 
 	// --- Committing --------------------------------------------------------------------------------------------
 
-	private void committed(int partition, long upTo) {
+	/** The writes of a batch, the last at offset {@code upTo}, are committed. */
+	private void committed(int partition, long upTo, List<VersionedRecord> writes) {
+		long released = 0;
 		synchronized (this.segments) {
-			if (upTo <= this.committed[partition]) {
+			long before = this.committed[partition];
+			if (upTo <= before) {
 				return;
 			}
 			this.committed[partition] = upTo;
+			// A batch delivered again may hold writes committed already: count only those after the last commit.
+			long first = upTo - writes.size() + 1;
+			for (int i = 0; i < writes.size(); i++) {
+				if (first + i > before) {
+					released += weight(writes.get(i));
+				}
+			}
 		}
+		this.backlog.addAndGet(-released);
 		deleteCommittedSegments();
+	}
+
+	/** What one write counts for in the backlog. */
+	private static long weight(VersionedRecord write) {
+		return WRITE_OVERHEAD + write.name().length() + write.data().length;
+	}
+
+	/** Bytes of writes queued and not yet committed (for tests and diagnostics). */
+	public long backlogBytes() {
+		return this.backlog.get();
 	}
 
 	/** Deletes the oldest segments, other than the one being written, whose writes are all committed. */
@@ -551,7 +607,8 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 		@Override
 		public Mono<Void> commit() {
 			return this.batch.commit()
-				.then(Mono.fromRunnable(() -> committed(partition(), InMemoryStorageQueue.lastOffsetOf(this.batch))));
+				.then(Mono.fromRunnable(
+						() -> committed(partition(), InMemoryStorageQueue.lastOffsetOf(this.batch), writes())));
 		}
 
 		@Override

@@ -66,7 +66,8 @@ public final class MemoryConnectorAutoConfiguration {
 			throw new IllegalStateException("sluice.queue.file.directory must be set with sluice.queue.type=file");
 		}
 		FileStorageQueue queue = new FileStorageQueue(properties.directory(), properties.partitions(),
-				properties.maxBatch(), properties.linger(), properties.segmentSize().toBytes());
+				properties.maxBatch(), properties.linger(), properties.segmentSize().toBytes(),
+				properties.maxBacklog().toBytes());
 		logger.info("Storage queue: file journal in {}, {} partitions, batches linger up to {} ms (writes survive a "
 				+ "crash of the process)", properties.directory().toAbsolutePath().normalize(), properties.partitions(),
 				properties.linger().toMillis());

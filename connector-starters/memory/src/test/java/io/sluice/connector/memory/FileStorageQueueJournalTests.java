@@ -155,6 +155,29 @@ class FileStorageQueueJournalTests {
 	}
 
 	@Test
+	void offersFailOnceTheUncommittedBacklogIsFullAndWorkAgainAfterACommit() {
+		FileStorageQueue queue = new FileStorageQueue(this.directory, 4, 64, Duration.ZERO, 1024 * 1024, 1000);
+		this.opened.add(queue);
+		List<VersionedRecord> taken = new ArrayList<>();
+		Throwable refused = null;
+		for (int v = 1; v <= 100 && refused == null; v++) {
+			VersionedRecord write = VersionedRecord.of("journal/backlog", v, "{\"padding\":\"" + "x".repeat(100) + "\"}");
+			try {
+				queue.offer(write).block(TIMEOUT);
+				taken.add(write);
+			}
+			catch (ConnectorException ex) {
+				refused = ex;
+			}
+		}
+		assertThat(refused).isNotNull().hasMessageContaining("sluice.queue.file.max-backlog");
+		assertThat(taken).isNotEmpty().hasSizeLessThan(100);
+		assertThat(consume(queue, taken.size(), true)).containsExactlyElementsOf(taken);
+		assertThat(queue.backlogBytes()).isZero();
+		offerAll(queue, List.of(VersionedRecord.of("journal/backlog", 1000, "{}")));
+	}
+
+	@Test
 	void offersAfterCloseFail() {
 		FileStorageQueue queue = open(1024 * 1024, Duration.ZERO, 64);
 		queue.close();
