@@ -159,11 +159,6 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 		this.writer.start();
 	}
 
-	/** The partition that every write to {@code name} goes to. */
-	public int partitionOf(String name) {
-		return this.queue.partitionOf(name);
-	}
-
 	@Override
 	public Mono<Void> offer(VersionedRecord write) {
 		Objects.requireNonNull(write, "write");
@@ -296,25 +291,23 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 			offer.sink.success();
 		}
 		if (this.active.size >= this.segmentBytes) {
+			// The next segment is opened before the full one is closed: if it cannot be, writing goes on in the
+			// full one, and the roll is tried again after the next write.
+			FileChannel full = this.channel;
 			try {
-				this.channel.close();
 				startSegment(this.active.number + 1);
 			}
 			catch (IOException ex) {
 				logger.error("Starting a new storage queue journal segment in {} failed: {}", this.directory,
 						ex.toString());
-				reopenActive();
+				return;
 			}
-		}
-	}
-
-	private void reopenActive() {
-		try {
-			this.channel = FileChannel.open(this.active.path, StandardOpenOption.WRITE);
-			this.channel.position(this.active.size);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
+			try {
+				full.close();
+			}
+			catch (IOException ex) {
+				logger.warn("Closing the full storage queue journal segment failed: {}", ex.toString());
+			}
 		}
 	}
 
