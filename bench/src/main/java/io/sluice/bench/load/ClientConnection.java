@@ -1,26 +1,34 @@
 package io.sluice.bench.load;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
 
 import io.sluice.bench.wire.Frame;
+import io.sluice.bench.wire.FrameWriter;
 import io.sluice.bench.wire.Frames;
+import io.sluice.bench.wire.WebSocketFrames;
 
 /**
- * One client connection. Handshake and authentication are handled here; after that each frame goes to the
- * {@link Listener}, on the connection's event loop, as a {@link Frame} that is only valid during the call.
+ * One client connection, the only handler of its channel: it upgrades to WebSocket (RFC 6455, no extensions),
+ * answers the deepstream handshake and authenticates; after that each message goes to the {@link Listener}, on the
+ * connection's event loop, as a {@link Frame} that is only valid during the call. Frames written on the event loop
+ * are masked into one buffer per batch and reach the socket on {@link #flush()}, so a sender pays one pipeline pass
+ * and one system call per batch rather than per frame.
  */
-final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
+final class ClientConnection extends ChannelInboundHandlerAdapter implements WebSocketFrames.Sink {
 
 	/** Receives the frames of an open connection, on its event loop. */
 	interface Listener {
@@ -31,15 +39,51 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
 
 	private static final byte[] PING = Frames.ping();
 
-	private final String url;
+	private static final byte[] PONG = Frames.pong();
+
+	/** Largest message accepted from the server. */
+	private static final int MAX_MESSAGE = 1 << 20;
+
+	/** Largest HTTP response head accepted for the upgrade. */
+	private static final int MAX_UPGRADE_RESPONSE = 64 * 1024;
+
+	/** A batch buffer is written to the channel once it holds this much, even before {@link #flush()}. */
+	private static final int BATCH_BYTES = 16 * 1024;
+
+	private static final ByteBuf CRLF_CRLF = Unpooled
+		.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[] { '\r', '\n', '\r', '\n' }));
+
+	private static final VarHandle RECEIVED;
+
+	static {
+		try {
+			RECEIVED = MethodHandles.lookup().findVarHandle(ClientConnection.class, "received", long.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
+	private final URI uri;
+
+	private final String key = WebSocketFrames.newKey();
 
 	private final CompletableFuture<ClientConnection> ready = new CompletableFuture<>();
 
 	private final Frame frame = new Frame();
 
+	private final WebSocketFrames.Reader reader = new WebSocketFrames.Reader(MAX_MESSAGE);
+
 	private volatile Listener listener;
 
 	private volatile Channel channel;
+
+	private ChannelHandlerContext context;
+
+	/** The upgrade response read so far, until the WebSocket is open; the event loop's alone. */
+	private ByteBuf upgradeResponse;
+
+	private boolean upgraded;
 
 	private volatile boolean open;
 
@@ -47,17 +91,22 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
 
 	private volatile ScheduledFuture<?> pings;
 
+	private ScheduledFuture<?> handshakeTimeout;
+
+	/** Frames written since the last flush, masked and framed; the event loop's alone. */
+	private ByteBuf batch;
+
 	/** Whether {@link #writeAfterRead} wrote since the last flush; the event loop's alone. */
 	private boolean unflushed;
 
-	/** Messages received while open; written by the event loop only, read by anyone. */
+	/** Messages received while open; written by the event loop only (release stores), read by anyone. */
 	volatile long received;
 
 	/** For the scenario's own per-connection bookkeeping. */
 	Object attachment;
 
-	ClientConnection(String url, Listener listener) {
-		this.url = url;
+	ClientConnection(URI uri, Listener listener) {
+		this.uri = uri;
 		this.listener = listener;
 	}
 
@@ -75,16 +124,55 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
 
 	/** Writes and flushes one frame; from any thread. */
 	void send(byte[] frame) {
-		this.channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame)), this.channel.voidPromise());
+		Channel channel = this.channel;
+		if (channel.eventLoop().inEventLoop()) {
+			write(frame);
+			flush();
+		}
+		else {
+			channel.eventLoop().execute(() -> {
+				write(frame);
+				flush();
+			});
+		}
 	}
 
 	/** Writes without flushing; call on the event loop and {@link #flush()} after a batch. */
 	void write(byte[] frame) {
-		this.channel.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame)), this.channel.voidPromise());
+		write(frame, 0, frame.length);
 	}
 
+	/** Writes the frame a {@link FrameWriter} has finished; call on the event loop. */
+	void write(FrameWriter writer) {
+		write(writer.buffer(), writer.start(), writer.length());
+	}
+
+	private void write(byte[] frame, int offset, int length) {
+		writeFrame(WebSocketFrames.BINARY, frame, offset, length);
+	}
+
+	private void writeFrame(int opcode, byte[] payload, int offset, int length) {
+		if (this.batch == null) {
+			this.batch = this.context.alloc().heapBuffer(BATCH_BYTES);
+		}
+		WebSocketFrames.writeMasked(this.batch, opcode, payload, offset, length);
+		if (this.batch.readableBytes() >= BATCH_BYTES) {
+			writeBatch();
+		}
+	}
+
+	private void writeBatch() {
+		ByteBuf batch = this.batch;
+		this.batch = null;
+		this.context.write(batch, this.context.voidPromise());
+	}
+
+	/** Hands the frames written so far to the socket; call on the event loop. */
 	void flush() {
-		this.channel.flush();
+		if (this.batch != null) {
+			writeBatch();
+		}
+		this.context.flush();
 	}
 
 	/**
@@ -93,6 +181,12 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
 	 */
 	void writeAfterRead(byte[] frame) {
 		write(frame);
+		this.unflushed = true;
+	}
+
+	/** {@link #writeAfterRead(byte[])} for the frame a {@link FrameWriter} has finished. */
+	void writeAfterRead(FrameWriter writer) {
+		write(writer);
 		this.unflushed = true;
 	}
 
@@ -114,35 +208,75 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
 
 	@Override
 	public void channelActive(ChannelHandlerContext context) throws Exception {
+		this.context = context;
 		this.channel = context.channel();
+		this.handshakeTimeout = context.executor().schedule(() -> {
+			fail(context, new IllegalStateException("WebSocket handshake timed out"));
+		}, 30, TimeUnit.SECONDS);
+		context.writeAndFlush(ByteBufUtil.writeAscii(context.alloc(), WebSocketFrames.upgradeRequest(this.uri, this.key)),
+				context.voidPromise());
 		super.channelActive(context);
 	}
 
 	@Override
-	public void userEventTriggered(ChannelHandlerContext context, Object event) throws Exception {
-		if (event == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-			this.channel = context.channel();
-			send(Frames.challenge(this.url));
+	public void channelRead(ChannelHandlerContext context, Object message) {
+		ByteBuf in = (ByteBuf) message;
+		try {
+			if (!this.upgraded && !readUpgradeResponse(context, in)) {
+				return;
+			}
+			this.reader.read(in, context.alloc(), this);
 		}
-		else if (event == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
-			this.ready.completeExceptionally(new IllegalStateException("WebSocket handshake timed out"));
+		catch (RuntimeException ex) {
+			fail(context, ex);
 		}
-		super.userEventTriggered(context, event);
+		finally {
+			ReferenceCountUtil.release(in);
+		}
+	}
+
+	/** Reads the upgrade response; true once it is whole and accepted, with the rest of {@code in} WebSocket frames. */
+	private boolean readUpgradeResponse(ChannelHandlerContext context, ByteBuf in) {
+		if (this.upgradeResponse == null) {
+			this.upgradeResponse = context.alloc().heapBuffer(512);
+		}
+		int before = this.upgradeResponse.readableBytes();
+		this.upgradeResponse.writeBytes(in, in.readerIndex(), in.readableBytes());
+		int end = ByteBufUtil.indexOf(CRLF_CRLF, this.upgradeResponse);
+		if (end < 0) {
+			in.skipBytes(in.readableBytes());
+			if (this.upgradeResponse.readableBytes() > MAX_UPGRADE_RESPONSE) {
+				throw new IllegalStateException("WebSocket upgrade: no end to the response head in "
+						+ MAX_UPGRADE_RESPONSE + " bytes");
+			}
+			return false;
+		}
+		String head = this.upgradeResponse.toString(0, end, StandardCharsets.ISO_8859_1);
+		// What followed the blank line in this read is WebSocket data: leave it in `in`.
+		in.skipBytes(end + 4 - before);
+		this.upgradeResponse.release();
+		this.upgradeResponse = null;
+		WebSocketFrames.checkUpgradeResponse(head, this.key);
+		this.upgraded = true;
+		this.handshakeTimeout.cancel(false);
+		send(Frames.challenge(this.uri.toString()));
+		return true;
 	}
 
 	@Override
-	protected void channelRead0(ChannelHandlerContext context, WebSocketFrame message) {
-		if (!(message instanceof BinaryWebSocketFrame)) {
+	public byte[] buffer(int length) {
+		return this.frame.buffer(length);
+	}
+
+	@Override
+	public void onMessage(int opcode, int length) {
+		if (opcode != WebSocketFrames.BINARY) {
 			return;
 		}
-		ByteBuf content = message.content();
-		int length = content.readableBytes();
-		byte[] bytes = this.frame.buffer(length);
-		content.getBytes(content.readerIndex(), bytes, 0, length);
 		Frame decoded = this.frame.decode(length);
 		if (decoded.topic() == Frames.TOPIC_CONNECTION) {
 			if (decoded.action() == Frames.CONNECTION_PING) {
-				send(Frames.pong());
+				writeAfterRead(PONG);
 			}
 			else if (decoded.action() == Frames.CONNECTION_ACCEPT) {
 				send(Frames.authRequest());
@@ -156,7 +290,7 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
 			if (decoded.action() == Frames.AUTH_SUCCESSFUL) {
 				this.open = true;
 				// As the real client does (heartbeatInterval), so servers that close silent connections keep this one.
-				this.pings = context.channel().eventLoop().scheduleAtFixedRate(() -> {
+				this.pings = this.context.executor().scheduleAtFixedRate(() -> {
 					if (this.open) {
 						send(PING);
 					}
@@ -168,15 +302,28 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
 			}
 			return;
 		}
-		this.received++;
+		RECEIVED.setRelease(this, this.received + 1);
 		this.listener.onFrame(this, decoded);
+	}
+
+	@Override
+	public void onPing(byte[] payload) {
+		writeFrame(WebSocketFrames.PONG, payload, 0, payload.length);
+		this.unflushed = true;
+	}
+
+	@Override
+	public void onClose(int code) {
+		writeFrame(WebSocketFrames.CLOSE, new byte[] { (byte) (code >>> 8), (byte) code }, 0, (code == 1005) ? 0 : 2);
+		flush();
+		this.context.close();
 	}
 
 	@Override
 	public void channelReadComplete(ChannelHandlerContext context) throws Exception {
 		if (this.unflushed) {
 			this.unflushed = false;
-			context.channel().flush();
+			flush();
 		}
 		super.channelReadComplete(context);
 	}
@@ -189,12 +336,31 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
 		if (pings != null) {
 			pings.cancel(false);
 		}
+		if (this.handshakeTimeout != null) {
+			this.handshakeTimeout.cancel(false);
+		}
+		this.reader.release();
+		if (this.upgradeResponse != null) {
+			this.upgradeResponse.release();
+			this.upgradeResponse = null;
+		}
+		if (this.batch != null) {
+			this.batch.release();
+			this.batch = null;
+		}
 		this.ready.completeExceptionally(new IllegalStateException("Connection closed before it was open"));
 		super.channelInactive(context);
 	}
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+		fail(context, cause);
+	}
+
+	private void fail(ChannelHandlerContext context, Throwable cause) {
+		if (this.open) {
+			System.err.println("Closing " + context.channel() + ": " + cause);
+		}
 		this.ready.completeExceptionally(cause);
 		context.close();
 	}

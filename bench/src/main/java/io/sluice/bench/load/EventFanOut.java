@@ -1,5 +1,6 @@
 package io.sluice.bench.load;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -7,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.sluice.bench.wire.Frame;
+import io.sluice.bench.wire.FrameWriter;
 import io.sluice.bench.wire.Frames;
 
 /**
@@ -53,8 +55,13 @@ final class EventFanOut {
 				}
 			}).get(30, TimeUnit.SECONDS);
 			// Subscription acknowledgements were counted as received: the sender's baselines start after them.
-			Sender sender = new Sender(publisher, (now) -> Frames.eventEmit(event, Frames.timestamped(now, padding)),
-					options.rate(), window(options), subscribers);
+			FrameWriter emits = new FrameWriter();
+			byte[] name = event.getBytes(StandardCharsets.UTF_8);
+			byte[] pad = padding.getBytes(StandardCharsets.US_ASCII);
+			Sender sender = new Sender(publisher, (now) -> emits.begin(Frames.TOPIC_EVENT, Frames.EVENT_EMIT)
+				.timestampedData(now, pad)
+				.bytes(6, name)
+				.finish(), options.rate(), window(options), subscribers);
 			sender.start();
 			Measurement.sleep(options.warmup());
 			long before = delivered.sum();

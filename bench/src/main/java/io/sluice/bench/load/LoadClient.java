@@ -9,30 +9,23 @@ import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 
 /**
- * Opens deepstream-protocol connections to one server over loopback: WebSocket upgrade, then CONNECTION CHALLENGE
+ * Opens deepstream-protocol connections to one server over loopback: WebSocket upgrade (by {@link ClientConnection},
+ * the one handler of each channel), then CONNECTION CHALLENGE
  * and AUTH REQUEST {@code {}}, completing when the server says AUTH_SUCCESSFUL. Source addresses rotate over
  * {@code 127.0.0.1 .. 127.0.0.n} so many connections do not run out of ephemeral ports.
  */
 final class LoadClient implements AutoCloseable {
-
-	private static final int MAX_FRAME = 1 << 20;
 
 	private final URI uri;
 
@@ -50,9 +43,13 @@ final class LoadClient implements AutoCloseable {
 		this.uri = uri;
 		this.remote = new InetSocketAddress(uri.getHost(), uri.getPort());
 		this.sourceAddresses = Math.max(1, sourceAddresses);
-		this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+		// Native epoll where there is one: NIO's selector cannot wait less than a millisecond, so a sender that waits
+		// 100 µs for its next frame would spin the event loop, taking a core from the server it measures.
+		boolean epoll = Epoll.isAvailable();
+		this.group = new MultiThreadIoEventLoopGroup(threads,
+				epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
 		this.bootstrap = new Bootstrap().group(this.group)
-			.channel(NioSocketChannel.class)
+			.channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
 			.option(ChannelOption.TCP_NODELAY, true)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
 			.option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024));
@@ -60,27 +57,8 @@ final class LoadClient implements AutoCloseable {
 
 	/** Connects, upgrades and authenticates one connection; the future fails if any step does. */
 	CompletableFuture<ClientConnection> connect(ClientConnection.Listener listener) {
-		ClientConnection connection = new ClientConnection(this.uri.toString(), listener);
-		WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
-			.webSocketUri(this.uri)
-			.version(WebSocketVersion.V13)
-			.customHeaders(new DefaultHttpHeaders())
-			.maxFramePayloadLength(MAX_FRAME)
-			.handshakeTimeoutMillis(30_000)
-			.build();
-		Bootstrap bootstrap = this.bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
-
-			@Override
-			protected void initChannel(SocketChannel channel) {
-				channel.pipeline()
-					.addLast(new HttpClientCodec())
-					.addLast(new HttpObjectAggregator(64 * 1024))
-					.addLast(new WebSocketClientProtocolHandler(config))
-					.addLast(new WebSocketFrameAggregator(MAX_FRAME))
-					.addLast(connection);
-			}
-
-		});
+		ClientConnection connection = new ClientConnection(this.uri, listener);
+		Bootstrap bootstrap = this.bootstrap.clone().handler(connection);
 		ChannelFuture future = bootstrap.connect(this.remote, nextSourceAddress());
 		future.addListener((ChannelFuture done) -> {
 			if (!done.isSuccess()) {

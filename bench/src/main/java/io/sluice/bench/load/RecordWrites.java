@@ -1,5 +1,6 @@
 package io.sluice.bench.load;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -10,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.sluice.bench.wire.Frame;
+import io.sluice.bench.wire.FrameWriter;
 import io.sluice.bench.wire.Frames;
 
 /**
@@ -75,9 +77,14 @@ final class RecordWrites {
 			}
 			// Read responses were counted as received: the sender's baselines start after them.
 			List<ClientConnection> receivers = new ArrayList<>(subscribers);
-			Sender sender = new Sender(writer,
-					(now) -> Frames.recordUpdate(record, version.incrementAndGet(), Frames.timestamped(now, padding)),
-					options.rate(), EventFanOut.window(options), receivers);
+			FrameWriter updates = new FrameWriter();
+			byte[] name = record.getBytes(StandardCharsets.UTF_8);
+			byte[] pad = padding.getBytes(StandardCharsets.US_ASCII);
+			Sender sender = new Sender(writer, (now) -> updates.begin(Frames.TOPIC_RECORD, Frames.RECORD_UPDATE)
+				.timestampedData(now, pad)
+				.bytes(6, name)
+				.int32(13, version.incrementAndGet())
+				.finish(), options.rate(), EventFanOut.window(options), receivers);
 			sender.start();
 			Measurement.sleep(options.warmup());
 			long slowestBefore = sender.slowestDelivered();

@@ -1,5 +1,6 @@
 package io.sluice.bench.load;
 
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -9,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.sluice.bench.wire.Frame;
+import io.sluice.bench.wire.FrameWriter;
 import io.sluice.bench.wire.Frames;
 
 /**
@@ -29,6 +31,11 @@ final class RpcCalls {
 		AtomicReference<String> firstError = new AtomicReference<>();
 		AtomicLong correlation = new AtomicLong();
 		CountDownLatch provided = new CountDownLatch(1);
+		byte[] name = rpc.getBytes(StandardCharsets.UTF_8);
+		byte[] pad = padding.getBytes(StandardCharsets.US_ASCII);
+		// Each writer is used on one event loop only: the provider's answers, the caller's calls.
+		FrameWriter answers = new FrameWriter();
+		FrameWriter calls = new FrameWriter();
 		try (LoadClient client = new LoadClient(options.url(), options.threads(), options.sourceAddresses());
 				Measurement measurement = new Measurement(options.serverPid())) {
 			ClientConnection provider = client.connect((connection, frame) -> {
@@ -36,10 +43,15 @@ final class RpcCalls {
 					return;
 				}
 				if (frame.action() == Frames.RPC_REQUEST && !frame.isAck()) {
-					String name = frame.name();
-					String id = frame.correlationId();
-					connection.writeAfterRead(Frames.rpcAccept(name, id));
-					connection.writeAfterRead(Frames.rpcResponse(name, id, frame.data().getBytes()));
+					answers.begin(Frames.TOPIC_RPC, Frames.RPC_ACCEPT);
+					frame.copyCorrelationId(answers, 3);
+					frame.copyName(answers, 7);
+					connection.writeAfterRead(answers.finish());
+					answers.begin(Frames.TOPIC_RPC, Frames.RPC_RESPONSE);
+					frame.copyData(answers, 2);
+					frame.copyCorrelationId(answers, 3);
+					frame.copyName(answers, 7);
+					connection.writeAfterRead(answers.finish());
 				}
 				else if (frame.action() == Frames.RPC_PROVIDE && frame.isAck()) {
 					provided.countDown();
@@ -67,11 +79,11 @@ final class RpcCalls {
 				// One call finished (answered or failed): start the next, keeping the same number in flight; the calls
 				// started for one read's answers leave together.
 				if (running.get()) {
-					connection.writeAfterRead(call(rpc, correlation, padding));
+					connection.writeAfterRead(call(calls, name, correlation, pad));
 				}
 			}).get(30, TimeUnit.SECONDS);
 			for (int i = 0; i < options.inFlight(); i++) {
-				caller.send(call(rpc, correlation, padding));
+				caller.send(call(new FrameWriter(), name, correlation, pad).toByteArray());
 			}
 			Measurement.sleep(options.warmup());
 			measurement.open();
@@ -88,9 +100,12 @@ final class RpcCalls {
 		}
 	}
 
-	private static byte[] call(String rpc, AtomicLong correlation, String padding) {
-		return Frames.rpcRequest(rpc, Long.toString(correlation.incrementAndGet()),
-				Frames.timestamped(System.nanoTime(), padding));
+	private static FrameWriter call(FrameWriter writer, byte[] name, AtomicLong correlation, byte[] padding) {
+		return writer.begin(Frames.TOPIC_RPC, Frames.RPC_REQUEST)
+			.timestampedData(System.nanoTime(), padding)
+			.decimal(3, correlation.incrementAndGet())
+			.bytes(7, name)
+			.finish();
 	}
 
 	private static void countError(Frame frame, LongAdder errors, AtomicReference<String> firstError) {

@@ -2,9 +2,10 @@ package io.sluice.bench.load;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongFunction;
 
 import io.netty.channel.EventLoop;
+
+import io.sluice.bench.wire.FrameWriter;
 
 /**
  * Sends frames from one connection, on that connection's event loop, either at a fixed rate or as fast as a window
@@ -14,13 +15,22 @@ import io.netty.channel.EventLoop;
  */
 final class Sender implements Runnable {
 
+	/** Encodes the next frame, stamped with its send time ({@link System#nanoTime()}), on the sender's event loop. */
+	@FunctionalInterface
+	interface Source {
+
+		/** The finished frame, in a writer the source may reuse for the next one. */
+		FrameWriter next(long nanos);
+
+	}
+
 	private static final int BATCH = 128;
 
 	private final ClientConnection connection;
 
 	private final EventLoop loop;
 
-	private final LongFunction<byte[]> frames;
+	private final Source frames;
 
 	private final int rate;
 
@@ -37,12 +47,12 @@ final class Sender implements Runnable {
 	private long startNanos;
 
 	/**
-	 * @param frames builds the next frame from the send time ({@link System#nanoTime()})
+	 * @param frames encodes the next frame
 	 * @param rate frames per second, or 0 to be limited by the window only
 	 * @param window most frames in flight to the slowest receiver; 0 for no window
 	 * @param receivers whose {@link ClientConnection#received} counts deliveries, from the moment this is created
 	 */
-	Sender(ClientConnection connection, LongFunction<byte[]> frames, int rate, int window,
+	Sender(ClientConnection connection, Source frames, int rate, int window,
 			List<ClientConnection> receivers) {
 		this.connection = connection;
 		this.loop = connection.channel().eventLoop();
@@ -96,7 +106,7 @@ final class Sender implements Runnable {
 		int written = 0;
 		long sent = this.sent;
 		while (written < allowed && this.connection.isWritable()) {
-			this.connection.write(this.frames.apply(System.nanoTime()));
+			this.connection.write(this.frames.next(System.nanoTime()));
 			written++;
 			sent++;
 		}

@@ -41,6 +41,12 @@ public final class Frame {
 		return this.bytes;
 	}
 
+	/** Copies {@code frame} into this frame's buffer and decodes it. */
+	public Frame decode(byte[] frame) {
+		System.arraycopy(frame, 0, buffer(frame.length), 0, frame.length);
+		return decode(frame.length);
+	}
+
 	/**
 	 * Decodes the first {@code length} bytes of {@link #buffer(int)}.
 	 * @throws IllegalArgumentException if they are not a well-formed frame
@@ -162,6 +168,29 @@ public final class Frame {
 
 	public String data() {
 		return text(this.dataStart, this.dataEnd);
+	}
+
+	/** Appends this frame's data as field {@code field} of {@code writer}, without decoding it; false if there is none. */
+	public boolean copyData(FrameWriter writer, int field) {
+		return copy(writer, field, this.dataStart, this.dataEnd);
+	}
+
+	/** Appends this frame's correlation id as field {@code field} of {@code writer}; false if there is none. */
+	public boolean copyCorrelationId(FrameWriter writer, int field) {
+		return copy(writer, field, this.correlationStart, this.correlationEnd);
+	}
+
+	/** Appends this frame's name as field {@code field} of {@code writer}; false if there is none. */
+	public boolean copyName(FrameWriter writer, int field) {
+		return copy(writer, field, this.nameStart, this.nameEnd);
+	}
+
+	private boolean copy(FrameWriter writer, int field, int start, int end) {
+		if (start < 0) {
+			return false;
+		}
+		writer.bytes(field, this.bytes, start, end - start);
+		return true;
 	}
 
 	/** The value of the {@code "t"} key of the data, as written by {@link Frames#timestamped}; -1 if there is none. */

@@ -49,9 +49,7 @@ class FramesTests {
 			.version(42)
 			.data("{\"t\": 987654321,\"p\":\"x\"}")
 			.build());
-		Frame frame = new Frame();
-		System.arraycopy(encoded, 0, frame.buffer(encoded.length), 0, encoded.length);
-		frame.decode(encoded.length);
+		Frame frame = new Frame().decode(encoded);
 		assertThat(frame.topic()).isEqualTo(Topic.RECORD);
 		assertThat(frame.action()).isEqualTo(RecordAction.UPDATE);
 		assertThat(frame.name()).isEqualTo("users/ada");
@@ -62,9 +60,7 @@ class FramesTests {
 	@Test
 	void frameReadsTheRpcNameFromItsOwnField() {
 		byte[] encoded = Frames.rpcResponse("add", "5", Frames.timestamped(11, ""));
-		Frame frame = new Frame();
-		System.arraycopy(encoded, 0, frame.buffer(encoded.length), 0, encoded.length);
-		frame.decode(encoded.length);
+		Frame frame = new Frame().decode(encoded);
 		assertThat(frame.name()).isEqualTo("add");
 		assertThat(frame.correlationId()).isEqualTo("5");
 		assertThat(frame.timestamp()).isEqualTo(11L);
