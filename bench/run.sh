@@ -320,6 +320,14 @@ if has idle; then
 fi
 
 log "load after: $(uptime); took $((SECONDS - START)) s"
+# A server that logs per message measures its logging: name any log that grew past 20 MB.
+for server_log in "$OUT"/*.log; do
+	[[ $server_log == "$LOG" ]] && continue
+	size=$(stat -c %s "$server_log")
+	if ((size > 20 * 1024 * 1024)); then
+		log "WARNING: $(basename "$server_log") is $((size / 1024 / 1024)) MB: that server logged per message, which skews its results"
+	fi
+done
 java -cp "$OUT/benchmarks.jar" io.sluice.bench.load.Summary "$RESULTS" | tee "$OUT/summary.md"
 if [[ $CLUSTER == 1 ]]; then
 	echo
