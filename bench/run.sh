@@ -229,6 +229,28 @@ start_servers() {
 	if wants deepstream; then start_deepstream "$1"; fi
 }
 
+# CPU ticks (user + system) the process has used so far; empty if it is gone.
+cpu_ticks() {
+	awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || true
+}
+
+# Waits until a server has gone quiet (under 5% of a core over half a second, at most 30 s): a server still working
+# off the backlog of the run before (deepstream fans out what it had read to sockets already closed) would take CPU
+# from the next run, which may be the other server's.
+wait_quiet() {
+	local pid=$1 start=$SECONDS before after
+	local quiet=$(($(getconf CLK_TCK) / 40))
+	before=$(cpu_ticks "$pid")
+	while [[ -n "$before" ]] && ((SECONDS - start < 30)); do
+		sleep 0.5
+		after=$(cpu_ticks "$pid")
+		[[ -z "$after" ]] && return 0
+		((after - before <= quiet)) && break
+		before=$after
+	done
+	if ((SECONDS - start > 1)); then log "waited $((SECONDS - start)) s for pid $pid to go quiet"; fi
+}
+
 # One measured run; a failed or hung run is logged and the run goes on.
 load() {
 	local target=$1 port=$2 pid=$3 run=$4; shift 4
@@ -249,6 +271,7 @@ load() {
 		jcmd "$pid" JFR.stop name=bench filename="$recording" > /dev/null
 		java -cp "$OUT/benchmarks.jar" io.sluice.bench.load.JfrTop "$recording" 15 > "${recording%.jfr}.txt" || true
 	fi
+	wait_quiet "$pid"
 	grep -E '^(RESULT|FAILED) ' "$OUT/last.out" >> "$RESULTS" || true
 	grep -vE '^(RESULT|FAILED) ' "$OUT/last.out" | tee -a "$LOG" || true
 }
@@ -320,12 +343,13 @@ if has idle; then
 fi
 
 log "load after: $(uptime); took $((SECONDS - START)) s"
-# A server that logs per message measures its logging: name any log that grew past 20 MB.
+# A server that logs per message measures its logging: name any log that grew past 20 MB. (deepstream logs an error
+# for each message it still fans out to the sockets of a finished run; that happens after the measured window.)
 for server_log in "$OUT"/*.log; do
 	[[ $server_log == "$LOG" ]] && continue
 	size=$(stat -c %s "$server_log")
 	if ((size > 20 * 1024 * 1024)); then
-		log "WARNING: $(basename "$server_log") is $((size / 1024 / 1024)) MB: that server logged per message, which skews its results"
+		log "WARNING: $(basename "$server_log") is $((size / 1024 / 1024)) MB; if it logged during the measured runs, that skews its results. Most frequent line start: $(cut -c1-60 "$server_log" | sort | uniq -c | sort -rn | head -1)"
 	fi
 done
 java -cp "$OUT/benchmarks.jar" io.sluice.bench.load.Summary "$RESULTS" | tee "$OUT/summary.md"
