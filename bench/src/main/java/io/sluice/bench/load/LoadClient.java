@@ -21,9 +21,9 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 
 /**
  * Opens deepstream-protocol connections to one server over loopback: WebSocket upgrade (by {@link ClientConnection},
- * the one handler of each channel), then CONNECTION CHALLENGE
- * and AUTH REQUEST {@code {}}, completing when the server says AUTH_SUCCESSFUL. Source addresses rotate over
- * {@code 127.0.0.1 .. 127.0.0.n} so many connections do not run out of ephemeral ports.
+ * the one handler of each channel), then CONNECTION CHALLENGE and AUTH REQUEST {@code {}}, completing when the server
+ * says AUTH_SUCCESSFUL. Source addresses rotate over {@code 127.0.0.1 .. 127.0.0.n} so many connections do not run
+ * out of ephemeral ports.
  */
 final class LoadClient implements AutoCloseable {
 
