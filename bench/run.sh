@@ -255,8 +255,12 @@ wait_quiet() {
 # One measured run; a failed or hung run is logged and the run goes on.
 load() {
 	local target=$1 port=$2 pid=$3 run=$4; shift 4
-	local cmd=(java -Xms256m -Xmx2g -XX:+UseParallelGC -cp "$OUT/benchmarks.jar" io.sluice.bench.load.LoadMain
-		--url "ws://127.0.0.1:$port/deepstream" --target "$target" --server-pid "$pid" --run "$run"
+	# The load generator is a new JVM per run, so C2 would compile its code through the whole measured window: 0.29
+	# cores of the two at records @1,000/s, a fifth of its samples at events S=1000, taken from the server measured.
+	# C1 alone compiles within the warm-up, and its code keeps up with C2's after a 10 s warm-up (events S=1000:
+	# 379-475 k against 455-473 k msg/s). docs/performance.md, "The load generator's compiler".
+	local cmd=(java -XX:TieredStopAtLevel=1 -Xms256m -Xmx2g -XX:+UseParallelGC -cp "$OUT/benchmarks.jar"
+		io.sluice.bench.load.LoadMain --url "ws://127.0.0.1:$port/deepstream" --target "$target" --server-pid "$pid" --run "$run"
 		--duration "$DURATION" --warmup "$WARMUP" "$@")
 	echo "\$ ${cmd[*]}" >> "$LOG"
 	local budget=$((DURATION + WARMUP + 90))
