@@ -260,7 +260,8 @@ load() {
 	# C1 alone compiles within the warm-up, and its code keeps up with C2's after a 10 s warm-up (events S=1000:
 	# 379-475 k against 455-473 k msg/s). docs/performance.md, "The load generator's compiler".
 	local cmd=(java -XX:TieredStopAtLevel=1 -Xms256m -Xmx2g -XX:+UseParallelGC -cp "$OUT/benchmarks.jar"
-		io.sluice.bench.load.LoadMain --url "ws://127.0.0.1:$port/deepstream" --target "$target" --server-pid "$pid" --run "$run"
+		io.sluice.bench.load.LoadMain --url "ws://127.0.0.1:$port/deepstream" --target "$target" --server-pid "$pid"
+		--run "$run"
 		--duration "$DURATION" --warmup "$WARMUP" "$@")
 	echo "\$ ${cmd[*]}" >> "$LOG"
 	local budget=$((DURATION + WARMUP + 90))

@@ -85,11 +85,7 @@ final class Sender implements Runnable {
 
 	/** Frames the slowest receiver has had since this sender was created. */
 	long slowestDelivered() {
-		long slowest = Long.MAX_VALUE;
-		for (int i = 0; i < this.baselines.length; i++) {
-			slowest = Math.min(slowest, delivered(i));
-		}
-		return (slowest == Long.MAX_VALUE) ? 0 : slowest;
+		return (this.baselines.length == 0) ? 0 : delivered(slowestReceiver());
 	}
 
 	/**
@@ -103,15 +99,19 @@ final class Sender implements Runnable {
 		if (free <= 0) {
 			return 0;
 		}
-		long slowest = Long.MAX_VALUE;
-		for (int i = 0; i < this.baselines.length; i++) {
-			long delivered = delivered(i);
-			if (delivered < slowest) {
-				slowest = delivered;
-				this.slowest = i;
+		this.slowest = slowestReceiver();
+		return Math.max(0, this.window - (this.sent - delivered(this.slowest)));
+	}
+
+	/** The index of the receiver that has had the fewest frames; there is at least one receiver. */
+	private int slowestReceiver() {
+		int slowest = 0;
+		for (int i = 1; i < this.baselines.length; i++) {
+			if (delivered(i) < delivered(slowest)) {
+				slowest = i;
 			}
 		}
-		return Math.max(0, this.window - (this.sent - slowest));
+		return slowest;
 	}
 
 	private long delivered(int receiver) {
