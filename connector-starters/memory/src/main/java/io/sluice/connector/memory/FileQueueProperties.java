@@ -18,7 +18,8 @@ import org.springframework.util.unit.DataSize;
  *     writes meanwhile, and a read that waits for the store takes its partition's batch at once). 100 ms: a trickle
  *     of 1,000 sets/s to one record costs H2 10 commits/s instead of 100, and Sluice 0.19–0.41 cores instead of
  *     0.43–1.10
- * @param segmentSize the journal size after which a new segment file is started; committed segments are deleted
+ * @param segmentSize the journal size after which a new segment file is started (at most 2GB: the segment being
+ *     written is mapped into memory whole); committed segments are deleted
  * @param maxBacklog the most uncommitted writes held (they are held in memory too); past it offers fail, saying
  *     that the store is behind or unreachable
  */
@@ -40,9 +41,10 @@ public record FileQueueProperties(Path directory, @DefaultValue("16") int partit
 		if (maxBacklog.toBytes() < 1) {
 			throw new IllegalArgumentException("sluice.queue.file.max-backlog must be positive, was " + maxBacklog);
 		}
-		if (segmentSize.toBytes() < 1024) {
+		if (segmentSize.toBytes() < 1024 || segmentSize.toBytes() > FileStorageQueue.MAX_SEGMENT_BYTES) {
 			throw new IllegalArgumentException(
-					"sluice.queue.file.segment-size must be at least 1KB, was " + segmentSize);
+					"sluice.queue.file.segment-size must be from 1KB to 2GB (a segment is mapped into memory whole), was "
+							+ segmentSize);
 		}
 	}
 

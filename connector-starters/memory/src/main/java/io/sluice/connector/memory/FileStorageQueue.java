@@ -3,7 +3,12 @@ package io.sluice.connector.memory;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,8 +20,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -37,20 +44,25 @@ import io.sluice.connector.VersionedRecord;
  * before its offer completes, and is held in memory (an {@link InMemoryStorageQueue}) until a consumer commits
  * it. On start-up the journal is read back, and every write still in it is queued again.
  *
- * <p>The journal is a directory of segment files ({@code queue-<n>.log}), appended to by one thread. Offers that
- * arrive while a write is under way go together in the next one, so a busy queue makes one write call for many
- * offers. A write is in the operating system's file cache when its offer completes (like a database that does
- * not force every commit to the disk): it survives the process being killed, not a power cut. A segment is
- * deleted once every write in it has been committed and a newer segment has been started; until then a restart
- * delivers its writes again, committed or not (at least once; the store's version guard makes a second delivery
- * harmless).
+ * <p>The journal is a directory of segment files ({@code queue-<n>.log}). The segment being written is mapped
+ * into memory, and an offer appends its entry there itself, on the offering thread: a copy into pages that the
+ * journal's own thread has already faulted in ahead of the appends, with no system call and no hand-off to
+ * another thread, so that a set's answer does not wait for a thread to wake. Only an offer that finds no room
+ * ready (the segment full, or the appends faster than the pages ahead of them) goes to the journal's thread, which
+ * starts the next segment or faults in more pages and appends it, keeping the order of the offers. A write is in
+ * the operating system's file cache when its offer completes (like a database that does not force every commit to
+ * the disk): it survives the process being killed, not a power cut. A segment is deleted once every write in it
+ * has been committed and a newer segment has been started; until then a restart delivers its writes again,
+ * committed or not (at least once; the store's version guard makes a second delivery harmless).
  *
  * <p>The writes not yet committed are held in memory as well: past {@code maxBacklogBytes} of them (a store that
  * is down or far behind), offers fail with an error that says so, rather than fill the heap.
  *
- * <p>Each entry is framed as its length, a CRC-32C of its bytes, and the bytes. An entry cut short by a crash
- * mid-write is dropped from the end of the last segment on start-up; a damaged entry anywhere else stops
- * start-up with the file and position named, rather than skipping writes that were acknowledged.
+ * <p>Each entry is framed as its length, a CRC-32C of its bytes, and the bytes. A segment is as long as its
+ * mapping while it is written, the space after its last entry zeros, and is cut to its entries when it is
+ * finished or the queue is closed; after a crash the zeros are cut on start-up. An entry cut short by a crash
+ * mid-write is dropped from the end of the last segment on start-up; a damaged entry anywhere else stops start-up
+ * with the file and position named, rather than skipping writes that were acknowledged.
  */
 public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 
@@ -74,8 +86,25 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 	/** What a write counts for in the backlog besides its name and data: its objects in memory. */
 	private static final int WRITE_OVERHEAD = 96;
 
-	/** The most offers written in one go. */
-	private static final int MAX_GROUP = 4096;
+	/** How far ahead of the appends the journal's thread keeps pages faulted in (at most a segment). */
+	private static final int AHEAD = 1024 * 1024;
+
+	/** What the journal's thread faults in at once for an offer that found no room: enough to go on with. */
+	private static final int FIRST_ROOM = 64 * 1024;
+
+	private static final int PAGE = 4096;
+
+	/**
+	 * The most offers a millisecond that append themselves; past it they go to the journal's thread, which appends
+	 * and answers them in groups, beside the threads that offer (a busy writer's event loop then does not do the
+	 * answering as well).
+	 */
+	private static final int INLINE_PER_MILLI = 32;
+
+	private static final long INLINE_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+	/** The most segment bytes one mapping can hold. */
+	public static final long MAX_SEGMENT_BYTES = Integer.MAX_VALUE;
 
 	private final Path directory;
 
@@ -94,18 +123,42 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 	/** The journal's segments, oldest first; the last one is being written. Guarded by itself. */
 	private final ArrayDeque<Segment> segments = new ArrayDeque<>();
 
-	private final LinkedBlockingQueue<Offer> offers = new LinkedBlockingQueue<>();
+	/**
+	 * Guards the appends: the active mapping, its position, the offers handed to the journal's thread, and the
+	 * buffer entries are encoded in. Held only to encode and copy one entry at a time, never across a system call.
+	 */
+	private final Object appendLock = new Object();
+
+	/** Offers that found no room ready, oldest first, for the journal's thread; guarded by {@code appendLock}. */
+	private final ArrayDeque<Offer> handedOff = new ArrayDeque<>();
+
+	/** The segment being written, or {@code null} once closed; guarded by {@code appendLock}. */
+	private Mapping mapping;
+
+	/** Where offers that append themselves encode their entries; guarded by {@code appendLock}. */
+	private final Encoder offering = new Encoder();
+
+	/** Where the journal's thread encodes the entries handed to it; that thread's alone. */
+	private final Encoder journaling = new Encoder();
+
+	/** Whether the journal's thread is appending offers it took from the hand-off; guarded by {@code appendLock}. */
+	private boolean draining;
+
+	/** Since when (nanoTime) {@code inlineCount} offers appended themselves; guarded by {@code appendLock}. */
+	private long inlineSince;
+
+	private int inlineCount;
+
+	/** For checking entries on start-up. */
+	private final CRC32C crc = new CRC32C();
+
+	/** Whether the journal's thread has been asked to look for work since it last looked. */
+	private final AtomicBoolean signalled = new AtomicBoolean();
 
 	private final Thread writer;
 
-	private final CRC32C crc = new CRC32C();
-
-	private ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-
-	/** The segment being written, and its channel; only the writer thread uses them after start-up. */
+	/** The last segment started or read back; start-up reads it, and {@link #startSegment} sets it. */
 	private Segment active;
-
-	private FileChannel channel;
 
 	private volatile boolean closed;
 
@@ -127,8 +180,9 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 		if (maxBacklogBytes < 1) {
 			throw new IllegalArgumentException("The backlog limit must be positive, was " + maxBacklogBytes);
 		}
-		if (segmentBytes < 1024) {
-			throw new IllegalArgumentException("A journal segment must be at least 1024 bytes, was " + segmentBytes);
+		if (segmentBytes < 1024 || segmentBytes > MAX_SEGMENT_BYTES) {
+			throw new IllegalArgumentException("A journal segment must be from 1024 to " + MAX_SEGMENT_BYTES
+					+ " bytes, was " + segmentBytes);
 		}
 		this.directory = Objects.requireNonNull(directory, "directory");
 		this.segmentBytes = segmentBytes;
@@ -138,12 +192,15 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 		try {
 			Files.createDirectories(directory);
 			int replayed = replay();
+			Mapping first;
 			if (this.active == null || this.active.size >= segmentBytes) {
-				startSegment((this.active != null) ? this.active.number + 1 : 1);
+				first = startSegment((this.active != null) ? this.active.number + 1 : 1, 0);
 			}
 			else {
-				this.channel = FileChannel.open(this.active.path, StandardOpenOption.WRITE);
-				this.channel.position(this.active.size);
+				first = map(this.active, (int) segmentBytes, Math.min(AHEAD, (int) segmentBytes));
+			}
+			synchronized (this.appendLock) {
+				this.mapping = first;
 			}
 			if (replayed > 0) {
 				logger.info("Storage queue journal {}: {} writes queued again from {} segment(s)", directory, replayed,
@@ -163,10 +220,6 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 	public Mono<Void> offer(VersionedRecord write) {
 		Objects.requireNonNull(write, "write");
 		return Mono.create((sink) -> {
-			if (this.closed) {
-				sink.error(closedError());
-				return;
-			}
 			long held = this.backlog.get();
 			if (held >= this.maxBacklogBytes) {
 				sink.error(new ConnectorException("file-queue", "The storage queue holds " + held + " bytes of writes "
@@ -174,11 +227,31 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 						+ "behind or unreachable"));
 				return;
 			}
-			Offer offer = new Offer(write, sink);
-			this.offers.add(offer);
-			// Closing in between: the writer may have gone; if it did not take this offer, it fails here.
-			if (this.closed && this.offers.removeIf((queued) -> queued == offer)) {
+			boolean shut;
+			boolean appended = false;
+			boolean wake = false;
+			synchronized (this.appendLock) {
+				// Checked under the lock: once closing has taken the mapping away, no offer can be left behind.
+				shut = this.closed || this.mapping == null;
+				if (!shut) {
+					// Behind an offer handed off, so that the journal keeps the order of the offers.
+					appended = mayAppendInline() && appendIfReady(write);
+					if (!appended) {
+						this.handedOff.add(new Offer(write, sink));
+					}
+					wake = !appended || this.mapping.runningLow();
+				}
+			}
+			if (shut) {
 				sink.error(closedError());
+				return;
+			}
+			if (wake) {
+				wakeWriter();
+			}
+			if (appended) {
+				this.queue.drainConsumers();
+				sink.success();
 			}
 		});
 	}
@@ -204,24 +277,21 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 	@Override
 	public void close() {
 		this.closed = true;
-		this.offers.add(STOP);
+		wakeWriter();
 		try {
 			this.writer.join(10_000);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		Offer left;
-		while ((left = this.offers.poll()) != null) {
-			if (left != STOP) {
-				left.sink.error(closedError());
-			}
+		List<Offer> left;
+		synchronized (this.appendLock) {
+			left = new ArrayList<>(this.handedOff);
+			this.handedOff.clear();
 		}
-		try {
-			this.channel.close();
-		}
-		catch (IOException ex) {
-			logger.warn("Closing the storage queue journal {} failed: {}", this.directory, ex.toString());
+		left.forEach((offer) -> offer.sink.error(closedError()));
+		if (this.writer.isAlive()) {
+			logger.warn("The storage queue journal {} did not finish closing within 10 s", this.directory);
 		}
 	}
 
@@ -231,124 +301,243 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 
 	// --- Writing ---------------------------------------------------------------------------------------------
 
-	private void writeLoop() {
-		List<Offer> group = new ArrayList<>();
-		boolean stopping = false;
-		while (true) {
-			if (stopping) {
-				// Offers made before close() still get their write.
-				this.offers.drainTo(group, MAX_GROUP);
-				group.removeIf((offer) -> offer == STOP);
-				if (group.isEmpty()) {
-					return;
-				}
-			}
-			else {
-				try {
-					group.add(this.offers.take());
-				}
-				catch (InterruptedException ex) {
-					// Not how this thread is stopped (an interrupt would close the file channel): go on.
-					continue;
-				}
-				this.offers.drainTo(group, MAX_GROUP - 1);
-				stopping = group.removeIf((offer) -> offer == STOP);
-			}
-			if (!group.isEmpty()) {
-				writeGroup(group);
-				group.clear();
-			}
+	private void wakeWriter() {
+		if (this.signalled.compareAndSet(false, true)) {
+			LockSupport.unpark(this.writer);
 		}
 	}
 
-	/** Appends the group to the journal in one write, then queues each write in order and answers its offer. */
-	private void writeGroup(List<Offer> group) {
-		long start = this.active.size;
-		try {
-			ByteBuffer frames = encode(group);
-			while (frames.hasRemaining()) {
-				this.channel.write(frames);
-			}
-			this.active.size = this.channel.position();
+	/**
+	 * Whether an offer may append itself: nothing handed off is waiting or being appended (the journal keeps the
+	 * order of the offers), and not more than {@link #INLINE_PER_MILLI} offers appended themselves in the last
+	 * millisecond. Under {@code appendLock}.
+	 */
+	private boolean mayAppendInline() {
+		if (this.draining || !this.handedOff.isEmpty()) {
+			return false;
 		}
-		catch (IOException | RuntimeException ex) {
-			// Not taken: cut the journal back, so that a restart does not bring back writes reported as failed.
-			ConnectorException error = new ConnectorException("file-queue",
-					"Writing to the storage queue journal " + this.active.path + " failed: " + ex, ex);
-			try {
-				this.channel.truncate(start);
-				this.channel.position(start);
-			}
-			catch (IOException truncate) {
-				logger.error("The storage queue journal {} could not be cut back after a failed write: {}",
-						this.active.path, truncate.toString());
-			}
-			group.forEach((offer) -> offer.sink.error(error));
-			return;
+		long now = System.nanoTime();
+		if (now - this.inlineSince > INLINE_WINDOW_NANOS) {
+			this.inlineSince = now;
+			this.inlineCount = 0;
 		}
-		for (Offer offer : group) {
-			queueWrite(offer.write, this.active);
-			offer.sink.success();
+		return ++this.inlineCount <= INLINE_PER_MILLI;
+	}
+
+	/**
+	 * Appends the write's entry to the active segment if it fits in the pages faulted in already, and queues it.
+	 * Under {@code appendLock}; the consumers are told, and the offer answered, once it is let go.
+	 */
+	private boolean appendIfReady(VersionedRecord write) {
+		Mapping target = this.mapping;
+		ByteBuffer frame = this.offering.encode(write);
+		int length = frame.remaining();
+		if (target.position + length > target.ready) {
+			return false;
 		}
-		if (this.active.size >= this.segmentBytes) {
-			// The next segment is opened before the full one is closed: if it cannot be, writing goes on in the
-			// full one, and the roll is tried again after the next write.
-			FileChannel full = this.channel;
-			try {
-				startSegment(this.active.number + 1);
+		target.buffer.put(target.position, frame, 0, length);
+		target.position += length;
+		target.segment.size = target.position;
+		queueWrite(write, target.segment, false);
+		return true;
+	}
+
+	/**
+	 * The journal's thread: appends the offers handed to it, in groups, making room for them (faulting in pages,
+	 * starting a segment), answers them, and keeps pages faulted in ahead of the appends. On close, it appends
+	 * what was offered before, cuts the active segment to its entries and stops.
+	 */
+	private void writeLoop() {
+		while (true) {
+			// Cleared before looking, so that a signal given while it looks is not lost.
+			this.signalled.set(false);
+			boolean stopping = this.closed;
+			List<Offer> taken = null;
+			Mapping current;
+			boolean low;
+			synchronized (this.appendLock) {
+				if (!this.handedOff.isEmpty()) {
+					taken = new ArrayList<>(this.handedOff);
+					this.handedOff.clear();
+					// Until they are appended, offers hand themselves off too, behind them.
+					this.draining = true;
+				}
+				current = this.mapping;
+				low = current.runningLow();
 			}
-			catch (IOException ex) {
-				logger.error("Starting a new storage queue journal segment in {} failed: {}", this.directory,
-						ex.toString());
+			if (taken != null) {
+				appendTaken(current, taken);
+				continue;
+			}
+			if (low && !stopping) {
+				try {
+					int position;
+					int ready;
+					synchronized (this.appendLock) {
+						position = current.position;
+						ready = current.ready;
+					}
+					int upTo = Math.min(current.capacity, position + current.ahead);
+					touch(current, ready, upTo);
+					synchronized (this.appendLock) {
+						current.ready = Math.max(current.ready, upTo);
+					}
+				}
+				catch (ConnectorException ex) {
+					// Offers that find no room come here, and are told.
+					logger.error(ex.getMessage());
+				}
+				continue;
+			}
+			if (stopping) {
+				finish();
 				return;
 			}
-			try {
-				full.close();
-			}
-			catch (IOException ex) {
-				logger.warn("Closing the full storage queue journal segment failed: {}", ex.toString());
+			if (!this.signalled.get()) {
+				LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
 			}
 		}
 	}
 
-	private void queueWrite(VersionedRecord write, Segment segment) {
+	/**
+	 * Appends offers taken from the hand-off, oldest first, outside {@code appendLock}: no offer appends itself
+	 * meanwhile. Makes room as it goes; an offer there is no room for fails, and so does every later one taken.
+	 */
+	private void appendTaken(Mapping first, List<Offer> taken) {
+		Mapping current = first;
+		int position;
+		int ready;
+		synchronized (this.appendLock) {
+			position = current.position;
+			ready = current.ready;
+		}
+		int appended = 0;
+		ConnectorException failure = null;
+		for (Offer offer : taken) {
+			ByteBuffer frame = this.journaling.encode(offer.write);
+			int length = frame.remaining();
+			try {
+				if ((long) position + length > current.capacity) {
+					current.segment.size = position;
+					synchronized (this.appendLock) {
+						current.position = position;
+					}
+					current = roll(current, length);
+					position = current.position;
+					ready = current.ready;
+				}
+				if (position + length > ready) {
+					int upTo = (int) Math.min(current.capacity, (long) position + length + current.ahead);
+					touch(current, ready, upTo);
+					ready = upTo;
+				}
+			}
+			catch (ConnectorException ex) {
+				failure = ex;
+				break;
+			}
+			current.buffer.put(position, frame, 0, length);
+			position += length;
+			current.segment.size = position;
+			queueWrite(offer.write, current.segment, false);
+			appended++;
+		}
+		synchronized (this.appendLock) {
+			current.position = position;
+			current.ready = Math.max(current.ready, ready);
+			this.draining = false;
+		}
+		if (appended > 0) {
+			this.queue.drainConsumers();
+		}
+		for (int i = 0; i < taken.size(); i++) {
+			if (i < appended) {
+				taken.get(i).sink.success();
+			}
+			else {
+				taken.get(i).sink.error(failure);
+			}
+		}
+		if (failure != null) {
+			logger.error(failure.getMessage());
+		}
+	}
+
+	/**
+	 * Starts the next segment, with room for an entry of {@code needed} bytes, and finishes the current one. On the
+	 * journal's thread while it appends: no offer appends itself meanwhile.
+	 */
+	private Mapping roll(Mapping current, int needed) {
+		Mapping next;
+		try {
+			next = startSegment(current.segment.number + 1, needed);
+		}
+		catch (IOException | UncheckedIOException ex) {
+			throw new ConnectorException("file-queue", "Starting a new storage queue journal segment in "
+					+ this.directory + " failed: " + ex, ex);
+		}
+		synchronized (this.appendLock) {
+			this.mapping = next;
+		}
+		// No append uses the full segment any more: only this thread has it.
+		cut(current);
+		deleteCommittedSegments();
+		return next;
+	}
+
+	/** Closing: cuts the active segment to its entries, and lets go of it. */
+	private void finish() {
+		Mapping last;
+		List<Offer> left;
+		synchronized (this.appendLock) {
+			last = this.mapping;
+			this.mapping = null;
+			left = new ArrayList<>(this.handedOff);
+			this.handedOff.clear();
+		}
+		left.forEach((offer) -> offer.sink.error(closedError()));
+		if (last != null) {
+			cut(last);
+		}
+	}
+
+	/** Cuts a segment no longer appended to down to its entries, and unmaps it. */
+	private void cut(Mapping finished) {
+		try (FileChannel file = FileChannel.open(finished.segment.path, StandardOpenOption.WRITE)) {
+			file.truncate(finished.segment.size);
+		}
+		catch (IOException ex) {
+			// The zeros after its entries are read as the end of the segment on start-up: nothing is lost.
+			logger.warn("Cutting the storage queue journal segment {} to its entries failed: {}",
+					finished.segment.path, ex.toString());
+		}
+		unmap(finished.buffer);
+	}
+
+	/**
+	 * Faults in the pages of {@code [from, upTo)}, writing a zero into each one: the bytes there are not written yet,
+	 * and no append writes them before {@code ready} says so. A disk that is full shows here, not in an append.
+	 */
+	private static void touch(Mapping target, int from, int upTo) {
+		try {
+			for (int at = from; at < upTo; at = (at / PAGE + 1) * PAGE) {
+				target.buffer.put(at, (byte) 0);
+			}
+		}
+		catch (InternalError ex) {
+			// What a mapped page that cannot be backed (a full disk) gives.
+			throw new ConnectorException("file-queue", "The storage queue journal segment " + target.segment.path
+					+ " cannot grow past byte " + from + " (the disk may be full): " + ex.getMessage(), ex);
+		}
+	}
+
+	private void queueWrite(VersionedRecord write, Segment segment, boolean drain) {
 		int partition = this.queue.partitionOf(write.name());
-		long offset = this.queue.append(write);
+		long offset = drain ? this.queue.append(write) : this.queue.appendQuietly(write);
 		this.backlog.addAndGet(weight(write));
 		synchronized (this.segments) {
 			segment.lastOffsets[partition] = offset;
 		}
-	}
-
-	private ByteBuffer encode(List<Offer> group) {
-		int size = 0;
-		for (Offer offer : group) {
-			size += FRAME_HEADER + entrySize(offer.write);
-		}
-		if (this.buffer.capacity() < size) {
-			this.buffer = ByteBuffer.allocate(Math.max(size, this.buffer.capacity() * 2));
-		}
-		ByteBuffer frames = this.buffer.clear();
-		for (Offer offer : group) {
-			VersionedRecord write = offer.write;
-			int at = frames.position();
-			frames.position(at + FRAME_HEADER);
-			byte[] name = write.name().getBytes(StandardCharsets.UTF_8);
-			Instant expires = write.expiresAt();
-			frames.put(FORMAT)
-				.putLong(write.version())
-				.put((byte) (write.deleted() ? 1 : 0))
-				.putLong((expires != null) ? expires.getEpochSecond() : NO_EXPIRY)
-				.putInt((expires != null) ? expires.getNano() : 0)
-				.putInt(name.length)
-				.put(name)
-				.put(write.data());
-			int length = frames.position() - at - FRAME_HEADER;
-			this.crc.reset();
-			this.crc.update(frames.array(), at + FRAME_HEADER, length);
-			frames.putInt(at, length).putInt(at + 4, (int) this.crc.getValue());
-		}
-		return frames.flip();
 	}
 
 	private static int entrySize(VersionedRecord write) {
@@ -356,16 +545,68 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 		return ENTRY_HEADER + write.name().length() * 3 + write.data().length;
 	}
 
-	private void startSegment(long number) throws IOException {
+	/**
+	 * Creates segment {@code number}, with room for at least {@code needed} bytes, maps it and faults in its first
+	 * pages; it becomes the last of the segments.
+	 */
+	private Mapping startSegment(long number, int needed) throws IOException {
 		Path path = this.directory.resolve(String.format("queue-%019d.log", number));
-		this.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-				StandardOpenOption.TRUNCATE_EXISTING);
+		Files.deleteIfExists(path);
 		Segment segment = new Segment(number, path, this.committed.length);
+		int capacity = (int) Math.max(this.segmentBytes, needed);
+		Mapping started = map(segment, capacity, (int) Math.min(capacity, (long) needed + FIRST_ROOM));
 		synchronized (this.segments) {
 			this.segments.add(segment);
 			this.active = segment;
 		}
 		deleteCommittedSegments();
+		return started;
+	}
+
+	/** Maps {@code capacity} bytes of the segment's file, appending after its entries, with pages up to {@code ready}. */
+	private static Mapping map(Segment segment, int capacity, int ready) throws IOException {
+		MappedByteBuffer buffer;
+		try (FileChannel file = FileChannel.open(segment.path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+				StandardOpenOption.WRITE)) {
+			// The file grows to the mapping's size; the bytes after its entries read as zeros.
+			buffer = file.map(FileChannel.MapMode.READ_WRITE, 0, capacity);
+		}
+		Mapping mapping = new Mapping(segment, buffer, capacity);
+		int position = (int) segment.size;
+		int upTo = Math.max(position, Math.min(capacity, ready));
+		touch(mapping, position, upTo);
+		mapping.position = position;
+		mapping.ready = upTo;
+		return mapping;
+	}
+
+	/** Unmaps a buffer at once if the JDK lets this be done, rather than when it is collected. */
+	private static void unmap(MappedByteBuffer buffer) {
+		if (UNMAP != null) {
+			try {
+				UNMAP.invoke(buffer);
+			}
+			catch (Throwable ex) {
+				logger.debug("Unmapping a storage queue journal segment failed; the collector will: {}", ex.toString());
+			}
+		}
+	}
+
+	/** {@code sun.misc.Unsafe.invokeCleaner}, bound to the instance, or {@code null} where it is not there. */
+	private static final MethodHandle UNMAP = unmapper();
+
+	private static MethodHandle unmapper() {
+		try {
+			Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
+			Field field = unsafeClass.getDeclaredField("theUnsafe");
+			field.setAccessible(true);
+			return MethodHandles.lookup()
+				.findVirtual(unsafeClass, "invokeCleaner", MethodType.methodType(void.class, ByteBuffer.class))
+				.bindTo(field.get(null));
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			return null;
+		}
 	}
 
 	// --- Committing --------------------------------------------------------------------------------------------
@@ -471,6 +712,11 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 					readFully(file, header.clear(), position);
 					int size = header.getInt(0);
 					int checksum = header.getInt(4);
+					if (size == 0 && checksum == 0 && zerosFrom(file, position, length)) {
+						// The mapped space after the entries, left by a process that stopped without cutting it.
+						file.truncate(position);
+						break;
+					}
 					if (size < ENTRY_HEADER || size > length - position - FRAME_HEADER) {
 						damage = (size < ENTRY_HEADER) ? "an entry length of " + size
 								: "an entry of " + size + " bytes cut short";
@@ -501,12 +747,29 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 					file.truncate(position);
 					break;
 				}
-				queueWrite(write, segment);
+				queueWrite(write, segment, true);
 				count++;
 			}
 			segment.size = position;
 		}
 		return count;
+	}
+
+	/** Whether every byte of the file from {@code position} to {@code length} is zero. */
+	private static boolean zerosFrom(FileChannel file, long position, long length) throws IOException {
+		ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+		long at = position;
+		while (at < length) {
+			chunk.clear().limit((int) Math.min(chunk.capacity(), length - at));
+			readFully(file, chunk, at);
+			for (int i = 0; i < chunk.limit(); i++) {
+				if (chunk.get(i) != 0) {
+					return false;
+				}
+			}
+			at += chunk.limit();
+		}
+		return true;
 	}
 
 	private static void readFully(FileChannel file, ByteBuffer into, long position) throws IOException {
@@ -555,9 +818,6 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 	private record Offer(VersionedRecord write, MonoSink<Void> sink) {
 	}
 
-	/** Put in the offers by {@link #close()}: the writer writes what came before it and stops. */
-	private static final Offer STOP = new Offer(null, null);
-
 	/** One journal file: its number, path, size, and per partition the offset of its last write. */
 	private static final class Segment {
 
@@ -567,13 +827,79 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 
 		private final long[] lastOffsets;
 
-		/** Only the writer thread (or start-up) changes it. */
+		/** The bytes of its entries; changed under {@code appendLock} (or by start-up). */
 		private long size;
 
 		Segment(long number, Path path, int partitions) {
 			this.number = number;
 			this.path = path;
 			this.lastOffsets = new long[partitions];
+		}
+
+	}
+
+	/** Encodes framed entries into a buffer of its own; one thread at a time. */
+	private static final class Encoder {
+
+		private final CRC32C crc = new CRC32C();
+
+		private ByteBuffer buffer = ByteBuffer.allocate(4 * 1024);
+
+		/** The write's framed entry, in this encoder's buffer until the next call, flipped for reading. */
+		ByteBuffer encode(VersionedRecord write) {
+			int size = FRAME_HEADER + entrySize(write);
+			if (this.buffer.capacity() < size) {
+				this.buffer = ByteBuffer.allocate(Math.max(size, this.buffer.capacity() * 2));
+			}
+			ByteBuffer frame = this.buffer.clear();
+			frame.position(FRAME_HEADER);
+			byte[] name = write.name().getBytes(StandardCharsets.UTF_8);
+			Instant expires = write.expiresAt();
+			frame.put(FORMAT)
+				.putLong(write.version())
+				.put((byte) (write.deleted() ? 1 : 0))
+				.putLong((expires != null) ? expires.getEpochSecond() : NO_EXPIRY)
+				.putInt((expires != null) ? expires.getNano() : 0)
+				.putInt(name.length)
+				.put(name)
+				.put(write.data());
+			int length = frame.position() - FRAME_HEADER;
+			this.crc.reset();
+			this.crc.update(frame.array(), FRAME_HEADER, length);
+			frame.putInt(0, length).putInt(4, (int) this.crc.getValue());
+			return frame.flip();
+		}
+
+	}
+
+	/** The segment being written, mapped: where the next entry goes, and how far pages are faulted in. */
+	private static final class Mapping {
+
+		private final Segment segment;
+
+		private final MappedByteBuffer buffer;
+
+		private final int capacity;
+
+		/** How far ahead of the position the journal's thread keeps pages faulted in. */
+		private final int ahead;
+
+		/** Where the next entry goes; guarded by {@code appendLock}. */
+		private int position;
+
+		/** The bytes from the start whose pages are faulted in; guarded by {@code appendLock}. */
+		private int ready;
+
+		Mapping(Segment segment, MappedByteBuffer buffer, int capacity) {
+			this.segment = segment;
+			this.buffer = buffer;
+			this.capacity = capacity;
+			this.ahead = Math.min(AHEAD, capacity);
+		}
+
+		/** Whether the journal's thread should fault in more pages; under {@code appendLock}. */
+		boolean runningLow() {
+			return this.ready < this.capacity && this.ready - this.position < this.ahead / 2;
 		}
 
 	}

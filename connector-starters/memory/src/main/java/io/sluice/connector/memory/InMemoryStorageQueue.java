@@ -100,9 +100,22 @@ public final class InMemoryStorageQueue implements StorageQueue {
 
 	/** Appends one write at once, on the calling thread; returns its offset in its partition. */
 	long append(VersionedRecord write) {
-		long offset = this.partitions[partitionOf(write.name())].append(write);
-		this.consumers.forEach(Consumer::drain);
+		long offset = appendQuietly(write);
+		drainConsumers();
 		return offset;
+	}
+
+	/**
+	 * Appends one write without telling the consumers, for a caller that holds a lock of its own and tells them
+	 * with {@link #drainConsumers()} once it has let go; returns its offset in its partition.
+	 */
+	long appendQuietly(VersionedRecord write) {
+		return this.partitions[partitionOf(write.name())].append(write);
+	}
+
+	/** Lets every consumer take what has been appended (a batch that is due may leave on this thread). */
+	void drainConsumers() {
+		this.consumers.forEach(Consumer::drain);
 	}
 
 	/** The offset of the last write in {@code batch}, a batch of this queue. */

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -88,11 +89,12 @@ class FileStorageQueueJournalTests {
 		// Half a frame: a length saying 40 bytes follow, and only three of them.
 		Files.write(segment, new byte[] { 0, 0, 0, 40, 1, 2, 3 }, StandardOpenOption.APPEND);
 		FileStorageQueue second = open(1024 * 1024, Duration.ZERO, 64);
-		assertThat(Files.size(segment)).isEqualTo(intact);
 		VersionedRecord third = VersionedRecord.of("journal/torn", 3, "{}");
 		offerAll(second, List.of(third));
 		assertThat(consume(second, 3, false)).extracting(VersionedRecord::version).containsExactly(1L, 2L, 3L);
 		second.close();
+		// Three entries of one size, and nothing of the half frame between them.
+		assertThat(Files.size(segment)).isEqualTo(intact / 2 * 3);
 		FileStorageQueue third2 = open(1024 * 1024, Duration.ZERO, 64);
 		assertThat(consume(third2, 3, false)).extracting(VersionedRecord::version).containsExactly(1L, 2L, 3L);
 	}
@@ -175,6 +177,59 @@ class FileStorageQueueJournalTests {
 		assertThat(consume(queue, taken.size(), true)).containsExactlyElementsOf(taken);
 		assertThat(queue.backlogBytes()).isZero();
 		offerAll(queue, List.of(VersionedRecord.of("journal/backlog", 1000, "{}")));
+	}
+
+	@Test
+	void anEntryLargerThanASegmentGetsASegmentOfItsOwn() {
+		FileStorageQueue first = open(1024, Duration.ZERO, 64);
+		List<VersionedRecord> writes = List.of(VersionedRecord.of("journal/large", 1, "{}"),
+				VersionedRecord.of("journal/large", 2, "{\"padding\":\"" + "x".repeat(5000) + "\"}"),
+				VersionedRecord.of("journal/large", 3, "{}"));
+		offerAll(first, writes);
+		first.close();
+		FileStorageQueue second = open(1024, Duration.ZERO, 64);
+		assertThat(consume(second, 3, false)).containsExactlyElementsOf(writes);
+	}
+
+	@Test
+	void offersFromManyThreadsAcrossManySegmentsAreKeptInOrderPerRecord() throws InterruptedException {
+		// Segments of 4 KiB: the offers keep running out of room, and are handed to the journal's thread.
+		FileStorageQueue first = open(4096, Duration.ZERO, 64);
+		int threads = 4;
+		int perThread = 500;
+		List<Thread> offering = new ArrayList<>();
+		List<Throwable> failures = new CopyOnWriteArrayList<>();
+		for (int t = 0; t < threads; t++) {
+			String name = "journal/threads-" + t;
+			Thread thread = new Thread(() -> {
+				for (int v = 1; v <= perThread; v++) {
+					try {
+						first.offer(VersionedRecord.of(name, v, "{\"v\":" + v + "}")).block(TIMEOUT);
+					}
+					catch (RuntimeException ex) {
+						failures.add(ex);
+					}
+				}
+			}, name);
+			thread.start();
+			offering.add(thread);
+		}
+		for (Thread thread : offering) {
+			thread.join(TIMEOUT.toMillis());
+		}
+		assertThat(failures).isEmpty();
+		assertThat(first.segmentFiles()).hasSizeGreaterThan(10);
+		first.close();
+		FileStorageQueue second = open(4096, Duration.ZERO, 64);
+		List<VersionedRecord> replayed = consume(second, threads * perThread, false);
+		assertThat(replayed).hasSize(threads * perThread);
+		for (int t = 0; t < threads; t++) {
+			String name = "journal/threads-" + t;
+			assertThat(replayed).filteredOn((write) -> write.name().equals(name))
+				.extracting(VersionedRecord::version)
+				.isSorted()
+				.hasSize(perThread);
+		}
 	}
 
 	@Test

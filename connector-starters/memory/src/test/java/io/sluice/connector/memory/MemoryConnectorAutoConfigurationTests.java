@@ -85,6 +85,18 @@ class MemoryConnectorAutoConfigurationTests {
 	}
 
 	@Test
+	void fileQueueSegmentLargerThanAMappingFailsToStartNamingTheProperty(@TempDir Path directory) {
+		this.runner
+			.withPropertyValues("sluice.queue.type=file", "sluice.queue.file.directory=" + directory,
+					"sluice.queue.file.segment-size=3GB")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("sluice.queue.file.segment-size")
+				.hasMessageContaining("3221225472B"));
+	}
+
+	@Test
 	void queueTypeNoneGivesNoQueue() {
 		this.runner.withPropertyValues("sluice.queue.type=none")
 			.run((context) -> assertThat(context).doesNotHaveBean(StorageQueue.class));
