@@ -3,11 +3,14 @@ package io.sluice.server;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
+import io.sluice.gateway.app.NettyDefaults;
+
 /** Sluice in one JVM: gateway, record service and storage worker, on embedded defaults. */
 @SpringBootApplication
 public class SluiceServer {
 
 	public static void main(String[] args) {
+		NettyDefaults.apply();
 		SpringApplication.run(SluiceServer.class, args);
 	}
 

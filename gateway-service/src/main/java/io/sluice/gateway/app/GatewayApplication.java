@@ -16,6 +16,7 @@ public class GatewayApplication {
 	public static final String CONFIG_NAME = "gateway";
 
 	public static void main(String[] args) {
+		NettyDefaults.apply();
 		application().run(args);
 	}
 
