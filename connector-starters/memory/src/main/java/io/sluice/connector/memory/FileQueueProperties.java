@@ -12,12 +12,15 @@ import org.springframework.util.unit.DataSize;
  *
  * @param directory where the journal's segment files are kept (required with {@code sluice.queue.type=file})
  * @param partitions how many partitions the writes are spread over
- * @param maxBatch the most writes in one batch handed to the storage worker
+ * @param maxBatch the most writes in one batch handed to the storage worker (the store writes the newest version of
+ *     each record in it, in one transaction); 4096, so that a trickle to a few records is not cut into a commit every
+ *     256 writes
  * @param linger how long a batch that is not full may wait for more writes of its partition: fewer, larger
  *     store writes for a steady trickle, at the cost of the store lagging by up to this much (the journal holds the
- *     writes meanwhile, and a read that waits for the store takes its partition's batch at once). 100 ms: a trickle
- *     of 1,000 sets/s to one record costs H2 10 commits/s instead of 100, and Sluice 0.19–0.41 cores instead of
- *     0.43–1.10
+ *     writes meanwhile, and a read that waits for the store takes its partition's batch at once). 1 s: a trickle
+ *     of 1,000 sets/s to one record costs H2 one commit a second; each commit shows in the tail of set→notify
+ *     latency (p99 at 1,000 sets/s 387–544 µs against 487–1,095 with 100 ms and batches of 256,
+ *     {@code docs/performance.md})
  * @param segmentSize the journal size after which a new segment file is started (at most 2GB: the segment being
  *     written is mapped into memory whole); committed segments are deleted
  * @param maxBacklog the most uncommitted writes held (they are held in memory too); past it offers fail, saying
@@ -25,7 +28,7 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("sluice.queue.file")
 public record FileQueueProperties(Path directory, @DefaultValue("16") int partitions,
-		@DefaultValue("256") int maxBatch, @DefaultValue("100ms") Duration linger,
+		@DefaultValue("4096") int maxBatch, @DefaultValue("1s") Duration linger,
 		@DefaultValue("64MB") DataSize segmentSize, @DefaultValue("256MB") DataSize maxBacklog) {
 
 	public FileQueueProperties {
