@@ -195,6 +195,7 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 			Mapping first;
 			if (this.active == null || this.active.size >= segmentBytes) {
 				first = startSegment((this.active != null) ? this.active.number + 1 : 1, 0);
+				deleteCommittedSegments();
 			}
 			else {
 				first = map(this.active, (int) segmentBytes, Math.min(AHEAD, (int) segmentBytes));
@@ -338,7 +339,7 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 		target.buffer.put(target.position, frame, 0, length);
 		target.position += length;
 		target.segment.size = target.position;
-		queueWrite(write, target.segment, false);
+		queueWrite(write, target.segment);
 		return true;
 	}
 
@@ -355,6 +356,8 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 			List<Offer> taken = null;
 			Mapping current;
 			boolean low;
+			int position;
+			int ready;
 			synchronized (this.appendLock) {
 				if (!this.handedOff.isEmpty()) {
 					taken = new ArrayList<>(this.handedOff);
@@ -364,19 +367,15 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 				}
 				current = this.mapping;
 				low = current.runningLow();
+				position = current.position;
+				ready = current.ready;
 			}
 			if (taken != null) {
-				appendTaken(current, taken);
+				appendTaken(current, position, ready, taken);
 				continue;
 			}
 			if (low && !stopping) {
 				try {
-					int position;
-					int ready;
-					synchronized (this.appendLock) {
-						position = current.position;
-						ready = current.ready;
-					}
 					int upTo = Math.min(current.capacity, position + current.ahead);
 					touch(current, ready, upTo);
 					synchronized (this.appendLock) {
@@ -403,14 +402,10 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 	 * Appends offers taken from the hand-off, oldest first, outside {@code appendLock}: no offer appends itself
 	 * meanwhile. Makes room as it goes; an offer there is no room for fails, and so does every later one taken.
 	 */
-	private void appendTaken(Mapping first, List<Offer> taken) {
+	private void appendTaken(Mapping first, int firstPosition, int firstReady, List<Offer> taken) {
 		Mapping current = first;
-		int position;
-		int ready;
-		synchronized (this.appendLock) {
-			position = current.position;
-			ready = current.ready;
-		}
+		int position = firstPosition;
+		int ready = firstReady;
 		int appended = 0;
 		ConnectorException failure = null;
 		for (Offer offer : taken) {
@@ -418,10 +413,6 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 			int length = frame.remaining();
 			try {
 				if ((long) position + length > current.capacity) {
-					current.segment.size = position;
-					synchronized (this.appendLock) {
-						current.position = position;
-					}
 					current = roll(current, length);
 					position = current.position;
 					ready = current.ready;
@@ -439,7 +430,7 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 			current.buffer.put(position, frame, 0, length);
 			position += length;
 			current.segment.size = position;
-			queueWrite(offer.write, current.segment, false);
+			queueWrite(offer.write, current.segment);
 			appended++;
 		}
 		synchronized (this.appendLock) {
@@ -479,7 +470,7 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 		synchronized (this.appendLock) {
 			this.mapping = next;
 		}
-		// No append uses the full segment any more: only this thread has it.
+		// No append uses the full segment any more: only this thread has it. Deleted, if committed, once cut.
 		cut(current);
 		deleteCommittedSegments();
 		return next;
@@ -531,9 +522,10 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 		}
 	}
 
-	private void queueWrite(VersionedRecord write, Segment segment, boolean drain) {
+	/** Queues a write appended to {@code segment}; the caller tells the consumers with {@code drainConsumers}. */
+	private void queueWrite(VersionedRecord write, Segment segment) {
 		int partition = this.queue.partitionOf(write.name());
-		long offset = drain ? this.queue.append(write) : this.queue.appendQuietly(write);
+		long offset = this.queue.appendQuietly(write);
 		this.backlog.addAndGet(weight(write));
 		synchronized (this.segments) {
 			segment.lastOffsets[partition] = offset;
@@ -547,7 +539,7 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 
 	/**
 	 * Creates segment {@code number}, with room for at least {@code needed} bytes, maps it and faults in its first
-	 * pages; it becomes the last of the segments.
+	 * pages; it becomes the last of the segments. The caller deletes the committed ones once the one before is cut.
 	 */
 	private Mapping startSegment(long number, int needed) throws IOException {
 		Path path = this.directory.resolve(String.format("queue-%019d.log", number));
@@ -559,7 +551,6 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 			this.segments.add(segment);
 			this.active = segment;
 		}
-		deleteCommittedSegments();
 		return started;
 	}
 
@@ -747,7 +738,8 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 					file.truncate(position);
 					break;
 				}
-				queueWrite(write, segment, true);
+				// No consumer can have subscribed yet: nothing to tell.
+				queueWrite(write, segment);
 				count++;
 			}
 			segment.size = position;
