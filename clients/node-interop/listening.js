@@ -10,7 +10,8 @@
  *
  * The server must ask listeners in the order they listened (sluice.listen.shuffle-listeners=false), so that
  * "reject goes to the next listener" is seen rather than guessed; INTEROP_LISTEN_RESPONSE_TIMEOUT_MS (default 500)
- * tells the script the server's sluice.listen.response-timeout.
+ * tells the script the server's sluice.listen.response-timeout, INTEROP_LISTEN_REMATCH_INTERVAL_MS (default 30000) its
+ * sluice.listen.rematch-interval, which an offer that should come at once must come well within.
  *
  * Exit status: 0 when every check passed, 1 when one failed, 2 on bad arguments or the overall timeout.
  */
@@ -19,6 +20,7 @@ const { isDeepStrictEqual } = require('node:util')
 const { CheckFailed, expect, waitUntil, harness: startHarness } = require('./lib/harness')
 
 const RESPONSE_TIMEOUT_MS = Number(process.env.INTEROP_LISTEN_RESPONSE_TIMEOUT_MS || 500)
+const REMATCH_INTERVAL_MS = Number(process.env.INTEROP_LISTEN_REMATCH_INTERVAL_MS || 30000)
 
 const [url, prefixArg] = process.argv.slice(2)
 if (!url) {
@@ -31,7 +33,7 @@ const eventPattern = `^${prefix}/ev/`
 const handoverPattern = `^${prefix}/handover/`
 const pbProbePattern = `^${prefix}/pb-probe/`
 
-const harness = startHarness({ overallTimeoutMs: 45000 })
+const harness = startHarness({ overallTimeoutMs: 75000 })
 const { STEP_TIMEOUT_MS, clients, clientErrors, report, check } = harness
 
 function connect (username) {
@@ -75,6 +77,34 @@ function watchProvider (client, name) {
   return { record, changes }
 }
 
+/** Subscribes to a name of a topic ('event' or 'record'); returns what unsubscribes. */
+function subscribeTo (who, kind, name) {
+  if (kind === 'event') {
+    const callback = () => {}
+    who.client.event.subscribe(name, callback)
+    return () => who.client.event.unsubscribe(name, callback)
+  }
+  const record = who.client.record.getRecord(name)
+  return () => record.discard()
+}
+
+/**
+ * Listens on a pattern and waits until the server has registered it: the listener then listens on a probe pattern
+ * of its own, and as one connection's messages are handled in order, being offered the probe's name shows the first
+ * listen was registered. So listeners are registered, and asked, in the order the scenario says.
+ */
+async function listenInOrder (who, subscriber, kind, pattern, decide) {
+  const state = provide(who, who.client[kind], pattern, decide)
+  const probeName = `${prefix}/probe/${kind}/${who.username}/${Math.random().toString(36).slice(2, 8)}`
+  const probe = provide(who, who.client[kind], `^${probeName}$`, () => 'reject')
+  const unsubscribe = subscribeTo(subscriber, kind, probeName)
+  await waitUntil(() => probe.offers.length > 0, 2 * STEP_TIMEOUT_MS, `${who.username} registered on ${pattern}`, () => probe)
+  unsubscribe()
+  return state
+}
+
+const rejectAll = () => 'reject'
+
 function refusedByA (name) {
   if (name.includes('/reject-a')) return 'reject'
   if (name.includes('/silent-a')) return 'ignore'
@@ -87,6 +117,64 @@ async function run () {
     [pa, pb, pc, sub, sub2] = await Promise.all(['provider-a', 'provider-b', 'provider-c', 'subscriber', 'subscriber-2'].map(connect))
     return { clients: clients.length }
   })
+
+  // Providers and subscribers that come and go within seconds, as a test suite does: each round opens new connections
+  // for the same users, listening on the same overlapping patterns for the same name, after the last round's
+  // connections closed (the provider first). An offer must come at once, never after the rematch interval. These run
+  // first, while no one else listens: a round's connections closing leaves the server without any listener.
+  const WAIT_MS = 2 * STEP_TIMEOUT_MS
+  const waitedWell = (what, ms) => expect(ms < REMATCH_INTERVAL_MS / 2, `${what} should come at once, not after a rematch`, { ms, REMATCH_INTERVAL_MS })
+  for (const kind of ['event', 'record']) {
+    const base = `^${prefix}/${kind}-overlap/`
+    const patterns = { a: `${base}[a-z0-9]`, b: `${base}.*`, c: `${base}[0-9]` }
+    const name = `${prefix}/${kind}-overlap/1`
+    const users = ['a', 'b', 'c', 'subscriber'].map((who) => `${kind}-overlap-${who}`)
+    const closeAll = (...round) => round.forEach((who) => who.client.close())
+
+    await check(`${kind}-overlapping-patterns-earlier-rejects-then-a-later-accept`, async () => {
+      const [a, b, c, subscriber] = await Promise.all(users.map(connect))
+      const la = await listenInOrder(a, subscriber, kind, patterns.a, rejectAll)
+      const lb = await listenInOrder(b, subscriber, kind, patterns.b, rejectAll)
+      const lc = await listenInOrder(c, subscriber, kind, patterns.c)
+      subscribeTo(subscriber, kind, name)
+      await waitUntil(() => lc.accepted.includes(name), WAIT_MS, 'the third listener accepts after the first two rejected', () => ({ la, lb, lc }))
+      const [ta, tb, tc] = [la, lb, lc].map((state) => offered(state, name))
+      expect(ta && tb && ta.at <= tb.at && tb.at <= tc.at, 'asked in the order they listened', { ta, tb, tc })
+      closeAll(c, a, b, subscriber)
+      return { offeredInOrder: [a, b, c].map((who) => who.username) }
+    }, 4 * WAIT_MS)
+
+    await check(`${kind}-next-connections-offered-at-once-and-an-unlisten-hands-over-at-once`, async () => {
+      const [a, b, c, subscriber] = await Promise.all(users.map(connect))
+      const la = await listenInOrder(a, subscriber, kind, patterns.a, rejectAll)
+      const lb = await listenInOrder(b, subscriber, kind, patterns.b)
+      const lc = await listenInOrder(c, subscriber, kind, patterns.c)
+      const subscribedAt = Date.now()
+      subscribeTo(subscriber, kind, name)
+      await waitUntil(() => lb.accepted.includes(name), WAIT_MS, 'the listener after the one that rejected accepts', () => ({ la, lb, lc }))
+      const askedA = offered(la, name)
+      expect(askedA !== undefined, 'the new connection of the user whose last one rejected is asked', { la })
+      waitedWell('the offer to the new connections', askedA.at - subscribedAt)
+      const unlistenedAt = Date.now()
+      b.client[kind].unlisten(patterns.b)
+      await waitUntil(() => lc.accepted.includes(name), WAIT_MS, 'the next listener takes over from the one that stopped listening', () => ({ la, lb, lc }))
+      waitedWell('the offer after an unlisten', offered(lc, name).at - unlistenedAt)
+      closeAll(c, b, a, subscriber)
+      return { offerAfterSubscribeMs: askedA.at - subscribedAt, offerAfterUnlistenMs: offered(lc, name).at - unlistenedAt }
+    }, 4 * WAIT_MS)
+
+    await check(`${kind}-next-connection-of-a-user-that-rejected-is-offered-at-once`, async () => {
+      const [a, subscriber] = await Promise.all([users[0], users[3]].map(connect))
+      const la = await listenInOrder(a, subscriber, kind, patterns.a)
+      const subscribedAt = Date.now()
+      subscribeTo(subscriber, kind, name)
+      await waitUntil(() => la.accepted.includes(name), WAIT_MS, 'offered to the new connection', () => la)
+      waitedWell('the offer', offered(la, name).at - subscribedAt)
+      closeAll(a, subscriber)
+      return { offerAfterSubscribeMs: offered(la, name).at - subscribedAt }
+    }, 4 * WAIT_MS)
+  }
+
 
   const paRecords = provide(pa, pa.client.record, recordPattern, refusedByA)
   const paEvents = provide(pa, pa.client.event, eventPattern, refusedByA)

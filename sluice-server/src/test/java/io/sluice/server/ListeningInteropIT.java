@@ -17,8 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The real {@code @deepstream/client} listening for records and events against a Sluice server in a child JVM
  * ({@code clients/node-interop/listening.js}): accept, reject and no answer moving on to the next listener, removal
- * after the last subscriber, a provider replaced when it disconnects or stops listening; then lists, notify and a
- * deletion seen by another subscriber.
+ * after the last subscriber, a provider replaced when it disconnects or stops listening; overlapping patterns asked in
+ * turn, and new connections of the same users, listening on the same patterns moments after the last ones closed,
+ * offered the name at once rather than after the rematch interval; then lists, notify and a deletion seen by another
+ * subscriber.
  * Skipped, loudly, when Node.js 18+ and npm are not on the PATH.
  */
 class ListeningInteropIT {
@@ -67,6 +69,12 @@ class ListeningInteropIT {
 						"event-removed-after-the-last-subscriber-leaves",
 						"record-and-event-provider-that-disconnects-is-replaced",
 						"record-provider-that-unlistens-is-replaced", "invalid-listen-pattern-is-refused",
+						"event-overlapping-patterns-earlier-rejects-then-a-later-accept",
+						"event-next-connections-offered-at-once-and-an-unlisten-hands-over-at-once",
+						"event-next-connection-of-a-user-that-rejected-is-offered-at-once",
+						"record-overlapping-patterns-earlier-rejects-then-a-later-accept",
+						"record-next-connections-offered-at-once-and-an-unlisten-hands-over-at-once",
+						"record-next-connection-of-a-user-that-rejected-is-offered-at-once",
 						"list-entries-reach-another-client", "list-snapshot-is-the-array",
 						"notify-is-acknowledged-and-subscribers-stay-consistent", "record-deletion-reaches-other-subscribers",
 						"no-unexpected-client-errors");

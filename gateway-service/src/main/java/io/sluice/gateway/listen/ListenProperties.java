@@ -16,11 +16,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     again
  * @param matchCooldown how long a listener that rejected a name is not asked for it again (while the name keeps its
  *     subscribers), so that a provider going away does not bounce the name straight back to a listener that just
- *     said no
+ *     said no; it holds for that connection's listen on that pattern only, not for the user's other connections or
+ *     for a new listen
  */
 @ConfigurationProperties("sluice.listen")
 public record ListenProperties(@DefaultValue("500ms") Duration responseTimeout,
-		@DefaultValue("true") boolean shuffleListeners, @DefaultValue("60s") Duration rematchInterval,
+		@DefaultValue("true") boolean shuffleListeners, @DefaultValue("30s") Duration rematchInterval,
 		@DefaultValue("10s") Duration matchCooldown) {
 
 	public ListenProperties {
@@ -39,7 +40,7 @@ public record ListenProperties(@DefaultValue("500ms") Duration responseTimeout,
 
 	/** The defaults, for tests and for wiring without a binder. */
 	public static ListenProperties defaults() {
-		return new ListenProperties(Duration.ofMillis(500), true, Duration.ofSeconds(60), Duration.ofSeconds(10));
+		return new ListenProperties(Duration.ofMillis(500), true, Duration.ofSeconds(30), Duration.ofSeconds(10));
 	}
 
 }

@@ -14,12 +14,16 @@ import io.sluice.gateway.session.Connection;
 import io.sluice.gateway.session.Subscriptions;
 
 /**
- * Listening on one topic: clients listen on a pattern, and when a name matching it gets its first subscriber the
- * listeners are asked, one at a time, whether they will provide it (SUBSCRIPTION_FOR_PATTERN_FOUND). The first to
- * accept is the provider until the last subscriber leaves (SUBSCRIPTION_FOR_PATTERN_REMOVED) or it goes away, when
- * the others are asked again. A reject, or no answer within {@code response-timeout}, moves on to the next listener;
- * when all declined they are asked again after {@code rematch-interval}. Record subscribers hear whether there is a
- * provider.
+ * Listening on one topic: clients listen on a pattern, and when a name matching it gets a subscriber while no one
+ * provides it the listeners are asked, one at a time, whether they will provide it (SUBSCRIPTION_FOR_PATTERN_FOUND).
+ * The first to accept is the provider until the last subscriber leaves (SUBSCRIPTION_FOR_PATTERN_REMOVED) or it goes
+ * away, when the others are asked again. A reject, or no answer within {@code response-timeout}, moves on to the next
+ * listener; when all declined they are asked again after {@code rematch-interval}, and a listener that rejected is
+ * not asked for that name again within {@code match-cooldown}. Record subscribers hear whether there is a provider.
+ *
+ * <p>What is kept about a name lasts only while it has subscribers, and what is kept about a listener only while it
+ * listens: a name that loses its last subscriber, a provider that goes away, a listener that closes or unlistens
+ * leave nothing behind that could make later listeners or subscribers wait.
  *
  * <p>This node's listeners and subscribers only. A cluster-wide registry would take the same decisions with the
  * candidates of every node, holding the lock per name on the bus topic {@code listen}: what the decisions read and
@@ -103,6 +107,13 @@ public final class ListenRegistry implements Subscriptions.Listener {
 		}
 	}
 
+	/** The names being provided or searched for: for tests, which check that nothing outlives its cause. */
+	Set<String> trackedNames() {
+		synchronized (this.lock) {
+			return Set.copyOf(this.search.provisions.keySet());
+		}
+	}
+
 	@Override
 	public void subscribed(String name, Connection connection) {
 		if (!this.anyListeners) {
@@ -110,14 +121,14 @@ public final class ListenRegistry implements Subscriptions.Listener {
 		}
 		synchronized (this.lock) {
 			Provision provision = this.search.provisions.get(name);
-			if (provision != null) {
-				if (provision.provider != null) {
-					this.search.tellSubscriber(connection, name, true);
-				}
+			if (provision != null && provision.provider != null) {
+				this.search.tellSubscriber(connection, name, true);
 			}
-			else if (!this.subscriptions.subscribers(name).isEmpty()) {
-				// The first subscriber (or the first since every listener went away): look for a provider.
-				this.search.search(name, null);
+			else {
+				// A subscriber to a name no one provides starts a round of asking at once, unless one is under way:
+				// a rematch left waiting by an earlier round (perhaps for subscribers who have left since) does not
+				// make it wait.
+				this.search.search(name);
 			}
 		}
 		this.outbox.drain();
@@ -125,18 +136,14 @@ public final class ListenRegistry implements Subscriptions.Listener {
 
 	@Override
 	public void lastUnsubscribed(String name) {
+		// No listener means no name is tracked (see listenersChanged), so there is nothing to forget.
 		if (!this.anyListeners) {
 			return;
 		}
 		synchronized (this.lock) {
 			// Changes reach here in any order: only what is true now counts.
 			if (this.subscriptions.subscribers(name).isEmpty()) {
-				Provision provision = this.search.provisions.remove(name);
-				if (provision != null) {
-					provision.cancelTimers();
-					this.search.stop(provision.provider, name);
-					this.search.stop(provision.reserve, name);
-				}
+				this.search.release(name);
 			}
 		}
 		this.outbox.drain();
@@ -148,7 +155,7 @@ public final class ListenRegistry implements Subscriptions.Listener {
 			Set<String> patterns = this.patterns.removeAll(connection);
 			if (!patterns.isEmpty()) {
 				this.search.gone((candidate) -> candidate.is(connection) && patterns.contains(candidate.pattern()));
-				this.anyListeners = !this.patterns.isEmpty();
+				listenersChanged();
 			}
 		}
 		this.outbox.drain();
@@ -174,7 +181,7 @@ public final class ListenRegistry implements Subscriptions.Listener {
 			Candidate candidate = new Candidate(connection, pattern);
 			for (String name : new ArrayList<>(this.subscriptions.names())) {
 				if (ListenPatterns.matches(regex, name)) {
-					this.search.search(name, candidate);
+					this.search.listenerArrived(name, candidate);
 				}
 			}
 		}
@@ -188,7 +195,18 @@ public final class ListenRegistry implements Subscriptions.Listener {
 		}
 		this.search.send(connection, ListenReplies.ack(this.topic, this.topic.unlisten, pattern));
 		this.search.gone((candidate) -> candidate.is(connection) && candidate.pattern().equals(pattern));
-		this.anyListeners = !this.patterns.isEmpty();
+		listenersChanged();
+	}
+
+	/**
+	 * After a listener left: when it was the last, every tracked name is forgotten (no one is left to provide or be
+	 * asked), so that nothing of this round waits for the next listeners, and subscriptions need not take the lock.
+	 */
+	private void listenersChanged() {
+		if (this.patterns.isEmpty()) {
+			this.search.clear();
+			this.anyListeners = false;
+		}
 	}
 
 }

@@ -23,6 +23,10 @@ import io.sluice.gateway.session.Subscriptions;
  * The asking half of {@link ListenRegistry}: who is offered which name, in which order, and what an answer, a
  * timeout or a listener going away does to it. Called under the registry's lock, and takes that lock itself when a
  * timer fires; it sends only through the outbox.
+ *
+ * <p>A name is tracked ({@link Provision}) only while it has subscribers on this node and someone listens: every
+ * entry point looks at the subscribers as they are now and forgets the name when none is left, so nothing an earlier
+ * round of asking left behind can hold up the next one.
  */
 final class ProviderSearch {
 
@@ -56,79 +60,80 @@ final class ProviderSearch {
 	}
 
 	/**
-	 * Starts asking for a provider of a subscribed name, or, when {@code newcomer} (a new listener) is given and the
-	 * listeners are being asked already, queues it to be asked too.
+	 * Starts a round of asking for a name, at once, unless it has a provider or a listener is being asked: whatever an
+	 * earlier round left (a rematch waiting, late answers) is dropped. Forgets the name when it has no subscriber or
+	 * no listener could provide it.
 	 */
-	void search(String name, Candidate newcomer) {
+	void search(String name) {
 		Provision provision = this.provisions.get(name);
-		if (provision != null && (provision.provider != null || provision.rematch != null && newcomer == null)) {
+		if (provision != null && (provision.provider != null || provision.isSearching())) {
 			return;
 		}
-		if (provision != null && provision.isSearching()) {
-			if (newcomer != null) {
-				provision.remaining.add(newcomer);
-			}
-			return;
-		}
-		List<Candidate> candidates = this.patterns.candidates(name);
+		List<Candidate> candidates = this.subscriptions.subscribers(name).isEmpty() ? List.of()
+				: this.patterns.candidates(name);
 		if (candidates.isEmpty()) {
-			// No one could provide it: forget the name until a listener for it arrives.
-			if (provision != null) {
-				provision.cancelTimers();
-				this.provisions.remove(name);
-			}
+			forget(name);
 			return;
 		}
 		if (provision == null) {
 			provision = new Provision();
 			this.provisions.put(name, provision);
 		}
-		provision.cancelRematch();
+		provision.newRound();
 		long now = this.scheduler.now(TimeUnit.MILLISECONDS);
 		long cooldown = this.properties.matchCooldown().toMillis();
-		Provision current = provision;
-		candidates.removeIf((candidate) -> {
-			Long rejectedAt = current.rejectedAt.get(candidate);
-			return rejectedAt != null && now - rejectedAt < cooldown;
-		});
+		provision.rejectedAt.values().removeIf((rejectedAt) -> now - rejectedAt >= cooldown);
+		candidates.removeIf(provision.rejectedAt::containsKey);
 		if (this.properties.shuffleListeners()) {
 			Collections.shuffle(candidates, ThreadLocalRandom.current());
 		}
-		provision.remaining.clear();
 		provision.remaining.addAll(candidates);
 		offerNext(name, provision);
+	}
+
+	/** A listener arrived for a subscribed name: asked after the others when they are being asked, else at once. */
+	void listenerArrived(String name, Candidate newcomer) {
+		Provision provision = this.provisions.get(name);
+		if (provision != null && provision.isSearching()) {
+			provision.remaining.add(newcomer);
+		}
+		else {
+			search(name);
+		}
 	}
 
 	/** Asks the next listener; when none is left, a late accepter in reserve provides, or all ask again later. */
 	private void offerNext(String name, Provision provision) {
 		provision.cancelResponseTimeout();
 		provision.offered = null;
+		Set<Connection> subscribers = this.subscriptions.subscribers(name);
+		if (subscribers.isEmpty()) {
+			release(name);
+			return;
+		}
 		if (provision.reserve != null) {
 			provide(name, provision, provision.reserve);
 			return;
 		}
-		Set<Connection> subscribers = this.subscriptions.subscribers(name);
 		Candidate next;
 		while ((next = provision.remaining.poll()) != null) {
 			// A listener that subscribed to the name itself is not asked to provide it to itself.
 			if (this.patterns.isListening(next) && !subscribers.contains(next.connection())) {
 				long number = ++provision.offerNumber;
 				provision.offered = next;
-				provision.responseTimeout = this.scheduler.schedule(() -> timedOut(name, number),
+				provision.responseTimeout = this.scheduler.schedule(() -> timedOut(name, provision, number),
 						this.properties.responseTimeout().toMillis(), TimeUnit.MILLISECONDS);
 				send(next.connection(), ListenReplies.found(this.topic, next, name));
 				return;
 			}
 		}
-		if (!subscribers.isEmpty()) {
-			provision.rematch = this.scheduler.schedule(() -> rematch(name),
-					this.properties.rematchInterval().toMillis(), TimeUnit.MILLISECONDS);
-		}
+		provision.rematch = this.scheduler.schedule(() -> rematch(name, provision),
+				this.properties.rematchInterval().toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	void accepted(Candidate candidate, String name) {
 		Provision provision = this.provisions.get(name);
-		if (provision != null) {
+		if (provision != null && this.patterns.isListening(candidate)) {
 			if (candidate.equals(provision.offered)) {
 				provide(name, provision, candidate);
 				return;
@@ -153,7 +158,8 @@ final class ProviderSearch {
 
 	void rejected(Candidate candidate, String name) {
 		Provision provision = this.provisions.get(name);
-		if (provision == null) {
+		// A registration that has ended leaves no cooldown behind: its connection may be gone by now.
+		if (provision == null || !this.patterns.isListening(candidate)) {
 			return;
 		}
 		provision.rejectedAt.put(candidate, this.scheduler.now(TimeUnit.MILLISECONDS));
@@ -161,14 +167,15 @@ final class ProviderSearch {
 			offerNext(name, provision);
 		}
 		else {
-			provision.forget(candidate::equals);
+			provision.withdraw(candidate::equals);
 		}
 	}
 
-	private void timedOut(String name, long offerNumber) {
+	private void timedOut(String name, Provision provision, long offerNumber) {
 		synchronized (this.lock) {
-			Provision provision = this.provisions.get(name);
-			if (provision != null && provision.isSearching() && provision.offerNumber == offerNumber) {
+			// The same provision, not just one for the same name: a timer disposed too late must not cut a new offer.
+			if (this.provisions.get(name) == provision && provision.isSearching()
+					&& provision.offerNumber == offerNumber) {
 				logger.debug("{} did not answer for {} in time; asking the next listener", provision.offered, name);
 				provision.timedOut.add(provision.offered);
 				offerNext(name, provision);
@@ -177,14 +184,11 @@ final class ProviderSearch {
 		this.outbox.drain();
 	}
 
-	private void rematch(String name) {
+	private void rematch(String name, Provision provision) {
 		synchronized (this.lock) {
-			Provision provision = this.provisions.get(name);
-			if (provision != null) {
+			if (this.provisions.get(name) == provision && provision.rematch != null) {
 				provision.rematch = null;
-				if (!this.subscriptions.subscribers(name).isEmpty()) {
-					search(name, null);
-				}
+				search(name);
 			}
 		}
 		this.outbox.drain();
@@ -202,25 +206,52 @@ final class ProviderSearch {
 		tellSubscribers(name, true);
 	}
 
-	/** Forgets listeners that went away; a name they were asked for or provided is offered to the others. */
+	/**
+	 * Forgets listener registrations that ended (unlisten or close), with their offers, late answers and cooldowns; a
+	 * name they were asked for is offered to the next listener, a name they provided is searched for afresh.
+	 */
 	void gone(Predicate<Candidate> gone) {
 		// A copy: asking again may forget names no one is left to provide.
 		new ArrayList<>(this.provisions.entrySet()).forEach((entry) -> {
 			String name = entry.getKey();
 			Provision provision = entry.getValue();
-			provision.forget(gone);
+			provision.withdraw(gone);
+			provision.rejectedAt.keySet().removeIf(gone);
 			if (provision.offered != null && gone.test(provision.offered)) {
 				offerNext(name, provision);
 			}
 			else if (provision.provider != null && gone.test(provision.provider)) {
 				provision.provider = null;
 				tellSubscribers(name, false);
-				search(name, null);
+				search(name);
 			}
 		});
 	}
 
-	void stop(Candidate candidate, String name) {
+	/** Forgets a name that has no subscriber left: its provider and a late accepter held in reserve are told to stop. */
+	void release(String name) {
+		Provision provision = this.provisions.get(name);
+		if (provision != null) {
+			stop(provision.provider, name);
+			stop(provision.reserve, name);
+			forget(name);
+		}
+	}
+
+	/** Forgets every name, when no one listens any more (so no one provides or is asked). */
+	void clear() {
+		this.provisions.values().forEach(Provision::cancelTimers);
+		this.provisions.clear();
+	}
+
+	private void forget(String name) {
+		Provision provision = this.provisions.remove(name);
+		if (provision != null) {
+			provision.cancelTimers();
+		}
+	}
+
+	private void stop(Candidate candidate, String name) {
 		if (candidate != null) {
 			send(candidate.connection(), ListenReplies.removed(this.topic, candidate, name));
 		}

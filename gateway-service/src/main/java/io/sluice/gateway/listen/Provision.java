@@ -36,7 +36,12 @@ final class Provision {
 	/** A late accepter held in reserve while another listener is asked: it provides if that one declines. */
 	Candidate reserve;
 
-	/** When each listener that rejected the name did so, in scheduler milliseconds. */
+	/**
+	 * When each listener registration (connection and pattern) that rejected the name did so, in scheduler
+	 * milliseconds: the match cooldown of that registration alone. Kept across rounds of asking, so that a provider
+	 * going away does not bounce the name straight back to a listener that just said no; gone with the registration
+	 * or with the name's last subscriber.
+	 */
 	final Map<Candidate, Long> rejectedAt = new HashMap<>();
 
 	/** The next round of asking after every listener declined, or {@code null}. */
@@ -44,6 +49,15 @@ final class Provision {
 
 	boolean isSearching() {
 		return this.offered != null;
+	}
+
+	/** Drops what the last round of asking left: a waiting rematch, late answers, the queue. Not the cooldowns. */
+	void newRound() {
+		cancelTimers();
+		this.offered = null;
+		this.remaining.clear();
+		this.timedOut.clear();
+		this.reserve = null;
 	}
 
 	void cancelResponseTimeout() {
@@ -65,12 +79,11 @@ final class Provision {
 		cancelRematch();
 	}
 
-	/** Forgets the candidates a listener that went away had, but not where it stands as offered or provider. */
-	void forget(Predicate<Candidate> gone) {
-		this.remaining.removeIf(gone);
-		this.timedOut.removeIf(gone);
-		this.rejectedAt.keySet().removeIf(gone);
-		if (this.reserve != null && gone.test(this.reserve)) {
+	/** Takes listeners out of this round (to be asked, late, in reserve), but not out of the offer or the cooldowns. */
+	void withdraw(Predicate<Candidate> which) {
+		this.remaining.removeIf(which);
+		this.timedOut.removeIf(which);
+		if (this.reserve != null && which.test(this.reserve)) {
 			this.reserve = null;
 		}
 	}

@@ -20,7 +20,7 @@ class ListenPropertiesTests {
 		assertThat(properties).isEqualTo(ListenProperties.defaults());
 		assertThat(properties.responseTimeout()).isEqualTo(Duration.ofMillis(500));
 		assertThat(properties.shuffleListeners()).isTrue();
-		assertThat(properties.rematchInterval()).isEqualTo(Duration.ofSeconds(60));
+		assertThat(properties.rematchInterval()).isEqualTo(Duration.ofSeconds(30));
 		assertThat(properties.matchCooldown()).isEqualTo(Duration.ofSeconds(10));
 	}
 

@@ -7,10 +7,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
-import io.sluice.gateway.protocol.EventAction;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.RecordAction;
-import io.sluice.gateway.protocol.Topic;
 import io.sluice.gateway.session.Subscriptions;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,11 +18,13 @@ class ListenRegistryTests {
 
 	private static final String PATTERN = "car/.*";
 
-	private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
+	private final ListenFixture fixture = new ListenFixture(ListenTopic.RECORD);
 
-	private final Subscriptions subscriptions = new Subscriptions();
+	private final VirtualTimeScheduler time = this.fixture.time;
 
-	private final ListenRegistry registry = registry(ListenTopic.RECORD, this.subscriptions);
+	private final Subscriptions subscriptions = this.fixture.subscriptions;
+
+	private final ListenRegistry registry = this.fixture.registry;
 
 	private final Peer first = new Peer("first");
 
@@ -38,7 +38,7 @@ class ListenRegistryTests {
 
 	@AfterEach
 	void disposeTime() {
-		this.time.dispose();
+		this.fixture.close();
 	}
 
 	@Test
@@ -189,7 +189,7 @@ class ListenRegistryTests {
 		subscribe(this.alice, "car/1");
 		assertFound(this.first, "car/1");
 		send(this.first, RecordAction.LISTEN_REJECT, PATTERN, "car/1");
-		this.time.advanceTimeBy(Duration.ofSeconds(59));
+		this.time.advanceTimeBy(Duration.ofSeconds(29));
 		assertThat(this.first.take()).isEmpty();
 		this.time.advanceTimeBy(Duration.ofSeconds(1));
 		assertFound(this.first, "car/1");
@@ -241,75 +241,42 @@ class ListenRegistryTests {
 
 	@Test
 	void eventSubscribersAreNotToldAboutProviders() {
-		Subscriptions events = new Subscriptions();
-		ListenRegistry eventRegistry = registry(ListenTopic.EVENT, events);
-		eventRegistry.handle(this.first.connection,
-				Message.builder(Topic.EVENT, EventAction.LISTEN).name(PATTERN).build());
-		assertThat(this.first.take()).extracting(Message::action).containsExactly(EventAction.LISTEN);
-		events.subscribe("car/1", this.alice.connection);
-		assertThat(this.first.take()).singleElement().satisfies((found) -> {
-			assertThat(found.topic()).isEqualTo(Topic.EVENT);
-			assertThat(found.action()).isEqualTo(EventAction.SUBSCRIPTION_FOR_PATTERN_FOUND);
-			assertThat(found.subscription()).isEqualTo("car/1");
-		});
-		eventRegistry.handle(this.first.connection, Message.builder(Topic.EVENT, EventAction.LISTEN_ACCEPT)
-			.name(PATTERN).subscription("car/1").build());
-		assertThat(eventRegistry.hasProvider("car/1")).isTrue();
-		assertThat(this.alice.take()).isEmpty();
-		events.unsubscribe("car/1", this.alice.connection);
-		assertThat(this.first.take()).extracting(Message::action)
-			.containsExactly(EventAction.SUBSCRIPTION_FOR_PATTERN_REMOVED);
-	}
-
-	private ListenRegistry registry(ListenTopic topic, Subscriptions subscriptions) {
-		ListenProperties properties = new ListenProperties(Duration.ofMillis(500), false, Duration.ofSeconds(60),
-				Duration.ofSeconds(10));
-		ListenRegistry registry = new ListenRegistry(topic, subscriptions, properties, this.time);
-		subscriptions.setListener(registry);
-		return registry;
+		try (ListenFixture events = new ListenFixture(ListenTopic.EVENT)) {
+			events.listen(this.first, PATTERN);
+			events.subscribe(this.alice, "car/1");
+			events.assertFound(this.first, PATTERN, "car/1");
+			events.accept(this.first, PATTERN, "car/1");
+			assertThat(events.registry.hasProvider("car/1")).isTrue();
+			assertThat(this.alice.take()).isEmpty();
+			events.unsubscribe(this.alice, "car/1");
+			events.assertRemoved(this.first, PATTERN, "car/1");
+		}
 	}
 
 	private void listen(Peer... peers) {
 		for (Peer peer : peers) {
-			send(peer, RecordAction.LISTEN, PATTERN, null);
-			assertThat(peer.take()).extracting(Message::isAck).containsExactly(true);
+			this.fixture.listen(peer, PATTERN);
 		}
 	}
 
 	private void subscribe(Peer peer, String name) {
-		this.subscriptions.subscribe(name, peer.connection);
+		this.fixture.subscribe(peer, name);
 	}
 
 	private void send(Peer peer, int action, String pattern, String subscription) {
-		this.registry.handle(peer.connection,
-				Message.builder(Topic.RECORD, action).name(pattern).subscription(subscription).build());
+		this.fixture.send(peer, action, pattern, subscription);
 	}
 
-	private static void assertFound(Peer peer, String name) {
-		List<Message> messages = peer.take();
-		assertThat(messages).as("%s is offered %s", peer, name).singleElement().satisfies((found) -> {
-			assertThat(found.action()).isEqualTo(RecordAction.SUBSCRIPTION_FOR_PATTERN_FOUND);
-			assertThat(found.name()).isEqualTo(PATTERN);
-			assertThat(found.subscription()).isEqualTo(name);
-		});
+	private void assertFound(Peer peer, String name) {
+		this.fixture.assertFound(peer, PATTERN, name);
 	}
 
-	private static void assertRemoved(Peer peer, String name) {
-		assertThat(peer.take()).as("%s is told %s is no longer needed", peer, name).singleElement()
-			.satisfies((removed) -> {
-				assertThat(removed.action()).isEqualTo(RecordAction.SUBSCRIPTION_FOR_PATTERN_REMOVED);
-				assertThat(removed.name()).isEqualTo(PATTERN);
-				assertThat(removed.subscription()).isEqualTo(name);
-			});
+	private void assertRemoved(Peer peer, String name) {
+		this.fixture.assertRemoved(peer, PATTERN, name);
 	}
 
 	private static void assertHasProvider(Peer peer, String name, boolean hasProvider) {
-		assertThat(peer.take()).as("%s hears whether %s has a provider", peer, name).singleElement()
-			.satisfies((message) -> {
-				assertThat(message.action()).isEqualTo(hasProvider ? RecordAction.SUBSCRIPTION_HAS_PROVIDER
-						: RecordAction.SUBSCRIPTION_HAS_NO_PROVIDER);
-				assertThat(message.name()).isEqualTo(name);
-			});
+		ListenFixture.assertHasProvider(peer, name, hasProvider);
 	}
 
 }
