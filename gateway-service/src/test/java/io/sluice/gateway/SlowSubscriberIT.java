@@ -40,7 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * for it, keep its heap flat, and go on delivering every event to a subscriber that does read.
  */
 @SpringBootTest(classes = GatewayTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = "sluice.gateway.outbound-queue-limit=1024")
+		properties = { "sluice.gateway.outbound-budget=256KB", "sluice.gateway.outbound-limit=1MB",
+				"sluice.gateway.stall-timeout=1s" })
 class SlowSubscriberIT {
 
 	private static final int EVENTS = 20_000;
