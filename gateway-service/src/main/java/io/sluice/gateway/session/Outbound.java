@@ -2,6 +2,7 @@ package io.sluice.gateway.session;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 import io.netty.buffer.ByteBuf;
@@ -178,12 +179,18 @@ final class Outbound {
 		});
 	}
 
-	/** Drops what waits and sends the close frame at once, as for a client that is not reading. */
+	/**
+	 * Drops what waits and sends the close frame at once, as for a client that is not reading; the socket is closed
+	 * once the frame has gone out, or after the stall timeout if it has not: a client that does not read may never take
+	 * it, and its connection would stay open, holding what its socket has not taken.
+	 */
 	void abort(Connection.CloseStatus status) {
 		execute(() -> {
 			if (!this.ended) {
 				dropBacklog();
 				writeClose(status);
+				this.channel.eventLoop().schedule(() -> this.channel.close(), this.policy.stallNanos(),
+						TimeUnit.NANOSECONDS);
 			}
 		});
 	}
