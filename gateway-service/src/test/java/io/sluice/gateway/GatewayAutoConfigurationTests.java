@@ -1,9 +1,12 @@
 package io.sluice.gateway;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.util.unit.DataSize;
 
 import io.sluice.connector.memory.MemoryConnectorAutoConfiguration;
 import io.sluice.gateway.session.GatewayProperties;
@@ -24,7 +27,9 @@ class GatewayAutoConfigurationTests {
 			assertThat(context).hasSingleBean(GatewayRoute.class);
 			GatewayProperties properties = context.getBean(GatewayProperties.class);
 			assertThat(properties.path()).isEqualTo("/deepstream");
-			assertThat(properties.outboundQueueLimit()).isEqualTo(4096);
+			assertThat(properties.outboundBudget()).isEqualTo(DataSize.ofMegabytes(1));
+			assertThat(properties.outboundLimit()).isEqualTo(DataSize.ofMegabytes(16));
+			assertThat(properties.stallTimeout()).isEqualTo(Duration.ofSeconds(10));
 		});
 	}
 
@@ -34,6 +39,16 @@ class GatewayAutoConfigurationTests {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("sluice.gateway.path");
 		});
+	}
+
+	@Test
+	void anOutboundLimitBelowTheBudgetStopsStartUpNamingBoth() {
+		this.runner.withPropertyValues("sluice.gateway.outbound-budget=4MB", "sluice.gateway.outbound-limit=1MB")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("sluice.gateway.outbound-limit must be at least sluice.gateway.outbound-budget");
+			});
 	}
 
 	@Test

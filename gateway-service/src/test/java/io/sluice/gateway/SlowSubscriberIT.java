@@ -10,11 +10,14 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.ChannelOption;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import org.junit.jupiter.api.Test;
@@ -22,9 +25,13 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Sinks;
 import reactor.netty.http.client.HttpClient;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
 
 import io.sluice.gateway.protocol.AuthAction;
 import io.sluice.gateway.protocol.ConnectionAction;
@@ -32,38 +39,48 @@ import io.sluice.gateway.protocol.EventAction;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.MessageCodec;
 import io.sluice.gateway.protocol.Topic;
+import io.sluice.gateway.session.GatewayRoute;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * A subscriber that stops reading while events flood: the gateway must close its connection rather than buffer
- * for it, keep its heap flat, and go on delivering every event to a subscriber that does read.
+ * Subscribers that stop reading while events flood: the gateway must close their connections rather than buffer
+ * for them, keep its memory within their budgets (a thousand of them at once) and flat once they are cut, and go on
+ * delivering every event to a subscriber that does read.
  */
-@SpringBootTest(classes = GatewayTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = "sluice.gateway.outbound-queue-limit=1024")
+@SpringBootTest(classes = { GatewayTestApplication.class, SlowSubscriberIT.SmallSendBuffers.class }, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "sluice.gateway.outbound-budget=256KB", "sluice.gateway.outbound-limit=1MB",
+				"sluice.gateway.stall-timeout=1s" })
 class SlowSubscriberIT {
 
 	private static final int EVENTS = 20_000;
 
 	private static final String EVENT = "flood/event";
 
+	private static final int STALLED = 1000;
+
 	private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
 	@LocalServerPort
 	int port;
 
+	@Autowired
+	GatewayRoute route;
+
 	@Test
 	void aSubscriberThatStopsReadingIsDisconnectedWhileOthersReceiveEverythingAndHeapStaysFlat() throws Exception {
 		long heapBefore = usedHeapAfterGc();
-		try (Socket stalled = stalledSubscriber(); TestClient publisher = TestClient.loggedIn(this.port, "publisher")) {
+		try (Socket stalled = stalledSubscriber("stalled", EVENT);
+				TestClient publisher = TestClient.loggedIn(this.port, "publisher")) {
 			AtomicInteger delivered = new AtomicInteger();
-			Disposable reader = countingSubscriber(delivered);
+			Disposable reader = countingSubscriber(delivered, EVENT);
 			try {
-				awaitAtLeast(delivered, 1, () -> publisher.send(event("warm-up")));
+				awaitAtLeast(delivered, 1, () -> publisher.send(event(EVENT, "warm-up")));
 				int warmUps = delivered.get();
 				String payload = "\"" + "x".repeat(1000) + "\"";
 				for (int i = 0; i < EVENTS; i++) {
-					publisher.send(event(payload));
+					publisher.send(event(EVENT, payload));
 					if (i % 500 == 499) {
 						// As fast as a reading subscriber keeps up with: it must never be the one dropped.
 						awaitAtLeast(delivered, warmUps + i - 500, () -> {
@@ -85,12 +102,86 @@ class SlowSubscriberIT {
 		assertThat(heapAfter - heapBefore).as("heap growth in bytes").isLessThan(16L * 1024 * 1024);
 	}
 
-	private static Message event(String data) {
-		return Message.builder(Topic.EVENT, EventAction.EMIT).name(EVENT).data(data).build();
+	@Test
+	void aThousandSubscribersThatStopReadingHoldLessThanTheirBudgetsAndAreCutOnceStalled() throws Exception {
+		String name = "stalled-thousand/event";
+		List<Socket> stalled = new ArrayList<>();
+		AtomicInteger delivered = new AtomicInteger();
+		Disposable reader = null;
+		try (TestClient publisher = TestClient.loggedIn(this.port, "thousand-publisher")) {
+			for (int i = 0; i < STALLED; i++) {
+				stalled.add(stalledSubscriber("stalled-" + i, name));
+			}
+			reader = countingSubscriber(delivered, name);
+			awaitAtLeast(delivered, 1, () -> publisher.send(event(name, "warm-up")));
+			assertThat(this.route.connectionCount()).isEqualTo(STALLED + 2);
+			long heapBefore = usedHeapAfterGc();
+			long directBefore = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
+			// Each of these events counts about 200 bytes against a stalled subscriber's budget: 1,000 of them stay
+			// below its 256 KB, so every stalled subscriber keeps them (what its socket did not take) and stays.
+			String data = "\"" + "y".repeat(100) + "\"";
+			int warmUps = delivered.get();
+			for (int i = 0; i < 1000; i++) {
+				publisher.send(event(name, data));
+				if (i % 100 == 99) {
+					awaitAtLeast(delivered, warmUps + i + 1, () -> {
+					});
+				}
+			}
+			awaitAtLeast(delivered, warmUps + 1000, () -> {
+			});
+			assertThat(this.route.connectionCount()).as("all connected, under their budgets")
+				.isEqualTo(STALLED + 2);
+			long heapHeld = usedHeapAfterGc() - heapBefore;
+			long directHeld = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory() - directBefore;
+			System.out.printf("%d stalled subscribers, 1,000 events of 100 bytes each: heap held %d KiB, direct %d KiB%n",
+					STALLED, heapHeld / 1024, directHeld / 1024);
+			assertThat(heapHeld + directHeld).as("memory held, in bytes, against the budgets' sum")
+				.isLessThan(STALLED * 256L * 1024);
+			// More events take them over the budget; a second without reading, and each is cut.
+			await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(5)).until(() -> {
+				publisher.send(event(name, data));
+				return this.route.connectionCount() == 2;
+			});
+			for (Socket socket : stalled) {
+				assertThat(closedByServer(socket)).isTrue();
+			}
+			long heapAfterCut = usedHeapAfterGc() - heapBefore;
+			System.out.printf("once they were cut: heap held %d KiB, direct %d KiB%n", heapAfterCut / 1024,
+					(PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory() - directBefore) / 1024);
+			assertThat(heapAfterCut).as("heap held once they are cut").isLessThan(16L * 1024 * 1024);
+		}
+		finally {
+			if (reader != null) {
+				reader.dispose();
+			}
+			for (Socket socket : stalled) {
+				socket.close();
+			}
+		}
+	}
+
+	/**
+	 * A fixed send buffer for each accepted socket: on loopback the kernel grows a socket's buffer to megabytes for a
+	 * peer that does not read, which would hold most of what a stalled subscriber is sent and hide what the gateway
+	 * holds.
+	 */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class SmallSendBuffers {
+
+		@Bean
+		NettyServerCustomizer smallSendBuffers() {
+			return (server) -> server.childOption(ChannelOption.SO_SNDBUF, 16 * 1024);
+		}
+
+	}
+
+	private static Message event(String name, String data) {
+		return Message.builder(Topic.EVENT, EventAction.EMIT).name(name).data(data).build();
 	}
 
 	/** A logged-in, subscribed client that, from then on, reads nothing at all, with a small receive buffer. */
-	private Socket stalledSubscriber() throws IOException {
+	private Socket stalledSubscriber(String user, String event) throws IOException {
 		Socket socket = new Socket();
 		socket.setReceiveBufferSize(4096);
 		socket.connect(new InetSocketAddress("127.0.0.1", this.port), 5000);
@@ -104,22 +195,22 @@ class SlowSubscriberIT {
 		assertThat(response).startsWith("HTTP/1.1 101");
 		for (Message message : List.of(
 				Message.builder(Topic.CONNECTION, ConnectionAction.CHALLENGE).url("ws://stalled").build(),
-				Message.builder(Topic.AUTH, AuthAction.REQUEST).data("{\"username\":\"stalled\"}").build(),
-				Message.builder(Topic.EVENT, EventAction.SUBSCRIBE).names(List.of(EVENT)).correlationId("s").build())) {
+				Message.builder(Topic.AUTH, AuthAction.REQUEST).data("{\"username\":\"" + user + "\"}").build(),
+				Message.builder(Topic.EVENT, EventAction.SUBSCRIBE).names(List.of(event)).correlationId("s").build())) {
 			out.write(maskedBinaryFrame(MessageCodec.encode(message)));
 		}
 		out.flush();
 		return socket;
 	}
 
-	private Disposable countingSubscriber(AtomicInteger delivered) {
+	private Disposable countingSubscriber(AtomicInteger delivered, String event) {
 		Sinks.Many<byte[]> outbound = Sinks.many().unicast().onBackpressureBuffer();
 		outbound.tryEmitNext(MessageCodec.encode(
 				Message.builder(Topic.CONNECTION, ConnectionAction.CHALLENGE).url("ws://reader").build()));
 		outbound.tryEmitNext(MessageCodec.encode(
 				Message.builder(Topic.AUTH, AuthAction.REQUEST).data("{\"username\":\"reader\"}").build()));
 		outbound.tryEmitNext(MessageCodec.encode(
-				Message.builder(Topic.EVENT, EventAction.SUBSCRIBE).names(List.of(EVENT)).correlationId("r").build()));
+				Message.builder(Topic.EVENT, EventAction.SUBSCRIBE).names(List.of(event)).correlationId("r").build()));
 		return HttpClient.create()
 			.websocket()
 			.uri("ws://127.0.0.1:" + this.port + "/deepstream")

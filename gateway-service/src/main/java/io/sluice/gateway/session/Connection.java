@@ -20,8 +20,8 @@ import io.sluice.gateway.protocol.Message;
 
 /**
  * One client connection: who it is, and its bounded way out ({@link Outbound}). Anything may send to it from any
- * thread, and what one thread sends arrives in order; a client that does not read fast enough to keep its outbound
- * frames under the limit is disconnected.
+ * thread, and what one thread sends arrives in order; a client that stops reading, or lets more pile up than the
+ * {@link OutboundPolicy} allows, is disconnected.
  *
  * <p>Kept small, since a node holds tens of thousands: the upgrade request's headers are referenced (not copied)
  * until the client has logged in, then emptied; the timers are one sweep over all connections
@@ -30,7 +30,7 @@ import io.sluice.gateway.protocol.Message;
 public final class Connection {
 
 	/** Close code for a client that let its outbound queue overflow (policy violation). */
-	static final int SLOW_CONSUMER = 1008;
+	static final int SLOW_CONSUMER = OutboundPolicy.SLOW_CONSUMER;
 
 	private static final Logger logger = LoggerFactory.getLogger(Connection.class);
 
@@ -70,20 +70,15 @@ public final class Connection {
 
 	private volatile CloseStatus closeStatus;
 
-	Connection(int outboundQueueLimit, FrameCodec codec, Channel channel) {
-		this(UUID.randomUUID().toString(), outboundQueueLimit, codec, channel);
+	Connection(OutboundPolicy outboundPolicy, FrameCodec codec, Channel channel) {
+		this(UUID.randomUUID().toString(), outboundPolicy, codec, channel);
 	}
 
-	/** A connection speaking the binary protocol over {@code channel}. */
-	public Connection(String id, int outboundQueueLimit, Channel channel) {
-		this(id, outboundQueueLimit, FrameCodec.BINARY, channel);
-	}
-
-	Connection(String id, int outboundQueueLimit, FrameCodec codec, Channel channel) {
+	Connection(String id, OutboundPolicy outboundPolicy, FrameCodec codec, Channel channel) {
 		this.id = id;
 		this.codec = codec;
 		this.channel = channel;
-		this.outbound = new Outbound(channel, outboundQueueLimit);
+		this.outbound = new Outbound(channel, outboundPolicy);
 	}
 
 	/** Unique across nodes: it is the origin of this connection's record writes. */
@@ -118,21 +113,23 @@ public final class Connection {
 	}
 
 	private void enqueue(byte[] payload) {
-		if (reserve()) {
+		if (reserve(OutboundPolicy.charge(payload.length))) {
 			this.outbound.send(payload, this.codec.isText());
 		}
 	}
 
 	/**
-	 * Counts one more outbound frame against the limit; a connection over it is disconnected as a slow consumer and
-	 * {@code false} returned.
+	 * Counts one more outbound frame against the {@link OutboundPolicy}, by its {@link OutboundPolicy#charge}; a
+	 * connection that may not have it is disconnected as a slow consumer and {@code false} returned.
 	 */
-	boolean reserve() {
-		if (this.outbound.reserve()) {
+	boolean reserve(int charge) {
+		Connection.CloseStatus refusal = this.outbound.reserve(charge);
+		if (refusal == null) {
 			return true;
 		}
-		logger.warn("Connection {} of {} is not reading; disconnecting it", this.id, this.userId);
-		closeNow(SLOW_CONSUMER, "Outbound queue full: the client is not reading fast enough");
+		logger.warn("Connection {} of {} is not reading; disconnecting it ({} bytes waiting): {}", this.id, this.userId,
+				this.outbound.queued(), refusal.reason());
+		closeNow(refusal);
 		return false;
 	}
 
@@ -149,6 +146,17 @@ public final class Connection {
 		return this.channel.alloc();
 	}
 
+	/** Drops what is queued and closes with {@code code} and {@code reason}. */
+	void closeNow(int code, String reason) {
+		closeNow(new CloseStatus(code, reason));
+	}
+
+	private void closeNow(CloseStatus status) {
+		if (CLOSE_STATUS.compareAndSet(this, null, status)) {
+			this.outbound.abort(status);
+		}
+	}
+
 	/** Sends what is queued, then closes with {@code code} and {@code reason}. */
 	public void close(int code, String reason) {
 		CloseStatus status = new CloseStatus(code, reason);
@@ -157,13 +165,6 @@ public final class Connection {
 		}
 	}
 
-	/** Drops what is queued and closes with {@code code} and {@code reason}. */
-	void closeNow(int code, String reason) {
-		CloseStatus status = new CloseStatus(code, reason);
-		if (CLOSE_STATUS.compareAndSet(this, null, status)) {
-			this.outbound.abort(status);
-		}
-	}
 
 	/** The peer went away, or the session ended: nothing more will be sent. */
 	void peerClosed() {

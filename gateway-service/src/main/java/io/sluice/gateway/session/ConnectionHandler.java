@@ -52,6 +52,8 @@ final class ConnectionHandler implements BiFunction<WebsocketInbound, WebsocketO
 
 	private final ConnectionTimers timers;
 
+	private final OutboundPolicy outboundPolicy;
+
 	ConnectionHandler(SessionDispatcher dispatcher, GatewayProperties properties, FrameCodec codec,
 			ConnectionRegistry registry, ConnectionTimers timers) {
 		this.dispatcher = dispatcher;
@@ -59,12 +61,13 @@ final class ConnectionHandler implements BiFunction<WebsocketInbound, WebsocketO
 		this.codec = codec;
 		this.registry = registry;
 		this.timers = timers;
+		this.outboundPolicy = OutboundPolicy.of(properties);
 	}
 
 	@Override
 	public Publisher<Void> apply(WebsocketInbound in, WebsocketOutbound out) {
 		Channel channel = channel(in);
-		Connection connection = new Connection(this.properties.outboundQueueLimit(), this.codec, channel);
+		Connection connection = new Connection(this.outboundPolicy, this.codec, channel);
 		if (!this.registry.add(connection)) {
 			return out.sendClose(ConnectionRegistry.GOING_AWAY, ConnectionRegistry.SHUTDOWN_REASON);
 		}

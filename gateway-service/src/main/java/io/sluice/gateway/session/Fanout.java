@@ -51,8 +51,11 @@ final class Fanout {
 		for (Connection connection : connections) {
 			if (!connection.id().equals(exceptId)) {
 				count++;
-				if (connection.isOpen() && connection.reserve()) {
-					fanout.add(connection, expected);
+				if (connection.isOpen()) {
+					Encoding encoding = fanout.encoding(connection.codec());
+					if (connection.reserve(encoding.charge)) {
+						fanout.add(connection, encoding, expected);
+					}
 				}
 			}
 		}
@@ -65,8 +68,7 @@ final class Fanout {
 		return count;
 	}
 
-	private void add(Connection connection, int expected) {
-		Encoding encoding = encoding(connection.codec());
+	private void add(Connection connection, Encoding encoding, int expected) {
 		EventLoop loop = connection.eventLoop();
 		if (this.firstBatch == null) {
 			this.firstBatch = new LoopBatch(loop, encoding, expected);
@@ -108,7 +110,13 @@ final class Fanout {
 		return encoding;
 	}
 
-	private record Encoding(FrameCodec codec, byte[] payload) {
+	/** A payload in one encoding, and what its frame counts against a subscriber's outbound budget. */
+	private record Encoding(FrameCodec codec, byte[] payload, int charge) {
+
+		Encoding(FrameCodec codec, byte[] payload) {
+			this(codec, payload, OutboundPolicy.charge(payload.length));
+		}
+
 	}
 
 	/**

@@ -14,8 +14,11 @@ import org.springframework.util.unit.DataSize;
  * @param jsonPath the path the JSON endpoint is served on (the client's {@code jsonTransportMode}); empty to turn
  *     it off
  * @param maxMessageSize the largest message a client may send; a larger one closes the connection (1009)
- * @param outboundQueueLimit how many messages may wait for one client; a client that lets more pile up is
- *     disconnected (1008) rather than allowed to grow the server's memory
+ * @param outboundBudget how much may wait for one client (each message counting its frame plus 64 bytes) without
+ *     condition; beyond it, a client whose socket takes nothing for {@code stallTimeout} is disconnected (1008)
+ * @param outboundLimit how much may wait for one client, reading or not; beyond it the client is disconnected (1008)
+ *     rather than allowed to grow the server's memory
+ * @param stallTimeout how long a client over {@code outboundBudget} may go without reading before it is disconnected
  * @param maxInFlight how many messages of one connection may be in progress at once (writes waiting to become
  *     durable, say); beyond that the gateway stops reading from the connection until one completes
  * @param heartbeatTimeout how long a connection may stay silent before it is closed; the client pings every
@@ -32,7 +35,8 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("sluice.gateway")
 public record GatewayProperties(@DefaultValue("/deepstream") String path,
 		@DefaultValue("/deepstream-json") String jsonPath, @DefaultValue("1MB") DataSize maxMessageSize,
-		@DefaultValue("4096") int outboundQueueLimit, @DefaultValue("256") int maxInFlight,
+		@DefaultValue("1MB") DataSize outboundBudget, @DefaultValue("16MB") DataSize outboundLimit,
+		@DefaultValue("10s") Duration stallTimeout, @DefaultValue("256") int maxInFlight,
 		@DefaultValue("60s") Duration heartbeatTimeout, @DefaultValue("180s") Duration unauthenticatedClientTimeout,
 		@DefaultValue("3") int maxAuthAttempts, @DefaultValue("1024") int maxNameLength,
 		@DefaultValue("10000") int maxSubscriptions, @DefaultValue("100000") int maxMessagesPerSecond,
@@ -51,7 +55,14 @@ public record GatewayProperties(@DefaultValue("/deepstream") String path,
 			throw new IllegalArgumentException(
 					"sluice.gateway.max-message-size must be between 1B and 2GB, was " + maxMessageSize);
 		}
-		atLeast("outbound-queue-limit", outboundQueueLimit, 1);
+		if (outboundBudget == null || outboundBudget.toBytes() < 1) {
+			throw new IllegalArgumentException("sluice.gateway.outbound-budget must be positive, was " + outboundBudget);
+		}
+		if (outboundLimit == null || outboundLimit.compareTo(outboundBudget) < 0) {
+			throw new IllegalArgumentException("sluice.gateway.outbound-limit must be at least "
+					+ "sluice.gateway.outbound-budget (" + outboundBudget + "), was " + outboundLimit);
+		}
+		positive("stall-timeout", stallTimeout);
 		atLeast("max-in-flight", maxInFlight, 1);
 		positive("heartbeat-timeout", heartbeatTimeout);
 		positive("unauthenticated-client-timeout", unauthenticatedClientTimeout);
@@ -65,7 +76,8 @@ public record GatewayProperties(@DefaultValue("/deepstream") String path,
 
 	/** The defaults, for tests and for wiring without a binder. */
 	public static GatewayProperties defaults() {
-		return new GatewayProperties("/deepstream", "/deepstream-json", DataSize.ofMegabytes(1), 4096, 256,
+		return new GatewayProperties("/deepstream", "/deepstream-json", DataSize.ofMegabytes(1),
+				DataSize.ofMegabytes(1), DataSize.ofMegabytes(16), Duration.ofSeconds(10), 256,
 				Duration.ofSeconds(60), Duration.ofSeconds(180), 3, 1024, 10000, 100000, 64, Duration.ofSeconds(10));
 	}
 

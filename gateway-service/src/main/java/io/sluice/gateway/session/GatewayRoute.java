@@ -62,8 +62,9 @@ public final class GatewayRoute implements NettyRouteProvider, SmartLifecycle {
 		WebsocketServerSpec spec = WebsocketServerSpec.builder()
 			.maxFramePayloadLength((int) this.properties.maxMessageSize().toBytes())
 			.build();
-		logger.info("deepstream endpoint at {} (messages up to {}, {} queued per client)", this.properties.path(),
-				this.properties.maxMessageSize(), this.properties.outboundQueueLimit());
+		logger.info("deepstream endpoint at {} (messages up to {}; per client {} queued, beyond that up to {} while "
+				+ "it reads within {})", this.properties.path(), this.properties.maxMessageSize(),
+				this.properties.outboundBudget(), this.properties.outboundLimit(), this.properties.stallTimeout());
 		HttpServerRoutes mounted = routes.ws(this.properties.path(), this.binary, spec);
 		if (!this.properties.jsonPath().isEmpty()) {
 			logger.info("deepstream JSON endpoint at {}", this.properties.jsonPath());

@@ -2,7 +2,8 @@ package io.sluice.gateway.session;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -22,18 +23,23 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
  * Netty's WebSocket encoder, starting at the handler before it. Close frames go through the encoder, from the tail.
  *
  * <p>While the socket is full (the channel is not writable) frames wait in a backlog that exists only then (the handler
- * that hears of the socket draining is added the first time it fills, and stays). Frames
- * sent but not yet handed to the channel count against the limit; a client that lets more pile up is disconnected by
- * its {@link Connection}. An idle connection holds nothing here but the channel and a few fields.
+ * that hears of the socket draining is added the first time it fills, and stays). Frames sent but not yet handed to
+ * the channel count against the {@link OutboundPolicy}, in bytes: past the budget, a client whose socket has taken
+ * nothing for the stall timeout is refused (and disconnected by its {@link Connection}); past the limit, any client
+ * is. So a slow reader keeps receiving a burst while a stalled one is cut. An idle connection holds nothing here but
+ * the channel and a few fields.
  */
 final class Outbound {
 
-	private static final AtomicIntegerFieldUpdater<Outbound> PENDING = AtomicIntegerFieldUpdater
-		.newUpdater(Outbound.class, "pending");
+	private static final AtomicLongFieldUpdater<Outbound> QUEUED = AtomicLongFieldUpdater.newUpdater(Outbound.class,
+			"queued");
+
+	/** {@link #waitingSince} while the socket takes what it is given. */
+	private static final long NOT_WAITING = Long.MIN_VALUE;
 
 	private final Channel channel;
 
-	private final int limit;
+	private final OutboundPolicy policy;
 
 	/**
 	 * Where frames enter the pipeline: at Netty's WebSocket encoder's context, so that a write starts at the handler
@@ -44,8 +50,17 @@ final class Outbound {
 	 */
 	private final ChannelOutboundInvoker writer;
 
-	/** Frames sent and not yet handed to the channel: in the loop's task queue or in the backlog. */
-	private volatile int pending;
+	/**
+	 * What the frames sent and not yet handed to the channel count ({@link OutboundPolicy#charge}): in the loop's
+	 * task queue or in the backlog.
+	 */
+	private volatile long queued;
+
+	/**
+	 * While frames wait for the socket: when it last took some (or when they started waiting). Written by the loop when
+	 * the backlog starts, drains a little or empties, and read only by a send that finds the budget spent.
+	 */
+	private volatile long waitingSince = NOT_WAITING;
 
 	// The event loop's alone:
 
@@ -61,9 +76,9 @@ final class Outbound {
 
 	private WritabilityWatch watch;
 
-	Outbound(Channel channel, int limit) {
+	Outbound(Channel channel, OutboundPolicy policy) {
 		this.channel = channel;
-		this.limit = limit;
+		this.policy = policy;
 		ChannelHandlerContext encoder = channel.pipeline().context(WebSocketFrameEncoder.class);
 		this.writer = (encoder != null) ? encoder : channel;
 	}
@@ -72,13 +87,37 @@ final class Outbound {
 		return this.channel.eventLoop();
 	}
 
-	/** Counts one more frame in, from any thread; {@code false}, counting nothing, if that would pass the limit. */
-	boolean reserve() {
-		if (PENDING.incrementAndGet(this) > this.limit) {
-			PENDING.decrementAndGet(this);
-			return false;
+	/**
+	 * Counts one more frame in, from any thread, by its {@link OutboundPolicy#charge}. Returns {@code null} if it may
+	 * be sent; otherwise counts nothing and returns why the client must be disconnected.
+	 */
+	Connection.CloseStatus reserve(int charge) {
+		long total = QUEUED.addAndGet(this, charge);
+		if (total <= this.policy.budget()) {
+			return null;
 		}
-		return true;
+		Connection.CloseStatus refusal = refusal(total);
+		if (refusal != null) {
+			QUEUED.addAndGet(this, -charge);
+		}
+		return refusal;
+	}
+
+	private Connection.CloseStatus refusal(long total) {
+		if (total > this.policy.limit()) {
+			return this.policy.overLimit();
+		}
+		long since = this.waitingSince;
+		if (since != NOT_WAITING && this.policy.nanoClock().getAsLong() - since > this.policy.stallNanos()) {
+			return this.policy.stalled();
+		}
+		// Over the budget with a socket that drains, or with frames that wait for the loop rather than the client.
+		return null;
+	}
+
+	/** What the frames waiting for this client count, in bytes. */
+	long queued() {
+		return this.queued;
 	}
 
 	/** Writes a payload reserved for, in a frame built on the loop (its allocator's caches are the loop's). */
@@ -96,17 +135,17 @@ final class Outbound {
 	 */
 	boolean write(ByteBuf frame) {
 		if (this.ended) {
+			sent(frame);
 			frame.release();
-			PENDING.decrementAndGet(this);
 			return false;
 		}
 		if (this.backlog != null || !this.channel.isWritable()) {
 			holdBack(frame);
 			return false;
 		}
+		sent(frame);
 		// The channel's own void promise: no promise allocated per write; a failed write only means the peer left.
 		this.writer.write(frame, this.channel.unsafe().voidPromise());
-		PENDING.decrementAndGet(this);
 		if (this.flushScheduled) {
 			return false;
 		}
@@ -140,12 +179,18 @@ final class Outbound {
 		});
 	}
 
-	/** Drops what waits and sends the close frame at once, as for a client that is not reading. */
+	/**
+	 * Drops what waits and sends the close frame at once, as for a client that is not reading; the socket is closed
+	 * once the frame has gone out, or after the stall timeout if it has not: a client that does not read may never take
+	 * it, and its connection would stay open, holding what its socket has not taken.
+	 */
 	void abort(Connection.CloseStatus status) {
 		execute(() -> {
 			if (!this.ended) {
 				dropBacklog();
 				writeClose(status);
+				this.channel.eventLoop().schedule(() -> this.channel.close(), this.policy.stallNanos(),
+						TimeUnit.NANOSECONDS);
 			}
 		});
 	}
@@ -171,6 +216,7 @@ final class Outbound {
 		}
 		this.backlog = new ArrayDeque<>();
 		this.backlog.add(frame);
+		this.waitingSince = this.policy.nanoClock().getAsLong();
 		if (this.watch == null) {
 			// Told when the socket has taken enough for the channel to be writable again. Only a connection whose
 			// socket has filled pays for the handler; it then keeps it, since changing a pipeline costs more than the
@@ -187,14 +233,18 @@ final class Outbound {
 			return;
 		}
 		while (!frames.isEmpty() && this.channel.isWritable()) {
-			this.writer.write(frames.poll(), this.channel.unsafe().voidPromise());
-			PENDING.decrementAndGet(this);
+			ByteBuf frame = frames.poll();
+			sent(frame);
+			this.writer.write(frame, this.channel.unsafe().voidPromise());
 		}
 		if (!frames.isEmpty()) {
+			// The socket took some: the client reads, however slowly.
+			this.waitingSince = this.policy.nanoClock().getAsLong();
 			this.writer.flush();
 			return;
 		}
 		this.backlog = null;
+		this.waitingSince = NOT_WAITING;
 		if (this.closeAfterBacklog != null) {
 			writeClose(this.closeAfterBacklog);
 		}
@@ -206,13 +256,19 @@ final class Outbound {
 	private void dropBacklog() {
 		ArrayDeque<ByteBuf> frames = this.backlog;
 		this.backlog = null;
+		this.waitingSince = NOT_WAITING;
 		unwatch();
 		if (frames != null) {
 			for (ByteBuf frame : frames) {
+				sent(frame);
 				frame.release();
-				PENDING.decrementAndGet(this);
 			}
 		}
+	}
+
+	/** No longer counts a frame that leaves for the channel (or is dropped); before the channel may release it. */
+	private void sent(ByteBuf frame) {
+		QUEUED.addAndGet(this, -OutboundPolicy.chargeOfFrame(frame.readableBytes()));
 	}
 
 	private void unwatch() {

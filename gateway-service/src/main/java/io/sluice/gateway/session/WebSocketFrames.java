@@ -20,8 +20,7 @@ final class WebSocketFrames {
 	/** A direct buffer (the socket writes it without a copy) holding the frame. */
 	static ByteBuf frame(ByteBufAllocator allocator, boolean text, byte[] payload) {
 		int length = payload.length;
-		int header = (length < 126) ? 2 : (length <= 0xFFFF) ? 4 : 10;
-		ByteBuf frame = allocator.directBuffer(header + length);
+		ByteBuf frame = allocator.directBuffer(length(length));
 		frame.writeByte(text ? FIN_TEXT : FIN_BINARY);
 		if (length < 126) {
 			frame.writeByte(length);
@@ -36,6 +35,12 @@ final class WebSocketFrames {
 		}
 		frame.writeBytes(payload);
 		return frame;
+	}
+
+	/** The length of the frame holding a payload of {@code payloadLength} bytes: the payload and a 2, 4 or 10 byte header. */
+	static int length(int payloadLength) {
+		int header = (payloadLength < 126) ? 2 : (payloadLength <= 0xFFFF) ? 4 : 10;
+		return header + payloadLength;
 	}
 
 }

@@ -168,7 +168,8 @@ class ConnectionLifecycleTests {
 	@Test
 	void subscriptionsBeyondTheLimitAreRefused() {
 		GatewayProperties defaults = GatewayProperties.defaults();
-		GatewayProperties two = new GatewayProperties("/ds", "", defaults.maxMessageSize(), 16, 16,
+		GatewayProperties two = new GatewayProperties("/ds", "", defaults.maxMessageSize(),
+				defaults.outboundBudget(), defaults.outboundLimit(), defaults.stallTimeout(), 16,
 				defaults.heartbeatTimeout(), defaults.unauthenticatedClientTimeout(), 3, 1024, 2, 1000, 64,
 				defaults.shutdownTimeout());
 		Subscriptions subscriptions = new Subscriptions();

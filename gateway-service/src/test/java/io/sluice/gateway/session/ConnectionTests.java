@@ -29,7 +29,9 @@ class ConnectionTests {
 
 	@Test
 	void clientThatDoesNotReadIsDisconnectedWhenItsQueueOverflows() {
-		Outbox outbox = new Outbox("slow", 4);
+		long room = 4L * OutboundPolicy.charge(1);
+		Outbox outbox = new Outbox("slow", new OutboundPolicy(room, room, Long.MAX_VALUE, System::nanoTime),
+				FrameCodec.BINARY);
 		Connection connection = outbox.connection;
 		outbox.socketFull(true);
 		for (int i = 0; i < 4; i++) {
@@ -93,7 +95,7 @@ class ConnectionTests {
 		};
 		// Listed from the socket's end: the encoder is nearer the socket than the handler watching for writes.
 		EmbeddedChannel channel = new EmbeddedChannel(new WebSocket13FrameEncoder(false), aboveTheEncoder);
-		Connection connection = new Connection("c", 8, channel);
+		Connection connection = new Connection("c", Outbox.roomFor(8), FrameCodec.BINARY, channel);
 		connection.send(new byte[] { 1, 2, 3 });
 		channel.runPendingTasks();
 		ByteBuf frame = channel.readOutbound();

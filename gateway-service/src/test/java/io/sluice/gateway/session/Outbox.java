@@ -4,7 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 
@@ -21,6 +25,8 @@ public final class Outbox {
 
 	public final Connection connection;
 
+	private final Socket socket = new Socket();
+
 	private final EmbeddedChannel channel;
 
 	private final List<ByteBuf> written = new ArrayList<>();
@@ -31,13 +37,24 @@ public final class Outbox {
 		this(id, 64);
 	}
 
-	public Outbox(String id, int outboundQueueLimit) {
-		this(id, outboundQueueLimit, FrameCodec.BINARY);
+	/** A connection with room for {@code messages} messages of up to 64 bytes waiting, whether it reads or not. */
+	public Outbox(String id, int messages) {
+		this(id, messages, FrameCodec.BINARY);
 	}
 
-	Outbox(String id, int outboundQueueLimit, FrameCodec codec) {
-		this.channel = new EmbeddedChannel();
-		this.connection = new Connection(id, outboundQueueLimit, codec, this.channel);
+	Outbox(String id, int messages, FrameCodec codec) {
+		this(id, roomFor(messages), codec);
+	}
+
+	Outbox(String id, OutboundPolicy policy, FrameCodec codec) {
+		this.channel = new EmbeddedChannel(this.socket);
+		this.connection = new Connection(id, policy, codec, this.channel);
+	}
+
+	/** A policy with room for {@code messages} messages of up to 64 bytes, whatever the client does. */
+	static OutboundPolicy roomFor(int messages) {
+		long bytes = (long) messages * OutboundPolicy.charge(64);
+		return new OutboundPolicy(bytes, bytes, Long.MAX_VALUE, System::nanoTime);
 	}
 
 	/** Everything received since the last call, which it takes. */
@@ -80,8 +97,21 @@ public final class Outbox {
 
 	/** Whether the connection's socket can take more; a full one keeps the connection's frames waiting. */
 	void socketFull(boolean full) {
+		this.socket.room = 0;
 		this.channel.unsafe().outboundBuffer().setUserDefinedWritability(1, !full);
 		this.channel.runPendingTasks();
+	}
+
+	/** The socket, full, takes {@code frames} more frames, and is full again once it has. */
+	void socketTakes(int frames) {
+		this.socket.room = frames;
+		this.channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+		this.channel.runPendingTasks();
+	}
+
+	/** Where the connection's frames are allocated from. */
+	void allocator(ByteBufAllocator allocator) {
+		this.channel.config().setAllocator(allocator);
 	}
 
 	/** The channel's event loop runs what is queued. */
@@ -93,6 +123,22 @@ public final class Outbox {
 	public void close() {
 		this.connection.close(1000, "test");
 		this.channel.runPendingTasks();
+	}
+
+	/** The socket's end of the channel: it may take only so many frames before it is full again. */
+	private static final class Socket extends ChannelOutboundHandlerAdapter {
+
+		/** How many more frames it takes before it fills up; zero for no end. */
+		private int room;
+
+		@Override
+		public void write(ChannelHandlerContext context, Object message, ChannelPromise promise) throws Exception {
+			context.write(message, promise);
+			if (this.room > 0 && --this.room == 0) {
+				context.channel().unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+			}
+		}
+
 	}
 
 	/** A server frame's payload: unmasked, with a 2, 4 or 10 byte header. */
