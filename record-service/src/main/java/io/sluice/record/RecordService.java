@@ -34,11 +34,11 @@ public interface RecordService {
 
 	/**
 	 * The current record: live, or a tombstone (whose version a re-created record starts from), or empty if the
-	 * name was never written.
+	 * name was never opened or written.
 	 */
 	Mono<VersionedRecord> read(String name);
 
-	/** The current version of a live record, or empty if it does not exist (never written, or deleted). */
+	/** The current version of a live record, or empty if it does not exist (never opened or written, or deleted). */
 	Mono<Long> head(String name);
 
 	/** Whether a live record of that name exists. */
