@@ -28,6 +28,7 @@ const prefix = prefixArg || `interop-${Date.now().toString(36)}-${Math.random().
 const recordName = `${prefix}/record`
 const eventName = `${prefix}/event`
 const missingRecordName = `${prefix}/never-written`
+const openedRecordName = `${prefix}/opened-only`
 
 const harness = startHarness({ overallTimeoutMs: 30000, timeoutDetail: { phase } })
 const { STEP_TIMEOUT_MS, clientErrors, report, check, run } = harness
@@ -93,8 +94,22 @@ async function live () {
 
   await check('has-false-for-missing-record', async () => {
     const has = await b.client.record.has(missingRecordName)
-    expect(has === false, 'has() should be false for a record nobody wrote', { has })
-    return { record: missingRecordName, has }
+    const head = await b.client.record.head(missingRecordName)
+    expect(has === false && head === -1, 'has() should be false and head() -1 for a record nobody opened', { has, head })
+    return { record: missingRecordName, has, head }
+  })
+
+  // Opening a record creates it, as in deepstream: another client (carol, who holds no record object for it, so her
+  // client asks the server) sees it exist at version 0. It is never written: after-restart checks it survived a kill.
+  await check('opened-record-exists-for-others', async () => {
+    const opened = a.client.record.getRecord(openedRecordName)
+    await opened.whenReady()
+    const state = { version: opened.version, data: opened.get() }
+    expect(state.version === 0 && isDeepStrictEqual(state.data, {}), 'an opened new record should be version 0 with {}', state)
+    const has = await c.client.record.has(openedRecordName)
+    const head = await c.client.record.head(openedRecordName)
+    expect(has === true && head === 0, 'another client\'s has() should be true and head() 0 once a record is opened', { has, head })
+    return { record: openedRecordName, ...state, has, head }
   })
 
   const events = []
@@ -253,6 +268,12 @@ async function afterRestart () {
     const version = await e.client.record.head(recordName)
     expect(expectedVersion === undefined ? version > 0 : version === expectedVersion, 'head should be the last acknowledged version', { version, expectedVersion })
     return { version }
+  })
+  await check('opened-record-exists-after-restart', async () => {
+    const has = await e.client.record.has(openedRecordName)
+    const head = await e.client.record.head(openedRecordName)
+    expect(has === true && head === 0, 'a record only opened before the kill should still exist at version 0', { has, head })
+    return { record: openedRecordName, has, head }
   })
   let watch
   await check('subscribe-after-restart', async () => {

@@ -119,6 +119,43 @@ class GatewayWebSocketIT {
 	}
 
 	@Test
+	void openingANewRecordCreatesItForEveryClientAndLeavesAnExistingOneAlone() throws Exception {
+		String name = "it/record/opened";
+		try (TestClient alice = TestClient.loggedIn(this.port, "alice");
+				TestClient bob = TestClient.loggedIn(this.port, "bob")) {
+			bob.send(Message.builder(Topic.RECORD, RecordAction.HEAD).name(name).build());
+			assertThat(bob.next().version()).as("before anyone opens it").isEqualTo(-1L);
+			subscribeCreateAndRead(alice, name);
+			bob.send(Message.builder(Topic.RECORD, RecordAction.HEAD).name(name).build());
+			Message head = bob.next();
+			assertThat(head.action()).isEqualTo(RecordAction.HEAD_RESPONSE);
+			assertThat(head.version()).isEqualTo(0L);
+			bob.send(Message.builder(Topic.RECORD, RecordAction.READ).name(name).build());
+			Message read = bob.next();
+			assertThat(read.action()).isEqualTo(RecordAction.READ_RESPONSE);
+			assertThat(read.version()).isEqualTo(0L);
+			assertThat(read.dataText()).isEqualTo("{}");
+			subscribeCreateAndRead(bob, name);
+			alice.send(Message.builder(Topic.RECORD, RecordAction.UPDATE).name(name).version(1).data("{\"a\":1}")
+				.correlationId("1").isWriteAck(true).build());
+			assertThat(alice.next().action()).isEqualTo(RecordAction.WRITE_ACKNOWLEDGEMENT);
+			assertThat(bob.next().version()).isEqualTo(1L);
+			// Opening it again finds it written: untouched.
+			try (TestClient carol = TestClient.loggedIn(this.port, "carol")) {
+				carol.send(Message.builder(Topic.RECORD, RecordAction.SUBSCRIBECREATEANDREAD).names(List.of(name))
+					.correlationId("2").build());
+				assertThat(carol.next().isAck()).isTrue();
+				Message existing = carol.next();
+				assertThat(existing.version()).isEqualTo(1L);
+				assertThat(existing.dataText()).isEqualTo("{\"a\":1}");
+			}
+			// Creating tells subscribers nothing: they hold {} already.
+			alice.assertNothingElseReceived();
+			bob.assertNothingElseReceived();
+		}
+	}
+
+	@Test
 	void staleWriteGetsVersionExistsWithCurrentData() throws Exception {
 		String name = "it/record/conflict";
 		try (TestClient alice = TestClient.loggedIn(this.port, "alice");
@@ -190,13 +227,17 @@ class GatewayWebSocketIT {
 			assertThat(deleted.name()).isEqualTo(name);
 			alice.assertNothingElseReceived();
 
-			// Re-created on top of the tombstone: version 2, empty.
+			alice.send(Message.builder(Topic.RECORD, RecordAction.HEAD).name(name).build());
+			assertThat(alice.next().version()).as("deleted").isEqualTo(-1L);
+			// Opened again: created again, empty, above the tombstone (version 2), so versions never go backwards.
 			bob.send(Message.builder(Topic.RECORD, RecordAction.SUBSCRIBECREATEANDREAD).names(List.of(name))
 				.correlationId("9").build());
 			assertThat(bob.next().isAck()).isTrue();
 			Message recreated = bob.next();
-			assertThat(recreated.version()).isEqualTo(2L);
+			assertThat(recreated.version()).isEqualTo(3L);
 			assertThat(recreated.dataText()).isEqualTo("{}");
+			alice.send(Message.builder(Topic.RECORD, RecordAction.HEAD).name(name).build());
+			assertThat(alice.next().version()).as("created again").isEqualTo(3L);
 		}
 	}
 

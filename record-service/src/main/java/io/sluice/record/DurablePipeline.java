@@ -97,6 +97,23 @@ final class DurablePipeline {
 		return pending.answer.asMono();
 	}
 
+	/**
+	 * {@code current} once every write of its record handed over so far has been answered, so that a caller who
+	 * found a version this node decided is not told of it before it is durable; fails as the newest of those writes
+	 * does. Must be called from the record's lane, where {@code current} was read: the newest write not yet
+	 * answered is then the one that made it (or one before, whose failure fails it too).
+	 */
+	Mono<VersionedRecord> whenDurable(VersionedRecord current) {
+		Pipe pipe = this.pipes.get(current.name());
+		Pending newest = null;
+		if (pipe != null) {
+			synchronized (pipe) {
+				newest = pipe.answers.peekLast();
+			}
+		}
+		return (newest != null) ? newest.answer.asMono().thenReturn(current) : Mono.just(current);
+	}
+
 	/** Records with writes not yet answered: for tests and metrics. */
 	int activeRecords() {
 		return this.pipes.size();
@@ -135,7 +152,9 @@ final class DurablePipeline {
 	private void announce(Pipe pipe, Pending pending) {
 		Mono<Void> published;
 		try {
-			published = this.feed.announce(pending.change);
+			// A creation holds only {}, and each opener is answered the record itself: nobody needs telling.
+			published = (pending.change.kind() != RecordChange.Kind.CREATE) ? this.feed.announce(pending.change)
+					: Mono.empty();
 		}
 		catch (RuntimeException ex) {
 			// The write is durable whatever happens to its notice: fail open, as the feed does for the bus.

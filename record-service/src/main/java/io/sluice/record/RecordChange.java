@@ -41,7 +41,13 @@ public record RecordChange(Kind kind, VersionedRecord record, String path, byte[
 		ERASE,
 
 		/** The record was deleted. */
-		DELETE
+		DELETE,
+
+		/**
+		 * The record was created empty by opening it. Made durable like any change but never announced: see
+		 * {@link RecordService#create}.
+		 */
+		CREATE
 
 	}
 

@@ -12,7 +12,8 @@ import io.sluice.connector.VersionedRecord;
  * <p>Version rules for writes: a write names the version it creates, which must be the current version plus
  * one (a record never written, or deleted, has the version of its tombstone, or 0). A lower version fails
  * with {@link VersionExistsException} carrying the current record; a higher one with
- * {@link InvalidVersionException}; {@link #FORCE} (-1) writes on top of whatever is current.
+ * {@link InvalidVersionException}; {@link #FORCE} (-1) writes on top of whatever is current. Opening a record
+ * ({@link #create}) creates it empty at version 0 if it does not exist, as deepstream does.
  *
  * <p>A write completes only when it is durable (accepted by the storage queue, or in the store when there is
  * no queue); at that moment its change is already in {@link #changes()}. A write that could not be made
@@ -33,15 +34,27 @@ public interface RecordService {
 
 	/**
 	 * The current record: live, or a tombstone (whose version a re-created record starts from), or empty if the
-	 * name was never written.
+	 * name was never opened or written.
 	 */
 	Mono<VersionedRecord> read(String name);
 
-	/** The current version of a live record, or empty if it does not exist (never written, or deleted). */
+	/** The current version of a live record, or empty if it does not exist (never opened or written, or deleted). */
 	Mono<Long> head(String name);
 
 	/** Whether a live record of that name exists. */
 	Mono<Boolean> has(String name);
+
+	/**
+	 * The live record of that name, created if there is none: what opening a record does. A record that was never
+	 * written is created as {@code {}} at version 0, one that was deleted as {@code {}} one version above its
+	 * tombstone (versions never go backwards). A live record is left untouched. Creating is a write like any other,
+	 * through the compare-and-set and made durable before it is answered; so is the answer of a caller that finds
+	 * the record being created or written by someone else, so nobody is told of a version storage will not have.
+	 * Subscribers are not told of a creation ({@link #changes()} does not carry it): it holds nothing but
+	 * {@code {}}, and every opener is answered the record itself.
+	 * @return the live record, or a {@link RecordWriteException} if it could not be made durable
+	 */
+	Mono<VersionedRecord> create(String name);
 
 	/** Replaces the whole of a record's data (a JSON object or array) as version {@code version}. */
 	Mono<VersionedRecord> set(String name, long version, byte[] data, String origin);

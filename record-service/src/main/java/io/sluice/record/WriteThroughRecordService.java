@@ -98,6 +98,40 @@ final class WriteThroughRecordService implements RecordService {
 	}
 
 	@Override
+	public Mono<VersionedRecord> create(String name) {
+		return this.lanes.run(name, () -> creation(name, this.casAttempts)).flatMap(Function.identity());
+	}
+
+	/**
+	 * Creates the record if it is not live, inside its lane. The read comes first, even though the cache counts a
+	 * record it does not hold as version 0: a record the cache lost must be found in the store, not created again.
+	 */
+	private Mono<Mono<VersionedRecord>> creation(String name, int attemptsLeft) {
+		return read(name).map(Optional::of).defaultIfEmpty(Optional.empty()).flatMap((found) -> {
+			VersionedRecord current = found.orElse(null);
+			if (current != null && !current.deleted()) {
+				return Mono.just(this.pipeline.whenDurable(current));
+			}
+			long currentVersion = (current != null) ? current.version() : 0;
+			// Never written: version 0, as deepstream creates it. Deleted: above the tombstone, as any write.
+			long version = (current != null) ? currentVersion + 1 : 0;
+			RecordChange change = new RecordChange(RecordChange.Kind.CREATE,
+					VersionedRecord.of(name, version, EMPTY_OBJECT), null, null, null);
+			return compareAndSet(currentVersion, change.record())
+				.flatMap((result) -> {
+					if (result.won()) {
+						return Mono.just(this.pipeline.submit(change));
+					}
+					if (attemptsLeft > 1) {
+						// Another node wrote first: judge again against what is current now.
+						return creation(name, attemptsLeft - 1);
+					}
+					return Mono.error(tooManyWriters(name));
+				});
+		});
+	}
+
+	@Override
 	public Mono<VersionedRecord> set(String name, long version, byte[] data, String origin) {
 		// Checked once, before the lane: a retried compare-and-set does not check it again.
 		byte[] document;
@@ -116,9 +150,7 @@ final class WriteThroughRecordService implements RecordService {
 		// compare-and-set alone decides, one cache round trip instead of two. Otherwise (a miss, another version)
 		// the write is judged as any other. Not for version 1: a record the cache lost would pass for version 0.
 		RecordChange change = mutation.apply(null, version);
-		return this.lanes.run(name, () -> this.cache.compareAndSet(version - 1, change.record())
-			.onErrorMap(ConnectorException.class,
-					(ex) -> new RecordWriteException(name, "The cache refused the write: " + ex.getMessage(), ex))
+		return this.lanes.run(name, () -> compareAndSet(version - 1, change.record())
 			.flatMap((result) -> result.won() ? Mono.just(this.pipeline.submit(change))
 					: attempt(name, version, mutation, this.casAttempts)))
 			.flatMap(Function.identity());
@@ -182,9 +214,7 @@ final class WriteThroughRecordService implements RecordService {
 				return Mono.error(new InvalidVersionException(name, version, currentVersion));
 			}
 			RecordChange change = mutation.apply(current, currentVersion + 1);
-			return this.cache.compareAndSet(currentVersion, change.record())
-				.onErrorMap(ConnectorException.class,
-						(ex) -> new RecordWriteException(name, "The cache refused the write: " + ex.getMessage(), ex))
+			return compareAndSet(currentVersion, change.record())
 				.flatMap((result) -> {
 					if (result.won()) {
 						return Mono.just(this.pipeline.submit(change));
@@ -193,10 +223,21 @@ final class WriteThroughRecordService implements RecordService {
 						// Another node wrote first: judge the write again against what is current now.
 						return attempt(name, version, mutation, attemptsLeft - 1);
 					}
-					return Mono.error(new RecordWriteException(name, "Record '" + name + "' is being written by too "
-							+ "many writers at once; gave up after " + this.casAttempts + " attempts", null));
+					return Mono.error(tooManyWriters(name));
 				});
 		});
+	}
+
+	/** The cache's compare-and-set; a write fails closed when the cache fails. */
+	private Mono<RecordCache.CasResult> compareAndSet(long expectedVersion, VersionedRecord next) {
+		return this.cache.compareAndSet(expectedVersion, next)
+			.onErrorMap(ConnectorException.class, (ex) -> new RecordWriteException(next.name(),
+					"The cache refused the write: " + ex.getMessage(), ex));
+	}
+
+	private RecordWriteException tooManyWriters(String name) {
+		return new RecordWriteException(name, "Record '" + name + "' is being written by too many writers at once; "
+				+ "gave up after " + this.casAttempts + " attempts", null);
 	}
 
 	private JsonNode base(String name, VersionedRecord current) {

@@ -363,7 +363,7 @@ class DurablePipelineTests {
 	}
 
 	/** Durable writes the test completes one by one; a completed one goes to the store. */
-	private static final class HeldDurableWrites implements DurableWrites {
+	static final class HeldDurableWrites implements DurableWrites {
 
 		private final RecordStore store;
 
@@ -406,7 +406,8 @@ class DurablePipelineTests {
 		private Held find(String name, long version) {
 			return this.held.stream()
 				.filter((write) -> write.record.name().equals(name) && write.record.version() == version)
-				.findFirst()
+				// The latest: a version handed on again after its first attempt failed is a new write.
+				.reduce((earlier, later) -> later)
 				.orElseThrow(() -> new AssertionError(name + " v" + version + " was not handed on; handed on: "
 						+ versions(name)));
 		}

@@ -62,8 +62,8 @@ class DeepstreamClientInteropIT {
 			ServerProcess first = interop.start(port, "server-live.log", STARTUP_TIMEOUT, serverArgs);
 			NodeInterop.Run live = interop.node()
 				.run("live", List.of(first.webSocketUrl(), "live", prefix), SCENARIO_TIMEOUT);
-			assertAllPassed(live, "login", "stale-write-gets-version-exists", "a-receives-event", "snapshot", "head",
-					"final-state");
+			assertAllPassed(live, "login", "opened-record-exists-for-others", "stale-write-gets-version-exists",
+					"a-receives-event", "snapshot", "head", "final-state");
 			int version = live.check("final-state").orElseThrow().detail().path("version").asInt();
 
 			first.kill();
@@ -74,8 +74,8 @@ class DeepstreamClientInteropIT {
 			NodeInterop.Run afterRestart = interop.node().run("after-restart",
 					List.of(second.webSocketUrl(), "after-restart", prefix, Integer.toString(version)),
 					SCENARIO_TIMEOUT);
-			assertAllPassed(afterRestart, "snapshot-after-restart", "head-after-restart",
-					"write-after-restart-continues-versions", "event-after-restart");
+			assertAllPassed(afterRestart, "opened-record-exists-after-restart", "snapshot-after-restart",
+					"head-after-restart", "write-after-restart-continues-versions", "event-after-restart");
 		}
 		catch (AssertionError | Exception failure) {
 			throw interop.withServerOutput(failure);

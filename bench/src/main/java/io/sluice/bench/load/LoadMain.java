@@ -11,7 +11,7 @@ import java.io.PrintStream;
  * </pre>
  *
  * Scenarios: {@code events} (--subscribers, --rate, --window), {@code records} (--subscribers, --rate, --window),
- * {@code rpc} (--in-flight), {@code idle} (--connections, needs --server-pid). Every run is bounded by
+ * {@code record-opens} (--in-flight), {@code rpc} (--in-flight), {@code idle} (--connections, needs --server-pid). Every run is bounded by
  * {@code --warmup} + {@code --duration} plus connection set-up, and the process exits when it is done.
  */
 public final class LoadMain {
@@ -28,7 +28,7 @@ public final class LoadMain {
 		catch (RuntimeException ex) {
 			System.err.println(ex.getMessage());
 			System.err.println("Usage: LoadMain --url ws://127.0.0.1:6020/deepstream --target NAME "
-					+ "--scenario events|records|rpc|idle [--subscribers N] [--rate N] [--window N] [--in-flight N] "
+					+ "--scenario events|records|record-opens|rpc|idle [--subscribers N] [--rate N] [--window N] [--in-flight N] "
 					+ "[--connections N] [--duration S] [--warmup S] [--server-pid PID] [--threads N] "
 					+ "[--source-addresses N] [--payload-bytes N] [--run N]");
 			System.exit(2);
@@ -38,6 +38,7 @@ public final class LoadMain {
 			RunResult result = switch (options.scenario()) {
 				case "events" -> EventFanOut.run(options);
 				case "records" -> RecordWrites.run(options);
+				case "record-opens" -> RecordOpens.run(options);
 				case "rpc" -> RpcCalls.run(options);
 				case "idle" -> IdleConnections.run(options);
 				default -> throw new IllegalArgumentException("Unknown scenario '" + options.scenario() + "'");

@@ -7,11 +7,13 @@ import java.util.Objects;
 
 /**
  * One version of a record: its name, an integer version, its data as UTF-8 JSON, and whether it is a
- * tombstone. Versions start at 1 (version 0 is a record that was never written). A tombstone keeps the
- * version of the delete, so that no older write can bring the record back.
+ * tombstone. A record created empty by opening it (as deepstream creates one) is at version 0; every write adds
+ * one. A cache that does not hold a record reports it as version 0 too, which is why a writer reads the record
+ * (from the store, on a miss) before its compare-and-set. A tombstone keeps the version of the delete, at least 1,
+ * so that no older write can bring the record back.
  *
  * @param name the record's name, never empty
- * @param version the version, at least 1
+ * @param version the version: 0 for a record created empty and never written, else at least 1
  * @param data UTF-8 JSON (an object or an array); empty for a tombstone. Not copied: callers must not
  *     change the array after handing it over
  * @param deleted whether this version is a tombstone
@@ -27,8 +29,9 @@ public record VersionedRecord(String name, long version, byte[] data, boolean de
 		if (name.isEmpty()) {
 			throw new IllegalArgumentException("A record name must not be empty");
 		}
-		if (version < 1) {
-			throw new IllegalArgumentException("A stored version must be at least 1, was " + version);
+		if (version < 0 || (deleted && version < 1)) {
+			throw new IllegalArgumentException("A stored version must be at least " + (deleted ? 1 : 0) + " for "
+					+ (deleted ? "a tombstone" : "a live record") + ", was " + version);
 		}
 	}
 

@@ -22,8 +22,9 @@ import io.sluice.record.RecordService;
  * Subscriptions, reads and heads. A subscription is registered before the record is read, as deepstream does, so
  * that no change made after the read can be missed.
  *
- * <p>"Create" never writes: a record that was never written (or was deleted) is answered as version 0 (or the
- * tombstone's version) with data {@code {}}, which is what the client's first write builds on.
+ * <p>SUBSCRIBECREATEANDREAD (what the client's {@code getRecord} sends) creates the record if it does not exist, as
+ * deepstream does: {@code {}} at version 0, durable before the read answer is sent, so from then on every client's
+ * {@code has} answers true and {@code head} 0. Opening an existing record does not touch it.
  */
 final class RecordReads {
 
@@ -63,6 +64,7 @@ final class RecordReads {
 		}
 		switch (request.action()) {
 			case RecordAction.SUBSCRIBECREATEANDREAD:
+				return Flux.fromIterable(names).flatMap((name) -> create(connection, request, name)).then();
 			case RecordAction.SUBSCRIBEANDREAD:
 				return Flux.fromIterable(names).flatMap((name) -> read(connection, request, name)).then();
 			case RecordAction.SUBSCRIBEANDHEAD:
@@ -122,12 +124,22 @@ final class RecordReads {
 			.then();
 	}
 
+	/** The record, created if need be; RECORD_CREATE_ERROR if it could not be, as deepstream answers. */
+	private Mono<Void> create(Connection connection, Message request, String name) {
+		return Mono.defer(() -> this.records.create(name))
+			.doOnNext((record) -> connection.send(RecordReplies.readResponse(name, record.version(), record.data())))
+			.onErrorResume((ex) -> {
+				logger.warn("Creating record {} failed: {}", name, ex.getMessage());
+				connection.send(RecordReplies.error(RecordAction.RECORD_CREATE_ERROR, request, name)
+					.data(JsonText.quote("Record '" + name + "' could not be created")).build());
+				return Mono.empty();
+			})
+			.then();
+	}
+
 	private static Message readReply(Message request, String name, VersionedRecord record) {
 		if (record != null && !record.deleted()) {
 			return RecordReplies.readResponse(name, record.version(), record.data());
-		}
-		if (request.action() == RecordAction.SUBSCRIBECREATEANDREAD) {
-			return RecordReplies.readResponse(name, (record != null) ? record.version() : 0, RecordReplies.EMPTY_OBJECT);
 		}
 		return RecordReplies.error(RecordAction.RECORD_NOT_FOUND, request, name)
 			.data(JsonText.quote("Record '" + name + "' does not exist"))

@@ -183,7 +183,7 @@ class RecordListeningAndNotifyTests {
 
 	}
 
-	/** Reads what the test stored; deletes find nothing to delete; other writes are not expected here. */
+	/** Reads and creates what the test stored; deletes find nothing to delete; other writes are not expected here. */
 	private static final class StoredRecords implements RecordService {
 
 		final Map<String, VersionedRecord> stored = new HashMap<>();
@@ -207,6 +207,16 @@ class RecordListeningAndNotifyTests {
 		@Override
 		public Mono<Boolean> has(String name) {
 			return Mono.just(this.stored.containsKey(name));
+		}
+
+		@Override
+		public Mono<VersionedRecord> create(String name) {
+			VersionedRecord current = this.stored.get(name);
+			if (current == null || current.deleted()) {
+				current = VersionedRecord.of(name, (current != null) ? current.version() + 1 : 0, "{}");
+				this.stored.put(name, current);
+			}
+			return Mono.just(current);
 		}
 
 		@Override

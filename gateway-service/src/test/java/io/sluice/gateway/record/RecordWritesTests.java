@@ -62,6 +62,28 @@ class RecordWritesTests {
 	}
 
 	@Test
+	void openingCreatesEachRecordAndAnswersItsReadOnlyOnceCreatedOrWithACreateError() {
+		Message open = Message.builder(Topic.RECORD, RecordAction.SUBSCRIBECREATEANDREAD).names(List.of("a", "b"))
+			.correlationId("5").build();
+		StepVerifier.create(this.handler.handle(this.connection, open))
+			.then(() -> assertThat(this.records.started).containsExactly("create a", "create b"))
+			.then(() -> assertThat(drain()).as("the subscription is acknowledged at once").singleElement()
+				.satisfies((ack) -> assertThat(ack.isAck()).isTrue()))
+			.then(() -> this.records.complete(1, new RecordWriteException("b", "queue down", null)))
+			.then(() -> this.records.complete(0, null))
+			.expectComplete()
+			.verify(Duration.ofSeconds(5));
+		List<Message> replies = drain();
+		assertThat(replies).extracting(Message::action)
+			.containsExactly(RecordAction.RECORD_CREATE_ERROR, RecordAction.READ_RESPONSE);
+		assertThat(replies.get(0).name()).isEqualTo("b");
+		assertThat(replies.get(0).originalAction()).isEqualTo(RecordAction.SUBSCRIBECREATEANDREAD);
+		assertThat(replies.get(0).isError()).isTrue();
+		assertThat(replies.get(1).name()).isEqualTo("a");
+		assertThat(replies.get(1).dataText()).isEqualTo("{}");
+	}
+
+	@Test
 	void writesCarryTheConnectionAsOriginAndForceMeansForce() {
 		Message write = Message.builder(Topic.RECORD, RecordAction.CREATEANDPATCH).name("r").version(-1).path("a.b")
 			.data("1").build();
@@ -113,6 +135,11 @@ class RecordWritesTests {
 				this.pending.add(sink);
 				return sink.asMono();
 			});
+		}
+
+		@Override
+		public Mono<VersionedRecord> create(String name) {
+			return start("create " + name);
 		}
 
 		@Override

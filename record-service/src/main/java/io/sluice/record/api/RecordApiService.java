@@ -82,6 +82,7 @@ final class RecordApiService {
 					this.records.patch(call.name(), call.version(), call.path(), call.data(), call.origin()));
 			case ERASE -> written(this.records.erase(call.name(), call.version(), call.path(), call.origin()));
 			case DELETE -> written(this.records.delete(call.name(), call.origin()));
+			case CREATE -> written(this.records.create(call.name()));
 		};
 	}
 

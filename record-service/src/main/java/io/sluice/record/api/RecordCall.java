@@ -9,7 +9,8 @@ import io.sluice.record.RecordService;
  *
  * @param op which method
  * @param name the record's name, never empty
- * @param version the version a write creates ({@link RecordService#FORCE} forces); unused by reads and delete
+ * @param version the version a write creates ({@link RecordService#FORCE} forces); unused by reads, create and
+ *     delete
  * @param path the path of a patch or erase, else {@code null}
  * @param data the data of a set, the value of a patch, else {@code null}. Not copied
  * @param origin the writer's opaque id, or {@code null}
@@ -39,6 +40,10 @@ public record RecordCall(Op op, String name, long version, String path, byte[] d
 
 	public static RecordCall has(String name) {
 		return new RecordCall(Op.HAS, name, 0, null, null, null);
+	}
+
+	public static RecordCall create(String name) {
+		return new RecordCall(Op.CREATE, name, 0, null, null, null);
 	}
 
 	public static RecordCall set(String name, long version, byte[] data, String origin) {
@@ -73,7 +78,7 @@ public record RecordCall(Op op, String name, long version, String path, byte[] d
 	public enum Op {
 
 		READ("read", true), HEAD("head", true), HAS("has", true), SET("set", false), PATCH("patch", false),
-		ERASE("erase", false), DELETE("delete", false);
+		ERASE("erase", false), DELETE("delete", false), CREATE("create", false);
 
 		private final String label;
 

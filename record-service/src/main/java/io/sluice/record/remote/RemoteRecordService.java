@@ -71,6 +71,11 @@ public final class RemoteRecordService implements RecordService, AutoCloseable {
 	}
 
 	@Override
+	public Mono<VersionedRecord> create(String name) {
+		return call(() -> RecordCall.create(name), name).flatMap(RecordReply::toRecord);
+	}
+
+	@Override
 	public Mono<VersionedRecord> set(String name, long version, byte[] data, String origin) {
 		return call(() -> RecordCall.set(name, version, data, origin), name).flatMap(RecordReply::toRecord);
 	}

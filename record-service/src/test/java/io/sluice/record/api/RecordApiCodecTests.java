@@ -28,7 +28,8 @@ class RecordApiCodecTests {
 		List<RecordCall> calls = List.of(RecordCall.read("codec/r"), RecordCall.head("codec/h"),
 				RecordCall.has("codec/x"), RecordCall.set("codec/s", 3, DATA, "conn-1"),
 				RecordCall.patch("codec/p", -1, "a.b[2]", "7".getBytes(StandardCharsets.UTF_8), null),
-				RecordCall.erase("codec/e", 9, "a", "conn-2"), RecordCall.delete("codec/d", "conn-3"));
+				RecordCall.erase("codec/e", 9, "a", "conn-2"), RecordCall.delete("codec/d", "conn-3"),
+				RecordCall.create("codec/c"));
 		for (RecordCall call : calls) {
 			assertSameCall(RecordApiCodec.decodeCall(RecordApiCodec.encodeCall(call)), call);
 		}
@@ -46,6 +47,8 @@ class RecordApiCodecTests {
 		assertThat(roundTrip(call, RecordReply.of(expiring)).record()).isEqualTo(expiring);
 		assertThat(roundTrip(call, RecordReply.of(VersionedRecord.tombstone("codec/reply", 5))).record())
 			.isEqualTo(VersionedRecord.tombstone("codec/reply", 5));
+		VersionedRecord created = VersionedRecord.of("codec/reply", 0, "{}");
+		assertThat(roundTrip(call, RecordReply.of(created)).record()).isEqualTo(created);
 		assertThat(roundTrip(call, RecordReply.none()).kind()).isEqualTo(RecordReply.Kind.NONE);
 		assertThat(roundTrip(call, RecordReply.ofVersion(42)).version()).isEqualTo(42);
 		assertThat(roundTrip(call, RecordReply.of(true)).flag()).isTrue();

@@ -88,6 +88,11 @@ class RemoteRecordServiceTests {
 		StepVerifier.create(this.remote.has(name)).expectNext(false).expectComplete().verify(TIMEOUT);
 		StepVerifier.create(this.remote.head(name)).expectComplete().verify(TIMEOUT);
 		StepVerifier.create(this.remote.read("remote/never")).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(this.remote.create("remote/opened"))
+			.expectNext(VersionedRecord.of("remote/opened", 0, "{}"))
+			.expectComplete()
+			.verify(TIMEOUT);
+		StepVerifier.create(this.remote.head("remote/opened")).expectNext(0L).expectComplete().verify(TIMEOUT);
 	}
 
 	@Test

@@ -81,6 +81,22 @@ public abstract class RecordCacheContract {
 	}
 
 	@Test
+	void recordCreatedAtVersionZeroIsHeldAndBuiltOnLikeAnyVersion() {
+		String name = this.prefix + "created";
+		VersionedRecord created = record(name, 0, "{}");
+		assertThat(cas(0, created).won()).isTrue();
+		StepVerifier.create(this.cache.get(name)).expectNext(created).expectComplete().verify(timeout());
+		// A lost compare-and-set leaves the entry at version 0 in place.
+		StepVerifier.create(this.cache.compareAndSet(3, record(name, 4, "{\"v\":4}")))
+			.expectNext(CasResult.lost(created))
+			.expectComplete()
+			.verify(timeout());
+		VersionedRecord v1 = record(name, 1, "{\"v\":1}");
+		assertThat(cas(0, v1).won()).isTrue();
+		StepVerifier.create(this.cache.get(name)).expectNext(v1).expectComplete().verify(timeout());
+	}
+
+	@Test
 	void staleExpectedVersionLosesAndReturnsWhatIsCached() {
 		String name = this.prefix + "stale";
 		VersionedRecord v1 = record(name, 1, "{\"v\":1}");

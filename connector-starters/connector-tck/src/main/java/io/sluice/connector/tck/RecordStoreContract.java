@@ -95,6 +95,18 @@ public abstract class RecordStoreContract {
 	}
 
 	@Test
+	void recordCreatedAtVersionZeroIsStoredAndReplacedByItsFirstWrite() {
+		VersionedRecord created = record("created", 0, "{}");
+		StepVerifier.create(this.store.upsertIfNewer(List.of(created))).expectNext(1).expectComplete().verify(timeout());
+		StepVerifier.create(this.store.find(created.name())).expectNext(created).expectComplete().verify(timeout());
+		StepVerifier.create(this.store.upsertIfNewer(List.of(created))).expectNext(0).expectComplete().verify(timeout());
+		VersionedRecord v1 = record("created", 1, "{\"v\":1}");
+		StepVerifier.create(this.store.upsertIfNewer(List.of(v1))).expectNext(1).expectComplete().verify(timeout());
+		StepVerifier.create(this.store.upsertIfNewer(List.of(created))).expectNext(0).expectComplete().verify(timeout());
+		StepVerifier.create(this.store.find(created.name())).expectNext(v1).expectComplete().verify(timeout());
+	}
+
+	@Test
 	void batchWithSeveralVersionsOfOneRecordKeepsTheHighest() {
 		VersionedRecord v3 = record("multi", 3, "{\"v\":3}");
 		List<VersionedRecord> batch = List.of(record("multi", 1, "{\"v\":1}"), v3, record("multi", 2, "{\"v\":2}"),

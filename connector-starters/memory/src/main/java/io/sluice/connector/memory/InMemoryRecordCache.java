@@ -42,13 +42,13 @@ public final class InMemoryRecordCache implements RecordCache {
 			Instant now = this.clock.instant();
 			boolean[] won = new boolean[1];
 			VersionedRecord after = this.records.compute(next.name(), (name, current) -> {
-				long version = (current == null || current.isExpiredAt(now)) ? 0 : current.version();
-				won[0] = (version == expectedVersion);
+				boolean held = current != null && !current.isExpiredAt(now);
+				won[0] = ((held ? current.version() : 0) == expectedVersion);
 				if (won[0]) {
 					return next;
 				}
-				// Lost: an expired entry is dropped here rather than kept.
-				return (version == 0) ? null : current;
+				// Lost: an expired entry is dropped here rather than kept (a live one at version 0 is kept).
+				return held ? current : null;
 			});
 			return won[0] ? CasResult.won(after) : CasResult.lost(after);
 		});
