@@ -65,9 +65,9 @@ class RestartInteropIT {
 		String prefix = "restart-" + UUID.randomUUID().toString().substring(0, 8);
 		int port = ServerProcess.freePort();
 		List<String> serverArgs = List.of("--sluice.data-dir=" + dataDir.toAbsolutePath());
+		Map<String, RunningScript> scripts = new LinkedHashMap<>();
 		try {
 			ServerProcess first = interop.start(port, "server-before-kill.log", STARTUP_TIMEOUT, serverArgs);
-			Map<String, RunningScript> scripts = new LinkedHashMap<>();
 			for (String profile : PROFILES) {
 				scripts.put(profile, RunningScript.start(interop, "restart.js", "restart-" + profile,
 						List.of(first.webSocketUrl(), profile, prefix + "-" + profile)));
@@ -94,6 +94,9 @@ class RestartInteropIT {
 		}
 		catch (AssertionError | Exception failure) {
 			throw interop.withServerOutput(failure);
+		}
+		finally {
+			scripts.values().forEach(RunningScript::close);
 		}
 	}
 

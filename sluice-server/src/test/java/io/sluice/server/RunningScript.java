@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * One of the {@code clients/node-interop} scripts running in a child process while the test acts on the server (stops
  * it, kills it, starts it again), its check lines collected as they are printed, so the test can wait for one of them.
  */
-final class RunningScript {
+final class RunningScript implements AutoCloseable {
 
 	private static final Duration OUTPUT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
@@ -141,6 +141,12 @@ final class RunningScript {
 			throw new IllegalStateException("reading the output of " + this.name + " did not end", ex);
 		}
 		return snapshot();
+	}
+
+	/** Kills the script if it still runs, as when the test failed before it could end. */
+	@Override
+	public void close() {
+		this.process.destroyForcibly();
 	}
 
 	private synchronized NodeInterop.Run snapshot() {
