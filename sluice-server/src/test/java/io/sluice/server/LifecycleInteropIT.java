@@ -1,8 +1,6 @@
 package io.sluice.server;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,8 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -61,20 +57,19 @@ class LifecycleInteropIT {
 	@Test
 	void clientThatStopsPingingIsClosed() throws Exception {
 		ServerProcess server = start("heartbeat", "--sluice.gateway.heartbeat-timeout=2s");
-		Script script = Script.start(server, "heartbeat");
-		script.awaitExit();
-		script.assertPassed("login", "heartbeat-timeout-closed");
+		RunningScript script = script(server, "heartbeat");
+		RunningScript.assertPassed(script.awaitExit(SCENARIO_TIMEOUT), "login", "heartbeat-timeout-closed");
 	}
 
 	@Test
 	void gracefulShutdownTellsConnectedClientsBeforeClosing() throws Exception {
 		ServerProcess server = start("shutdown");
-		Script script = Script.start(server, "shutdown");
-		script.awaitCheck("ready");
+		RunningScript script = script(server, "shutdown");
+		script.awaitCheck("ready", SCENARIO_TIMEOUT);
 		// SIGTERM: Spring's graceful shutdown, which stops the gateway's connections first.
 		server.close();
-		script.awaitExit();
-		script.assertPassed("login", "ready", "shutdown-notice", "going-away-close");
+		RunningScript.assertPassed(script.awaitExit(SCENARIO_TIMEOUT), "login", "ready", "shutdown-notice",
+				"going-away-close");
 		assertThat(Files.readString(server.log())).contains("Telling 1 connected clients to reconnect");
 	}
 
@@ -119,9 +114,9 @@ class LifecycleInteropIT {
 					"--sluice.auth.webhook.url=http://127.0.0.1:" + webhook.getAddress().getPort() + "/auth",
 					"--sluice.auth.webhook.request-timeout=500ms", "--sluice.auth.webhook.retry-attempts=1",
 					"--sluice.auth.webhook.retry-interval=100ms");
-			Script script = Script.start(server, "webhook");
-			script.awaitExit();
-			script.assertPassed("webhook-accepted", "webhook-refused", "webhook-timed-out");
+			RunningScript script = script(server, "webhook");
+			RunningScript.assertPassed(script.awaitExit(SCENARIO_TIMEOUT), "webhook-accepted", "webhook-refused",
+					"webhook-timed-out");
 		}
 		finally {
 			release.countDown();
@@ -136,75 +131,8 @@ class LifecycleInteropIT {
 		return interop.start(ServerProcess.freePort(), name + ".log", STARTUP_TIMEOUT, arguments);
 	}
 
-	/** {@code lifecycle.js} in a child process, its check lines collected as they are printed. */
-	private static final class Script {
-
-		private final Process process;
-
-		private final List<String> lines = new CopyOnWriteArrayList<>();
-
-		private final CompletableFuture<Void> ended;
-
-		private final Path stderr;
-
-		private Script(Process process, Path stderr) {
-			this.process = process;
-			this.stderr = stderr;
-			this.ended = CompletableFuture.runAsync(() -> {
-				try (BufferedReader reader = new BufferedReader(
-						new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-					for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-						this.lines.add(line);
-					}
-				}
-				catch (IOException ex) {
-					this.lines.add("(reading the script's output failed: " + ex + ")");
-				}
-			});
-		}
-
-		static Script start(ServerProcess server, String scenario) throws IOException {
-			Path stderr = interop.log(scenario + ".err");
-			Process process = interop.node()
-				.script("lifecycle.js", List.of(server.webSocketUrl(), scenario))
-				.redirectError(stderr.toFile())
-				.start();
-			return new Script(process, stderr);
-		}
-
-		void awaitCheck(String check) throws Exception {
-			long deadline = System.nanoTime() + SCENARIO_TIMEOUT.toNanos();
-			while (this.lines.stream().noneMatch((line) -> line.contains("\"check\":\"" + check + "\""))) {
-				assertThat(System.nanoTime() - deadline).as("check %s within %s: %s", check, SCENARIO_TIMEOUT,
-						this.lines).isNegative();
-				assertThat(this.ended).as("script ended before %s: %s", check, this.lines).isNotDone();
-				// The lines arrive on the reader's thread; waiting on its future doubles as the pause between looks.
-				try {
-					this.ended.get(50, TimeUnit.MILLISECONDS);
-				}
-				catch (java.util.concurrent.TimeoutException ex) {
-					// not yet
-				}
-			}
-		}
-
-		void awaitExit() throws Exception {
-			if (!this.process.waitFor(SCENARIO_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-				this.process.destroyForcibly();
-			}
-			this.ended.get(10, TimeUnit.SECONDS);
-		}
-
-		void assertPassed(String... checks) throws IOException {
-			String described = String.join(System.lineSeparator(), this.lines) + System.lineSeparator()
-					+ ServerProcess.Logs.tail(this.stderr, 30);
-			for (String check : checks) {
-				assertThat(this.lines).as(described).anyMatch((line) -> line.contains("\"check\":\"" + check + "\",\"ok\":true"));
-			}
-			assertThat(this.lines).as(described).noneMatch((line) -> line.contains("\"ok\":false"));
-			assertThat(this.process.exitValue()).as(described).isZero();
-		}
-
+	private static RunningScript script(ServerProcess server, String scenario) throws IOException {
+		return RunningScript.start(interop, "lifecycle.js", scenario, List.of(server.webSocketUrl(), scenario));
 	}
 
 }
