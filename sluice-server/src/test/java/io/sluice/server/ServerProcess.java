@@ -36,6 +36,9 @@ final class ServerProcess implements AutoCloseable {
 
 	private Process process;
 
+	/** Where the package phase extracts the application (the exec-maven-plugin's fast-start executions). */
+	private static final Path PACKAGED = Path.of("target", "sluice");
+
 	private ServerProcess(List<String> command, int port, Path log) {
 		this.command = command;
 		this.port = port;
@@ -53,9 +56,19 @@ final class ServerProcess implements AutoCloseable {
 			throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		command.add("-cp");
-		command.add(System.getProperty("java.class.path"));
-		command.add(SluiceServer.class.getName());
+		if (Files.isRegularFile(PACKAGED.resolve("sluice.jar"))) {
+			// What users run: the extracted jar with its class data sharing archive (the build's package phase made
+			// both, for this JVM).
+			command.add("-XX:SharedArchiveFile=" + PACKAGED.resolve("sluice.jsa").toAbsolutePath());
+			command.add("-jar");
+			command.add(PACKAGED.resolve("sluice.jar").toAbsolutePath().toString());
+		}
+		else {
+			// Run from an IDE without the package phase: the same application from the test class path.
+			command.add("-cp");
+			command.add(System.getProperty("java.class.path"));
+			command.add(SluiceServer.class.getName());
+		}
 		command.add("--server.port=" + port);
 		command.add("--spring.output.ansi.enabled=never");
 		command.addAll(args);
