@@ -36,7 +36,7 @@ class QueuedRecordCodecTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> QueuedRecordCodec.decode(key, format))
 			.withMessageContaining("unknown format 7");
 		byte[] version = good.clone();
-		java.nio.ByteBuffer.wrap(version).putLong(1, 0);
+		java.nio.ByteBuffer.wrap(version).putLong(1, -1);
 		assertThatIllegalArgumentException().isThrownBy(() -> QueuedRecordCodec.decode(key, version))
 			.withMessageContaining("not valid");
 	}
