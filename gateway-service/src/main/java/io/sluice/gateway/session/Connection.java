@@ -59,6 +59,8 @@ public final class Connection {
 
 	private volatile byte[] serverData;
 
+	private volatile byte[] clientData;
+
 	private volatile String url;
 
 	/** The upgrade request's headers, until the client has logged in (only authentication reads them). */
@@ -187,6 +189,14 @@ public final class Connection {
 		return this.serverData;
 	}
 
+	/**
+	 * The data the authenticator gave this user's client at login (JSON), which RPC providers may be told of; or
+	 * {@code null}.
+	 */
+	public byte[] clientData() {
+		return this.clientData;
+	}
+
 	FrameCodec codec() {
 		return this.codec;
 	}
@@ -238,7 +248,12 @@ public final class Connection {
 	}
 
 	void authenticated(String userId, byte[] serverData) {
+		authenticated(userId, null, serverData);
+	}
+
+	void authenticated(String userId, byte[] clientData, byte[] serverData) {
 		this.userId = userId;
+		this.clientData = clientData;
 		this.serverData = serverData;
 		this.url = null;
 		this.state = State.OPEN;

@@ -1,5 +1,6 @@
 package io.sluice.gateway.session;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,6 +39,12 @@ public final class Outbox {
 	Outbox(String id, int outboundQueueLimit, FrameCodec codec) {
 		this.channel = new EmbeddedChannel();
 		this.connection = new Connection(id, outboundQueueLimit, codec, this.channel);
+	}
+
+	/** Logs the connection in as {@code userId}, with the client data (JSON) its login gave it, or none. */
+	public void login(String userId, String clientData) {
+		this.connection.authenticated(userId,
+				(clientData != null) ? clientData.getBytes(StandardCharsets.UTF_8) : null, null);
 	}
 
 	/** Everything received since the last call, which it takes. */
