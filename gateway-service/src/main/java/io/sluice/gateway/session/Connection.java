@@ -278,10 +278,21 @@ public final class Connection {
 
 	/** Counts a refused login, back to waiting for another; returns how many there were. */
 	int refused() {
-		this.state = State.AWAITING_AUTH;
+		// Counted before the state changes, so that whoever sees AWAITING_AUTH again also sees the count.
 		int refused = this.refusedLogins + 1;
 		this.refusedLogins = refused;
+		this.state = State.AWAITING_AUTH;
 		return refused;
+	}
+
+	/**
+	 * Whether the client is still timed for logging in, as deepstream times it: from opening until the answer to its
+	 * first login, accepted or refused. Not while that login is being decided: a client that asked in time is not
+	 * cut because its authenticator is slow to answer.
+	 */
+	boolean awaitingLogin() {
+		State current = this.state;
+		return current == State.AWAITING_CHALLENGE || (current == State.AWAITING_AUTH && this.refusedLogins == 0);
 	}
 
 	/** How many subscriptions the connection holds, over all topics. */

@@ -13,9 +13,11 @@ import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.Topic;
 
 /**
- * The clocks of the connections, as deepstream keeps them: a client that has not logged in within
- * {@code unauthenticated-client-timeout} is told {@code AUTHENTICATION_TIMEOUT} and closed, and a client silent for
- * longer than {@code heartbeat-timeout} (it should ping every {@code heartbeatInterval}) is closed as dead.
+ * The clocks of the connections, as deepstream keeps them: a client whose first login has not been answered within
+ * {@code unauthenticated-client-timeout} of connecting is told {@code AUTHENTICATION_TIMEOUT} and closed, and a
+ * client silent for longer than {@code heartbeat-timeout} (it should ping every {@code heartbeatInterval}) is closed
+ * as dead. The login clock stops at the first answer, refused as well as accepted (a refused client may try again
+ * until it runs out of attempts), and does not cut a login that is being decided ({@link Connection#awaitingLogin()}).
  *
  * <p>One periodic sweep over every connection, rather than timers per connection (which cost an idle connection
  * more than the rest of its state): it runs four times per the shorter timeout, so a connection outlives its deadline
@@ -83,7 +85,7 @@ final class ConnectionTimers {
 		if (!connection.isOpen()) {
 			return;
 		}
-		if (connection.state() != Connection.State.OPEN && now - connection.openedAt() >= this.authTimeout.toMillis()) {
+		if (connection.awaitingLogin() && now - connection.openedAt() >= this.authTimeout.toMillis()) {
 			logger.debug("{} did not log in within {}", connection, this.authTimeout);
 			connection.send(Message.builder(Topic.CONNECTION, ConnectionAction.AUTHENTICATION_TIMEOUT).build());
 			connection.close(AUTH_TIMEOUT_CLOSE, "Not authenticated within " + this.authTimeout.toSeconds() + "s");
