@@ -1,9 +1,12 @@
 package io.sluice.gateway.auth;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.BiFunction;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Exceptions;
@@ -52,10 +55,7 @@ public final class WebhookAuthenticator implements Authenticator {
 
 	@Override
 	public Mono<AuthResult> authenticate(ConnectionData connection, JsonNode authData) {
-		ObjectNode request = this.json.createObjectNode();
-		request.set("connectionData", this.json.valueToTree(connection));
-		request.set("authData", authData);
-		byte[] body = this.json.writeValueAsBytes(request);
+		byte[] body = body(connection, authData);
 		return Mono.defer(() -> post(body, authData))
 			.retryWhen(Retry.fixedDelay(this.properties.retryAttempts(), this.properties.retryInterval())
 				.filter(Retryable.class::isInstance))
@@ -67,7 +67,49 @@ public final class WebhookAuthenticator implements Authenticator {
 			});
 	}
 
+	/**
+	 * Runs, once, what the first login would: the JSON of a request and of an answer (introspecting the types takes
+	 * Jackson far longer the first time), the client's event loops and resolver, and one {@code HEAD} request to the
+	 * webhook's URL, which loads the client's HTTP code and leaves an open connection in its pool. No login is posted:
+	 * the service sees a {@code HEAD}, whatever it answers. A webhook that is down is logged and tried again by the
+	 * logins.
+	 */
+	@Override
+	public Mono<Void> warmUp() {
+		return Mono.fromRunnable(() -> {
+			ObjectNode sample = this.json.createObjectNode();
+			sample.put("username", "warm-up");
+			body(new ConnectionData("127.0.0.1", Map.of("host", "localhost"), "ws://localhost/deepstream"), sample);
+			answer(this.properties.permittedStatuses().get(0),
+					"{\"id\":\"warm-up\",\"clientData\":{},\"serverData\":{}}".getBytes(StandardCharsets.UTF_8));
+		})
+			.then(this.http.warmup())
+			// Through the same steps as a login's POST, so that their code is loaded too.
+			.then(exchange(HttpMethod.HEAD, new byte[0], this.json.createObjectNode(), (status, body) -> status))
+			.doOnNext((status) -> logger.debug("Authentication webhook {} answered HEAD with {} at start-up",
+					this.properties.url(), status))
+			.onErrorResume((ex) -> {
+				logger.warn("Authentication webhook {} could not be reached at start-up ({}); logins will try it",
+						this.properties.url(), ex.toString());
+				return Mono.empty();
+			})
+			.then();
+	}
+
+	private byte[] body(ConnectionData connection, JsonNode authData) {
+		ObjectNode request = this.json.createObjectNode();
+		request.set("connectionData", this.json.valueToTree(connection));
+		request.set("authData", authData);
+		return this.json.writeValueAsBytes(request);
+	}
+
 	private Mono<AuthResult> post(byte[] body, JsonNode authData) {
+		return exchange(HttpMethod.POST, body, authData, this::answer)
+			.onErrorMap((ex) -> !(ex instanceof Retryable), Retryable::new);
+	}
+
+	private <T> Mono<T> exchange(HttpMethod method, byte[] body, JsonNode authData,
+			BiFunction<Integer, byte[], T> answer) {
 		return this.http.headers((headers) -> {
 			headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
 			for (String field : this.properties.promoteToHeader()) {
@@ -77,14 +119,13 @@ public final class WebhookAuthenticator implements Authenticator {
 				}
 			}
 		})
-			.post()
+			.request(method)
 			.uri(this.properties.url())
 			.send(ByteBufFlux.fromInbound(Mono.just(body)))
 			.responseSingle((response, content) -> content.asByteArray()
 				.defaultIfEmpty(new byte[0])
-				.map((bytes) -> answer(response.status().code(), bytes)))
-			.timeout(this.properties.requestTimeout())
-			.onErrorMap((ex) -> !(ex instanceof Retryable), Retryable::new);
+				.map((bytes) -> answer.apply(response.status().code(), bytes)))
+			.timeout(this.properties.requestTimeout());
 	}
 
 	private AuthResult answer(int status, byte[] body) {
