@@ -26,8 +26,7 @@
 const http = require('node:http')
 const { isDeepStrictEqual } = require('node:util')
 const { DeepstreamClient } = require('@deepstream/client')
-const { socketFactory } = require('@deepstream/client/dist/src/connection/socket-factory')
-const { expect, waitUntil, harness: startHarness } = require('./lib/harness')
+const { expect, waitUntil, observingSocketFactory, harness: startHarness } = require('./lib/harness')
 
 const AUTH_TIMEOUT_MS = Number(process.env.INTEROP_AUTH_TIMEOUT_MS || 200)
 const AUTHENTICATION_TIMEOUT = { topic: 2, action: 9 }
@@ -47,17 +46,8 @@ const { clients, check } = harness
 /** A client whose socket reports every message it receives and how it closes, which the client only reacts to. */
 function observedClient () {
   const seen = { messages: [], closes: [] }
-  const factory = (socketUrl, socketOptions, heartbeatInterval) => {
-    const socket = socketFactory(socketUrl, socketOptions, heartbeatInterval)
-    let handler = null
-    Object.defineProperty(socket, 'onparsedmessages', {
-      set (h) { handler = h },
-      get () { return (messages) => { seen.messages.push(...messages); handler(messages) } }
-    })
-    socket.on('close', (code, reason) => seen.closes.push({ code, reason: String(reason) }))
-    return socket
-  }
-  const client = new DeepstreamClient(url, { socketFactory: factory, maxReconnectAttempts: 0, subscriptionInterval: 0 })
+  const client = new DeepstreamClient(url, { socketFactory: observingSocketFactory(seen), maxReconnectAttempts: 0,
+    subscriptionInterval: 0 })
   client.on('error', () => {})
   clients.push(client)
   return { client, seen }
