@@ -7,10 +7,11 @@
  * AUTHENTICATION_TIMEOUT, closed) is counted as failed, not measured.
  *
  * Usage: node login-latency.js <url> <logins> <label>
- * Prints one JSON line: {"label", "first_ms", "first_phases_ms", "n", "p50_ms", "p99_ms", "max_ms", "slowest", "failed"}, where
+ * Prints one JSON line: {"label", "first_ms", "first_phases_ms", "n", "p50_ms", "p99_ms", "max_ms", "p50_steps_ms", "slowest", "failed"}, where
  * first_phases_ms says when the first client entered each connection state (CHALLENGING once its socket is open,
  * AWAITING_AUTHENTICATION once the server accepted its challenge, AUTHENTICATING once it sent its login, OPEN once
- * logged in).
+ * logged in), and p50_steps_ms the median, over the logins after the first, of the time to open the socket, to have
+ * the challenge answered and to have the login answered.
  * Needs @deepstream/client (with ws and @deepstream/protobuf) on NODE_PATH: clients/node-interop/node_modules after
  * npm ci there.
  */
@@ -92,6 +93,8 @@ async function main () {
   let first = null
   let firstPhases = null
   let slowest = null
+  // after the first: the socket opened, the challenge answered, the login answered (ms, as the client saw them)
+  const steps = { open: [], challenge: [], login: [] }
   const failures = []
   for (let i = 0; i < count; i++) {
     const result = await loginOnce(i)
@@ -103,6 +106,10 @@ async function main () {
       firstPhases = result.phases
     } else {
       times.push(result.ms)
+      const p = result.phases
+      steps.open.push(p.AWAITING_CONNECTION)
+      steps.challenge.push(p.AWAITING_AUTHENTICATION - p.CHALLENGING)
+      steps.login.push(p.OPEN - p.AUTHENTICATING)
       if (!slowest || result.ms > slowest.ms) slowest = { index: i, ms: result.ms, phases: result.phases }
     }
   }
@@ -116,6 +123,8 @@ async function main () {
     p50_ms: round(percentile(times, 50)),
     p99_ms: round(percentile(times, 99)),
     max_ms: round(times[times.length - 1]),
+    p50_steps_ms: Object.fromEntries(Object.entries(steps)
+      .map(([step, values]) => [step, round(percentile(values.sort((a, b) => a - b), 50))])),
     slowest,
     failed,
     ...(failures.length ? { failures } : {})
