@@ -1,5 +1,6 @@
 package io.sluice.gateway.auth;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -13,6 +14,7 @@ import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.server.HttpServer;
 import reactor.util.retry.Retry;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -68,23 +70,16 @@ public final class WebhookAuthenticator implements Authenticator {
 	}
 
 	/**
-	 * Runs, once, what the first login would: the JSON of a request and of an answer (introspecting the types takes
-	 * Jackson far longer the first time), the client's event loops and resolver, and one {@code HEAD} request to the
-	 * webhook's URL, which loads the client's HTTP code and leaves an open connection in its pool. No login is posted:
-	 * the service sees a {@code HEAD}, whatever it answers. A webhook that is down is logged and tried again by the
+	 * Runs, once, what the first login would, so that the first client does not wait for code being loaded and
+	 * linked: a whole login rehearsed against a stand-in webhook on loopback (the JSON of the request and of the
+	 * answer, the retry and timeout steps, a POST and its answer), then one {@code HEAD} request to the webhook's URL
+	 * through the same steps, which leaves an open connection in the client's pool. No login is posted to the
+	 * service: it sees a {@code HEAD}, whatever it answers. A webhook that is down is logged and tried again by the
 	 * logins.
 	 */
 	@Override
 	public Mono<Void> warmUp() {
-		return Mono.fromRunnable(() -> {
-			ObjectNode sample = this.json.createObjectNode();
-			sample.put("username", "warm-up");
-			body(new ConnectionData("127.0.0.1", Map.of("host", "localhost"), "ws://localhost/deepstream"), sample);
-			answer(this.properties.permittedStatuses().get(0),
-					"{\"id\":\"warm-up\",\"clientData\":{},\"serverData\":{}}".getBytes(StandardCharsets.UTF_8));
-		})
-			.then(this.http.warmup())
-			// Through the same steps as a login's POST, so that their code is loaded too.
+		return rehearse().then(this.http.warmup())
 			.then(exchange(HttpMethod.HEAD, new byte[0], this.json.createObjectNode(), (status, body) -> status))
 			.doOnNext((status) -> logger.debug("Authentication webhook {} answered HEAD with {} at start-up",
 					this.properties.url(), status))
@@ -94,6 +89,34 @@ public final class WebhookAuthenticator implements Authenticator {
 				return Mono.empty();
 			})
 			.then();
+	}
+
+	/** One login, start to end, against a stand-in webhook on loopback that lets everyone in. */
+	private Mono<Void> rehearse() {
+		ObjectNode authData = this.json.createObjectNode().put("username", "warm-up");
+		ConnectionData connection = new ConnectionData("127.0.0.1", Map.of("host", "localhost"),
+				"ws://localhost/deepstream");
+		return Mono.usingWhen(
+				HttpServer.create()
+					.host("127.0.0.1")
+					.port(0)
+					.handle((request, response) -> request.receive()
+						.then(response.header(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+							.sendString(Mono.just("{\"id\":\"warm-up\",\"clientData\":{},\"serverData\":{}}"))
+							.then()))
+					.bind(),
+				(standIn) -> new WebhookAuthenticator(WebhookProperties.of(
+						URI.create("http://127.0.0.1:" + standIn.port() + this.properties.url().getRawPath())), this.http)
+					.authenticate(connection, authData)
+					.then(),
+				(standIn) -> {
+					standIn.dispose();
+					return standIn.onDispose();
+				})
+			.onErrorResume((ex) -> {
+				logger.debug("Rehearsing a login on loopback failed", ex);
+				return Mono.empty();
+			});
 	}
 
 	private byte[] body(ConnectionData connection, JsonNode authData) {
