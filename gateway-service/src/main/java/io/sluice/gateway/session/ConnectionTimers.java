@@ -3,6 +3,7 @@ package io.sluice.gateway.session;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import io.netty.channel.EventLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -81,14 +82,29 @@ final class ConnectionTimers {
 		}
 	}
 
+	private void authTimedOut(Connection connection) {
+		if (!connection.isOpen() || !connection.awaitingLogin()) {
+			return;
+		}
+		logger.debug("{} did not log in within {}", connection, this.authTimeout);
+		connection.send(Message.builder(Topic.CONNECTION, ConnectionAction.AUTHENTICATION_TIMEOUT).build());
+		connection.close(AUTH_TIMEOUT_CLOSE, "Not authenticated within " + this.authTimeout.toSeconds() + "s");
+	}
+
 	private void check(Connection connection, long now) {
 		if (!connection.isOpen()) {
 			return;
 		}
 		if (connection.awaitingLogin() && now - connection.openedAt() >= this.authTimeout.toMillis()) {
-			logger.debug("{} did not log in within {}", connection, this.authTimeout);
-			connection.send(Message.builder(Topic.CONNECTION, ConnectionAction.AUTHENTICATION_TIMEOUT).build());
-			connection.close(AUTH_TIMEOUT_CLOSE, "Not authenticated within " + this.authTimeout.toSeconds() + "s");
+			// Decided on the connection's event loop, after what it has already received: when this process was held
+			// up (a pause, a busy machine), a challenge or login the client sent in time is read before the verdict.
+			EventLoop loop = connection.eventLoop();
+			if (loop.inEventLoop()) {
+				authTimedOut(connection);
+			}
+			else {
+				loop.execute(() -> authTimedOut(connection));
+			}
 		}
 		else if (now - connection.lastHeard() > this.heartbeatTimeout.toMillis()) {
 			logger.debug("{} was silent for longer than {}", connection, this.heartbeatTimeout);

@@ -2,7 +2,11 @@ package io.sluice.gateway.session;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
+import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.channel.local.LocalChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
@@ -15,6 +19,7 @@ import io.sluice.gateway.auth.AuthResult;
 import io.sluice.gateway.auth.Authenticator;
 import io.sluice.gateway.protocol.AuthAction;
 import io.sluice.gateway.protocol.ConnectionAction;
+import io.sluice.gateway.protocol.FrameCodec;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.Topic;
 
@@ -112,6 +117,50 @@ class LoginTimerTests {
 		assertThat(outbox.connection.isOpen()).isTrue();
 		assertThat(outbox.take()).extracting(Message::action)
 			.containsExactly(ConnectionAction.ACCEPT, AuthAction.AUTH_SUCCESSFUL);
+	}
+
+	@Test
+	void verdictWaitsForWhatTheEventLoopAlreadyHad() throws Exception {
+		DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
+		try {
+			Connection held = connectionOn(group, "held", (connection, authData) -> Mono.never());
+			Connection idle = connectionOn(group, "idle", (connection, authData) -> Mono.never());
+			CountDownLatch release = new CountDownLatch(1);
+			// The event loop is held up (a pause, a busy machine) with the challenge and login of one client waiting.
+			group.execute(() -> await(release));
+			group.execute(() -> {
+				this.dispatcher.dispatch(held, challenge()).subscribe();
+				this.dispatcher.dispatch(held, login()).subscribe();
+			});
+			this.sweep = this.timers.start(List.of(held, idle));
+			this.time.advanceTimeBy(AUTH_TIMEOUT.multipliedBy(2));
+			release.countDown();
+			group.submit(() -> null).get(VERIFY.toSeconds(), TimeUnit.SECONDS);
+			assertThat(held.isOpen()).as("its login was read before the verdict").isTrue();
+			assertThat(idle.isOpen()).as("it sent nothing").isFalse();
+		}
+		finally {
+			group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+		}
+	}
+
+	private Connection connectionOn(DefaultEventLoopGroup group, String id, Authenticator authenticator)
+			throws InterruptedException {
+		this.dispatcher = new SessionDispatcher(List.of(), authenticator, properties());
+		LocalChannel channel = new LocalChannel();
+		group.register(channel).sync();
+		Connection connection = new Connection(id, 16, FrameCodec.BINARY, channel);
+		this.timers.opened(connection);
+		return connection;
+	}
+
+	private static void await(CountDownLatch latch) {
+		try {
+			latch.await(VERIFY.toSeconds(), TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private Outbox open(String id, Authenticator authenticator) {
