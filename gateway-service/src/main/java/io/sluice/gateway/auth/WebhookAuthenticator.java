@@ -105,10 +105,12 @@ public final class WebhookAuthenticator implements Authenticator {
 							.sendString(Mono.just("{\"id\":\"warm-up\",\"clientData\":{},\"serverData\":{}}"))
 							.then()))
 					.bind(),
-				(standIn) -> new WebhookAuthenticator(WebhookProperties.of(
-						URI.create("http://127.0.0.1:" + standIn.port() + this.properties.url().getRawPath())), this.http)
-					.authenticate(connection, authData)
-					.then(),
+				(standIn) -> {
+					URI url = URI.create("http://127.0.0.1:" + standIn.port() + this.properties.url().getRawPath());
+					return new WebhookAuthenticator(WebhookProperties.of(url), this.http)
+						.authenticate(connection, authData)
+						.then();
+				},
 				(standIn) -> {
 					standIn.dispose();
 					return standIn.onDispose();

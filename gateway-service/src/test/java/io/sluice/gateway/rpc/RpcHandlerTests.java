@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
+import io.sluice.gateway.protocol.JsonFrameCodec;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.MessageCodec;
 import io.sluice.gateway.protocol.RpcAction;
@@ -126,6 +127,15 @@ class RpcHandlerTests {
 		expected[1] = (byte) field.length;
 		System.arraycopy(field, 0, expected, 2, field.length);
 		assertThat(encoded).containsSubsequence(expected);
+	}
+
+	@Test
+	void requestorDataReachesAJsonEndpointClientAsTheValueItself() {
+		// as the binary client hands it to the provider once parsed: the JSON client does no parsing of its own
+		Message request = Message.builder(Topic.RPC, RpcAction.REQUEST).name("add").correlationId("c1").data("1")
+			.requestorName("alice").requestorData("{\"role\":\"admin\"}".getBytes(StandardCharsets.UTF_8)).build();
+		String frame = new String(new JsonFrameCodec(64).encode(request), StandardCharsets.UTF_8);
+		assertThat(frame).contains("\"requestorName\":\"alice\"").contains("\"requestorData\":{\"role\":\"admin\"}");
 	}
 
 	@Test
