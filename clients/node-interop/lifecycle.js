@@ -16,8 +16,7 @@
  */
 
 const { DeepstreamClient } = require('@deepstream/client')
-const { socketFactory } = require('@deepstream/client/dist/src/connection/socket-factory')
-const { reporter } = require('./lib/harness')
+const { observingSocketFactory, reporter } = require('./lib/harness')
 
 const OVERALL_TIMEOUT_MS = Number(process.env.INTEROP_TIMEOUT_MS || 30000)
 const CONNECTION_CLOSING = { topic: 2, action: 8 }
@@ -46,17 +45,8 @@ setTimeout(() => {
 /** A client whose socket reports what it receives and how it closes. */
 function observedClient (options = {}) {
   const seen = { messages: [], closes: [] }
-  const factory = (socketUrl, socketOptions, heartbeatInterval) => {
-    const socket = socketFactory(socketUrl, socketOptions, heartbeatInterval)
-    let handler = null
-    Object.defineProperty(socket, 'onparsedmessages', {
-      set (h) { handler = h },
-      get () { return (messages) => { seen.messages.push(...messages); handler(messages) } }
-    })
-    socket.on('close', (code, reason) => seen.closes.push({ code, reason: reason.toString() }))
-    return socket
-  }
-  const client = new DeepstreamClient(url, { ...options, socketFactory: factory, maxReconnectAttempts: 0 })
+  const client = new DeepstreamClient(url,
+    { ...options, socketFactory: observingSocketFactory(seen), maxReconnectAttempts: 0 })
   client.on('error', () => {})
   clients.push(client)
   return { client, seen }

@@ -8,6 +8,7 @@
  */
 
 const { DeepstreamClient } = require('@deepstream/client')
+const { socketFactory } = require('@deepstream/client/dist/src/connection/socket-factory')
 
 const POLL_MS = 10
 
@@ -68,6 +69,23 @@ function describe (value) {
     return JSON.stringify(value)
   } catch (e) {
     return String((value && (value.message || value.type)) || value)
+  }
+}
+
+/**
+ * A socket factory (the client's socketFactory option) whose sockets add every message they receive to
+ * seen.messages and how they closed to seen.closes: what the client itself only reacts to.
+ */
+function observingSocketFactory (seen) {
+  return (socketUrl, socketOptions, heartbeatInterval) => {
+    const socket = socketFactory(socketUrl, socketOptions, heartbeatInterval)
+    let handler = null
+    Object.defineProperty(socket, 'onparsedmessages', {
+      set (h) { handler = h },
+      get () { return (messages) => { seen.messages.push(...messages); handler(messages) } }
+    })
+    socket.on('close', (code, reason) => seen.closes.push({ code, reason: String(reason) }))
+    return socket
   }
 }
 
@@ -168,4 +186,5 @@ function harness ({ overallTimeoutMs, timeoutDetail = {} }) {
   return { STEP_TIMEOUT_MS, clients, clientErrors, report, check, connect, run }
 }
 
-module.exports = { POLL_MS, CheckFailed, expect, withTimeout, waitUntil, describe, reporter, harness }
+module.exports = { POLL_MS, CheckFailed, expect, withTimeout, waitUntil, describe, observingSocketFactory, reporter,
+  harness }

@@ -93,7 +93,8 @@ class RpcPresenceInteropIT {
 
 	private ServerProcess start(String log, List<String> args) throws Exception {
 		return interop.start(ServerProcess.freePort(), log, STARTUP_TIMEOUT,
-				with(args, "--sluice.rpc.response-timeout=" + RESPONSE_TIMEOUT.toMillis() + "ms"));
+				with(with(args, "--sluice.rpc.response-timeout=" + RESPONSE_TIMEOUT.toMillis() + "ms"),
+						"--sluice.rpc.provide-requestor-name=true"));
 	}
 
 	private static List<String> with(List<String> args, String arg) {

@@ -15,4 +15,13 @@ public interface Authenticator {
 
 	Mono<AuthResult> authenticate(ConnectionData connection, JsonNode authData);
 
+	/**
+	 * Readies what the first login would otherwise pay for (a backend's connection, code not run yet), at start-up,
+	 * before the gateway reports itself healthy. Completes, never fails: a backend that cannot be reached now is
+	 * tried again by the logins. Bounded by the authenticator's own timeouts.
+	 */
+	default Mono<Void> warmUp() {
+		return Mono.empty();
+	}
+
 }

@@ -1,15 +1,20 @@
 package io.sluice.gateway.auth;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.BiFunction;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.server.HttpServer;
 import reactor.util.retry.Retry;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -52,10 +57,7 @@ public final class WebhookAuthenticator implements Authenticator {
 
 	@Override
 	public Mono<AuthResult> authenticate(ConnectionData connection, JsonNode authData) {
-		ObjectNode request = this.json.createObjectNode();
-		request.set("connectionData", this.json.valueToTree(connection));
-		request.set("authData", authData);
-		byte[] body = this.json.writeValueAsBytes(request);
+		byte[] body = body(connection, authData);
 		return Mono.defer(() -> post(body, authData))
 			.retryWhen(Retry.fixedDelay(this.properties.retryAttempts(), this.properties.retryInterval())
 				.filter(Retryable.class::isInstance))
@@ -67,7 +69,72 @@ public final class WebhookAuthenticator implements Authenticator {
 			});
 	}
 
+	/**
+	 * Runs, once, what the first login would, so that the first client does not wait for code being loaded and
+	 * linked: a whole login rehearsed against a stand-in webhook on loopback (the JSON of the request and of the
+	 * answer, the retry and timeout steps, a POST and its answer), then one {@code HEAD} request to the webhook's URL
+	 * through the same steps, which leaves an open connection in the client's pool. No login is posted to the
+	 * service: it sees a {@code HEAD}, whatever it answers. A webhook that is down is logged and tried again by the
+	 * logins.
+	 */
+	@Override
+	public Mono<Void> warmUp() {
+		return rehearse().then(this.http.warmup())
+			.then(exchange(HttpMethod.HEAD, new byte[0], this.json.createObjectNode(), (status, body) -> status))
+			.doOnNext((status) -> logger.debug("Authentication webhook {} answered HEAD with {} at start-up",
+					this.properties.url(), status))
+			.onErrorResume((ex) -> {
+				logger.warn("Authentication webhook {} could not be reached at start-up ({}); logins will try it",
+						this.properties.url(), ex.toString());
+				return Mono.empty();
+			})
+			.then();
+	}
+
+	/** One login, start to end, against a stand-in webhook on loopback that lets everyone in. */
+	private Mono<Void> rehearse() {
+		ObjectNode authData = this.json.createObjectNode().put("username", "warm-up");
+		ConnectionData connection = new ConnectionData("127.0.0.1", Map.of("host", "localhost"),
+				"ws://localhost/deepstream");
+		return Mono.usingWhen(
+				HttpServer.create()
+					.host("127.0.0.1")
+					.port(0)
+					.handle((request, response) -> request.receive()
+						.then(response.header(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+							.sendString(Mono.just("{\"id\":\"warm-up\",\"clientData\":{},\"serverData\":{}}"))
+							.then()))
+					.bind(),
+				(standIn) -> {
+					URI url = URI.create("http://127.0.0.1:" + standIn.port() + this.properties.url().getRawPath());
+					return new WebhookAuthenticator(WebhookProperties.of(url), this.http)
+						.authenticate(connection, authData)
+						.then();
+				},
+				(standIn) -> {
+					standIn.dispose();
+					return standIn.onDispose();
+				})
+			.onErrorResume((ex) -> {
+				logger.debug("Rehearsing a login on loopback failed", ex);
+				return Mono.empty();
+			});
+	}
+
+	private byte[] body(ConnectionData connection, JsonNode authData) {
+		ObjectNode request = this.json.createObjectNode();
+		request.set("connectionData", this.json.valueToTree(connection));
+		request.set("authData", authData);
+		return this.json.writeValueAsBytes(request);
+	}
+
 	private Mono<AuthResult> post(byte[] body, JsonNode authData) {
+		return exchange(HttpMethod.POST, body, authData, this::answer)
+			.onErrorMap((ex) -> !(ex instanceof Retryable), Retryable::new);
+	}
+
+	private <T> Mono<T> exchange(HttpMethod method, byte[] body, JsonNode authData,
+			BiFunction<Integer, byte[], T> answer) {
 		return this.http.headers((headers) -> {
 			headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
 			for (String field : this.properties.promoteToHeader()) {
@@ -77,14 +144,13 @@ public final class WebhookAuthenticator implements Authenticator {
 				}
 			}
 		})
-			.post()
+			.request(method)
 			.uri(this.properties.url())
 			.send(ByteBufFlux.fromInbound(Mono.just(body)))
 			.responseSingle((response, content) -> content.asByteArray()
 				.defaultIfEmpty(new byte[0])
-				.map((bytes) -> answer(response.status().code(), bytes)))
-			.timeout(this.properties.requestTimeout())
-			.onErrorMap((ex) -> !(ex instanceof Retryable), Retryable::new);
+				.map((bytes) -> answer.apply(response.status().code(), bytes)))
+			.timeout(this.properties.requestTimeout());
 	}
 
 	private AuthResult answer(int status, byte[] body) {

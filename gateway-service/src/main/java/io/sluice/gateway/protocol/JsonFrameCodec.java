@@ -112,6 +112,10 @@ public final class JsonFrameCodec implements FrameCodec {
 		putText(node, "sdkType", message.sdkType());
 		putText(node, "subscription", message.subscription());
 		putText(node, "requestorName", message.requestorName());
+		if (message.requestorData() != null) {
+			// The JSON value itself, as the binary client hands it to the provider once it has parsed the text.
+			node.set("requestorData", this.json.readTree(message.requestorData()));
+		}
 		return this.json.writeValueAsBytes(node);
 	}
 

@@ -32,15 +32,26 @@ import java.util.Objects;
  * @param sdkType the client's kind, such as {@code javascript} (connection challenge)
  * @param subscription the name a listen message is about, its {@code name} being the listener's pattern
  * @param requestorName the user who made an RPC request, as its provider is told
+ * @param requestorData the client data of the user who made an RPC request (UTF-8 JSON), as its provider is told
  */
 public record Message(int topic, int action, String name, byte[] data, String correlationId, boolean isAck,
 		boolean isError, boolean isWriteAck, String path, Long version, List<String> names, Map<String, Long> versions,
 		int originalTopic, int originalAction, String url, String protocolVersion, String sdkVersion, String sdkType,
-		String subscription, String requestorName) {
+		String subscription, String requestorName, byte[] requestorData) {
 
 	public Message {
 		names = (names != null) ? names : Collections.emptyList();
 		versions = (versions != null) ? versions : Collections.emptyMap();
+	}
+
+	/** A message without {@code requestorData}, which only RPC requests to providers carry. */
+	public Message(int topic, int action, String name, byte[] data, String correlationId, boolean isAck,
+			boolean isError, boolean isWriteAck, String path, Long version, List<String> names,
+			Map<String, Long> versions, int originalTopic, int originalAction, String url, String protocolVersion,
+			String sdkVersion, String sdkType, String subscription, String requestorName) {
+		this(topic, action, name, data, correlationId, isAck, isError, isWriteAck, path, version, names, versions,
+				originalTopic, originalAction, url, protocolVersion, sdkVersion, sdkType, subscription, requestorName,
+				null);
 	}
 
 	/** A message of any topic but the listen actions, which alone carry a {@code subscription}. */
@@ -86,6 +97,7 @@ public record Message(int topic, int action, String name, byte[] data, String co
 		builder.sdkType = this.sdkType;
 		builder.subscription = this.subscription;
 		builder.requestorName = this.requestorName;
+		builder.requestorData = this.requestorData;
 		return builder;
 	}
 
@@ -113,7 +125,8 @@ public record Message(int topic, int action, String name, byte[] data, String co
 				&& Objects.equals(this.protocolVersion, that.protocolVersion)
 				&& Objects.equals(this.sdkVersion, that.sdkVersion) && Objects.equals(this.sdkType, that.sdkType)
 				&& Objects.equals(this.subscription, that.subscription)
-				&& Objects.equals(this.requestorName, that.requestorName);
+				&& Objects.equals(this.requestorName, that.requestorName)
+				&& Arrays.equals(this.requestorData, that.requestorData);
 	}
 
 	@Override
@@ -201,6 +214,8 @@ public record Message(int topic, int action, String name, byte[] data, String co
 		private String subscription;
 
 		private String requestorName;
+
+		private byte[] requestorData;
 
 		private Builder(int topic, int action) {
 			this.topic = topic;
@@ -307,11 +322,16 @@ public record Message(int topic, int action, String name, byte[] data, String co
 			return this;
 		}
 
+		public Builder requestorData(byte[] requestorData) {
+			this.requestorData = requestorData;
+			return this;
+		}
+
 		public Message build() {
 			return new Message(this.topic, this.action, this.name, this.data, this.correlationId, this.isAck,
 					this.isError, this.isWriteAck, this.path, this.version, this.names, this.versions,
 					this.originalTopic, this.originalAction, this.url, this.protocolVersion, this.sdkVersion,
-					this.sdkType, this.subscription, this.requestorName);
+					this.sdkType, this.subscription, this.requestorName, this.requestorData);
 		}
 
 	}

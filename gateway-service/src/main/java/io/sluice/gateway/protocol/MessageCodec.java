@@ -81,6 +81,7 @@ public final class MessageCodec {
 		String sdkType = null;
 		String subscription = null;
 		String requestorName = null;
+		byte[] requestorData = null;
 		Long version = null;
 		boolean isAck = false;
 		boolean isError = false;
@@ -129,11 +130,12 @@ public final class MessageCodec {
 				case SDK_TYPE -> sdkType = reader.readString("sdkType");
 				case SUBSCRIPTION -> subscription = reader.readString("subscription");
 				case REQUESTOR_NAME -> requestorName = reader.readString("requestorName");
+				case REQUESTOR_DATA -> requestorData = reader.readBytes("requestorData");
 			}
 		}
 		return new Message(topic, action, name, data, correlationId, isAck, isError, isWriteAck, path, version, names,
 				versions, originalTopic, originalAction, url, protocolVersion, sdkVersion, sdkType, subscription,
-				requestorName);
+				requestorName, requestorData);
 	}
 
 	/** An int32 field: protobuf.js writes negatives sign-extended to 64 bits and reads back the low 32. */

@@ -322,6 +322,8 @@ final class MessageEncoder {
 					return utf8(this.message.subscription());
 				case REQUESTOR_NAME:
 					return utf8(this.message.requestorName());
+				case REQUESTOR_DATA:
+					return this.message.requestorData();
 				default:
 					throw new IllegalStateException("Not a bytes field: " + field);
 			}

@@ -3,7 +3,7 @@ package io.sluice.gateway.protocol;
 /**
  * Which field number each topic's message gives each {@link Field}, read off {@code @deepstream/protobuf} 1.0.9's
  * generated {@code protobuf.js}. Fields a topic message has but the gateway does not use (a record's
- * {@code pattern}, an RPC's {@code requestorData}, ...) are left out and skipped like unknown fields.
+ * {@code pattern}, ...) are left out and skipped like unknown fields.
  */
 final class Schema {
 
@@ -22,7 +22,8 @@ final class Schema {
 				Field.IS_WRITE_ACK, 12,
 				Field.PATH, 13, Field.VERSION, 14, Field.VERSIONS);
 		LAYOUTS[Topic.RPC] = layout(1, Field.ACTION, 2, Field.DATA, 3, Field.CORRELATION_ID, 4, Field.IS_ERROR, 5,
-				Field.IS_ACK, 6, Field.NAMES, 7, Field.NAME, 9, Field.ORIGINAL_ACTION, 10, Field.REQUESTOR_NAME);
+				Field.IS_ACK, 6, Field.NAMES, 7, Field.NAME, 9, Field.ORIGINAL_ACTION, 10, Field.REQUESTOR_NAME,
+				11, Field.REQUESTOR_DATA);
 		LAYOUTS[Topic.PRESENCE] = layout(1, Field.ACTION, 2, Field.ORIGINAL_TOPIC, 3, Field.ORIGINAL_ACTION, 4,
 				Field.DATA, 5, Field.CORRELATION_ID, 6, Field.IS_ERROR, 7, Field.IS_ACK, 8, Field.NAME, 9, Field.NAMES);
 		LAYOUTS[Topic.MONITORING] = layout(1, Field.ACTION, 2, Field.DATA, 3, Field.CORRELATION_ID, 4, Field.IS_ERROR,

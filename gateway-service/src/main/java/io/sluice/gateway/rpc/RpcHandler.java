@@ -45,6 +45,8 @@ public final class RpcHandler implements TopicHandler {
 
 	private final boolean provideRequestorName;
 
+	private final boolean provideRequestorData;
+
 	/** Forgets a call that is over: one function for all of them, not one per call. */
 	private final Consumer<RpcCall> forget = (finished) -> this.calls.remove(finished.correlationId(), finished);
 
@@ -62,6 +64,7 @@ public final class RpcHandler implements TopicHandler {
 		this.nodes = nodes;
 		this.router = new RpcRouter(providers, nodes, properties, scheduler);
 		this.provideRequestorName = properties.provideRequestorName();
+		this.provideRequestorData = properties.provideRequestorData();
 		this.relay = (nodes instanceof RpcRelay relay) ? relay : null;
 		if (this.relay != null) {
 			this.relay.attach(this, providers);
@@ -199,10 +202,17 @@ public final class RpcHandler implements TopicHandler {
 		connection.send(ack(message));
 	}
 
-	/** The request as providers get it: named for its requestor, never for whom the client claims to be. */
+	/**
+	 * The request as providers get it: with its requestor's name and client data as configured, never with what the
+	 * client claims (deepstream passes a client's own fields on when the options are off; here they are dropped).
+	 */
 	private Message withRequestor(Connection connection, Message request) {
 		String name = this.provideRequestorName ? connection.userId() : null;
-		return Objects.equals(name, request.requestorName()) ? request : request.toBuilder().requestorName(name).build();
+		byte[] data = this.provideRequestorData ? connection.clientData() : null;
+		if (Objects.equals(name, request.requestorName()) && data == null && request.requestorData() == null) {
+			return request;
+		}
+		return request.toBuilder().requestorName(name).requestorData(data).build();
 	}
 
 	/** One acknowledgement per bulk request, whatever became of its names, as deepstream sends. */

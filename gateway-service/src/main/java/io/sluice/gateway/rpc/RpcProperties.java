@@ -15,14 +15,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param shuffleProviders whether a request goes to a random provider (as in deepstream) or to the first one
  *     registered that was not tried yet (predictable, for tests and for primary/backup setups)
  * @param provideRequestorName whether a provider is told the user id of the requestor ({@code requestorName}), as
- *     deepstream does by default; whatever name a client puts in its request is replaced
+ *     deepstream's {@code rpc.provideRequestorName}; off by default, as there
+ * @param provideRequestorData whether a provider is told the {@code clientData} the requestor was given at login
+ *     ({@code requestorData}), as deepstream's {@code rpc.provideRequestorData}; off by default, as there. What a
+ *     client itself puts in these two fields of its request never reaches a provider
  * @param resyncInterval how often this node announces all its providers to the other nodes; a node not heard
  *     from for three intervals is taken to be gone, and its providers with it
  */
 @ConfigurationProperties("sluice.rpc")
 public record RpcProperties(@DefaultValue("1s") Duration acceptTimeout, @DefaultValue("10s") Duration responseTimeout,
-		@DefaultValue("true") boolean shuffleProviders, @DefaultValue("true") boolean provideRequestorName,
-		@DefaultValue("10s") Duration resyncInterval) {
+		@DefaultValue("true") boolean shuffleProviders, @DefaultValue("false") boolean provideRequestorName,
+		@DefaultValue("false") boolean provideRequestorData, @DefaultValue("10s") Duration resyncInterval) {
 
 	public RpcProperties {
 		requirePositive("sluice.rpc.accept-timeout", acceptTimeout);
@@ -32,7 +35,8 @@ public record RpcProperties(@DefaultValue("1s") Duration acceptTimeout, @Default
 
 	/** The defaults, for tests and for wiring without a binder. */
 	public static RpcProperties defaults() {
-		return new RpcProperties(Duration.ofSeconds(1), Duration.ofSeconds(10), true, true, Duration.ofSeconds(10));
+		return new RpcProperties(Duration.ofSeconds(1), Duration.ofSeconds(10), true, false, false,
+				Duration.ofSeconds(10));
 	}
 
 	private static void requirePositive(String name, Duration value) {

@@ -59,6 +59,8 @@ public final class Connection {
 
 	private volatile byte[] serverData;
 
+	private volatile byte[] clientData;
+
 	private volatile String url;
 
 	/** The upgrade request's headers, until the client has logged in (only authentication reads them). */
@@ -188,6 +190,14 @@ public final class Connection {
 		return this.serverData;
 	}
 
+	/**
+	 * The data the authenticator gave this user's client at login (JSON), which RPC providers may be told of; or
+	 * {@code null}.
+	 */
+	public byte[] clientData() {
+		return this.clientData;
+	}
+
 	FrameCodec codec() {
 		return this.codec;
 	}
@@ -239,7 +249,12 @@ public final class Connection {
 	}
 
 	void authenticated(String userId, byte[] serverData) {
+		authenticated(userId, null, serverData);
+	}
+
+	void authenticated(String userId, byte[] clientData, byte[] serverData) {
 		this.userId = userId;
+		this.clientData = clientData;
 		this.serverData = serverData;
 		this.url = null;
 		this.state = State.OPEN;
@@ -264,10 +279,21 @@ public final class Connection {
 
 	/** Counts a refused login, back to waiting for another; returns how many there were. */
 	int refused() {
-		this.state = State.AWAITING_AUTH;
+		// Counted before the state changes, so that whoever sees AWAITING_AUTH again also sees the count.
 		int refused = this.refusedLogins + 1;
 		this.refusedLogins = refused;
+		this.state = State.AWAITING_AUTH;
 		return refused;
+	}
+
+	/**
+	 * Whether the client is still timed for logging in, as deepstream times it: from opening until the answer to its
+	 * first login, accepted or refused. Not while that login is being decided: a client that asked in time is not
+	 * cut because its authenticator is slow to answer.
+	 */
+	boolean awaitingLogin() {
+		State current = this.state;
+		return current == State.AWAITING_CHALLENGE || (current == State.AWAITING_AUTH && this.refusedLogins == 0);
 	}
 
 	/** How many subscriptions the connection holds, over all topics. */

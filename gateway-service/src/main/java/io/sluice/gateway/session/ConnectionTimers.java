@@ -3,6 +3,7 @@ package io.sluice.gateway.session;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import io.netty.channel.EventLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -13,9 +14,11 @@ import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.Topic;
 
 /**
- * The clocks of the connections, as deepstream keeps them: a client that has not logged in within
- * {@code unauthenticated-client-timeout} is told {@code AUTHENTICATION_TIMEOUT} and closed, and a client silent for
- * longer than {@code heartbeat-timeout} (it should ping every {@code heartbeatInterval}) is closed as dead.
+ * The clocks of the connections, as deepstream keeps them: a client whose first login has not been answered within
+ * {@code unauthenticated-client-timeout} of connecting is told {@code AUTHENTICATION_TIMEOUT} and closed, and a
+ * client silent for longer than {@code heartbeat-timeout} (it should ping every {@code heartbeatInterval}) is closed
+ * as dead. The login clock stops at the first answer, refused as well as accepted (a refused client may try again
+ * until it runs out of attempts), and does not cut a login that is being decided ({@link Connection#awaitingLogin()}).
  *
  * <p>One periodic sweep over every connection, rather than timers per connection (which cost an idle connection
  * more than the rest of its state): it runs four times per the shorter timeout, so a connection outlives its deadline
@@ -79,14 +82,29 @@ final class ConnectionTimers {
 		}
 	}
 
+	private void authTimedOut(Connection connection) {
+		if (!connection.isOpen() || !connection.awaitingLogin()) {
+			return;
+		}
+		logger.debug("{} did not log in within {}", connection, this.authTimeout);
+		connection.send(Message.builder(Topic.CONNECTION, ConnectionAction.AUTHENTICATION_TIMEOUT).build());
+		connection.close(AUTH_TIMEOUT_CLOSE, "Not authenticated within " + this.authTimeout.toSeconds() + "s");
+	}
+
 	private void check(Connection connection, long now) {
 		if (!connection.isOpen()) {
 			return;
 		}
-		if (connection.state() != Connection.State.OPEN && now - connection.openedAt() >= this.authTimeout.toMillis()) {
-			logger.debug("{} did not log in within {}", connection, this.authTimeout);
-			connection.send(Message.builder(Topic.CONNECTION, ConnectionAction.AUTHENTICATION_TIMEOUT).build());
-			connection.close(AUTH_TIMEOUT_CLOSE, "Not authenticated within " + this.authTimeout.toSeconds() + "s");
+		if (connection.awaitingLogin() && now - connection.openedAt() >= this.authTimeout.toMillis()) {
+			// Decided on the connection's event loop, after what it has already received: when this process was held
+			// up (a pause, a busy machine), a challenge or login the client sent in time is read before the verdict.
+			EventLoop loop = connection.eventLoop();
+			if (loop.inEventLoop()) {
+				authTimedOut(connection);
+			}
+			else {
+				loop.execute(() -> authTimedOut(connection));
+			}
 		}
 		else if (now - connection.lastHeard() > this.heartbeatTimeout.toMillis()) {
 			logger.debug("{} was silent for longer than {}", connection, this.heartbeatTimeout);

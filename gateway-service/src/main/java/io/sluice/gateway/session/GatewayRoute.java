@@ -11,6 +11,8 @@ import reactor.netty.http.server.HttpServerRoutes;
 import reactor.netty.http.server.WebsocketServerSpec;
 
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.boot.web.server.reactive.context.ReactiveWebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 
 import io.sluice.gateway.auth.Authenticator;
@@ -24,9 +26,11 @@ import io.sluice.gateway.protocol.JsonFrameCodec;
  *
  * <p>As a {@link SmartLifecycle} it stops before the web server's graceful shutdown: it tells every client to
  * reconnect elsewhere and waits, up to {@code sluice.gateway.shutdown-timeout}, for them to go, so that the web
- * server is not left waiting for WebSockets that would never end by themselves.
+ * server is not left waiting for WebSockets that would never end by themselves. Starting, it warms up the login
+ * path ({@link LoginWarmUp}) before the application reports itself ready.
  */
-public final class GatewayRoute implements NettyRouteProvider, SmartLifecycle {
+public final class GatewayRoute
+		implements NettyRouteProvider, SmartLifecycle, ApplicationListener<ReactiveWebServerInitializedEvent> {
 
 	/** Before the web server's graceful shutdown ({@code DEFAULT_PHASE - 1024}): lifecycles stop high to low. */
 	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
@@ -43,12 +47,17 @@ public final class GatewayRoute implements NettyRouteProvider, SmartLifecycle {
 
 	private final ConnectionTimers timers;
 
+	private final Authenticator authenticator;
+
 	private volatile Disposable sweep;
+
+	private volatile int port = -1;
 
 	private volatile boolean running;
 
 	public GatewayRoute(GatewayProperties properties, List<TopicHandler> handlers, Authenticator authenticator) {
 		this.properties = properties;
+		this.authenticator = authenticator;
 		SessionDispatcher dispatcher = new SessionDispatcher(handlers, authenticator, properties);
 		this.timers = new ConnectionTimers(properties, Schedulers.parallel());
 		this.binary = new ConnectionHandler(dispatcher, properties, FrameCodec.BINARY, this.registry, this.timers);
@@ -81,7 +90,16 @@ public final class GatewayRoute implements NettyRouteProvider, SmartLifecycle {
 	@Override
 	public void start() {
 		this.sweep = this.timers.start(this.registry.connections());
+		new LoginWarmUp(this.properties, this.authenticator).run(this.port);
 		this.running = true;
+	}
+
+	/** The port the web server took, and so this route's endpoints; known before {@link #start()}. */
+	@Override
+	public void onApplicationEvent(ReactiveWebServerInitializedEvent event) {
+		if (event.getApplicationContext().getServerNamespace() == null) {
+			this.port = event.getWebServer().getPort();
+		}
 	}
 
 	@Override

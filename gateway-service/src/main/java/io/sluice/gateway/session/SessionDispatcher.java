@@ -158,7 +158,7 @@ final class SessionDispatcher {
 			return;
 		}
 		if (result.accepted()) {
-			connection.authenticated(result.userId(), result.serverData());
+			connection.authenticated(result.userId(), result.clientData(), result.serverData());
 			for (TopicHandler handler : this.allHandlers) {
 				handler.onAuthenticated(connection);
 			}

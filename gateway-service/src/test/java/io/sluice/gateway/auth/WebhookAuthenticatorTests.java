@@ -38,7 +38,7 @@ class WebhookAuthenticatorTests {
 		.host("127.0.0.1")
 		.port(0)
 		.handle((request, response) -> request.receive().aggregate().asString().defaultIfEmpty("").flatMap((body) -> {
-			this.requests.add(new Request(body, request.requestHeaders().get("token")));
+			this.requests.add(new Request(request.method().name(), body, request.requestHeaders().get("token")));
 			Answer answer = this.answers.apply(this.count.incrementAndGet());
 			return Mono.delay(answer.delay())
 				.then(response.status(answer.status()).sendString(Mono.just(answer.body())).then());
@@ -133,6 +133,36 @@ class WebhookAuthenticatorTests {
 		assertThat(result.clientData()).isEqualTo(WebhookAuthenticator.RETRIES_EXCEEDED);
 	}
 
+	@Test
+	void warmUpSendsOneHeadAndNoLoginAndLoginsFollow() throws Exception {
+		this.answers = (n) -> new Answer((n == 1) ? 405 : 200, "{\"id\":\"ann\"}", Duration.ZERO);
+		WebhookAuthenticator authenticator = new WebhookAuthenticator(WebhookProperties.of(url()));
+		StepVerifier.create(authenticator.warmUp()).expectComplete().verify(TIMEOUT);
+		Request warmUp = this.requests.take();
+		assertThat(warmUp.method()).isEqualTo("HEAD");
+		assertThat(warmUp.body()).isEmpty();
+		assertThat(authenticate(authenticator, "{}").userId()).isEqualTo("ann");
+		assertThat(this.requests.take().method()).isEqualTo("POST");
+		assertThat(this.count).hasValue(2);
+	}
+
+	@Test
+	void warmUpCompletesWhenTheServiceIsDown() {
+		URI closed = url();
+		this.server.disposeNow();
+		StepVerifier.create(new WebhookAuthenticator(WebhookProperties.of(closed)).warmUp())
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void warmUpCompletesWhenTheServiceDoesNotAnswerInTime() {
+		this.answers = (n) -> new Answer(200, "{}", Duration.ofSeconds(5));
+		WebhookProperties properties = new WebhookProperties(url(), List.of(200), List.of(), 0, Duration.ZERO,
+				Duration.ofMillis(200), List.of());
+		StepVerifier.create(new WebhookAuthenticator(properties).warmUp()).expectComplete().verify(TIMEOUT);
+	}
+
 	private AuthResult authenticate(Authenticator authenticator, String authData) {
 		ConnectionData connection = new ConnectionData("10.0.0.1", Map.of("origin", "test"), "ws://gateway/deepstream");
 		AuthResult[] result = new AuthResult[1];
@@ -151,7 +181,7 @@ class WebhookAuthenticatorTests {
 		return URI.create("http://127.0.0.1:" + this.server.port() + "/auth");
 	}
 
-	record Request(String body, String token) {
+	record Request(String method, String body, String token) {
 	}
 
 	record Answer(int status, String body, Duration delay) {

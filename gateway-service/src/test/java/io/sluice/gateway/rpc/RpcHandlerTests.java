@@ -1,5 +1,6 @@
 package io.sluice.gateway.rpc;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
+import io.sluice.gateway.protocol.JsonFrameCodec;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.MessageCodec;
 import io.sluice.gateway.protocol.RpcAction;
@@ -65,6 +67,75 @@ class RpcHandlerTests {
 			.requestorName("admin").build());
 		// the test's connection never authenticated, so it has no user id to be named by
 		assertThat(only(provider).requestorName()).isNull();
+	}
+
+	@Test
+	void providerIsToldNeitherRequestorNameNorDataByDefault() {
+		this.handler = handler(RpcProperties.defaults());
+		Outbox provider = provider("provider", "add");
+		this.requestor.login("alice", "{\"role\":\"admin\"}");
+		handle(this.requestor, Message.builder(Topic.RPC, RpcAction.REQUEST).name("add").correlationId("c1")
+			.requestorName("mallory").requestorData("{\"forged\":true}".getBytes(StandardCharsets.UTF_8)).build());
+		Message forwarded = only(provider);
+		assertThat(forwarded.requestorName()).isNull();
+		assertThat(forwarded.requestorData()).isNull();
+	}
+
+	@Test
+	void providerIsToldTheRequestorNameOnlyWhenThatIsOn() {
+		this.handler = handler(requestor(true, false));
+		Outbox provider = provider("provider", "add");
+		this.requestor.login("alice", "{\"role\":\"admin\"}");
+		request("add", "c1", "1");
+		Message forwarded = only(provider);
+		assertThat(forwarded.requestorName()).isEqualTo("alice");
+		assertThat(forwarded.requestorData()).isNull();
+	}
+
+	@Test
+	void providerIsToldTheRequestorClientDataOnlyWhenThatIsOn() {
+		this.handler = handler(requestor(false, true));
+		Outbox provider = provider("provider", "add");
+		this.requestor.login("alice", "{\"role\":\"admin\"}");
+		request("add", "c1", "1");
+		Message forwarded = only(provider);
+		assertThat(forwarded.requestorName()).isNull();
+		assertThat(new String(forwarded.requestorData(), StandardCharsets.UTF_8)).isEqualTo("{\"role\":\"admin\"}");
+	}
+
+	@Test
+	void providerIsToldBothWhenBothAreOnAndNoDataWhenTheLoginGaveNone() {
+		this.handler = handler(requestor(true, true));
+		Outbox provider = provider("provider", "add");
+		this.requestor.login("bob", null);
+		request("add", "c1", "1");
+		Message forwarded = only(provider);
+		assertThat(forwarded.requestorName()).isEqualTo("bob");
+		assertThat(forwarded.requestorData()).isNull();
+	}
+
+	@Test
+	void requestorDataTravelsInTheRequestAsTheClientReadsIt() {
+		// field 11, a string holding the JSON, which the client parses before handing it to the provider
+		Message request = Message.builder(Topic.RPC, RpcAction.REQUEST).name("add").correlationId("c1").data("1")
+			.requestorData("{\"role\":\"admin\"}".getBytes(StandardCharsets.UTF_8)).build();
+		byte[] encoded = MessageCodec.encode(request);
+		assertThat(MessageCodec.decode(encoded)).isEqualTo(request);
+		byte[] field = "{\"role\":\"admin\"}".getBytes(StandardCharsets.UTF_8);
+		byte[] expected = new byte[field.length + 2];
+		expected[0] = (11 << 3) | 2;
+		expected[1] = (byte) field.length;
+		System.arraycopy(field, 0, expected, 2, field.length);
+		assertThat(encoded).containsSubsequence(expected);
+	}
+
+	@Test
+	void requestorDataReachesAJsonEndpointClientAsTheValueItself() {
+		// as the binary client hands it to the provider once parsed: the JSON client does no parsing of its own
+		Message request = Message.builder(Topic.RPC, RpcAction.REQUEST).name("add").correlationId("c1").data("1")
+			.requestorName("alice").requestorData("{\"role\":\"admin\"}".getBytes(StandardCharsets.UTF_8)).build();
+		String frame = new String(new JsonFrameCodec(64).encode(request), StandardCharsets.UTF_8);
+		assertThat(frame).contains("\"requestorName\":\"alice\"").contains("\"requestorData\":{\"role\":\"admin\"}");
 	}
 
 	@Test
@@ -335,15 +406,21 @@ class RpcHandlerTests {
 	}
 
 	private RpcHandler handler(Duration acceptTimeout, Duration responseTimeout) {
-		RpcProperties properties = new RpcProperties(acceptTimeout, responseTimeout, false, true,
-				Duration.ofSeconds(10));
-		return new RpcHandler(new LocalProviders(), this.nodes, properties, this.time);
+		return handler(new RpcProperties(acceptTimeout, responseTimeout, false, true, false, Duration.ofSeconds(10)));
 	}
 
 	private RpcHandler handler(boolean shuffle) {
-		RpcProperties properties = new RpcProperties(Duration.ofSeconds(1), Duration.ofSeconds(10), shuffle, true,
-				Duration.ofSeconds(10));
+		return handler(new RpcProperties(Duration.ofSeconds(1), Duration.ofSeconds(10), shuffle, true, false,
+				Duration.ofSeconds(10)));
+	}
+
+	private RpcHandler handler(RpcProperties properties) {
 		return new RpcHandler(new LocalProviders(), this.nodes, properties, this.time);
+	}
+
+	private static RpcProperties requestor(boolean name, boolean data) {
+		return new RpcProperties(Duration.ofSeconds(1), Duration.ofSeconds(10), false, name, data,
+				Duration.ofSeconds(10));
 	}
 
 	private Outbox outbox(String id) {

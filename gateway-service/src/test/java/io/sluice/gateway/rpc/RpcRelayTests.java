@@ -138,7 +138,7 @@ class RpcRelayTests {
 		Node(String id) {
 			// a response timeout beyond the test's clock moves, so that only what the test does ends a call
 			RpcProperties properties = new RpcProperties(Duration.ofSeconds(1), Duration.ofMinutes(10), false, true,
-					RESYNC);
+					false, RESYNC);
 			this.relay = new RpcRelay(new InMemoryMessageBus(id, RpcRelayTests.this.medium), properties,
 					RpcRelayTests.this.time);
 			this.handler = new RpcHandler(new LocalProviders(), this.relay, properties, RpcRelayTests.this.time);

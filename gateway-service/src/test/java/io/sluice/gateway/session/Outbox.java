@@ -1,5 +1,6 @@
 package io.sluice.gateway.session;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,6 +56,12 @@ public final class Outbox {
 	static OutboundPolicy roomFor(int messages) {
 		long bytes = (long) messages * OutboundPolicy.charge(64);
 		return new OutboundPolicy(bytes, bytes, Long.MAX_VALUE, System::nanoTime);
+	}
+
+	/** Logs the connection in as {@code userId}, with the client data (JSON) its login gave it, or none. */
+	public void login(String userId, String clientData) {
+		this.connection.authenticated(userId,
+				(clientData != null) ? clientData.getBytes(StandardCharsets.UTF_8) : null, null);
 	}
 
 	/** Everything received since the last call, which it takes. */

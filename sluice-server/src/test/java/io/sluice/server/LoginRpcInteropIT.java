@@ -1,0 +1,139 @@
+package io.sluice.server;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Logins and RPC requestor details with the real {@code @deepstream/client}
+ * ({@code clients/node-interop/login-rpc.js}) against a Sluice server in a child JVM that authenticates by webhook
+ * (served by this test) with deepstream's test timeout of 200 ms for logging in: {@code /health-check} answers 200;
+ * a client refused once is not cut later; logins through the webhook succeed; and a provider is told the
+ * requestor's name and client data only when the server is set to tell them. One server per setting. Skipped,
+ * loudly, when Node.js 18+ and npm are not on the PATH.
+ */
+class LoginRpcInteropIT {
+
+	private static final Duration AUTH_TIMEOUT = Duration.ofMillis(200);
+
+	private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
+
+	private static final Duration SCENARIO_TIMEOUT = Duration.ofSeconds(60);
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static InteropSupport interop;
+
+	private static ExecutorService executor;
+
+	private static HttpServer webhook;
+
+	@TempDir
+	Path dataDir;
+
+	@BeforeAll
+	static void installClientAndStartWebhook() throws Exception {
+		interop = InteropSupport.install(LoginRpcInteropIT.class, "login-rpc-interop");
+		executor = Executors.newCachedThreadPool();
+		webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		webhook.setExecutor(executor);
+		webhook.createContext("/auth", (exchange) -> {
+			JsonNode authData = json.readTree(exchange.getRequestBody()).path("authData");
+			String username = authData.path("username").asString("");
+			boolean good = "good".equals(authData.path("token").asString(""));
+			ObjectNode answer = json.createObjectNode();
+			if (good) {
+				answer.put("id", username);
+				answer.putObject("clientData").put("greeting", "hello " + username);
+			}
+			else {
+				answer.putObject("clientData").put("reason", "bad token");
+			}
+			byte[] bytes = json.writeValueAsString(answer).getBytes(StandardCharsets.UTF_8);
+			exchange.getResponseHeaders().set("Content-Type", "application/json");
+			exchange.sendResponseHeaders(good ? 200 : 401, bytes.length);
+			exchange.getResponseBody().write(bytes);
+			exchange.close();
+		});
+		webhook.start();
+	}
+
+	@AfterAll
+	static void stopWebhook() {
+		if (webhook != null) {
+			webhook.stop(0);
+			executor.shutdownNow();
+		}
+	}
+
+	@BeforeEach
+	void requireNode() {
+		interop.assumeNode();
+	}
+
+	@AfterEach
+	void stopServers() {
+		interop.stopServers();
+	}
+
+	@Test
+	void providersAreToldNothingOfTheRequestorByDefault() throws Exception {
+		assertAllPassed(scenario("off"), "rpc-requestor-off");
+	}
+
+	@Test
+	void providersAreToldTheRequestorNameAndDataWhenTurnedOn() throws Exception {
+		assertAllPassed(scenario("on", "--sluice.rpc.provide-requestor-name=true",
+				"--sluice.rpc.provide-requestor-data=true"), "rpc-requestor-on");
+	}
+
+	private NodeInterop.Run scenario(String requestor, String... more) throws Exception {
+		List<String> args = new ArrayList<>(List.of("--sluice.data-dir=" + this.dataDir.toAbsolutePath(),
+				"--sluice.auth.type=webhook",
+				"--sluice.auth.webhook.url=http://127.0.0.1:" + webhook.getAddress().getPort() + "/auth",
+				"--sluice.gateway.unauthenticated-client-timeout=" + AUTH_TIMEOUT.toMillis() + "ms"));
+		args.addAll(List.of(more));
+		try {
+			ServerProcess server = interop.start(ServerProcess.freePort(), "server-" + requestor + ".log",
+					STARTUP_TIMEOUT, args);
+			return interop.node().run("login-rpc.js", "login-rpc-" + requestor,
+					List.of(server.webSocketUrl(), requestor),
+					Map.of("INTEROP_AUTH_TIMEOUT_MS", Long.toString(AUTH_TIMEOUT.toMillis())), SCENARIO_TIMEOUT);
+		}
+		catch (AssertionError | Exception failure) {
+			throw interop.withServerOutput(failure);
+		}
+	}
+
+	private static void assertAllPassed(NodeInterop.Run run, String requestorCheck) {
+		try {
+			assertThat(run.failed()).as(run::describe).isEmpty();
+			assertThat(run.checks()).as(run::describe).extracting(NodeInterop.Check::name).containsExactly(
+					"health-check", "refused-login-is-not-cut-later", "webhook-logins-succeed", requestorCheck);
+			assertThat(run.exitStatus()).as(run::describe).isZero();
+		}
+		catch (AssertionError failure) {
+			throw interop.withServerOutput(failure);
+		}
+	}
+
+}
