@@ -149,7 +149,7 @@ class LoginTimerTests {
 		this.dispatcher = new SessionDispatcher(List.of(), authenticator, properties());
 		LocalChannel channel = new LocalChannel();
 		group.register(channel).sync();
-		Connection connection = new Connection(id, 16, FrameCodec.BINARY, channel);
+		Connection connection = new Connection(id, Outbox.roomFor(16), FrameCodec.BINARY, channel);
 		this.timers.opened(connection);
 		return connection;
 	}
@@ -195,7 +195,7 @@ class LoginTimerTests {
 	private static GatewayProperties properties() {
 		GatewayProperties defaults = GatewayProperties.defaults();
 		return new GatewayProperties(defaults.path(), defaults.jsonPath(), defaults.maxMessageSize(),
-				defaults.outboundQueueLimit(), defaults.maxInFlight(), defaults.heartbeatTimeout(), AUTH_TIMEOUT,
+				defaults.outboundBudget(), defaults.outboundLimit(), defaults.stallTimeout(), defaults.maxInFlight(), defaults.heartbeatTimeout(), AUTH_TIMEOUT,
 				defaults.maxAuthAttempts(), defaults.maxNameLength(), defaults.maxSubscriptions(),
 				defaults.maxMessagesPerSecond(), defaults.maxJsonDepth(), defaults.shutdownTimeout());
 	}
