@@ -97,8 +97,10 @@ SLUICE_JVM_OPTS="${SLUICE_JVM_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC -Xss512k}"
 SLUICE_IDLE_JVM_OPTS="${SLUICE_IDLE_JVM_OPTS:--Xms32m -Xmx512m -XX:+UseSerialGC -Xss256k}"
 JVM_OPTS="$SLUICE_JVM_OPTS"
 # The gateway limits each connection's inbound messages per second (100,000 by default; a protection, not a cost):
-# raised here so that no benchmark publisher is limited by it. Everything else is the embedded default (H2 file store).
-SLUICE_ARGS="--sluice.gateway.max-messages-per-second=10000000"
+# raised here so that no benchmark publisher is limited by it. So is the limit of subscriptions per connection
+# (10,000 by default): the record-opens client never discards, and deepstream has no such limit. Everything else is
+# the embedded default (H2 file store).
+SLUICE_ARGS="--sluice.gateway.max-messages-per-second=10000000 --sluice.gateway.max-subscriptions=10000000"
 
 SLUICE_PID=""
 DEEPSTREAM_PID=""

@@ -95,7 +95,8 @@ interface DurableWrites {
 
 			@Override
 			public Mono<Void> drained(String name) {
-				return queue.drained(name);
+				// The record's own writes are all the store must hold before it is read for this record.
+				return queue.drainedRecord(name);
 			}
 
 		};

@@ -30,9 +30,12 @@ final class WriteThroughRecordService implements RecordService {
 
 	private static final byte[] EMPTY_OBJECT = { '{', '}' };
 
+	/** The most names one store query reads after cache misses. */
+	private static final int MAX_READS_PER_QUERY = 500;
+
 	private final RecordCache cache;
 
-	private final RecordStore store;
+	private final StoreReads reads;
 
 	private final DurableWrites durable;
 
@@ -51,7 +54,7 @@ final class WriteThroughRecordService implements RecordService {
 	WriteThroughRecordService(RecordCache cache, RecordStore store, DurableWrites durable, RecordChangeFeed feed,
 			RecordJson json, int casAttempts, Duration drainTimeout) {
 		this.cache = cache;
-		this.store = store;
+		this.reads = new StoreReads(store, MAX_READS_PER_QUERY);
 		this.durable = durable;
 		this.feed = feed;
 		this.json = json;
@@ -65,17 +68,18 @@ final class WriteThroughRecordService implements RecordService {
 		// A cache read fails open: the store has every acknowledged write once the queue has drained.
 		return this.cache.get(name).onErrorResume(ConnectorException.class, (ex) -> {
 			logger.warn("Cache read of record '{}' failed, reading the store: {}", name, ex.getMessage());
-			return drained(name).then(this.store.find(name));
+			return drained(name).then(this.reads.find(name));
 		}).switchIfEmpty(Mono.defer(() -> fill(name)));
 	}
 
 	/**
 	 * Fills the cache from the store after a miss. The store is read only once the queue has drained for this
-	 * record, so that it already holds every acknowledged write and no version can be handed out twice.
+	 * record, so that it already holds every acknowledged write and no version can be handed out twice. A record
+	 * with nothing in the queue is read at once, with the other misses of the moment in one query.
 	 */
 	private Mono<VersionedRecord> fill(String name) {
 		return drained(name)
-			.then(this.store.find(name))
+			.then(this.reads.find(name))
 			.flatMap((stored) -> this.cache.compareAndSet(0, stored)
 				.map((result) -> (result.current() != null) ? result.current() : stored));
 	}

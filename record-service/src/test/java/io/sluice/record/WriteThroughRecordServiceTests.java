@@ -307,6 +307,29 @@ class WriteThroughRecordServiceTests {
 			.verify(TIMEOUT);
 	}
 
+	@Test
+	void aMissOfARecordWithNothingQueuedReadsTheStoreWithoutWaitingForItsPartition() {
+		// One partition, never drained: another record's write stays queued there.
+		InMemoryStorageQueue queue = new InMemoryStorageQueue(1, 64);
+		service("node-p", this.cache, DurableWrites.through(queue)).set("svc/busy", 1, json("{}"), "w").block(TIMEOUT);
+		this.store.upsertIfNewer(List.of(VersionedRecord.of("svc/stored", 2, "{\"in\":\"store\"}"))).block(TIMEOUT);
+		MessageBus bus = new InMemoryMessageBus("node-p2", this.medium);
+		RecordService afterLoss = new WriteThroughRecordService(new InMemoryRecordCache(), this.store,
+				DurableWrites.through(queue), new RecordChangeFeed(bus), new RecordJson(64), 16, Duration.ofMillis(200));
+		StepVerifier.create(afterLoss.read("svc/stored").map(VersionedRecord::version))
+			.expectNext(2L)
+			.expectComplete()
+			.verify(TIMEOUT);
+		StepVerifier.create(afterLoss.create("svc/new").map(VersionedRecord::version))
+			.expectNext(0L)
+			.expectComplete()
+			.verify(TIMEOUT);
+		// The queued record itself still waits for the queue.
+		StepVerifier.create(afterLoss.read("svc/busy"))
+			.expectError(RecordUnavailableException.class)
+			.verify(TIMEOUT);
+	}
+
 	private void drainOnce(StorageQueue queue) {
 		queue.consume()
 			.take(1)

@@ -40,6 +40,17 @@ public interface StorageQueue {
 	 */
 	Mono<Void> drained(String name);
 
+	/**
+	 * Completes once every write to {@code name} itself offered before this call has been committed by a
+	 * consumer: writes to other records of its partition may still be pending. Enough before reading {@code name}
+	 * alone from the store, and it need not wait for a busy partition: a record with nothing pending completes at
+	 * once. An adapter that cannot tell records apart waits for the whole partition, as {@link #drained} does (the
+	 * default).
+	 */
+	default Mono<Void> drainedRecord(String name) {
+		return drained(name);
+	}
+
 	/** A batch of writes from one partition, in order. */
 	interface Batch {
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -147,18 +148,26 @@ public abstract class StorageQueueContract {
 
 	@Test
 	void drainedWaitsUntilEveryEarlierWriteToTheRecordsPartitionIsCommitted() {
-		String name = this.prefix + "pending";
+		waitsForTheRecordsWritesToBeCommitted(this.queue::drained, this.prefix + "pending");
+	}
+
+	@Test
+	void drainedRecordWaitsUntilEveryEarlierWriteToTheRecordIsCommitted() {
+		waitsForTheRecordsWritesToBeCommitted(this.queue::drainedRecord, this.prefix + "own");
+	}
+
+	private void waitsForTheRecordsWritesToBeCommitted(Function<String, Mono<Void>> drained, String name) {
 		offerAll(List.of(VersionedRecord.of(name, 1, "{}"), VersionedRecord.of(name, 2, "{}")));
 		// Seen but not committed: the queue is not drained for this record.
 		assertThat(consume(false, (seen) -> seen.size() >= 2)).hasSize(2);
-		StepVerifier.create(this.queue.drained(name))
+		StepVerifier.create(drained.apply(name))
 			.expectSubscription()
 			.expectNoEvent(quietWindow())
 			.then(() -> assertThat(consume(true, (seen) -> seen.size() >= 2)).hasSize(2))
 			.expectComplete()
 			.verify(timeout());
 		// Nothing is pending for it any more, so a new wait ends at once.
-		StepVerifier.create(this.queue.drained(name)).expectComplete().verify(timeout());
+		StepVerifier.create(drained.apply(name)).expectComplete().verify(timeout());
 	}
 
 	@Test

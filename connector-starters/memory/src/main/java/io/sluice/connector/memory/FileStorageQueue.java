@@ -267,6 +267,11 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 		return this.queue.drained(name);
 	}
 
+	@Override
+	public Mono<Void> drainedRecord(String name) {
+		return this.queue.drainedRecord(name);
+	}
+
 	/** The segment files of the journal, oldest first (for tests and diagnostics). */
 	public List<Path> segmentFiles() {
 		synchronized (this.segments) {

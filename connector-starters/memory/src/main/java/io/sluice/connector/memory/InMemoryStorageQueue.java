@@ -2,7 +2,9 @@ package io.sluice.connector.memory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +36,10 @@ import io.sluice.connector.VersionedRecord;
  *
  * <p>With a {@code linger}, a batch that is not full waits until its partition's oldest write not yet taken has
  * waited that long, so that a steady trickle of writes reaches the store in fewer, larger batches. A partition
- * that someone waits on through {@link #drained} does not linger.
+ * that someone waits on through {@link #drained} or {@link #drainedRecord} does not linger.
+ *
+ * <p>Each partition knows which records its uncommitted writes belong to, so {@link #drainedRecord} waits only
+ * for a record that has some.
  */
 public final class InMemoryStorageQueue implements StorageQueue {
 
@@ -146,6 +151,20 @@ public final class InMemoryStorageQueue implements StorageQueue {
 		});
 	}
 
+	/** Waits for the record's own writes only: a record with none pending needs no commit of its partition. */
+	@Override
+	public Mono<Void> drainedRecord(String name) {
+		Partition partition = this.partitions[partitionOf(name)];
+		long target = partition.lastOffsetOf(name);
+		if (target == 0) {
+			return Mono.empty();
+		}
+		return Mono.create((sink) -> {
+			partition.awaitCommit(target, sink);
+			this.consumers.forEach(Consumer::drain);
+		});
+	}
+
 	/** One partition: its uncommitted writes and who waits for them; guarded by its own monitor. */
 	private static final class Partition {
 
@@ -161,6 +180,9 @@ public final class InMemoryStorageQueue implements StorageQueue {
 
 		private long lastOffset;
 
+		/** Per record with uncommitted writes, the offset of its last one. */
+		private final Map<String, Long> pending = new HashMap<>();
+
 		private final List<Waiter> waiters = new ArrayList<>();
 
 		Partition(int index) {
@@ -169,7 +191,14 @@ public final class InMemoryStorageQueue implements StorageQueue {
 
 		synchronized long append(VersionedRecord write) {
 			this.writes.add(write);
-			return ++this.lastOffset;
+			this.pending.put(write.name(), ++this.lastOffset);
+			return this.lastOffset;
+		}
+
+		/** The offset of the last uncommitted write to {@code name}, or 0 if it has none. */
+		synchronized long lastOffsetOf(String name) {
+			Long offset = this.pending.get(name);
+			return (offset != null) ? offset : 0;
 		}
 
 		/** How many writes there are from {@code offset} (or the first uncommitted, if later) on. */
@@ -211,7 +240,8 @@ public final class InMemoryStorageQueue implements StorageQueue {
 				}
 				int count = (int) (upTo - this.firstOffset + 1);
 				for (int i = 0; i < count; i++) {
-					this.writes.set(this.head++, null);
+					// A record stays pending while a later write of it is not committed.
+					this.pending.remove(this.writes.set(this.head++, null).name(), this.firstOffset + i);
 				}
 				this.firstOffset = upTo + 1;
 				// Compact once the committed prefix is as large as what is left: amortised constant per write.

@@ -58,6 +58,19 @@ class FileStorageQueueJournalTests {
 	}
 
 	@Test
+	void writesQueuedAgainKeepTheirRecordsPendingUntilCommitted() {
+		FileStorageQueue first = open(1024 * 1024, Duration.ZERO, 64);
+		VersionedRecord write = VersionedRecord.of("journal/pending", 1, "{}");
+		offerAll(first, List.of(write));
+		FileStorageQueue second = open(1024 * 1024, Duration.ZERO, 64);
+		StepVerifier.create(second.drainedRecord("journal/other")).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(second.drainedRecord("journal/pending"))
+			.then(() -> consume(second, 1, true))
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
 	void committedSegmentsAreDeletedAndNotDeliveredAgain() {
 		FileStorageQueue first = open(1024, Duration.ZERO, 8);
 		List<VersionedRecord> writes = new ArrayList<>();

@@ -2,17 +2,21 @@ package io.sluice.connector.memory;
 
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
+import io.sluice.connector.StorageQueue.Batch;
 import io.sluice.connector.VersionedRecord;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class InMemoryStorageQueuePartitionTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
 	@Test
 	void recordsAreSpreadOverSixteenPartitionsByDefault() {
@@ -44,6 +48,30 @@ class InMemoryStorageQueuePartitionTests {
 				.containsExactly(7L))
 			.expectComplete()
 			.verify(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void aRecordWithNothingPendingIsDrainedWhileOthersOfItsPartitionWait() {
+		// One partition: every record shares it.
+		InMemoryStorageQueue queue = new InMemoryStorageQueue(1, 1);
+		for (VersionedRecord write : List.of(VersionedRecord.of("pending/a", 1, "{}"),
+				VersionedRecord.of("pending/b", 1, "{}"), VersionedRecord.of("pending/a", 2, "{}"))) {
+			queue.offer(write).block(TIMEOUT);
+		}
+		StepVerifier.create(queue.drainedRecord("pending/untouched")).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(queue.drained("pending/untouched")).expectSubscription()
+			.expectNoEvent(Duration.ofMillis(100)).thenCancel().verify(TIMEOUT);
+		// Batches of one: a's first version committed, its second still pending, keeps a waiting.
+		List<Batch> batches = queue.consume().take(3).collectList().block(TIMEOUT);
+		batches.get(0).commit().block(TIMEOUT);
+		StepVerifier.create(queue.drainedRecord("pending/a")).expectSubscription()
+			.expectNoEvent(Duration.ofMillis(100)).thenCancel().verify(TIMEOUT);
+		batches.get(1).commit().block(TIMEOUT);
+		StepVerifier.create(queue.drainedRecord("pending/b")).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(queue.drainedRecord("pending/a"))
+			.then(() -> batches.get(2).commit().block(TIMEOUT))
+			.expectComplete()
+			.verify(TIMEOUT);
 	}
 
 	@Test

@@ -45,7 +45,8 @@ import io.sluice.connector.VersionedRecord;
  * <li><b>One write connection on H2.</b> H2 writes one commit at a time to its file, so batches are written
  * through one connection this store keeps ({@link HeldConnection}) instead of one taken from the pool, and checked,
  * per batch; a batch that fits one statement is that statement alone, committed by H2's auto-commit (a statement
- * is atomic), without a transaction begun and committed around it. {@link #close()} gives the connection back.
+ * is atomic), without a transaction begun and committed around it. Its statements hold power-of-two numbers of
+ * rows, so that the few statement texts stay parsed in H2's cache. {@link #close()} gives the connection back.
  * On PostgreSQL every batch takes a pooled connection, so batches of different callers run concurrently.</li>
  * <li><b>Expiry</b> is judged by this process's clock, to the nanosecond; {@code expiresAt} reads back exactly
  * (the timestamp column keeps microseconds, the finest PostgreSQL has, and a second column the nanoseconds).</li>
@@ -58,7 +59,14 @@ public final class SqlRecordStore implements RecordStore, AutoCloseable {
 	public static final int DEFAULT_ROWS_PER_STATEMENT = 500;
 
 	// Names per SELECT ... IN (...): far below every driver's limit on bind parameters.
-	private static final int NAMES_PER_QUERY = 1000;
+	private static final int NAMES_PER_QUERY = 1024;
+
+	/**
+	 * The most rows of one upsert statement on H2. H2 keeps the last few statements it parsed per session, by their
+	 * text, and parsing a many-row upsert costs about as much as running it: batches are cut into statements of
+	 * power-of-two sizes up to this, few enough different texts to stay parsed on the kept connection.
+	 */
+	private static final int H2_ROWS_PER_STATEMENT = 64;
 
 	private static final byte[] NO_DATA = new byte[0];
 
@@ -131,9 +139,12 @@ public final class SqlRecordStore implements RecordStore, AutoCloseable {
 	private Flux<VersionedRecord> findChunk(List<String> names) {
 		StringJoiner markers = new StringJoiner(", ", "(", ")");
 		List<Object> values = withNow();
-		for (int i = 0; i < names.size(); i++) {
+		// Padded to a power of two with the last name again, so that the query's text repeats and a database that
+		// keeps parsed statements by their text finds it there.
+		int padded = Math.min(NAMES_PER_QUERY, Integer.highestOneBit(names.size() * 2 - 1));
+		for (int i = 0; i < padded; i++) {
 			markers.add("$" + (i + 3));
-			values.add(names.get(i));
+			values.add(names.get(Math.min(i, names.size() - 1)));
 		}
 		return this.operations.client()
 			.sql(this.columns + " WHERE " + live(1) + " AND name IN " + markers)
@@ -149,7 +160,9 @@ public final class SqlRecordStore implements RecordStore, AutoCloseable {
 			return Mono.just(0);
 		}
 		List<VersionedRecord> newest = newestPerName(records);
-		List<List<VersionedRecord>> statements = chunks(newest, this.rowsPerStatement);
+		List<List<VersionedRecord>> statements = (this.writes != null)
+				? powerOfTwoChunks(newest, Math.min(this.rowsPerStatement, H2_ROWS_PER_STATEMENT))
+				: chunks(newest, this.rowsPerStatement);
 		String what = "writing " + newest.size() + " records";
 		if (this.writes != null) {
 			Mono<Integer> written = Mono.defer(() -> this.writes.use((connection) -> upsertAll(connection, statements)));
@@ -306,6 +319,18 @@ public final class SqlRecordStore implements RecordStore, AutoCloseable {
 					(kept, offered) -> (offered.version() > kept.version()) ? offered : kept);
 		}
 		return new ArrayList<>(newest.values());
+	}
+
+	/** Consecutive chunks whose sizes are powers of two, each as large as what is left allows, up to {@code max}. */
+	static <T> List<List<T>> powerOfTwoChunks(List<T> items, int max) {
+		int largest = Integer.highestOneBit(max);
+		List<List<T>> chunks = new ArrayList<>();
+		for (int from = 0; from < items.size();) {
+			int size = Math.min(largest, Integer.highestOneBit(items.size() - from));
+			chunks.add(items.subList(from, from + size));
+			from += size;
+		}
+		return chunks;
 	}
 
 	private static <T> List<List<T>> chunks(List<T> items, int size) {
