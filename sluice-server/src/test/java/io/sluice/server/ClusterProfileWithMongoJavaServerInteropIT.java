@@ -11,10 +11,9 @@ import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import com.mongodb.client.model.Filters;
 import com.mongodb.reactivestreams.client.MongoClient;
@@ -44,7 +43,8 @@ class ClusterProfileWithMongoJavaServerInteropIT {
 
 	private static final Duration SCENARIO_TIMEOUT = Duration.ofSeconds(60);
 
-	private static InteropSupport interop;
+	@RegisterExtension
+	static final InteropSupport interop = new InteropSupport("cluster-profile-interop");
 
 	private static RedisServer redis;
 
@@ -58,7 +58,6 @@ class ClusterProfileWithMongoJavaServerInteropIT {
 
 	@BeforeAll
 	static void startServices() throws Exception {
-		interop = InteropSupport.install(ClusterProfileWithMongoJavaServerInteropIT.class, "cluster-profile-interop");
 		if (!interop.usable()) {
 			// the test is skipped, so the services it would talk to are not worth starting
 			return;
@@ -89,16 +88,6 @@ class ClusterProfileWithMongoJavaServerInteropIT {
 		if (mongo != null) {
 			mongo.shutdownNow();
 		}
-	}
-
-	@BeforeEach
-	void requireNode() {
-		interop.assumeNode();
-	}
-
-	@AfterEach
-	void stopServers() {
-		interop.stopServers();
 	}
 
 	@Test

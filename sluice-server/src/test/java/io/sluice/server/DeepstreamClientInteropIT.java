@@ -7,10 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,22 +32,8 @@ class DeepstreamClientInteropIT {
 
 	private static final Duration SCENARIO_TIMEOUT = Duration.ofSeconds(60);
 
-	private static InteropSupport interop;
-
-	@BeforeAll
-	static void installClient() throws Exception {
-		interop = InteropSupport.install(DeepstreamClientInteropIT.class, "deepstream-interop");
-	}
-
-	@BeforeEach
-	void requireNode() {
-		interop.assumeNode();
-	}
-
-	@AfterEach
-	void stopServers() {
-		interop.stopServers();
-	}
+	@RegisterExtension
+	static final InteropSupport interop = new InteropSupport("deepstream-interop");
 
 	@Test
 	void realClientSeesEveryChangeAndAcknowledgedWritesSurviveAKill(@TempDir Path dataDir) throws Exception {

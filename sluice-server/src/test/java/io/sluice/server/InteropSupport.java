@@ -7,14 +7,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What the tests that drive the real {@code @deepstream/client} share: the client installed once per test class,
  * each test skipped (loudly) when Node.js is missing, the servers a test started in child JVMs stopped after it,
- * and their output in a failure's message.
+ * and their output in a failure's message. A test class registers it as an extension:
+ * {@code @RegisterExtension static final InteropSupport interop = new InteropSupport("my-interop");}
  */
-final class InteropSupport {
+final class InteropSupport implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback {
 
 	private static final Duration NPM_TIMEOUT = Duration.ofMinutes(5);
 
@@ -26,35 +32,40 @@ final class InteropSupport {
 
 	private final Path logs;
 
-	private final NodeInterop.Found found;
+	private NodeInterop.Found found;
 
 	private final List<ServerProcess> servers = new ArrayList<>();
 
 	private final List<Path> serverLogs = new ArrayList<>();
 
-	private InteropSupport(Path logs, NodeInterop.Found found) {
-		this.logs = logs;
-		this.found = found;
+	/** @param logsDir the directory under {@code target} for npm's, the scripts' and the servers' output */
+	InteropSupport(String logsDir) {
+		this.logs = MODULE_DIR.resolve("target").resolve(logsDir);
 	}
 
-	/**
-	 * Finds Node.js and installs the pinned client, or says on the console why the test class will be skipped.
-	 * @param testClass the test class, named in that message
-	 * @param logsDir the directory under {@code target} for npm's, the scripts' and the servers' output
-	 */
-	static InteropSupport install(Class<?> testClass, String logsDir) throws IOException, InterruptedException {
-		Path logs = MODULE_DIR.resolve("target").resolve(logsDir);
-		Files.createDirectories(logs);
-		NodeInterop.Found found = NodeInterop.find(INTEROP_DIR, logs);
-		if (found.usable()) {
-			found.interop().install(NPM_TIMEOUT);
+	/** Finds Node.js and installs the pinned client, or says on the console why the test class will be skipped. */
+	@Override
+	public void beforeAll(ExtensionContext context) throws IOException, InterruptedException {
+		Files.createDirectories(this.logs);
+		this.found = NodeInterop.find(INTEROP_DIR, this.logs);
+		if (this.found.usable()) {
+			this.found.interop().install(NPM_TIMEOUT);
 		}
 		else {
-			System.err.println("!!! " + testClass.getSimpleName() + " is SKIPPED: it needs Node.js "
+			System.err.println("!!! " + context.getRequiredTestClass().getSimpleName() + " is SKIPPED: it needs Node.js "
 					+ NodeInterop.MINIMUM_NODE_MAJOR + "+ and npm on the PATH to run the real @deepstream/client; "
-					+ found.description() + " !!!");
+					+ this.found.description() + " !!!");
 		}
-		return new InteropSupport(logs, found);
+	}
+
+	@Override
+	public void beforeEach(ExtensionContext context) {
+		assumeNode();
+	}
+
+	@Override
+	public void afterEach(ExtensionContext context) {
+		stopServers();
 	}
 
 	boolean usable() {

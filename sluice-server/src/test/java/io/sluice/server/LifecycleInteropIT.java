@@ -14,10 +14,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,25 +32,11 @@ class LifecycleInteropIT {
 
 	private static final Duration SCENARIO_TIMEOUT = Duration.ofSeconds(60);
 
-	private static InteropSupport interop;
+	@RegisterExtension
+	static final InteropSupport interop = new InteropSupport("lifecycle-interop");
 
 	@TempDir
 	Path dataDir;
-
-	@BeforeAll
-	static void installClient() throws Exception {
-		interop = InteropSupport.install(LifecycleInteropIT.class, "lifecycle-interop");
-	}
-
-	@BeforeEach
-	void requireNode() {
-		interop.assumeNode();
-	}
-
-	@AfterEach
-	void stopServers() {
-		interop.stopServers();
-	}
 
 	@Test
 	void clientThatStopsPingingIsClosed() throws Exception {

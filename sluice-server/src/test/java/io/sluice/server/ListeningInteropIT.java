@@ -6,10 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,22 +30,8 @@ class ListeningInteropIT {
 	/** Short, so that the scenario's timeout check is quick, and long enough to tell waiting from not waiting. */
 	private static final Duration RESPONSE_TIMEOUT = Duration.ofMillis(400);
 
-	private static InteropSupport interop;
-
-	@BeforeAll
-	static void installClient() throws Exception {
-		interop = InteropSupport.install(ListeningInteropIT.class, "listening-interop");
-	}
-
-	@BeforeEach
-	void requireNode() {
-		interop.assumeNode();
-	}
-
-	@AfterEach
-	void stopServers() {
-		interop.stopServers();
-	}
+	@RegisterExtension
+	static final InteropSupport interop = new InteropSupport("listening-interop");
 
 	@Test
 	void realClientsListenRejectTimeOutAndTakeOverAndUseListsAndNotify(@TempDir Path dataDir) throws Exception {

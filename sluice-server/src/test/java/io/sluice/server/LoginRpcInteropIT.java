@@ -12,10 +12,9 @@ import java.util.concurrent.Executors;
 
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -41,7 +40,8 @@ class LoginRpcInteropIT {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
-	private static InteropSupport interop;
+	@RegisterExtension
+	static final InteropSupport interop = new InteropSupport("login-rpc-interop");
 
 	private static ExecutorService executor;
 
@@ -52,7 +52,6 @@ class LoginRpcInteropIT {
 
 	@BeforeAll
 	static void installClientAndStartWebhook() throws Exception {
-		interop = InteropSupport.install(LoginRpcInteropIT.class, "login-rpc-interop");
 		executor = Executors.newCachedThreadPool();
 		webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 		webhook.setExecutor(executor);
@@ -83,16 +82,6 @@ class LoginRpcInteropIT {
 			webhook.stop(0);
 			executor.shutdownNow();
 		}
-	}
-
-	@BeforeEach
-	void requireNode() {
-		interop.assumeNode();
-	}
-
-	@AfterEach
-	void stopServers() {
-		interop.stopServers();
 	}
 
 	@Test

@@ -7,10 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,22 +49,8 @@ class RestartInteropIT {
 			"listen-offered-again-after-restart", "presence-login-after-restart", "presence-getall-after-restart",
 			"record-intact-after-restart", "record-change-after-restart", "no-unexpected-client-errors");
 
-	private static InteropSupport interop;
-
-	@BeforeAll
-	static void installClient() throws Exception {
-		interop = InteropSupport.install(RestartInteropIT.class, "restart-interop");
-	}
-
-	@BeforeEach
-	void requireNode() {
-		interop.assumeNode();
-	}
-
-	@AfterEach
-	void stopServers() {
-		interop.stopServers();
-	}
+	@RegisterExtension
+	static final InteropSupport interop = new InteropSupport("restart-interop");
 
 	@Test
 	void clientsReconnectAndEverySubscriptionWorksAgainAfterAKill(@TempDir Path dataDir) throws Exception {

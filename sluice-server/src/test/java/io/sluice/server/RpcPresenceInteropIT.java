@@ -8,9 +8,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.embedded.RedisServer;
 
@@ -33,19 +32,10 @@ class RpcPresenceInteropIT {
 
 	private static final Duration SCENARIO_TIMEOUT = Duration.ofSeconds(90);
 
-	private static InteropSupport interop;
+	@RegisterExtension
+	static final InteropSupport interop = new InteropSupport("rpc-presence-interop");
 
 	private RedisServer redis;
-
-	@BeforeAll
-	static void installClient() throws Exception {
-		interop = InteropSupport.install(RpcPresenceInteropIT.class, "rpc-presence-interop");
-	}
-
-	@BeforeEach
-	void requireNode() {
-		interop.assumeNode();
-	}
 
 	@AfterEach
 	void stopServers() throws Exception {

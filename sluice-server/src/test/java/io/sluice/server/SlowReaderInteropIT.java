@@ -6,10 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,22 +25,8 @@ class SlowReaderInteropIT {
 
 	private static final Duration SCENARIO_TIMEOUT = Duration.ofSeconds(150);
 
-	private static InteropSupport interop;
-
-	@BeforeAll
-	static void installClient() throws Exception {
-		interop = InteropSupport.install(SlowReaderInteropIT.class, "slow-reader-interop");
-	}
-
-	@BeforeEach
-	void requireNode() {
-		interop.assumeNode();
-	}
-
-	@AfterEach
-	void stopServers() {
-		interop.stopServers();
-	}
+	@RegisterExtension
+	static final InteropSupport interop = new InteropSupport("slow-reader-interop");
 
 	@Test
 	void tenSubscribersInOneProcessReceiveABurstOf50000EventsInFullAndStayConnected(@TempDir Path dataDir)
