@@ -1,16 +1,15 @@
 package io.sluice.connector.sql;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.r2dbc.spi.ConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -27,7 +26,6 @@ import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
 import org.springframework.r2dbc.core.DatabaseClient;
 
-import io.sluice.connector.ConnectorException;
 import io.sluice.connector.RecordStore;
 import io.sluice.connector.StreamHistory;
 
@@ -50,6 +48,8 @@ public final class SqlConnectorAutoConfiguration {
 
 	static final String HISTORY_TYPE = "sluice.history.type";
 
+	private static final String SCHEMA_BEAN = "sluiceSqlSchema";
+
 	@Bean
 	@Lazy // created only when an adapter below needs it, so that user-defined adapters never touch the database
 	@ConditionalOnMissingBean
@@ -61,15 +61,26 @@ public final class SqlConnectorAutoConfiguration {
 			throw new SqlConnectionMissingException(choosingProperties(environment));
 		}
 		SqlSchema schema = new SqlSchema(factory, properties.tablePrefix());
-		// Blocking is right here: this runs once, on the start-up thread, and no adapter may be used before
-		// its tables exist.
-		Duration timeout = properties.schemaTimeout();
-		schema.create()
-			.timeout(timeout, Mono.error(() -> new ConnectorException("sql", "Creating the tables on "
-					+ schema.databaseProduct() + " took longer than sluice.sql.schema-timeout (" + timeout
-					+ "): is the database at spring.r2dbc.url reachable?")))
-			.block();
+		// Opening the database and creating the tables goes on while the rest of the process starts: the adapters'
+		// statements wait for it, and sluiceSqlSchemaCreated below stops start-up, before the web server opens its
+		// port, if it failed.
+		schema.createInBackground(properties.schemaTimeout(), "sluice.sql.schema-timeout");
 		return schema;
+	}
+
+	/**
+	 * Waits, once every bean exists and before the web server starts, for the tables whose creation
+	 * {@link #sluiceSqlSchema} started, if anything needed them: a database that cannot be reached stops start-up
+	 * with the reason. Blocking is right here: it runs once, on the start-up thread.
+	 */
+	@Bean
+	static SmartInitializingSingleton sluiceSqlSchemaCreated(ConfigurableListableBeanFactory beanFactory) {
+		return () -> {
+			if (beanFactory.containsSingleton(SCHEMA_BEAN)
+					&& beanFactory.getSingleton(SCHEMA_BEAN) instanceof SqlSchema schema) {
+				schema.awaitCreated();
+			}
+		};
 	}
 
 	@Bean

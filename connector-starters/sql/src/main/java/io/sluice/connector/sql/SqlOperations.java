@@ -38,10 +38,23 @@ final class SqlOperations {
 
 	private final boolean blocking;
 
+	/** The schema whose tables every statement waits for, or null for the statements that create them. */
+	private final SqlSchema schema;
+
 	SqlOperations(SqlSchema schema) {
+		this(schema, schema);
+	}
+
+	private SqlOperations(SqlSchema schema, SqlSchema awaited) {
 		this.client = DatabaseClient.create(schema.connectionFactory());
 		this.transactional = TransactionalOperator.create(new R2dbcTransactionManager(schema.connectionFactory()));
 		this.blocking = schema.dialect().blocking();
+		this.schema = awaited;
+	}
+
+	/** Operations that do not wait for the tables: the ones that create them. */
+	static SqlOperations beforeTheTables(SqlSchema schema) {
+		return new SqlOperations(schema, null);
 	}
 
 	DatabaseClient client() {
@@ -55,11 +68,15 @@ final class SqlOperations {
 	}
 
 	<T> Mono<T> run(Mono<T> work, String what) {
-		return offEventLoop(work).onErrorMap((ex) -> !(ex instanceof ConnectorException), (ex) -> failure(what, ex));
+		Mono<T> afterTables = (this.schema != null) ? this.schema.created().then(work) : work;
+		return offEventLoop(afterTables).onErrorMap((ex) -> !(ex instanceof ConnectorException),
+				(ex) -> failure(what, ex));
 	}
 
 	<T> Flux<T> run(Flux<T> work, String what) {
-		return offEventLoop(work).onErrorMap((ex) -> !(ex instanceof ConnectorException), (ex) -> failure(what, ex));
+		Flux<T> afterTables = (this.schema != null) ? this.schema.created().thenMany(work) : work;
+		return offEventLoop(afterTables).onErrorMap((ex) -> !(ex instanceof ConnectorException),
+				(ex) -> failure(what, ex));
 	}
 
 	private <T> Mono<T> offEventLoop(Mono<T> work) {

@@ -1,5 +1,6 @@
 package io.sluice.connector.sql;
 
+import java.time.Duration;
 import java.util.Objects;
 
 import io.r2dbc.spi.ConnectionFactory;
@@ -9,6 +10,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
+
+import io.sluice.connector.ConnectorException;
 
 /**
  * The tables of the SQL connectors in one database, and the means to create them.
@@ -33,6 +36,9 @@ public final class SqlSchema {
 
 	private final SqlTables tables;
 
+	/** What every operation of the adapters waits for: the tables, when {@link #createInBackground} made them. */
+	private volatile Mono<Void> created = Mono.empty();
+
 	/**
 	 * The schema of tables named {@code tablePrefix} + {@code record}, {@code stream}, {@code stream_entry}.
 	 * @throws io.sluice.connector.ConnectorException if the database is neither H2 nor PostgreSQL
@@ -54,9 +60,38 @@ public final class SqlSchema {
 		return this.dialect.productName();
 	}
 
+	/**
+	 * Starts {@link #create()} now, without waiting for it: every statement of {@link SqlRecordStore} and
+	 * {@link SqlStreamHistory} on this schema waits until the tables exist, and fails as creating them failed.
+	 * So a process can open its database while it starts the rest; {@link #awaitCreated()} says how it went.
+	 * @param timeout how long creating the tables may take before it fails, with {@code property} named
+	 */
+	public void createInBackground(Duration timeout, String property) {
+		Mono<Void> creating = create()
+			.timeout(timeout, Mono.error(() -> new ConnectorException("sql", "Creating the tables on "
+					+ databaseProduct() + " took longer than " + property + " (" + timeout
+					+ "): is the database at spring.r2dbc.url reachable?")))
+			.cache();
+		this.created = creating;
+		// The outcome is kept by cache() and reported by awaitCreated() and by every statement that waits for it.
+		creating.subscribe((done) -> {
+		}, (failure) -> {
+		});
+	}
+
+	/** Waits until the tables started by {@link #createInBackground} exist; throws what creating them threw. */
+	public void awaitCreated() {
+		this.created.block();
+	}
+
+	/** Completes once the tables exist, as far as {@link #createInBackground} is concerned. */
+	Mono<Void> created() {
+		return this.created;
+	}
+
 	/** Creates whatever tables and indexes are missing (and makes H2 commits durable). */
 	public Mono<Void> create() {
-		SqlOperations operations = new SqlOperations(this);
+		SqlOperations operations = SqlOperations.beforeTheTables(this);
 		DatabaseClient client = operations.client();
 		Mono<Void> tables = Flux.fromIterable(this.dialect.createTables(this.tables))
 			// Two instances starting on an empty PostgreSQL may race to create a table; the loser retries.

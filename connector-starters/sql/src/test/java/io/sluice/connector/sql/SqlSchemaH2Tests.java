@@ -1,17 +1,28 @@
 package io.sluice.connector.sql;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 
 import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 
+import io.sluice.connector.ConnectorException;
+import io.sluice.connector.VersionedRecord;
+
 import static io.sluice.connector.sql.TestDatabases.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class SqlSchemaH2Tests {
@@ -30,6 +41,51 @@ class SqlSchemaH2Tests {
 		finally {
 			connectionFactory.disposeLater().block(TIMEOUT);
 		}
+	}
+
+	@Test
+	void statementsIssuedWhileTheTablesAreCreatedInTheBackgroundWaitForThem() {
+		ConnectionPool connectionFactory = TestDatabases.h2File(this.directory.resolve("background"));
+		try {
+			SqlSchema schema = new SqlSchema(connectionFactory);
+			schema.createInBackground(Duration.ofSeconds(30), "sluice.sql.schema-timeout");
+			// issued at once: without the wait they would find no table
+			SqlRecordStore store = new SqlRecordStore(schema);
+			StepVerifier.create(store.upsertIfNewer(List.of(VersionedRecord.of("background/a", 1, "{\"a\":1}")))
+				.then(store.find("background/a")))
+				.assertNext((found) -> assertThat(found.version()).isEqualTo(1))
+				.expectComplete()
+				.verify(TIMEOUT);
+			schema.awaitCreated();
+		}
+		finally {
+			connectionFactory.disposeLater().block(TIMEOUT);
+		}
+	}
+
+	@Test
+	void aDatabaseThatNeverAnswersFailsTheWaitAndEveryStatementNamingTheProperty() {
+		// A pool whose connections never come: the creation cannot finish, and must not hang anyone.
+		ConnectionFactory silent = new ConnectionFactory() {
+			@Override
+			public Publisher<? extends Connection> create() {
+				return Mono.never();
+			}
+
+			@Override
+			public ConnectionFactoryMetadata getMetadata() {
+				return () -> "H2";
+			}
+		};
+		SqlSchema schema = new SqlSchema(silent);
+		schema.createInBackground(Duration.ofMillis(200), "sluice.sql.schema-timeout");
+
+		assertThatExceptionOfType(ConnectorException.class).isThrownBy(schema::awaitCreated)
+			.withMessageContaining("sluice.sql.schema-timeout");
+		StepVerifier.create(new SqlRecordStore(schema).find("background/b"))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(ConnectorException.class)
+				.hasMessageContaining("sluice.sql.schema-timeout"))
+			.verify(TIMEOUT);
 	}
 
 	@Test
