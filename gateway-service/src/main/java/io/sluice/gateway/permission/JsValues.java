@@ -1,0 +1,263 @@
+package io.sluice.gateway.permission;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.StringJoiner;
+import java.util.regex.Pattern;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * JavaScript's value rules for the values a rule sees: {@link #UNDEFINED}, {@link #NULL}, {@link Boolean},
+ * {@link Double}, {@link String}, a JSON object or array ({@link JsonNode}) and a {@link RegexValue}.
+ * Coercions follow ECMAScript's ToPrimitive, ToNumber, ToString, loose and strict equality and the relational
+ * comparison, restricted to these types.
+ */
+final class JsValues {
+
+	enum Special {
+		UNDEFINED, NULL
+	}
+
+	static final Object UNDEFINED = Special.UNDEFINED;
+
+	static final Object NULL = Special.NULL;
+
+	private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
+	private JsValues() {
+	}
+
+	/** A JSON value as a rule sees it; a Java {@code null} or a missing node is undefined. */
+	static Object fromJson(JsonNode node) {
+		if (node == null || node.isMissingNode()) {
+			return UNDEFINED;
+		}
+		if (node.isNull()) {
+			return NULL;
+		}
+		if (node.isBoolean()) {
+			return node.booleanValue();
+		}
+		if (node.isNumber()) {
+			return node.doubleValue();
+		}
+		if (node.isString()) {
+			return node.stringValue();
+		}
+		if (node.isContainer()) {
+			return node;
+		}
+		return node.asString();
+	}
+
+	static boolean truthy(Object value) {
+		if (value instanceof Boolean b) {
+			return b;
+		}
+		if (value instanceof Double d) {
+			return d != 0 && !d.isNaN();
+		}
+		if (value instanceof String s) {
+			return !s.isEmpty();
+		}
+		return value != UNDEFINED && value != NULL;
+	}
+
+	static String typeOf(Object value) {
+		if (value == UNDEFINED) {
+			return "undefined";
+		}
+		if (value instanceof Boolean) {
+			return "boolean";
+		}
+		if (value instanceof Double) {
+			return "number";
+		}
+		if (value instanceof String) {
+			return "string";
+		}
+		return "object";
+	}
+
+	/** Objects and arrays become strings (JavaScript's default {@code valueOf} returns the object itself). */
+	static Object toPrimitive(Object value) {
+		if (value instanceof JsonNode node) {
+			if (!node.isArray()) {
+				return "[object Object]";
+			}
+			StringJoiner joined = new StringJoiner(",");
+			for (JsonNode element : node) {
+				Object item = fromJson(element);
+				joined.add(item == UNDEFINED || item == NULL ? "" : toJsString(item));
+			}
+			return joined.toString();
+		}
+		if (value instanceof RegexValue regex) {
+			return regex.toString();
+		}
+		return value;
+	}
+
+	static double toNumber(Object value) {
+		Object primitive = toPrimitive(value);
+		if (primitive instanceof Double d) {
+			return d;
+		}
+		if (primitive instanceof Boolean b) {
+			return b ? 1 : 0;
+		}
+		if (primitive instanceof String s) {
+			String trimmed = s.strip();
+			return trimmed.isEmpty() ? 0 : parseNumber(trimmed);
+		}
+		return primitive == NULL ? 0 : Double.NaN;
+	}
+
+	/** ECMAScript's StringToNumber for a trimmed, non-empty string: decimal, hex/octal/binary or Infinity. */
+	static double parseNumber(String text) {
+		String unsigned = text.startsWith("+") || text.startsWith("-") ? text.substring(1) : text;
+		double sign = text.startsWith("-") ? -1 : 1;
+		if (unsigned.equals("Infinity")) {
+			return sign * Double.POSITIVE_INFINITY;
+		}
+		if (DECIMAL.matcher(text).matches()) {
+			return Double.parseDouble(text);
+		}
+		if (unsigned.length() > 2 && unsigned.charAt(0) == '0' && unsigned.length() == text.length()) {
+			int radix = switch (Character.toLowerCase(unsigned.charAt(1))) {
+				case 'x' -> 16;
+				case 'o' -> 8;
+				case 'b' -> 2;
+				default -> 0;
+			};
+			if (radix != 0) {
+				try {
+					return new BigInteger(unsigned.substring(2), radix).doubleValue();
+				}
+				catch (NumberFormatException ex) {
+					return Double.NaN;
+				}
+			}
+		}
+		return Double.NaN;
+	}
+
+	static String toJsString(Object value) {
+		Object primitive = toPrimitive(value);
+		if (primitive == UNDEFINED) {
+			return "undefined";
+		}
+		if (primitive == NULL) {
+			return "null";
+		}
+		if (primitive instanceof Double d) {
+			return numberToString(d);
+		}
+		return primitive.toString();
+	}
+
+	static String numberToString(double d) {
+		if (Double.isNaN(d)) {
+			return "NaN";
+		}
+		if (Double.isInfinite(d)) {
+			return d > 0 ? "Infinity" : "-Infinity";
+		}
+		if (d == Math.rint(d) && Math.abs(d) < 1e21) {
+			return Long.toString((long) d);
+		}
+		double magnitude = Math.abs(d);
+		if (magnitude >= 1e-6 && magnitude < 1e21) {
+			return new BigDecimal(Double.toString(d)).toPlainString();
+		}
+		String java = Double.toString(d).replace("E", "e");
+		return java.contains("e-") ? java.replace(".0e", "e") : java.replace(".0e", "e").replace("e", "e+");
+	}
+
+	static boolean strictEquals(Object left, Object right) {
+		if (left instanceof Double l && right instanceof Double r) {
+			return l.doubleValue() == r.doubleValue();
+		}
+		if (left instanceof String || left instanceof Boolean) {
+			return left.equals(right);
+		}
+		// objects, arrays and regular expressions are equal only to themselves
+		return left == right;
+	}
+
+	static boolean looseEquals(Object left, Object right) {
+		if (sameType(left, right)) {
+			return strictEquals(left, right);
+		}
+		boolean leftNullish = left == UNDEFINED || left == NULL;
+		boolean rightNullish = right == UNDEFINED || right == NULL;
+		if (leftNullish || rightNullish) {
+			return leftNullish && rightNullish;
+		}
+		if (left instanceof Boolean) {
+			return looseEquals(toNumber(left), right);
+		}
+		if (right instanceof Boolean) {
+			return looseEquals(left, toNumber(right));
+		}
+		if (left instanceof Double && right instanceof String || left instanceof String && right instanceof Double) {
+			return toNumber(left) == toNumber(right);
+		}
+		if (isObject(left) && !isObject(right)) {
+			return looseEquals(toPrimitive(left), right);
+		}
+		if (isObject(right) && !isObject(left)) {
+			return looseEquals(left, toPrimitive(right));
+		}
+		return false;
+	}
+
+	private static boolean isObject(Object value) {
+		return value instanceof JsonNode || value instanceof RegexValue;
+	}
+
+	private static boolean sameType(Object left, Object right) {
+		if (isObject(left) && isObject(right)) {
+			return true;
+		}
+		return left.getClass() == right.getClass() && (!(left instanceof Special) || left == right);
+	}
+
+	/**
+	 * The relational comparison: two strings compare by UTF-16 code units, anything else as numbers, and a
+	 * comparison with NaN is false. Returns the sign of left minus right, or {@code null} when undefined (NaN).
+	 */
+	static Integer compare(Object left, Object right) {
+		Object l = toPrimitive(left);
+		Object r = toPrimitive(right);
+		if (l instanceof String ls && r instanceof String rs) {
+			return Integer.signum(ls.compareTo(rs));
+		}
+		double ln = toNumber(l);
+		double rn = toNumber(r);
+		if (Double.isNaN(ln) || Double.isNaN(rn)) {
+			return null;
+		}
+		return ln < rn ? -1 : (ln > rn ? 1 : 0);
+	}
+
+	/** {@code +}: concatenation when either primitive is a string, otherwise numeric addition. */
+	static Object add(Object left, Object right) {
+		Object l = toPrimitive(left);
+		Object r = toPrimitive(right);
+		if (l instanceof String || r instanceof String) {
+			return toJsString(l) + toJsString(r);
+		}
+		return toNumber(l) + toNumber(r);
+	}
+
+	/** How a value is named in an error message, as JavaScript names it. */
+	static String describe(Object value) {
+		if (value instanceof String s) {
+			return "'" + s + "'";
+		}
+		return value instanceof JsonNode ? (((JsonNode) value).isArray() ? "array" : "object") : toJsString(value);
+	}
+
+}

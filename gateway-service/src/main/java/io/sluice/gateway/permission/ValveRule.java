@@ -1,0 +1,84 @@
+package io.sluice.gateway.permission;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One compiled Valve rule: {@code true}, {@code false} or an expression such as
+ * {@code "user.id === $userId && data.owner == user.id"}. Parsed once, when the permission file is loaded;
+ * evaluated for every message it guards. Thread-safe: the tree is immutable and each evaluation keeps its
+ * own state.
+ */
+public final class ValveRule {
+
+	/** deepstream's default for {@code permission.options.maxRuleIterations}. */
+	public static final int DEFAULT_MAX_RULE_ITERATIONS = 3;
+
+	private static final ValveRule ALWAYS = new ValveRule("true", null);
+
+	private static final ValveRule NEVER = new ValveRule("false", null);
+
+	private final String source;
+
+	private final RuleParser.Result parsed;
+
+	private ValveRule(String source, RuleParser.Result parsed) {
+		this.source = source;
+		this.parsed = parsed;
+	}
+
+	public static ValveRule of(boolean allowed) {
+		return allowed ? ALWAYS : NEVER;
+	}
+
+	/**
+	 * Compiles an expression rule.
+	 * @throws RuleSyntaxException naming the problem and its column
+	 */
+	public static ValveRule parse(String expression) {
+		return new ValveRule(expression, RuleParser.parse(expression));
+	}
+
+	/**
+	 * Evaluates the rule: allowed when the expression's value is truthy, as in JavaScript. A rule that fails
+	 * while running (a member of undefined, a record not preloaded, more than {@code maxRuleIterations}
+	 * cross-record reads) denies, with the reason in {@link RuleDecision#error()}.
+	 */
+	public RuleDecision evaluate(RuleContext context, int maxRuleIterations) {
+		if (this.parsed == null) {
+			return this == ALWAYS ? RuleDecision.ALLOW : RuleDecision.DENY;
+		}
+		try {
+			Object value = this.parsed.root().evaluate(new Evaluation(context, maxRuleIterations));
+			return JsValues.truthy(value) ? RuleDecision.ALLOW : RuleDecision.DENY;
+		}
+		catch (RuleEvaluationException ex) {
+			return RuleDecision.failed(ex.getMessage());
+		}
+	}
+
+	/** The {@code _()} arguments of the rule, innermost first, for the caller to evaluate and preload. */
+	public List<CrossReference> crossReferences() {
+		return this.parsed == null ? List.of()
+				: this.parsed.crossRecords().stream().map(CrossReference::new).toList();
+	}
+
+	/** The {@code $variables} the rule uses, so a path that does not capture them can be refused. */
+	public Set<String> variables() {
+		return this.parsed == null ? Set.of() : this.parsed.variables();
+	}
+
+	public boolean usesData() {
+		return this.parsed != null && this.parsed.contextVariables().contains("data");
+	}
+
+	public boolean usesOldData() {
+		return this.parsed != null && this.parsed.contextVariables().contains("oldData");
+	}
+
+	@Override
+	public String toString() {
+		return this.source;
+	}
+
+}
