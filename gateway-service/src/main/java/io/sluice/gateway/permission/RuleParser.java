@@ -3,7 +3,6 @@ package io.sluice.gateway.permission;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -17,10 +16,6 @@ final class RuleParser {
 	static final Set<String> CONTEXT_VARIABLES = Set.of("user", "data", "oldData", "now", "action");
 
 	private static final Set<String> FORBIDDEN_MEMBERS = Set.of("constructor", "prototype", "__proto__");
-
-	private static final Map<String, String> FORBIDDEN_IDENTIFIERS = Map.of("new", "the new keyword is not allowed",
-			"function", "user functions are not allowed", "this", "'this' is not allowed", "eval",
-			"eval is not allowed");
 
 	private final String rule;
 
@@ -228,9 +223,6 @@ final class RuleParser {
 		if (name.startsWith("$") && name.length() > 1) {
 			this.variables.add(name);
 			return new RuleNode.PathVariable(name);
-		}
-		if (FORBIDDEN_IDENTIFIERS.containsKey(name)) {
-			throw error(FORBIDDEN_IDENTIFIERS.get(name), token);
 		}
 		throw error("unknown identifier '" + name + "' (a rule may use user, data, oldData, now, action, "
 				+ "$variables and _())", token);

@@ -25,6 +25,10 @@ final class RuleTokenizer {
 			"';' is not allowed: a rule is one expression", "{", "'{' is not allowed: a rule is one expression", "}",
 			"'}' is not allowed: a rule is one expression");
 
+	/** Refused as soon as they are read, so that they are reported before anything later in the rule. */
+	private static final Map<String, String> KEYWORDS = Map.of("new", "the new keyword is not allowed", "function",
+			"user functions are not allowed", "this", "'this' is not allowed", "eval", "eval is not allowed");
+
 	private static final Set<String> UNSUPPORTED = Set.of("&", "|", "^", "~", "<<", ">>", ">>>", "**", "??", "?.");
 
 	private final String rule;
@@ -184,6 +188,9 @@ final class RuleTokenizer {
 			this.position++;
 		}
 		String name = this.rule.substring(start, this.position);
+		if (KEYWORDS.containsKey(name)) {
+			throw error(KEYWORDS.get(name), start);
+		}
 		add(Token.Kind.IDENTIFIER, start, name);
 	}
 
