@@ -7,6 +7,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RuleSyntaxTests {
 
+	private static final String ONLY_METHODS = "only the methods endsWith, includes, indexOf, match, startsWith, "
+			+ "toLowerCase, toUpperCase, trim and _() may be called";
+
+	private static String unknownIdentifier(String name) {
+		return "unknown identifier '" + name + "' (a rule may use user, data, oldData, now, action, $variables and _())";
+	}
+
 	private static void refused(String rule, String problem, int column) {
 		assertThatThrownBy(() -> ValveRule.parse(rule)).isInstanceOf(RuleSyntaxException.class)
 			.hasMessage(problem + " at column " + column + " in rule: " + rule)
@@ -59,14 +66,10 @@ class RuleSyntaxTests {
 
 	@Test
 	void globalsAreRefused() {
-		refused("process.exit()", "unknown identifier 'process' (a rule may use user, data, oldData, now, action, "
-				+ "$variables and _())", 1);
-		refused("data.a && window", "unknown identifier 'window' (a rule may use user, data, oldData, now, action, "
-				+ "$variables and _())", 11);
-		refused("Math.max(1, 2)", "unknown identifier 'Math' (a rule may use user, data, oldData, now, action, "
-				+ "$variables and _())", 1);
-		refused("require('fs')", "unknown identifier 'require' (a rule may use user, data, oldData, now, action, "
-				+ "$variables and _())", 1);
+		refused("process.exit()", unknownIdentifier("process"), 1);
+		refused("data.a && window", unknownIdentifier("window"), 11);
+		refused("Math.max(1, 2)", unknownIdentifier("Math"), 1);
+		refused("require('fs')", unknownIdentifier("require"), 1);
 	}
 
 	@Test
@@ -77,10 +80,8 @@ class RuleSyntaxTests {
 
 	@Test
 	void callsOfAnythingButAMethodAreRefused() {
-		refused("data['trim']()", "only the methods endsWith, includes, indexOf, match, startsWith, toLowerCase, "
-				+ "toUpperCase, trim and _() may be called", 13);
-		refused("user(1)", "only the methods endsWith, includes, indexOf, match, startsWith, toLowerCase, "
-				+ "toUpperCase, trim and _() may be called", 5);
+		refused("data['trim']()", ONLY_METHODS, 13);
+		refused("user(1)", ONLY_METHODS, 5);
 	}
 
 	@Test
