@@ -60,6 +60,11 @@ public final class SqlConnectorAutoConfiguration {
 		if (factory == null || (connectionDetails.getIfAvailable() == null && isBootsFallback(beanFactory))) {
 			throw new SqlConnectionMissingException(choosingProperties(environment));
 		}
+		// Found through a provider, so that a missing one can be explained; declared here so that the connection
+		// factory is closed after the schema and the adapters on it, never under them.
+		for (String name : beanFactory.getBeanNamesForType(ConnectionFactory.class, true, false)) {
+			beanFactory.registerDependentBean(name, SCHEMA_BEAN);
+		}
 		SqlSchema schema = new SqlSchema(factory, properties.tablePrefix());
 		// Opening the database and creating the tables goes on while the rest of the process starts: the adapters'
 		// statements wait for it, and sluiceSqlSchemaCreated below stops start-up, before the web server opens its
