@@ -26,7 +26,7 @@
 const http = require('node:http')
 const { isDeepStrictEqual } = require('node:util')
 const { DeepstreamClient } = require('@deepstream/client')
-const { expect, waitUntil, observingSocketFactory, harness: startHarness } = require('./lib/harness')
+const { POLL_MS, expect, observingSocketFactory, harness: startHarness } = require('./lib/harness')
 
 const AUTH_TIMEOUT_MS = Number(process.env.INTEROP_AUTH_TIMEOUT_MS || 200)
 const AUTHENTICATION_TIMEOUT = { topic: 2, action: 9 }
@@ -67,11 +67,22 @@ function healthCheck () {
   })
 }
 
-/** Calls until a provider answers: the provide and the call travel on two connections, so either may come first. */
+/**
+ * Calls until a provider answers: the provide and the call travel on two connections, so either may come first.
+ * Only NO_RPC_PROVIDER (the provide not there yet) is retried, every POLL_MS, for up to 5 s.
+ */
 async function callProvided (client, name) {
-  return waitUntil(() => new Promise((resolve) => {
-    client.rpc.make(name, null, (error, result) => resolve(error === 'NO_RPC_PROVIDER' ? null : { error, result }))
-  }), 5000, `a provider of ${name}`)
+  const deadline = Date.now() + 5000
+  for (;;) {
+    const answer = await new Promise((resolve) => {
+      client.rpc.make(name, null, (error, result) => resolve({ error, result }))
+    })
+    if (answer.error !== 'NO_RPC_PROVIDER') {
+      return answer
+    }
+    expect(Date.now() < deadline, `no provider of ${name} within 5000 ms`)
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS))
+  }
 }
 
 harness.run(async () => {
