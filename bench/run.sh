@@ -126,15 +126,8 @@ if [[ $CLUSTER == 1 ]] && wants sluice-cluster; then PORTS+=("$SLUICE_CLUSTER_PO
 check_free "${PORTS[@]}"
 
 # deepstream's port is in its configuration file: another port runs it from a copy (permissions.yml beside it).
-DEEPSTREAM_CONFIG=conf/config.yml
-if [[ $DEEPSTREAM_PORT != 6021 ]]; then
-	mkdir -p "$OUT/deepstream-conf"
-	cp bench/peers/deepstream/conf/permissions.yml "$OUT/deepstream-conf/"
-	sed "s/^\( *port: \)6021\b/\1$DEEPSTREAM_PORT/" bench/peers/deepstream/conf/config.yml \
-		> "$OUT/deepstream-conf/config.yml"
-	grep -q "port: $DEEPSTREAM_PORT" "$OUT/deepstream-conf/config.yml" || { log "could not set deepstream's port"; exit 1; }
-	DEEPSTREAM_CONFIG="$OUT/deepstream-conf/config.yml"
-fi
+DEEPSTREAM_CONFIG=$(bench/peers/deepstream/config-for-port.sh "$DEEPSTREAM_PORT" "$OUT") \
+	|| { log "could not set deepstream's port"; exit 1; }
 
 wait_for_port() {
 	local port=$1 deadline=$((SECONDS + 180))

@@ -52,14 +52,9 @@ for port in $SLUICE_PORT $DEEPSTREAM_PORT; do
 	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then log "port $port is in use"; exit 1; fi
 done
 
-DEEPSTREAM_CONFIG="$ROOT/bench/peers/deepstream/conf/config.yml"
-if [[ "$DEEPSTREAM_PORT" != 6021 ]]; then
-	mkdir -p "$OUT/deepstream-conf"
-	cp "$ROOT/bench/peers/deepstream/conf/permissions.yml" "$OUT/deepstream-conf/"
-	sed "s/^\( *port: \)6021\b/\1$DEEPSTREAM_PORT/" "$ROOT/bench/peers/deepstream/conf/config.yml" \
-		> "$OUT/deepstream-conf/config.yml"
-	DEEPSTREAM_CONFIG="$OUT/deepstream-conf/config.yml"
-fi
+# deepstream's port is in its configuration file: another port runs it from a copy.
+DEEPSTREAM_CONFIG=$("$ROOT/bench/peers/deepstream/config-for-port.sh" "$DEEPSTREAM_PORT" "$OUT") \
+	|| { log "could not set deepstream's port"; exit 1; }
 
 # One start: exec the server, run the probe beside it, stop the server, append the probe's line.
 measure() {
