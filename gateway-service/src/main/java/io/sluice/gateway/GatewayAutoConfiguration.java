@@ -16,6 +16,8 @@ import io.sluice.gateway.auth.Authenticator;
 import io.sluice.gateway.event.EventHandler;
 import io.sluice.gateway.event.EventRelay;
 import io.sluice.gateway.listen.ListenProperties;
+import io.sluice.gateway.permission.PermissionConfiguration;
+import io.sluice.gateway.permission.Permissions;
 import io.sluice.gateway.presence.PresenceHandler;
 import io.sluice.gateway.presence.PresenceProperties;
 import io.sluice.gateway.presence.PresenceRelay;
@@ -26,6 +28,7 @@ import io.sluice.gateway.rpc.RpcProperties;
 import io.sluice.gateway.rpc.RpcRelay;
 import io.sluice.gateway.session.GatewayProperties;
 import io.sluice.gateway.session.GatewayRoute;
+import io.sluice.gateway.session.MessageGate;
 import io.sluice.gateway.session.TopicHandler;
 import io.sluice.record.RecordService;
 
@@ -36,15 +39,16 @@ import io.sluice.record.RecordService;
 @AutoConfiguration(afterName = { "io.sluice.record.RecordServiceAutoConfiguration",
 		"io.sluice.connector.memory.MemoryConnectorAutoConfiguration" })
 @ConditionalOnClass(name = "reactor.netty.http.server.HttpServer")
-@Import(AuthConfiguration.class)
+@Import({ AuthConfiguration.class, PermissionConfiguration.class })
 @EnableConfigurationProperties({ GatewayProperties.class, RpcProperties.class, PresenceProperties.class,
 		ListenProperties.class })
 public final class GatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RecordHandler gatewayRecordHandler(RecordService records, ListenProperties listen) {
-		return new RecordHandler(records, listen, Schedulers.parallel());
+	RecordHandler gatewayRecordHandler(RecordService records, ListenProperties listen,
+			ObjectProvider<Permissions> permissions) {
+		return new RecordHandler(records, listen, Schedulers.parallel(), permissions.getIfAvailable());
 	}
 
 	@Bean
@@ -87,8 +91,8 @@ public final class GatewayAutoConfiguration {
 
 	@Bean
 	GatewayRoute gatewayRoute(GatewayProperties properties, ObjectProvider<TopicHandler> handlers,
-			Authenticator authenticator) {
-		return new GatewayRoute(properties, handlers.orderedStream().toList(), authenticator);
+			Authenticator authenticator, ObjectProvider<MessageGate> gate) {
+		return new GatewayRoute(properties, handlers.orderedStream().toList(), authenticator, gate.getIfAvailable());
 	}
 
 }

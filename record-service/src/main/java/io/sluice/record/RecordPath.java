@@ -11,9 +11,10 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A path into a record's data, such as {@code a.b[2].c}, read the way the deepstream client reads it: dots
  * separate object keys, {@code [n]} indexes arrays, blank segments are skipped. Setting a path creates the
- * objects and arrays on the way, as the client does, so that both sides agree on the result.
+ * objects and arrays on the way, as the client does, so that both sides agree on the result. Public so that what
+ * a patch would make of a record can be worked out before it is written (permission rules read it).
  */
-final class RecordPath {
+public final class RecordPath {
 
 	/** Longest path accepted, in characters. */
 	static final int MAX_LENGTH = 1024;
@@ -31,7 +32,7 @@ final class RecordPath {
 	 * Parses a path.
 	 * @throws IllegalArgumentException naming what is wrong with it
 	 */
-	static RecordPath parse(String path) {
+	public static RecordPath parse(String path) {
 		if (path == null || path.isBlank()) {
 			throw new IllegalArgumentException("A path must not be empty");
 		}
@@ -88,7 +89,7 @@ final class RecordPath {
 	 * Sets the value at this path in a copy of {@code root}.
 	 * @throws IllegalArgumentException if the path goes through a value it cannot index
 	 */
-	JsonNode set(JsonNode root, JsonNode value) {
+	public JsonNode set(JsonNode root, JsonNode value) {
 		JsonNode copy = root.deepCopy();
 		JsonNode node = copy;
 		for (int i = 0; i < this.tokens.size() - 1; i++) {
@@ -106,7 +107,7 @@ final class RecordPath {
 	}
 
 	/** Removes the value at this path from a copy of {@code root}; a path that leads nowhere changes nothing. */
-	JsonNode erase(JsonNode root) {
+	public JsonNode erase(JsonNode root) {
 		JsonNode copy = root.deepCopy();
 		JsonNode node = copy;
 		for (int i = 0; i < this.tokens.size() - 1 && node != null; i++) {

@@ -13,6 +13,11 @@ public record RuleDecision(boolean allowed, String error) {
 		return new RuleDecision(false, error);
 	}
 
+	/** The decision of a check that allowed the action. */
+	public static RuleDecision granted() {
+		return ALLOW;
+	}
+
 	public boolean failed() {
 		return this.error != null;
 	}

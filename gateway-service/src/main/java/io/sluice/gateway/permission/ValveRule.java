@@ -57,6 +57,16 @@ public final class ValveRule {
 		}
 	}
 
+	/** Whether the rule is {@code true} or {@code false} rather than an expression. */
+	public boolean isConstant() {
+		return this.parsed == null;
+	}
+
+	/** Whether the rule is {@code true}. */
+	public boolean isAlwaysTrue() {
+		return this == ALWAYS;
+	}
+
 	/** The {@code _()} arguments of the rule, innermost first, for the caller to evaluate and preload. */
 	public List<CrossReference> crossReferences() {
 		return this.parsed == null ? List.of()

@@ -7,6 +7,7 @@ import reactor.core.scheduler.Schedulers;
 import io.sluice.gateway.listen.ListenProperties;
 import io.sluice.gateway.listen.ListenRegistry;
 import io.sluice.gateway.listen.ListenTopic;
+import io.sluice.gateway.permission.Permissions;
 import io.sluice.gateway.protocol.JsonText;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.RecordAction;
@@ -37,7 +38,16 @@ public final class RecordHandler implements TopicHandler {
 
 	/** @param scheduler where listening's response timeouts run */
 	public RecordHandler(RecordService records, ListenProperties listen, Scheduler scheduler) {
-		this.reads = new RecordReads(records, this.subscriptions);
+		this(records, listen, scheduler, null);
+	}
+
+	/**
+	 * @param scheduler where listening's response timeouts run
+	 * @param permissions the permission rules, or {@code null} when every client may open every record
+	 */
+	public RecordHandler(RecordService records, ListenProperties listen, Scheduler scheduler,
+			Permissions permissions) {
+		this.reads = new RecordReads(records, this.subscriptions, permissions);
 		this.writes = new RecordWrites(records, this.subscriptions);
 		this.notifier = new RecordNotifier(records, this.subscriptions);
 		this.notifyRequests = new RecordNotifyRequests(records, this.subscriptions);

@@ -10,6 +10,11 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import io.sluice.connector.VersionedRecord;
+import io.sluice.gateway.permission.Payload;
+import io.sluice.gateway.permission.PermissionAction;
+import io.sluice.gateway.permission.PermissionGate;
+import io.sluice.gateway.permission.Permissions;
+import io.sluice.gateway.permission.RuleDecision;
 import io.sluice.gateway.protocol.JsonText;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.RecordAction;
@@ -37,9 +42,13 @@ final class RecordReads {
 
 	private final Subscriptions subscriptions;
 
-	RecordReads(RecordService records, Subscriptions subscriptions) {
+	/** The permission rules, or {@code null} when everyone may open every record. */
+	private final Permissions permissions;
+
+	RecordReads(RecordService records, Subscriptions subscriptions, Permissions permissions) {
 		this.records = records;
 		this.subscriptions = subscriptions;
+		this.permissions = permissions;
 	}
 
 	/** SUBSCRIBE, SUBSCRIBEANDREAD, SUBSCRIBECREATEANDREAD and SUBSCRIBEANDHEAD, for every name given. */
@@ -48,6 +57,10 @@ final class RecordReads {
 		if (names.isEmpty()) {
 			connection.send(RecordReplies.invalidData(request, "A subscription needs record names"));
 			return Mono.empty();
+		}
+		if (this.permissions != null && request.action() == RecordAction.SUBSCRIBECREATEANDREAD) {
+			connection.send(RecordReplies.ack(request));
+			return Flux.fromIterable(names).flatMap((name) -> openPermitted(connection, request, name)).then();
 		}
 		boolean anyNew = false;
 		for (String name : names) {
@@ -135,6 +148,33 @@ final class RecordReads {
 				return Mono.empty();
 			})
 			.then();
+	}
+
+	/**
+	 * Opening a record under permission rules, as deepstream checks it: {@code create} when the record does not exist
+	 * yet, then {@code read}; the subscription is registered only once both allow it, and the record created only
+	 * then. A denial is answered with MESSAGE_DENIED for the name.
+	 */
+	private Mono<Void> openPermitted(Connection connection, Message request, String name) {
+		String action = Topic.actionName(Topic.RECORD, request.action());
+		return Mono.defer(() -> this.records.head(name))
+			.hasElement()
+			.flatMap((exists) -> exists ? Mono.just(RuleDecision.granted())
+					: this.permissions.check(connection, PermissionAction.RECORD_CREATE, action, name, Payload.NONE))
+			.flatMap((created) -> !created.allowed() ? Mono.just(created)
+					: this.permissions.check(connection, PermissionAction.RECORD_READ, action, name, Payload.NONE))
+			.flatMap((decision) -> {
+				if (!decision.allowed()) {
+					PermissionGate.refuse(connection, request, name, decision);
+					return Mono.empty();
+				}
+				if (!this.subscriptions.subscribe(name, connection)) {
+					connection.send(Message.builder(Topic.RECORD, RecordAction.MULTIPLE_SUBSCRIPTIONS).name(name)
+						.originalAction(request.action()).correlationId(request.correlationId()).build());
+				}
+				return create(connection, request, name);
+			})
+			.onErrorResume((ex) -> loadError(connection, request, name, ex));
 	}
 
 	private static Message readReply(Message request, String name, VersionedRecord record) {

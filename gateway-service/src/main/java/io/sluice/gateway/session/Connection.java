@@ -61,6 +61,9 @@ public final class Connection {
 
 	private volatile byte[] clientData;
 
+	/** What the permission check keeps for this connection once logged in (its server data, parsed), or null. */
+	private volatile Object permissionState;
+
 	private volatile String url;
 
 	/** The upgrade request's headers, until the client has logged in (only authentication reads them). */
@@ -188,6 +191,16 @@ public final class Connection {
 	/** The data the authenticator keeps on the server for this user (JSON), or {@code null}. */
 	public byte[] serverData() {
 		return this.serverData;
+	}
+
+	/** What the permission check attached to this connection, or {@code null}. */
+	public Object permissionState() {
+		return this.permissionState;
+	}
+
+	/** Attaches what the permission check needs again for each of this connection's messages. */
+	public void permissionState(Object state) {
+		this.permissionState = state;
 	}
 
 	/**

@@ -56,9 +56,15 @@ public final class GatewayRoute
 	private volatile boolean running;
 
 	public GatewayRoute(GatewayProperties properties, List<TopicHandler> handlers, Authenticator authenticator) {
+		this(properties, handlers, authenticator, null);
+	}
+
+	/** @param gate the permission check, or {@code null} when every authenticated client may do anything */
+	public GatewayRoute(GatewayProperties properties, List<TopicHandler> handlers, Authenticator authenticator,
+			MessageGate gate) {
 		this.properties = properties;
 		this.authenticator = authenticator;
-		SessionDispatcher dispatcher = new SessionDispatcher(handlers, authenticator, properties);
+		SessionDispatcher dispatcher = new SessionDispatcher(handlers, authenticator, properties, gate);
 		this.timers = new ConnectionTimers(properties, Schedulers.parallel());
 		this.binary = new ConnectionHandler(dispatcher, properties, FrameCodec.BINARY, this.registry, this.timers);
 		this.json = new ConnectionHandler(dispatcher, properties, new JsonFrameCodec(properties.maxJsonDepth()),

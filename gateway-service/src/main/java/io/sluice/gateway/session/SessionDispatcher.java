@@ -1,6 +1,7 @@
 package io.sluice.gateway.session;
 
 import java.util.List;
+import java.util.concurrent.Callable;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,9 @@ final class SessionDispatcher {
 
 	private final MessageChecks checks;
 
+	/** The permission check, or {@code null} when every authenticated client may do anything. */
+	private final MessageGate gate;
+
 	private final JsonMapper json = JsonMapper.builder().build();
 
 	/** With open authentication and the default settings. */
@@ -53,6 +57,12 @@ final class SessionDispatcher {
 	}
 
 	SessionDispatcher(List<TopicHandler> handlers, Authenticator authenticator, GatewayProperties properties) {
+		this(handlers, authenticator, properties, null);
+	}
+
+	SessionDispatcher(List<TopicHandler> handlers, Authenticator authenticator, GatewayProperties properties,
+			MessageGate gate) {
+		this.gate = gate;
 		this.allHandlers = List.copyOf(handlers);
 		this.authenticator = authenticator;
 		this.properties = properties;
@@ -204,17 +214,43 @@ final class SessionDispatcher {
 			connection.send(refusal);
 			return Mono.empty();
 		}
+		if (this.gate != null) {
+			return admitted(connection, handler, message);
+		}
+		return handle(connection, handler, message);
+	}
+
+	/** Handles what the gate lets through: in this call when it decided at once, else once it has. */
+	private Mono<Void> admitted(Connection connection, TopicHandler handler, Message message) {
+		Mono<Message> admitted = this.gate.admit(connection, message);
+		if (admitted instanceof Callable<?> decided) {
+			Message toHandle;
+			try {
+				toHandle = (Message) decided.call();
+			}
+			catch (Exception ex) {
+				return failed(connection, message, ex);
+			}
+			return (toHandle != null) ? handle(connection, handler, toHandle) : Mono.empty();
+		}
+		return admitted.flatMap((toHandle) -> handle(connection, handler, toHandle))
+			.onErrorResume((ex) -> failed(connection, message, ex));
+	}
+
+	private Mono<Void> handle(Connection connection, TopicHandler handler, Message message) {
 		Mono<Void> work = handler.handle(connection, message);
 		if (work == Mono.<Void>empty()) {
 			// Handled at once, the usual case: nothing left that could fail.
 			return work;
 		}
-		return work.onErrorResume((ex) -> {
-			logger.error("Handling {} from {} failed", message, connection, ex);
-			connection.send(Message.builder(message.topic(), 1).originalAction(message.action()).name(message.name())
-				.correlationId(message.correlationId()).isError(true).data(JsonText.quote("Internal error")).build());
-			return Mono.empty();
-		});
+		return work.onErrorResume((ex) -> failed(connection, message, ex));
+	}
+
+	private static Mono<Void> failed(Connection connection, Message message, Throwable ex) {
+		logger.error("Handling {} from {} failed", message, connection, ex);
+		connection.send(Message.builder(message.topic(), 1).originalAction(message.action()).name(message.name())
+			.correlationId(message.correlationId()).isError(true).data(JsonText.quote("Internal error")).build());
+		return Mono.empty();
 	}
 
 }
