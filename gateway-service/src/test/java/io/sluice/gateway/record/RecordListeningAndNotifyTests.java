@@ -1,15 +1,10 @@
 package io.sluice.gateway.record;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
@@ -20,9 +15,6 @@ import io.sluice.gateway.protocol.RecordAction;
 import io.sluice.gateway.protocol.Topic;
 import io.sluice.gateway.session.Connection;
 import io.sluice.gateway.session.Outbox;
-import io.sluice.record.RecordChange;
-import io.sluice.record.RecordNotFoundException;
-import io.sluice.record.RecordService;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -179,69 +171,6 @@ class RecordListeningAndNotifyTests {
 
 		List<Message> take() {
 			return this.outbox.take();
-		}
-
-	}
-
-	/** Reads and creates what the test stored; deletes find nothing to delete; other writes are not expected here. */
-	private static final class StoredRecords implements RecordService {
-
-		final Map<String, VersionedRecord> stored = new HashMap<>();
-
-		final List<String> reads = new ArrayList<>();
-
-		boolean failReads;
-
-		@Override
-		public Mono<VersionedRecord> read(String name) {
-			this.reads.add(name);
-			return this.failReads ? Mono.error(new IllegalStateException("store down"))
-					: Mono.justOrEmpty(this.stored.get(name));
-		}
-
-		@Override
-		public Mono<Long> head(String name) {
-			return Mono.justOrEmpty(this.stored.get(name)).map(VersionedRecord::version);
-		}
-
-		@Override
-		public Mono<Boolean> has(String name) {
-			return Mono.just(this.stored.containsKey(name));
-		}
-
-		@Override
-		public Mono<VersionedRecord> create(String name) {
-			VersionedRecord current = this.stored.get(name);
-			if (current == null || current.deleted()) {
-				current = VersionedRecord.of(name, (current != null) ? current.version() + 1 : 0, "{}");
-				this.stored.put(name, current);
-			}
-			return Mono.just(current);
-		}
-
-		@Override
-		public Mono<VersionedRecord> set(String name, long version, byte[] data, String origin) {
-			return Mono.error(new UnsupportedOperationException("set"));
-		}
-
-		@Override
-		public Mono<VersionedRecord> patch(String name, long version, String path, byte[] value, String origin) {
-			return Mono.error(new UnsupportedOperationException("patch"));
-		}
-
-		@Override
-		public Mono<VersionedRecord> erase(String name, long version, String path, String origin) {
-			return Mono.error(new UnsupportedOperationException("erase"));
-		}
-
-		@Override
-		public Mono<VersionedRecord> delete(String name, String origin) {
-			return Mono.error(new RecordNotFoundException(name));
-		}
-
-		@Override
-		public Flux<RecordChange> changes() {
-			return Flux.never();
 		}
 
 	}

@@ -64,6 +64,12 @@ public final class Outbox {
 				(clientData != null) ? clientData.getBytes(StandardCharsets.UTF_8) : null, null);
 	}
 
+	/** Logs the connection in as {@code userId} with the server data (JSON) its authenticator kept, or none. */
+	public void loginWithServerData(String userId, String serverData) {
+		this.connection.authenticated(userId, null,
+				(serverData != null) ? serverData.getBytes(StandardCharsets.UTF_8) : null);
+	}
+
 	/** Everything received since the last call, which it takes. */
 	public synchronized List<Message> take() {
 		return takePayloads().stream().map(MessageCodec::decode).toList();
