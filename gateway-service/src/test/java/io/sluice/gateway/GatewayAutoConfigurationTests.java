@@ -1,16 +1,24 @@
 package io.sluice.gateway;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.util.unit.DataSize;
 
 import io.sluice.connector.memory.MemoryConnectorAutoConfiguration;
+import io.sluice.gateway.permission.PermissionAction;
+import io.sluice.gateway.permission.PermissionFileWatcher;
+import io.sluice.gateway.permission.Permissions;
 import io.sluice.gateway.session.GatewayProperties;
 import io.sluice.gateway.session.GatewayRoute;
+import io.sluice.gateway.session.MessageGate;
 import io.sluice.record.RecordServiceAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,6 +57,61 @@ class GatewayAutoConfigurationTests {
 				assertThat(context.getStartupFailure()).rootCause()
 					.hasMessageContaining("sluice.gateway.outbound-limit must be at least sluice.gateway.outbound-budget");
 			});
+	}
+
+	@Test
+	void openPermissionsPutNoCheckInTheWay() {
+		this.runner.run((context) -> {
+			assertThat(context).doesNotHaveBean(MessageGate.class);
+			assertThat(context).doesNotHaveBean(Permissions.class);
+		});
+	}
+
+	@Test
+	void aPermissionFileIsLoadedAndChecked(@TempDir Path directory) throws IOException {
+		Path file = Files.writeString(directory.resolve("permissions.yml"), """
+				record: { "*": { read: true } }
+				event: { "*": { publish: "data.ok === true" } }
+				rpc: { "*": { request: true } }
+				presence: { "*": { allow: true } }
+				""");
+		this.runner.withPropertyValues("sluice.permission.type=config", "sluice.permission.file=" + file)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(MessageGate.class);
+				assertThat(context.getBean(PermissionFileWatcher.class).get()
+					.find(PermissionAction.EVENT_PUBLISH, "any").rule()).hasToString("data.ok === true");
+			});
+	}
+
+	@Test
+	void aBadPermissionFileStopsStartUpNamingThePropertyAndTheRule(@TempDir Path directory) throws IOException {
+		Path file = Files.writeString(directory.resolve("permissions.yml"), """
+				record: { "*": { read: true }, "users/$id": { write: "user.id === $userId" } }
+				event: { "*": { publish: true } }
+				rpc: { "*": { request: true } }
+				presence: { "*": { allow: true } }
+				""");
+		this.runner.withPropertyValues("sluice.permission.type=config", "sluice.permission.file=" + file)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("Permission file " + file)
+					.hasMessageContaining("record \"users/$id\" write: the rule uses $userId");
+				assertThat(context.getStartupFailure()).hasMessageContaining("sluice.permission.file");
+			});
+	}
+
+	@Test
+	void configPermissionsWithoutAFileOrWithTooFewIterationsStopStartUp() {
+		this.runner.withPropertyValues("sluice.permission.type=config").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("sluice.permission.file must name");
+		});
+		this.runner.withPropertyValues("sluice.permission.max-rule-iterations=0").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("sluice.permission.max-rule-iterations must be at least 1, was 0");
+		});
 	}
 
 	@Test

@@ -73,7 +73,8 @@ public final class PermissionFile {
 			return parse(text, json);
 		}
 		catch (InvalidPermissionsException ex) {
-			throw new InvalidPermissionsException("Permission file " + file + ": " + ex.getMessage(), ex);
+			// The message says it all; the cause would only repeat it without the file's name.
+			throw new InvalidPermissionsException("Permission file " + file + ": " + ex.getMessage());
 		}
 	}
 

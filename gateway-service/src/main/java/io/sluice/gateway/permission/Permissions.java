@@ -93,7 +93,13 @@ public final class Permissions {
 				|| (rule.usesData() && action.hasData() && payload.changesRecord());
 		List<CrossReference> references = rule.crossReferences();
 		if (!needsRecord && references.isEmpty()) {
-			JsonNode data = (rule.usesData() && action.hasData()) ? parse(payload.json()) : null;
+			JsonNode data;
+			try {
+				data = (rule.usesData() && action.hasData()) ? parse(payload.json()) : null;
+			}
+			catch (RuleEvaluationException ex) {
+				return decided(RuleDecision.failed(ex.getMessage()), rule, match, name);
+			}
 			RuleDecision decision = rule.evaluate(new PreloadedRuleContext(subject.userId(), subject.userData(), data,
 					null, this.clock.millis(), messageAction, match.variables(), Map.of()), this.maxRuleIterations);
 			return decided(decision, rule, match, name);
