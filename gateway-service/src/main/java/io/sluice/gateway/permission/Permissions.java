@@ -80,6 +80,12 @@ public final class Permissions {
 	 */
 	public Mono<RuleDecision> check(Connection connection, PermissionAction action, String messageAction, String name,
 			Payload payload) {
+		return check(subject(connection), action, messageAction, name, payload);
+	}
+
+	/** Whether {@code subject} may do {@code action} on {@code name}: for callers without a connection (HTTP). */
+	public Mono<RuleDecision> check(Subject subject, PermissionAction action, String messageAction, String name,
+			Payload payload) {
 		PermissionRules.Match match = this.rules.get().find(action, name);
 		ValveRule rule = match.rule();
 		if (rule == null) {
@@ -88,7 +94,6 @@ public final class Permissions {
 		if (rule.isConstant()) {
 			return rule.isAlwaysTrue() ? ALLOWED : DENIED;
 		}
-		Subject subject = subject(connection);
 		boolean needsRecord = (rule.usesOldData() && action.hasOldData())
 				|| (rule.usesData() && action.hasData() && payload.changesRecord());
 		List<CrossReference> references = rule.crossReferences();
@@ -198,7 +203,18 @@ public final class Permissions {
 				match.path(), name, error, rule);
 	}
 
-	private record Subject(String userId, JsonNode userData) {
+	/**
+	 * Who acts, as rules see them.
+	 * @param userId the user id ({@code user.id})
+	 * @param userData the authenticator's server data ({@code user.data}), or {@code null}
+	 */
+	public record Subject(String userId, JsonNode userData) {
+
+		/** A user with server data given as JSON, or {@code null}. */
+		public static Subject of(String userId, byte[] serverData) {
+			return new Subject(userId, (serverData != null) ? JSON.readTree(serverData) : null);
+		}
+
 	}
 
 }
