@@ -6,6 +6,7 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.StringJoiner;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 import tools.jackson.databind.JsonNode;
 
@@ -24,6 +25,11 @@ final class JsValues {
 	static final Object UNDEFINED = Special.UNDEFINED;
 
 	static final Object NULL = Special.NULL;
+
+	/** Rounding to 1 to 17 significant digits, the most a double needs. */
+	private static final MathContext[] PRECISIONS = IntStream.rangeClosed(0, 17)
+		.mapToObj(precision -> new MathContext(precision, RoundingMode.HALF_EVEN))
+		.toArray(MathContext[]::new);
 
 	/** Below 2^53 every integer is exact, and a long holds it. */
 	private static final double MAX_EXACT_LONG = 9007199254740992d;
@@ -195,12 +201,12 @@ final class JsValues {
 	private static BigDecimal shortestDecimal(double d) {
 		BigDecimal exact = new BigDecimal(d);
 		for (int precision = 1; precision < 17; precision++) {
-			BigDecimal rounded = exact.round(new MathContext(precision, RoundingMode.HALF_EVEN));
+			BigDecimal rounded = exact.round(PRECISIONS[precision]);
 			if (Double.parseDouble(rounded.toString()) == d) {
 				return rounded.stripTrailingZeros();
 			}
 		}
-		return exact.round(new MathContext(17, RoundingMode.HALF_EVEN)).stripTrailingZeros();
+		return exact.round(PRECISIONS[17]).stripTrailingZeros();
 	}
 
 	/** JavaScript's WhiteSpace and LineTerminator, which String.prototype.trim and ToNumber strip. */

@@ -86,7 +86,8 @@ class ValveRuleJavaScriptTests {
 			"'abc'.indexOf('', 1/0)", "'abc'.startsWith('', 10)", "'abc'.endsWith('a', 1.9)",
 			"'abc'.includes('b', '1')", "'abc'.startsWith()", "'undefined'.includes()", "'abc'.match()",
 			"'null'.match(null)", "'a1'.match(1)", "'abc'.match('b.')", "'a.c'.match('.')", "now > 0",
-			"typeof now", "action", "typeof action", "user.isAuthenticated", "user.id", "user.data");
+			"typeof now", "'a\\\nb'", "'a\\\r\nb'", "'a\u2028b'", "'a\\\u2028b'", "1.e1", ".5e-1", "0X1f", "0B11", "0O17",
+			"action", "typeof action", "user.isAuthenticated", "user.id", "user.data");
 
 	private static Optional<Path> node;
 
@@ -117,9 +118,10 @@ class ValveRuleJavaScriptTests {
 		List<String> divergences = new ArrayList<>();
 		int compared = 0;
 		for (String expression : all) {
+			Compiled compiled = Compiled.of(expression);
 			for (int i = 0; i < contexts.size(); i++) {
 				JsonNode expected = javaScript.next();
-				String divergence = compare(expression, contexts.get(i), expected);
+				String divergence = compare(compiled, contexts.get(i), expected);
 				compared++;
 				if (divergence != null) {
 					divergences.add("context " + i + ": " + divergence);
@@ -138,26 +140,39 @@ class ValveRuleJavaScriptTests {
 		}
 	}
 
+	/** An expression parsed once, both as the tree (for its value) and as a rule (for its decision), or refused. */
+	private record Compiled(String expression, RuleNode root, ValveRule rule, RuleSyntaxException refusal) {
+
+		static Compiled of(String expression) {
+			try {
+				return new Compiled(expression, RuleParser.parse(expression).root(), ValveRule.parse(expression), null);
+			}
+			catch (RuleSyntaxException ex) {
+				return new Compiled(expression, null, null, ex);
+			}
+		}
+
+	}
+
 	/** Null when Java agrees with JavaScript on the expression in the context, else what differs. */
-	private static String compare(String expression, JsonNode context, JsonNode expected) {
+	private static String compare(Compiled compiled, JsonNode context, JsonNode expected) {
 		PreloadedRuleContext ruleContext = ruleContext(context);
 		JsonNode actual;
 		RuleDecision decision = null;
-		try {
-			Object value = RuleParser.parse(expression).root()
-				.evaluate(new Evaluation(ruleContext, MAX_RULE_ITERATIONS));
-			actual = tag(value);
-			decision = ValveRule.parse(expression).evaluate(ruleContext, MAX_RULE_ITERATIONS);
+		if (compiled.refusal() != null) {
+			actual = NODES.objectNode().put("t", "refused").put("v", compiled.refusal().getMessage());
 		}
-		catch (RuleSyntaxException ex) {
-			actual = NODES.objectNode().put("t", "refused").put("v", ex.getMessage());
-		}
-		catch (RuleEvaluationException ex) {
-			actual = NODES.objectNode().put("t", "error").put("v", ex.getMessage());
-			decision = ValveRule.parse(expression).evaluate(ruleContext, MAX_RULE_ITERATIONS);
-		}
-		catch (RuntimeException | StackOverflowError ex) {
-			actual = NODES.objectNode().put("t", "crash").put("v", ex.toString());
+		else {
+			try {
+				actual = tag(compiled.root().evaluate(new Evaluation(ruleContext, MAX_RULE_ITERATIONS)));
+			}
+			catch (RuleEvaluationException ex) {
+				actual = NODES.objectNode().put("t", "error").put("v", ex.getMessage());
+			}
+			catch (RuntimeException | StackOverflowError ex) {
+				actual = NODES.objectNode().put("t", "crash").put("v", ex.toString());
+			}
+			decision = compiled.rule().evaluate(ruleContext, MAX_RULE_ITERATIONS);
 		}
 		String expectedType = expected.get("t").stringValue();
 		boolean javaScriptFailed = expectedType.equals("error");
@@ -167,7 +182,7 @@ class ValveRuleJavaScriptTests {
 			boolean allowed = !javaScriptFailed && truthy(expected);
 			same = decision.allowed() == allowed && decision.failed() == javaScriptFailed;
 		}
-		return same ? null : expression + "  =>  javascript " + expected + ", java " + actual + ", decision " + decision;
+		return same ? null : compiled.expression() + "  =>  javascript " + expected + ", java " + actual + ", decision " + decision;
 	}
 
 	private static boolean truthy(JsonNode tagged) {
