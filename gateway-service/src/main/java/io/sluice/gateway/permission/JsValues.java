@@ -2,8 +2,11 @@ package io.sluice.gateway.permission;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.StringJoiner;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 import tools.jackson.databind.JsonNode;
 
@@ -23,7 +26,18 @@ final class JsValues {
 
 	static final Object NULL = Special.NULL;
 
+	/** Rounding to 1 to 17 significant digits, the most a double needs. */
+	private static final MathContext[] PRECISIONS = IntStream.rangeClosed(0, 17)
+		.mapToObj(precision -> new MathContext(precision, RoundingMode.HALF_EVEN))
+		.toArray(MathContext[]::new);
+
+	/** Below 2^53 every integer is exact, and a long holds it. */
+	private static final double MAX_EXACT_LONG = 9007199254740992d;
+
 	private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
+	/** Hexadecimal, octal and binary integers: unsigned, ASCII digits only. */
+	private static final Pattern NON_DECIMAL = Pattern.compile("0([xX][0-9a-fA-F]+|[oO][0-7]+|[bB][01]+)");
 
 	private JsValues() {
 	}
@@ -108,7 +122,7 @@ final class JsValues {
 			return b ? 1 : 0;
 		}
 		if (primitive instanceof String s) {
-			String trimmed = s.strip();
+			String trimmed = trim(s);
 			return trimmed.isEmpty() ? 0 : parseNumber(trimmed);
 		}
 		return primitive == NULL ? 0 : Double.NaN;
@@ -124,21 +138,13 @@ final class JsValues {
 		if (DECIMAL.matcher(text).matches()) {
 			return Double.parseDouble(text);
 		}
-		if (unsigned.length() > 2 && unsigned.charAt(0) == '0' && unsigned.length() == text.length()) {
-			int radix = switch (Character.toLowerCase(unsigned.charAt(1))) {
+		if (NON_DECIMAL.matcher(text).matches()) {
+			int radix = switch (Character.toLowerCase(text.charAt(1))) {
 				case 'x' -> 16;
 				case 'o' -> 8;
-				case 'b' -> 2;
-				default -> 0;
+				default -> 2;
 			};
-			if (radix != 0) {
-				try {
-					return new BigInteger(unsigned.substring(2), radix).doubleValue();
-				}
-				catch (NumberFormatException ex) {
-					return Double.NaN;
-				}
-			}
+			return new BigInteger(text.substring(2), radix).doubleValue();
 		}
 		return Double.NaN;
 	}
@@ -157,6 +163,7 @@ final class JsValues {
 		return primitive.toString();
 	}
 
+	/** ECMAScript's Number::toString: the shortest digits that read back as the same number, placed as JavaScript does. */
 	static String numberToString(double d) {
 		if (Double.isNaN(d)) {
 			return "NaN";
@@ -164,15 +171,62 @@ final class JsValues {
 		if (Double.isInfinite(d)) {
 			return d > 0 ? "Infinity" : "-Infinity";
 		}
-		if (d == Math.rint(d) && Math.abs(d) < 1e21) {
+		if (d == Math.rint(d) && Math.abs(d) < MAX_EXACT_LONG) {
 			return Long.toString((long) d);
 		}
-		double magnitude = Math.abs(d);
-		if (magnitude >= 1e-6 && magnitude < 1e21) {
-			return new BigDecimal(Double.toString(d)).toPlainString();
+		if (d < 0) {
+			return "-" + numberToString(-d);
 		}
-		String java = Double.toString(d).replace("E", "e");
-		return java.contains("e-") ? java.replace(".0e", "e") : java.replace(".0e", "e").replace("e", "e+");
+		BigDecimal shortest = shortestDecimal(d);
+		String digits = shortest.unscaledValue().toString();
+		int k = digits.length();
+		int n = k - shortest.scale();
+		if (k <= n && n <= 21) {
+			return digits + "0".repeat(n - k);
+		}
+		if (0 < n && n <= 21) {
+			return digits.substring(0, n) + "." + digits.substring(n);
+		}
+		if (-6 < n && n <= 0) {
+			return "0." + "0".repeat(-n) + digits;
+		}
+		String exponent = (n - 1 < 0 ? "e-" : "e+") + Math.abs(n - 1);
+		return k == 1 ? digits + exponent : digits.charAt(0) + "." + digits.substring(1) + exponent;
+	}
+
+	/**
+	 * The fewest significant digits that read back as {@code d}, rounded to nearest. Java 17's
+	 * {@link Double#toString(double)} is not always the shortest (8.41e21 prints as 8.409999999999999E21).
+	 */
+	private static BigDecimal shortestDecimal(double d) {
+		BigDecimal exact = new BigDecimal(d);
+		for (int precision = 1; precision < 17; precision++) {
+			BigDecimal rounded = exact.round(PRECISIONS[precision]);
+			if (Double.parseDouble(rounded.toString()) == d) {
+				return rounded.stripTrailingZeros();
+			}
+		}
+		return exact.round(PRECISIONS[17]).stripTrailingZeros();
+	}
+
+	/** JavaScript's WhiteSpace and LineTerminator, which String.prototype.trim and ToNumber strip. */
+	static boolean isWhitespace(char c) {
+		return switch (c) {
+			case '\t', '\n', '\u000B', '\f', '\r', '\u2028', '\u2029', '\uFEFF' -> true;
+			default -> Character.getType(c) == Character.SPACE_SEPARATOR;
+		};
+	}
+
+	static String trim(String s) {
+		int start = 0;
+		int end = s.length();
+		while (start < end && isWhitespace(s.charAt(start))) {
+			start++;
+		}
+		while (end > start && isWhitespace(s.charAt(end - 1))) {
+			end--;
+		}
+		return s.substring(start, end);
 	}
 
 	static boolean strictEquals(Object left, Object right) {

@@ -7,6 +7,7 @@ import java.util.regex.Matcher;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.MissingNode;
 
 /**
  * The methods a rule may call, the ones deepstream's rule validator allows: the string methods
@@ -26,7 +27,7 @@ final class RuleMethods {
 			return callOnString(s, method, arguments);
 		}
 		if (receiver instanceof JsonNode node && node.isArray() && (method.equals("indexOf") || method.equals("includes"))) {
-			return callOnArray(node, method, argument(arguments, 0));
+			return callOnArray(node, method, argument(arguments, 0), argument(arguments, 1));
 		}
 		throw new RuleEvaluationException("cannot call " + method + "() on " + JsValues.describe(receiver)
 				+ " (" + JsValues.typeOf(receiver) + ")");
@@ -34,10 +35,14 @@ final class RuleMethods {
 
 	private static Object callOnString(String s, String method, Object[] arguments) {
 		Object first = argument(arguments, 0);
+		if (first instanceof RegexValue && !method.equals("match") && !method.equals("indexOf")) {
+			// JavaScript refuses a regular expression where these methods search for a string
+			throw new RuleEvaluationException("the argument of " + method + "() must not be a regular expression");
+		}
 		return switch (method) {
 			case "toLowerCase" -> s.toLowerCase(Locale.ROOT);
 			case "toUpperCase" -> s.toUpperCase(Locale.ROOT);
-			case "trim" -> s.strip();
+			case "trim" -> JsValues.trim(s);
 			case "startsWith" -> s.startsWith(JsValues.toJsString(first), position(arguments, 0, s.length()));
 			case "endsWith" -> s.substring(0, position(arguments, s.length(), s.length()))
 				.endsWith(JsValues.toJsString(first));
@@ -48,8 +53,9 @@ final class RuleMethods {
 		};
 	}
 
-	private static Object callOnArray(JsonNode array, String method, Object searched) {
-		for (int i = 0; i < array.size(); i++) {
+	/** Array.prototype.indexOf and includes: strict equality (includes also finds NaN), from an optional index. */
+	private static Object callOnArray(JsonNode array, String method, Object searched, Object fromIndex) {
+		for (int i = startIndex(fromIndex, array.size()); i < array.size(); i++) {
 			Object element = JsValues.fromJson(array.get(i));
 			boolean nanMatch = method.equals("includes") && element instanceof Double e && e.isNaN()
 					&& searched instanceof Double d && d.isNaN();
@@ -58,6 +64,16 @@ final class RuleMethods {
 			}
 		}
 		return method.equals("includes") ? (Object) false : (Object) (double) -1;
+	}
+
+	/** A relative index as JavaScript reads it: truncated, counted from the end when negative, clamped. */
+	private static int startIndex(Object fromIndex, int length) {
+		double index = JsValues.toNumber(fromIndex);
+		if (Double.isNaN(index)) {
+			return 0;
+		}
+		double truncated = index < 0 ? Math.ceil(index) : Math.floor(index);
+		return (int) (truncated < 0 ? Math.max(0, length + truncated) : Math.min(length, truncated));
 	}
 
 	private static Object argument(Object[] arguments, int index) {
@@ -100,7 +116,9 @@ final class RuleMethods {
 		}
 		else if (matcher.find()) {
 			for (int group = 0; group <= matcher.groupCount(); group++) {
-				result.add(matcher.group(group));
+				String text = matcher.group(group);
+				// a group that did not take part in the match is undefined in JavaScript
+				result.add(text == null ? MissingNode.getInstance() : JsonNodeFactory.instance.stringNode(text));
 			}
 		}
 		return result.isEmpty() ? JsValues.NULL : result;

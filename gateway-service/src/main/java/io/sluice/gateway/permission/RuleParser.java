@@ -165,7 +165,27 @@ final class RuleParser {
 		if (!RuleMethods.ALLOWED.contains(name.text())) {
 			throw error("function '" + name.text() + "' is not supported", name);
 		}
-		return new RuleNode.MethodCall(target, name.text(), arguments(next()));
+		List<RuleNode> arguments = arguments(next());
+		if (name.text().equals("match") && !arguments.isEmpty() && arguments.get(0) instanceof RuleNode.Literal literal
+				&& literal.value() instanceof String pattern) {
+			arguments = precompiled(pattern, arguments);
+		}
+		return new RuleNode.MethodCall(target, name.text(), arguments);
+	}
+
+	/**
+	 * {@code match('pattern')} compiled once, here, rather than at each evaluation; a pattern that does not compile
+	 * stays a string, to fail when the rule runs, as in JavaScript.
+	 */
+	private static List<RuleNode> precompiled(String pattern, List<RuleNode> arguments) {
+		List<RuleNode> compiled = new ArrayList<>(arguments);
+		try {
+			compiled.set(0, new RuleNode.Literal(RegexValue.compile(pattern, "")));
+		}
+		catch (IllegalArgumentException ex) {
+			return arguments;
+		}
+		return List.copyOf(compiled);
 	}
 
 	private List<RuleNode> arguments(Token open) {

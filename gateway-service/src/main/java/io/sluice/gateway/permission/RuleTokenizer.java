@@ -112,7 +112,8 @@ final class RuleTokenizer {
 		StringBuilder value = new StringBuilder();
 		this.position++;
 		while (true) {
-			if (this.position >= this.rule.length() || this.rule.charAt(this.position) == '\n') {
+			if (this.position >= this.rule.length() || this.rule.charAt(this.position) == '\n'
+					|| this.rule.charAt(this.position) == '\r') {
 				throw error("unterminated string", start);
 			}
 			char c = this.rule.charAt(this.position++);
@@ -134,7 +135,22 @@ final class RuleTokenizer {
 				case 'b' -> value.append('\b');
 				case 'f' -> value.append('\f');
 				case 'v' -> value.append('\u000B');
-				case '0' -> value.append('\0');
+				case '0' -> {
+					if (this.position < this.rule.length() && Character.isDigit(this.rule.charAt(this.position))) {
+						throw error("octal escape sequences are not allowed", this.position - 2);
+					}
+					value.append('\0');
+				}
+				case '1', '2', '3', '4', '5', '6', '7', '8', '9' ->
+					throw error("octal escape sequences are not allowed", this.position - 2);
+				case '\r' -> {
+					// a line continuation: the escaped line break is not part of the string
+					if (this.position < this.rule.length() && this.rule.charAt(this.position) == '\n') {
+						this.position++;
+					}
+				}
+				case '\n', '\u2028', '\u2029' -> {
+				}
 				case 'u' -> value.append(hexEscape(4));
 				case 'x' -> value.append(hexEscape(2));
 				default -> value.append(escaped);
@@ -165,6 +181,10 @@ final class RuleTokenizer {
 			this.position++;
 		}
 		String text = this.rule.substring(start, this.position);
+		if (text.length() > 1 && text.charAt(0) == '0' && Character.isDigit(text.charAt(1))) {
+			// sloppy JavaScript reads 010 as octal 8 and 08 as decimal 8; strict mode refuses both
+			throw error("a number may not start with 0: '" + text + "'", start);
+		}
 		double value = JsValues.parseNumber(text);
 		if (Double.isNaN(value) || text.startsWith("+") || text.startsWith("-")) {
 			throw error("invalid number '" + text + "'", start);

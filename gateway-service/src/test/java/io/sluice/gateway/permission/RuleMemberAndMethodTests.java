@@ -84,6 +84,62 @@ class RuleMemberAndMethodTests {
 	}
 
 	@Test
+	void trimRemovesJavaScriptWhitespaceOnly() {
+		assertThat(value("'\\u00a0abc\\u3000'.trim()")).isEqualTo("abc");
+		assertThat(value("'\\u001cabc'.trim()")).isEqualTo("\u001cabc");
+	}
+
+	@Test
+	void searchingForARegularExpressionFailsAsInJavaScript() {
+		assertThatThrownBy(() -> value("'abc'.startsWith(/a/)")).isInstanceOf(RuleEvaluationException.class)
+			.hasMessage("the argument of startsWith() must not be a regular expression");
+		assertThatThrownBy(() -> value("'abc'.includes(/a/)")).isInstanceOf(RuleEvaluationException.class);
+		assertThatThrownBy(() -> value("'abc'.endsWith(/c/)")).isInstanceOf(RuleEvaluationException.class);
+		assertThat(value("'/a/'.indexOf(/a/)")).isEqualTo(0.0);
+	}
+
+	@Test
+	void arrayIndexOfAndIncludesStartFromTheirSecondArgument() {
+		assertThat(value("data.arr.indexOf(1, 1)")).isEqualTo(-1.0);
+		assertThat(value("data.arr.indexOf('2', -1)")).isEqualTo(1.0);
+		assertThat(value("data.arr.indexOf(1, -1)")).isEqualTo(-1.0);
+		assertThat(value("data.arr.includes(1, -5)")).isEqualTo(true);
+		assertThat(value("data.arr.includes(1, 0/0)")).isEqualTo(true);
+	}
+
+	@Test
+	void aGroupThatTookNoPartInTheMatchIsUndefined() {
+		assertThat(value("'a'.match(/(b)?a/)[1]")).isEqualTo(JsValues.UNDEFINED);
+		assertThat(value("'a'.match(/(b)?a/) + ''")).isEqualTo("a,");
+	}
+
+	@Test
+	void regularExpressionsMeanWhatTheyMeanInJavaScript() {
+		assertThat(value("'abc\\n'.match(/abc$/)")).isEqualTo(JsValues.NULL);
+		assertThat(value("'abc\\ndef'.match(/c$/m)[0]")).isEqualTo("c");
+		assertThat(value("'a\\n'.match(/^$/m)[0]")).isEqualTo("");
+		assertThat(value("'a\\u0085b'.match(/a.b/)[0]")).isEqualTo("a\u0085b");
+		assertThat(value("'a\\u2028b'.match(/a.b/)")).isEqualTo(JsValues.NULL);
+		assertThat(value("'a\\nb'.match(/a.b/s)[0]")).isEqualTo("a\nb");
+		assertThat(value("'É'.match(/é/i)[0]")).isEqualTo("É");
+		assertThat(value("'éb'.match(/\\bb/)[0]")).isEqualTo("b");
+		assertThat(value("'\\u00a0'.match(/\\s/)[0]")).isEqualTo("\u00a0");
+		assertThat(value("'\\u000b'.match(/[\\v]/)[0]")).isEqualTo("\u000b");
+		assertThat(value("'a{'.match(/a{/)[0]")).isEqualTo("a{");
+		assertThat(value("'[&'.match(/[[&]+/)[0]")).isEqualTo("[&");
+		assertThat(value("'x'.match(/[]/)")).isEqualTo(JsValues.NULL);
+		assertThat(value("'\\n'.match(/[^]/)[0]")).isEqualTo("\n");
+		assertThat(value("'ae'.match(/\\a\\e/)[0]")).isEqualTo("ae");
+	}
+
+	@Test
+	void aStringPatternIsCompiledWhenTheRuleIsParsed() {
+		RuleNode.MethodCall call = (RuleNode.MethodCall) RuleParser.parse("data.s.match('^x')").root();
+		assertThat(((RuleNode.Literal) call.arguments().get(0)).value()).isInstanceOf(RegexValue.class);
+		assertThat(value("data.s.match('^x')[0]")).isEqualTo("x");
+	}
+
+	@Test
 	void aMethodOnANonStringFails() {
 		assertThatThrownBy(() -> value("data.a.toLowerCase()")).isInstanceOf(RuleEvaluationException.class)
 			.hasMessage("cannot call toLowerCase() on 1 (number)");

@@ -154,4 +154,39 @@ class RuleOperatorTests {
 		assertThat(value("'' + 0/0")).isEqualTo("NaN");
 	}
 
+	@Test
+	void numbersBecomeTheirShortestDigitsPlacedAsJavaScriptPlacesThem() {
+		assertThat(value("'' + 1e20")).isEqualTo("100000000000000000000");
+		assertThat(value("'' + 123456789012345680000")).isEqualTo("123456789012345680000");
+		assertThat(value("'' + 0.000001")).isEqualTo("0.000001");
+		assertThat(value("'' + 1e-6 * 3")).isEqualTo("0.000003");
+		assertThat(value("'' + 8.41e21")).isEqualTo("8.41e+21");
+		assertThat(value("'' + 5e-324")).isEqualTo("5e-324");
+		assertThat(value("'' + (0.1 + 0.2)")).isEqualTo("0.30000000000000004");
+		assertThat(value("'' + -1.5e-7")).isEqualTo("-1.5e-7");
+		assertThat(value("'' + 2/3")).isEqualTo("0.6666666666666666");
+	}
+
+	@Test
+	void stringsBecomeNumbersAfterJavaScriptWhitespaceIsTrimmed() {
+		assertThat(value("' \\u00a0 1 \\u00a0 ' * 1")).isEqualTo(1.0);
+		assertThat(value("'\\ufeff1' == 1")).isEqualTo(true);
+		assertThat((Double) value("'\\u001c1' * 1")).isNaN();
+	}
+
+	@Test
+	void onlyUnsignedHexOctalAndBinaryDigitsAreNumbers() {
+		assertThat(value("'0x1A' * 1")).isEqualTo(26.0);
+		assertThat(value("'0b101' * 1")).isEqualTo(5.0);
+		assertThat((Double) value("'0x-1' * 1")).isNaN();
+		assertThat((Double) value("'-0x1A' * 1")).isNaN();
+		assertThat((Double) value("'0x' * 1")).isNaN();
+	}
+
+	@Test
+	void aRegularExpressionPrintsItsFlagsInJavaScriptsOrder() {
+		assertThat(value("'' + /a/ig")).isEqualTo("/a/gi");
+		assertThat(value("/a/mi == '/a/im'")).isEqualTo(true);
+	}
+
 }

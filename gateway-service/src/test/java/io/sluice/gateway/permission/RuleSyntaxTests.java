@@ -85,10 +85,36 @@ class RuleSyntaxTests {
 	}
 
 	@Test
+	void legacyOctalNumbersAndEscapesAreRefusedAsStrictModeRefusesThem() {
+		refused("data.a == 010", "a number may not start with 0: '010'", 11);
+		refused("data.a == 08", "a number may not start with 0: '08'", 11);
+		refused("data.s == '\\1'", "octal escape sequences are not allowed", 12);
+		refused("data.s == '\\01'", "octal escape sequences are not allowed", 12);
+		assertThat(ValveRule.parse("data.a == 0 || data.a == 0.5 || data.s == '\\0'")).isNotNull();
+	}
+
+	@Test
+	void anEscapedLineBreakContinuesTheString() {
+		assertThat(RuleFixture.value("'a\\\nb'")).isEqualTo("ab");
+		assertThat(RuleFixture.value("'a\\\r\nb'")).isEqualTo("ab");
+	}
+
+	@Test
+	void operatorsThatChangeOrDeleteAreRefused() {
+		refused("delete data.a", unknownIdentifier("delete"), 1);
+		refused("void data.a", unknownIdentifier("void"), 1);
+		refused("data.arr.includes(x => x)", "user functions ('=>') are not allowed", 21);
+		refused("data.s.split(',').length", "function 'split' is not supported", 8);
+		refused("String(data.a) == '1'", unknownIdentifier("String"), 1);
+		refused("(data.a, true)", "expected ')' closing the '(' at column 1 but found ','", 8);
+	}
+
+	@Test
 	void unterminatedLiteralsAreRefused() {
 		refused("data.a == 'abc", "unterminated string", 11);
 		refused("data.a == \"abc\\\"", "unterminated string", 11);
 		refused("data.s.match(/abc)", "unterminated regular expression", 14);
+		refused("data.s == 'a\rb'", "unterminated string", 11);
 	}
 
 	@Test
