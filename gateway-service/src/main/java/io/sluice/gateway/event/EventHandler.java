@@ -99,8 +99,22 @@ public final class EventHandler implements TopicHandler {
 				.originalAction(EventAction.EMIT).isError(true).data(JsonText.quote("An event needs a name")).build());
 			return Mono.empty();
 		}
-		byte[] frame = MessageCodec.encodeNamed(Topic.EVENT, EventAction.EMIT, message.name(), message.data());
-		this.subscriptions.send(message.name(), frame, connection.id());
+		return publish(message.name(), message.data(), connection.id());
+	}
+
+	/**
+	 * Publishes an event as a client's emit does, for a caller that is not a connection (the HTTP API): every
+	 * subscriber on every node receives it.
+	 * @param data the event's data as JSON, or {@code null} for none
+	 * @return completes once handed to the other nodes; never fails (they get it at most once anyway)
+	 */
+	public Mono<Void> publish(String name, byte[] data) {
+		return publish(name, data, null);
+	}
+
+	private Mono<Void> publish(String name, byte[] data, String origin) {
+		byte[] frame = MessageCodec.encodeNamed(Topic.EVENT, EventAction.EMIT, name, data);
+		this.subscriptions.send(name, frame, origin);
 		Mono<Void> published = this.bus.publish(EventRelay.BUS_TOPIC, frame);
 		if (published == Mono.<Void>empty()) {
 			// Nothing to wait for or to fail (a bus with no other node to reach): the dispatch counts it as done.
@@ -108,7 +122,7 @@ public final class EventHandler implements TopicHandler {
 		}
 		// Fail open: local subscribers have it; the bus delivers at most once anyway.
 		return published.onErrorResume((ex) -> {
-			logger.warn("Event '{}' could not be published to other nodes: {}", message.name(), ex.getMessage());
+			logger.warn("Event '{}' could not be published to other nodes: {}", name, ex.getMessage());
 			return Mono.empty();
 		});
 	}

@@ -165,6 +165,20 @@ public final class PresenceHandler implements TopicHandler {
 		}
 	}
 
+	/** Every user online on any node, for a caller that is not a connection (the HTTP API). */
+	public List<String> onlineUsers() {
+		synchronized (this.lock) {
+			return new ArrayList<>(this.online.all());
+		}
+	}
+
+	/** Whether a user is online on any node. */
+	public boolean isOnline(String user) {
+		synchronized (this.lock) {
+			return this.online.isOnline(user);
+		}
+	}
+
 	/** This node's users, as announced to the others. */
 	Set<String> usersHere() {
 		synchronized (this.lock) {

@@ -1,6 +1,11 @@
 package io.sluice.gateway.rpc;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
 import io.sluice.gateway.protocol.Message;
+import io.sluice.gateway.protocol.MessageCodec;
+import io.sluice.gateway.protocol.RpcAction;
 import io.sluice.gateway.session.Connection;
 
 /**
@@ -30,6 +35,40 @@ interface RpcEndpoint {
 		@Override
 		public String toString() {
 			return this.connection.toString();
+		}
+
+	}
+
+	/**
+	 * A caller that is not a connection (the HTTP API): told only the answer that ends the call, once. Each instance
+	 * is its own endpoint (compared by identity).
+	 */
+	final class Callback implements RpcEndpoint {
+
+		private final Consumer<Message> onAnswer;
+
+		private final AtomicBoolean answered = new AtomicBoolean();
+
+		Callback(Consumer<Message> onAnswer) {
+			this.onAnswer = onAnswer;
+		}
+
+		@Override
+		public void send(Message message) {
+			// ACCEPT only says a provider took the call: the caller waits for its answer.
+			if (message.action() != RpcAction.ACCEPT && this.answered.compareAndSet(false, true)) {
+				this.onAnswer.accept(message);
+			}
+		}
+
+		@Override
+		public void send(byte[] frame) {
+			send(MessageCodec.decode(frame));
+		}
+
+		@Override
+		public String toString() {
+			return "Callback@" + Integer.toHexString(System.identityHashCode(this));
 		}
 
 	}

@@ -3,6 +3,7 @@ package io.sluice.gateway.rpc;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -129,6 +130,28 @@ public final class RpcHandler implements TopicHandler {
 			return;
 		}
 		call.start();
+	}
+
+	/**
+	 * Makes a call for a caller that is not a connection (the HTTP API), as a client's {@code rpc.make} does: routed
+	 * to a provider on any node, under the same timeouts.
+	 * @param requestorName the caller's user id, passed to the provider when {@code provide-requestor-name} is on
+	 * @param requestorData the caller's client data, passed on when {@code provide-requestor-data} is on
+	 * @param data the request's data as JSON, or {@code null}
+	 * @return the answer that ends the call: RESPONSE (with the provider's data), REQUEST_ERROR, NO_RPC_PROVIDER,
+	 *     ACCEPT_TIMEOUT or RESPONSE_TIMEOUT; cancelling it ends the call
+	 */
+	public Mono<Message> call(String requestorName, byte[] requestorData, String name, byte[] data) {
+		return Mono.create((sink) -> {
+			RpcEndpoint.Callback requestor = new RpcEndpoint.Callback(sink::success);
+			sink.onCancel(() -> endpointGone(requestor));
+			Message request = Message.builder(Topic.RPC, RpcAction.REQUEST).name(name)
+				.correlationId("http-" + UUID.randomUUID()).data(data)
+				.requestorName(this.provideRequestorName ? requestorName : null)
+				.requestorData(this.provideRequestorData ? requestorData : null)
+				.build();
+			request(requestor, request, true);
+		});
 	}
 
 	/** An answer from a provider: this node's connection, or another node relaying its provider's. */
