@@ -1,5 +1,6 @@
 package io.sluice.gateway.session;
 
+import java.time.Clock;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -44,6 +45,8 @@ final class SessionDispatcher {
 	private final GatewayProperties properties;
 
 	private final MessageChecks checks;
+
+	private final SessionExpiry expiry = new SessionExpiry(Clock.systemUTC());
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
@@ -90,6 +93,7 @@ final class SessionDispatcher {
 	}
 
 	void closed(Connection connection) {
+		this.expiry.cancel(connection);
 		for (TopicHandler handler : this.allHandlers) {
 			try {
 				handler.onClose(connection);
@@ -165,6 +169,9 @@ final class SessionDispatcher {
 			logger.debug("{} authenticated", connection);
 			// No client data is sent as none: the client takes an absent one as null.
 			connection.send(Message.builder(Topic.AUTH, AuthAction.AUTH_SUCCESSFUL).data(result.clientData()).build());
+			if (result.expiresAt() != null) {
+				this.expiry.schedule(connection, result.expiresAt());
+			}
 			return;
 		}
 		connection.send(Message.builder(Topic.AUTH, AuthAction.AUTH_UNSUCCESSFUL).data(result.clientData()).build());
