@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 import javax.crypto.spec.SecretKeySpec;
 
@@ -75,14 +76,15 @@ public final class JwtAuthenticator implements Authenticator {
 	private final JsonMapper json = JsonMapper.builder().build();
 
 	public JwtAuthenticator(JwtProperties properties) {
-		this(properties, HttpClient.create());
+		this(properties, HttpClient.create(), System::nanoTime);
 	}
 
-	JwtAuthenticator(JwtProperties properties, HttpClient http) {
+	/** With the clock that times the refetches of a JWKS. */
+	JwtAuthenticator(JwtProperties properties, HttpClient http, LongSupplier nanoTime) {
 		this.properties = properties;
 		if (properties.jwksUrl() != null) {
 			this.jwks = new JwksKeys(properties.jwksUrl(), http.followRedirect(true), properties.jwksMaxAge(),
-					properties.jwksMinRefetchInterval(), properties.jwksTimeout(), System::nanoTime);
+					properties.jwksMinRefetchInterval(), properties.jwksTimeout(), nanoTime);
 			Set<JWSAlgorithm> asymmetric = new HashSet<>(RSA);
 			asymmetric.addAll(EC);
 			JWKSource<SecurityContext> held = (selector, context) -> selector.select(this.jwks.current());
