@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -112,7 +113,7 @@ class AuthInteropIT {
 			.redirectErrorStream(true)
 			.redirectOutput(out.toFile())
 			.start();
-		assertThat(hash.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("deepstream hash finished").isTrue();
+		assertThat(hash.waitFor(60, TimeUnit.SECONDS)).as("deepstream hash finished").isTrue();
 		String output = Files.readString(out, StandardCharsets.UTF_8);
 		Matcher matcher = HASH_OUTPUT.matcher(output);
 		assertThat(matcher.find()).as(output).isTrue();

@@ -1,6 +1,7 @@
 package io.sluice.gateway.auth;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -47,7 +48,7 @@ public record JwtProperties(String secret, String publicKey, Path publicKeyLocat
 					+ "and jwks-url must be set when sluice.auth.type includes jwt (" + keys + " are)");
 		}
 		if (secret != null && !secret.isEmpty()
-				&& secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MINIMUM_SECRET_BYTES) {
+				&& secret.getBytes(StandardCharsets.UTF_8).length < MINIMUM_SECRET_BYTES) {
 			throw new IllegalArgumentException(
 					"sluice.auth.jwt.secret must be at least " + MINIMUM_SECRET_BYTES + " bytes long for HS256");
 		}

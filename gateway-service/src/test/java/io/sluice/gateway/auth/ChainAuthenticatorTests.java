@@ -6,8 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.MACSigner;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -76,11 +79,12 @@ class ChainAuthenticatorTests {
 		PasswordHash md5 = new PasswordHash("md5", 100, 32);
 		FileAuthenticator file = new FileAuthenticator(
 				UsersFile.read(FileAuthenticatorTests.resource("deepstream-md5-users.yml"), md5), md5,
-				reactor.core.scheduler.Schedulers.immediate());
+				Schedulers.immediate());
 		String secret = "a secret of at least thirty-two bytes, for HS256";
-		ChainAuthenticator chain = new ChainAuthenticator(List.of(file, new JwtAuthenticator(JwtProperties.ofSecret(secret))));
-		String token = JwtAuthenticatorTests.sign(new com.nimbusds.jose.crypto.MACSigner(secret.getBytes(StandardCharsets.UTF_8)),
-				com.nimbusds.jose.JWSAlgorithm.HS256, null, JwtAuthenticatorTests.valid("jay"));
+		ChainAuthenticator chain = new ChainAuthenticator(
+				List.of(file, new JwtAuthenticator(JwtProperties.ofSecret(secret))));
+		String token = JwtAuthenticatorTests.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)),
+				JWSAlgorithm.HS256, null, JwtAuthenticatorTests.valid("jay"));
 		StepVerifier.create(chain.authenticate(CONNECTION, json.createObjectNode().put("token", token)))
 			.assertNext((result) -> assertThat(result.userId()).isEqualTo("jay"))
 			.expectComplete()
