@@ -24,4 +24,13 @@ public interface Authenticator {
 		return Mono.empty();
 	}
 
+	/**
+	 * Whether the auth data is meant for this authenticator: it holds the parameters this one reads (say a
+	 * {@code token}, or a {@code username} and a {@code password}). A {@linkplain ChainAuthenticator chain} asks only
+	 * those that recognise a login, and tells a client that none recognised why the last one would refuse it.
+	 */
+	default boolean recognises(JsonNode authData) {
+		return true;
+	}
+
 }

@@ -1,5 +1,6 @@
 package io.sluice.gateway.session;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -48,6 +49,8 @@ final class SessionDispatcher {
 
 	/** The permission check, or {@code null} when every authenticated client may do anything. */
 	private final MessageGate gate;
+
+	private final SessionExpiry expiry = new SessionExpiry(Clock.systemUTC());
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
@@ -100,6 +103,7 @@ final class SessionDispatcher {
 	}
 
 	void closed(Connection connection) {
+		this.expiry.cancel(connection);
 		for (TopicHandler handler : this.allHandlers) {
 			try {
 				handler.onClose(connection);
@@ -175,6 +179,9 @@ final class SessionDispatcher {
 			logger.debug("{} authenticated", connection);
 			// No client data is sent as none: the client takes an absent one as null.
 			connection.send(Message.builder(Topic.AUTH, AuthAction.AUTH_SUCCESSFUL).data(result.clientData()).build());
+			if (result.expiresAt() != null) {
+				this.expiry.schedule(connection, result.expiresAt());
+			}
 			return;
 		}
 		connection.send(Message.builder(Topic.AUTH, AuthAction.AUTH_UNSUCCESSFUL).data(result.clientData()).build());

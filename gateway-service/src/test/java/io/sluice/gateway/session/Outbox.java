@@ -108,6 +108,12 @@ public final class Outbox {
 		return this.closeFrame;
 	}
 
+	/** Moves the channel's clock on and runs the timers that came due. */
+	void advanceTimeBy(java.time.Duration duration) {
+		this.channel.advanceTimeBy(duration.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+		this.channel.runPendingTasks();
+	}
+
 	/** Whether the connection's socket can take more; a full one keeps the connection's frames waiting. */
 	void socketFull(boolean full) {
 		this.socket.room = 0;

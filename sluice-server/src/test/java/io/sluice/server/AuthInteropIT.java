@@ -1,0 +1,134 @@
+package io.sluice.server;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Users files and JWTs with the real {@code @deepstream/client} ({@code clients/node-interop/auth.js}) against a
+ * Sluice server in a child JVM with {@code sluice.auth.type=file,jwt}: the users file is made afresh by deepstream's
+ * own {@code deepstream hash} command ({@code @deepstream/server} 7.0.2, installed from {@code bench/peers/deepstream}),
+ * the tokens by this test (HS256). A session is ended when its token expires. Skipped, loudly, when Node.js 18+ and
+ * npm are not on the PATH.
+ */
+class AuthInteropIT {
+
+	private static final Path DEEPSTREAM_DIR = Path.of(System.getProperty("basedir", "."))
+		.toAbsolutePath()
+		.normalize()
+		.resolve("../bench/peers/deepstream")
+		.normalize();
+
+	private static final Pattern HASH_OUTPUT = Pattern.compile("Password hash: (\\S+)");
+
+	private static final String SECRET = "the secret of AuthInteropIT, at least 32 bytes";
+
+	private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
+
+	private static final Duration SCENARIO_TIMEOUT = Duration.ofSeconds(60);
+
+	private static final Duration NPM_TIMEOUT = Duration.ofMinutes(5);
+
+	@RegisterExtension
+	static final InteropSupport interop = new InteropSupport("auth-interop");
+
+	@TempDir
+	Path directory;
+
+	@Test
+	void usersFileFromDeepstreamsToolAndJwtsLogInAndAnExpiredTokenEndsTheSession() throws Exception {
+		String password = "correct horse " + Long.toString(System.nanoTime(), 36);
+		Path users = this.directory.resolve("users.yml");
+		Files.writeString(users, """
+				alice:
+				  password: "%s"
+				  serverData: { role: admin }
+				  clientData: { favouriteColor: red }
+				""".formatted(deepstreamHash(password)));
+		try {
+			ServerProcess server = interop.start(ServerProcess.freePort(), "server.log", STARTUP_TIMEOUT,
+					List.of("--sluice.data-dir=" + this.directory.resolve("data"), "--sluice.auth.type=file,jwt",
+							"--sluice.auth.file.path=" + users, "--sluice.auth.jwt.secret=" + SECRET,
+							"--sluice.auth.jwt.clock-skew=0s"));
+			Instant shortExp = Instant.now().plusSeconds(6);
+			NodeInterop.Run run = interop.node()
+				.run("auth.js", "auth",
+						List.of(server.webSocketUrl(), password, token(SECRET, "jay", Instant.now().plusSeconds(600)),
+								token("another secret, also at least 32 bytes", "jay", Instant.now().plusSeconds(600)),
+								token(SECRET, "kim", shortExp), Long.toString(shortExp.getEpochSecond()),
+								token(SECRET, "kim", Instant.now().plusSeconds(600))),
+						Map.of(), SCENARIO_TIMEOUT);
+			assertThat(run.failed()).as(run::describe).isEmpty();
+			assertThat(run.checks()).as(run::describe)
+				.extracting(NodeInterop.Check::name)
+				.containsExactly("file-login", "file-wrong-password-refused", "jwt-login", "jwt-bad-signature-refused",
+						"jwt-short-login", "jwt-session-ends-at-exp", "jwt-expired-token-refused-on-reconnect",
+						"jwt-login-again-with-a-fresh-token");
+			assertThat(run.exitStatus()).as(run::describe).isZero();
+		}
+		catch (AssertionError | Exception failure) {
+			throw interop.withServerOutput(failure);
+		}
+	}
+
+	/** The hash deepstream's own {@code deepstream hash} command makes, with the settings Sluice defaults to. */
+	private String deepstreamHash(String password) throws Exception {
+		NodeInterop.Found found = NodeInterop.find(DEEPSTREAM_DIR, interop.log(""));
+		assertThat(found.usable()).as(found.description()).isTrue();
+		found.interop().install(NPM_TIMEOUT);
+		Path config = this.directory.resolve("deepstream-config.yml");
+		Files.writeString(this.directory.resolve("deepstream-users.yml"), "unused: { password: unused }\n");
+		Files.writeString(config, """
+				auth:
+				  - type: file
+				    options:
+				      users: fileLoad(deepstream-users.yml)
+				      hash: md5
+				      iterations: 100
+				      keyLength: 32
+				""");
+		Path out = interop.log("deepstream-hash.out");
+		Process hash = found.interop()
+			.script("node_modules/@deepstream/server/dist/bin/deepstream",
+					List.of("hash", password, "-c", config.toString()))
+			.redirectErrorStream(true)
+			.redirectOutput(out.toFile())
+			.start();
+		assertThat(hash.waitFor(60, TimeUnit.SECONDS)).as("deepstream hash finished").isTrue();
+		String output = Files.readString(out, StandardCharsets.UTF_8);
+		Matcher matcher = HASH_OUTPUT.matcher(output);
+		assertThat(matcher.find()).as(output).isTrue();
+		return matcher.group(1);
+	}
+
+	private static String token(String secret, String subject, Instant expiresAt) throws Exception {
+		JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(subject)
+			.expirationTime(Date.from(expiresAt))
+			.claim("clientData", Map.of("plan", "pro"))
+			.claim("serverData", Map.of("tier", "gold"))
+			.build();
+		SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+		jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
+		return jwt.serialize();
+	}
+
+}
