@@ -372,21 +372,8 @@ async function checkRecords (ada, alice, bob, gus) {
     return state
   })
 
-  await check('record-listen-denied', async () => {
-    const denied = `${p}/nolisten/.*`
-    const allowed = `${p}/listened/.*`
-    const offers = []
-    bob.client.record.listen(denied, (name, response) => { offers.push(name); response.accept() })
-    await refused(bob, C.TOPIC.RECORD, C.RECORD_ACTION.LISTEN, denied)
-    await surfaced(bob, 'MESSAGE_DENIED', 'RECORD')
-    bob.client.record.listen(allowed, (name, response) => { offers.push(name); response.accept() })
-    await acknowledged(bob, C.TOPIC.RECORD, C.RECORD_ACTION.LISTEN, allowed)
-    alice.client.record.getRecord(`${p}/nolisten/x`)
-    alice.client.record.getRecord(`${p}/listened/x`)
-    await waitUntil(() => offers.includes(`${p}/listened/x`), STEP_TIMEOUT_MS, 'bob offered the allowed pattern\'s name')
-    expect(isDeepStrictEqual(offers, [`${p}/listened/x`]), 'bob should be offered nothing of the denied pattern', offers)
-    return { offers }
-  })
+  await check('record-listen-denied', () => listenDenied(bob, C.TOPIC.RECORD, 'listened',
+    (name) => alice.client.record.getRecord(name)))
 
   await check('record-notify-denied-and-allowed', async () => {
     const quiet = `${p}/quiet/a`
@@ -464,20 +451,29 @@ async function checkEvents (ada, alice, bob) {
     expect(events.length === 0, 'an event whose rule failed should reach nobody', events)
   })
 
-  await check('event-listen-denied', async () => {
-    const denied = `${p}/nolisten/.*`
-    const allowed = `${p}/evlistened/.*`
-    const offers = []
-    bob.client.event.listen(denied, (name, response) => { offers.push(name); response.accept() })
-    await refused(bob, C.TOPIC.EVENT, C.EVENT_ACTION.LISTEN, denied)
-    bob.client.event.listen(allowed, (name, response) => { offers.push(name); response.accept() })
-    await acknowledged(bob, C.TOPIC.EVENT, C.EVENT_ACTION.LISTEN, allowed)
-    alice.client.event.subscribe(`${p}/nolisten/x`, () => {})
-    alice.client.event.subscribe(`${p}/evlistened/x`, () => {})
-    await waitUntil(() => offers.includes(`${p}/evlistened/x`), STEP_TIMEOUT_MS, 'bob offered the allowed pattern\'s name')
-    expect(isDeepStrictEqual(offers, [`${p}/evlistened/x`]), 'bob should be offered nothing of the denied pattern', offers)
-    return { offers }
-  })
+  await check('event-listen-denied', () => listenDenied(bob, C.TOPIC.EVENT, 'evlistened',
+    (name) => alice.client.event.subscribe(name, () => {})))
+}
+
+/**
+ * The listener's listen on <prefix>/nolisten/.* is refused and one on the allowed prefix acknowledged; subscribe()
+ * subscribes to a name of each, and the listener is offered only the allowed one.
+ */
+async function listenDenied (listener, topic, allowedPrefix, subscribe) {
+  const api = topic === C.TOPIC.RECORD ? listener.client.record : listener.client.event
+  const denied = `${p}/nolisten/.*`
+  const allowed = `${p}/${allowedPrefix}/.*`
+  const offers = []
+  api.listen(denied, (name, response) => { offers.push(name); response.accept() })
+  await refused(listener, topic, ACTIONS[topic].LISTEN, denied)
+  await surfaced(listener, 'MESSAGE_DENIED', topic === C.TOPIC.RECORD ? 'RECORD' : 'EVENT')
+  api.listen(allowed, (name, response) => { offers.push(name); response.accept() })
+  await acknowledged(listener, topic, ACTIONS[topic].LISTEN, allowed)
+  subscribe(`${p}/nolisten/x`)
+  subscribe(`${p}/${allowedPrefix}/x`)
+  await waitUntil(() => offers.includes(`${p}/${allowedPrefix}/x`), STEP_TIMEOUT_MS, 'the allowed pattern\'s name offered')
+  expect(isDeepStrictEqual(offers, [`${p}/${allowedPrefix}/x`]), 'nothing of the denied pattern should be offered', offers)
+  return { offers }
 }
 
 async function checkRpc (ada, alice, bob) {
