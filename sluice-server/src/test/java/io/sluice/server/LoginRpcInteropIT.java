@@ -1,23 +1,17 @@
 package io.sluice.server;
 
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,49 +32,33 @@ class LoginRpcInteropIT {
 
 	private static final Duration SCENARIO_TIMEOUT = Duration.ofSeconds(60);
 
-	private static final JsonMapper json = JsonMapper.builder().build();
-
 	@RegisterExtension
 	static final InteropSupport interop = new InteropSupport("login-rpc-interop");
 
-	private static ExecutorService executor;
-
-	private static HttpServer webhook;
+	private static AuthWebhook webhook;
 
 	@TempDir
 	Path dataDir;
 
 	@BeforeAll
-	static void installClientAndStartWebhook() throws Exception {
-		executor = Executors.newCachedThreadPool();
-		webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-		webhook.setExecutor(executor);
-		webhook.createContext("/auth", (exchange) -> {
-			JsonNode authData = json.readTree(exchange.getRequestBody()).path("authData");
+	static void startWebhook() throws IOException {
+		webhook = AuthWebhook.start((authData) -> {
 			String username = authData.path("username").asString("");
-			boolean good = "good".equals(authData.path("token").asString(""));
-			ObjectNode answer = json.createObjectNode();
-			if (good) {
+			ObjectNode answer = AuthWebhook.object();
+			if ("good".equals(authData.path("token").asString(""))) {
 				answer.put("id", username);
 				answer.putObject("clientData").put("greeting", "hello " + username);
+				return new AuthWebhook.Answer(200, answer);
 			}
-			else {
-				answer.putObject("clientData").put("reason", "bad token");
-			}
-			byte[] bytes = json.writeValueAsString(answer).getBytes(StandardCharsets.UTF_8);
-			exchange.getResponseHeaders().set("Content-Type", "application/json");
-			exchange.sendResponseHeaders(good ? 200 : 401, bytes.length);
-			exchange.getResponseBody().write(bytes);
-			exchange.close();
+			answer.putObject("clientData").put("reason", "bad token");
+			return new AuthWebhook.Answer(401, answer);
 		});
-		webhook.start();
 	}
 
 	@AfterAll
 	static void stopWebhook() {
 		if (webhook != null) {
-			webhook.stop(0);
-			executor.shutdownNow();
+			webhook.close();
 		}
 	}
 
@@ -98,7 +76,7 @@ class LoginRpcInteropIT {
 	private NodeInterop.Run scenario(String requestor, String... more) throws Exception {
 		List<String> args = new ArrayList<>(List.of("--sluice.data-dir=" + this.dataDir.toAbsolutePath(),
 				"--sluice.auth.type=webhook",
-				"--sluice.auth.webhook.url=http://127.0.0.1:" + webhook.getAddress().getPort() + "/auth",
+				"--sluice.auth.webhook.url=" + webhook.url(),
 				"--sluice.gateway.unauthenticated-client-timeout=" + AUTH_TIMEOUT.toMillis() + "ms"));
 		args.addAll(List.of(more));
 		try {
