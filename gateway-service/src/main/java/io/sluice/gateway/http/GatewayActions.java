@@ -87,11 +87,10 @@ public final class GatewayActions {
 	 * @return done with the written {@link VersionedRecord} once durable
 	 */
 	public Mono<Outcome> write(Caller caller, String name, Long version, String path, byte[] data) {
-		String action = (path == null) ? "CREATEANDUPDATE" : "CREATEANDPATCH";
 		Payload payload = (path == null) ? Payload.whole(data) : Payload.patch(path, data);
 		long writeVersion = (version == null) ? RecordService.FORCE : version;
-		return permitted(caller, PermissionAction.RECORD_CREATE, action, name, Payload.NONE,
-				() -> permitted(caller, PermissionAction.RECORD_WRITE, action, name, payload,
+		return permitted(caller, PermissionAction.RECORD_CREATE, "CREATE", name, Payload.NONE,
+				() -> permitted(caller, PermissionAction.RECORD_WRITE, (path == null) ? "UPDATE" : "PATCH", name, payload,
 						() -> Mono.defer(() -> (path == null)
 								? this.records.set(name, writeVersion, data, null)
 								: this.records.patch(name, writeVersion, path, data, null))

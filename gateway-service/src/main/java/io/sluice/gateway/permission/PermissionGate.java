@@ -33,6 +33,10 @@ import io.sluice.gateway.session.MessageGate;
  * record or read its version ({@code SUBSCRIBE}, {@code SUBSCRIBEANDREAD}, {@code SUBSCRIBEANDHEAD},
  * {@code HEAD_BULK}) is a {@code read}, so that no action goes around a rule. Ending things (unsubscribing,
  * unproviding, answering an RPC or a listen) needs no rule.
+ *
+ * <p>A rule's {@code action} is the protocol action the client sent, but for the checks that stand for part of a
+ * compound one, which see what deepstream shows them: {@code CREATE} and then {@code UPDATE} or {@code PATCH} for a
+ * create-and-update or create-and-patch, {@code CREATE} and then {@code READ} for opening a record.
  */
 public final class PermissionGate implements MessageGate {
 
@@ -97,10 +101,12 @@ public final class PermissionGate implements MessageGate {
 		if (isBlank(message.name()) || (payload.changesRecord() && isBlank(message.path()))) {
 			return Mono.just(message);
 		}
-		Mono<Message> created = decide(connection, message, PermissionAction.RECORD_CREATE, message.name(),
+		// As deepstream, each check shows the rule the action it stands for: CREATE, then UPDATE or PATCH.
+		Mono<Message> created = decide(connection, message, PermissionAction.RECORD_CREATE, "CREATE", message.name(),
 				Payload.NONE, message);
-		return then(created, (allowed) -> decide(connection, message, PermissionAction.RECORD_WRITE, message.name(),
-				payload, message));
+		String write = payload.changesRecord() ? "PATCH" : "UPDATE";
+		return then(created, (allowed) -> decide(connection, message, PermissionAction.RECORD_WRITE, write,
+				message.name(), payload, message));
 	}
 
 	/** A message about one name: the handler answers a message without one. */
@@ -165,7 +171,13 @@ public final class PermissionGate implements MessageGate {
 	/** {@code toHandle} if the action on the name is allowed; else the client is told and nothing is handled. */
 	private Mono<Message> decide(Connection connection, Message message, PermissionAction action, String name,
 			Payload payload, Message toHandle) {
-		Mono<RuleDecision> decision = this.permissions.check(connection, action, actionName(message), name, payload);
+		return decide(connection, message, action, actionName(message), name, payload, toHandle);
+	}
+
+	/** @param ruleAction what the rule sees as {@code action} */
+	private Mono<Message> decide(Connection connection, Message message, PermissionAction action, String ruleAction,
+			String name, Payload payload, Message toHandle) {
+		Mono<RuleDecision> decision = this.permissions.check(connection, action, ruleAction, name, payload);
 		RuleDecision decided = now(decision);
 		if (decided != null) {
 			return answer(connection, message, name, decided, toHandle);

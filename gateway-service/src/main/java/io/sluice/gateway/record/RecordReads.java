@@ -156,13 +156,13 @@ final class RecordReads {
 	 * then. A denial is answered with MESSAGE_DENIED for the name.
 	 */
 	private Mono<Void> openPermitted(Connection connection, Message request, String name) {
-		String action = Topic.actionName(Topic.RECORD, request.action());
+		// A rule's action is CREATE, then READ, as deepstream shows it for an open.
 		return Mono.defer(() -> this.records.head(name))
 			.hasElement()
 			.flatMap((exists) -> exists ? Mono.just(RuleDecision.granted())
-					: this.permissions.check(connection, PermissionAction.RECORD_CREATE, action, name, Payload.NONE))
+					: this.permissions.check(connection, PermissionAction.RECORD_CREATE, "CREATE", name, Payload.NONE))
 			.flatMap((created) -> !created.allowed() ? Mono.just(created)
-					: this.permissions.check(connection, PermissionAction.RECORD_READ, action, name, Payload.NONE))
+					: this.permissions.check(connection, PermissionAction.RECORD_READ, "READ", name, Payload.NONE))
 			.flatMap((decision) -> {
 				if (!decision.allowed()) {
 					PermissionGate.refuse(connection, request, name, decision);
