@@ -16,6 +16,7 @@ import io.sluice.gateway.auth.Authenticator;
 import io.sluice.gateway.event.EventHandler;
 import io.sluice.gateway.event.EventRelay;
 import io.sluice.gateway.listen.ListenProperties;
+import io.sluice.gateway.http.HttpConfiguration;
 import io.sluice.gateway.permission.PermissionConfiguration;
 import io.sluice.gateway.permission.Permissions;
 import io.sluice.gateway.presence.PresenceHandler;
@@ -39,7 +40,7 @@ import io.sluice.record.RecordService;
 @AutoConfiguration(afterName = { "io.sluice.record.RecordServiceAutoConfiguration",
 		"io.sluice.connector.memory.MemoryConnectorAutoConfiguration" })
 @ConditionalOnClass(name = "reactor.netty.http.server.HttpServer")
-@Import({ AuthConfiguration.class, PermissionConfiguration.class })
+@Import({ AuthConfiguration.class, PermissionConfiguration.class, HttpConfiguration.class })
 @EnableConfigurationProperties({ GatewayProperties.class, RpcProperties.class, PresenceProperties.class,
 		ListenProperties.class })
 public final class GatewayAutoConfiguration {
