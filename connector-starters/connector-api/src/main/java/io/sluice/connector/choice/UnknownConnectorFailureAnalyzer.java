@@ -14,8 +14,7 @@ final class UnknownConnectorFailureAnalyzer extends AbstractFailureAnalyzer<Unkn
 		ConnectorChoice.Port port = cause.port();
 		String description = port.property() + " is '" + cause.value() + "', which names no " + port.description()
 				+ " Sluice has.";
-		String action = "Set " + port.property() + " to one of: " + port.describeOptions() + ". Leaving it out means "
-				+ port.fallback().value() + ".";
+		String action = "Set " + port.property() + " to one of: " + port.describeOptions() + ".";
 		return new FailureAnalysis(description, action, cause);
 	}
 

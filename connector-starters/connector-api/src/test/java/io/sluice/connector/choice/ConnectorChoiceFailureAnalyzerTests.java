@@ -27,7 +27,7 @@ class ConnectorChoiceFailureAnalyzerTests {
 				+ "Sluice has.");
 		assertThat(analysis.getAction()).isEqualTo("Set sluice.bus.type to one of: memory "
 				+ "(io.sluice:sluice-memory-starter), redis (io.sluice:sluice-redis-starter), kafka "
-				+ "(io.sluice:sluice-kafka-starter). Leaving it out means memory.");
+				+ "(io.sluice:sluice-kafka-starter).");
 	}
 
 	@Test
