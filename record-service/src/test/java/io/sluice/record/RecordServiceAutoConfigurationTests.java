@@ -2,9 +2,11 @@ package io.sluice.record;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import io.sluice.connector.RecordCache;
 import io.sluice.connector.memory.MemoryConnectorAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,9 +49,31 @@ class RecordServiceAutoConfigurationTests {
 	}
 
 	@Test
-	void noRecordServiceWithoutConnectors() {
+	void aPortNoConnectorServesStopsStartUpNamingIt() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RecordServiceAutoConfiguration.class))
-			.run((context) -> assertThat(context).doesNotHaveBean(RecordService.class));
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(NoSuchBeanDefinitionException.class)
+				.hasMessageContaining(RecordCache.class.getName()));
+	}
+
+	@Test
+	void aChosenQueueThatNoStarterProvidesStopsStartUpRatherThanWriteToTheStore() {
+		// Only the memory starter is here: nothing provides kafka.
+		this.runner.withPropertyValues("sluice.queue.type=kafka")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(NoSuchBeanDefinitionException.class)
+				.hasMessageContaining("sluice.queue.type=kafka chose a storage queue, but none was defined"));
+	}
+
+	@Test
+	void noQueueChosenExplicitlyWritesStraightToTheStore() {
+		this.runner.withPropertyValues("sluice.queue.type=none")
+			.run((context) -> assertThat(context.getBean(RecordService.class)).extracting("durable")
+				.isInstanceOf(StoreGroupCommit.class));
 	}
 
 }

@@ -1,7 +1,5 @@
 package io.sluice.connector.kafka;
 
-import java.util.UUID;
-
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
@@ -18,6 +16,7 @@ import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 
+import io.sluice.connector.ConnectorChoice;
 import io.sluice.connector.MessageBus;
 import io.sluice.connector.StorageQueue;
 
@@ -31,7 +30,7 @@ import io.sluice.connector.StorageQueue;
 @AutoConfiguration(afterName = "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
 		beforeName = "io.sluice.connector.memory.MemoryConnectorAutoConfiguration")
 @Conditional(KafkaConnectorAutoConfiguration.KafkaConnectorChosen.class)
-@EnableConfigurationProperties({ KafkaQueueProperties.class, KafkaBusProperties.class })
+@EnableConfigurationProperties({ ConnectorChoice.class, KafkaQueueProperties.class, KafkaBusProperties.class })
 public final class KafkaConnectorAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
@@ -52,13 +51,8 @@ public final class KafkaConnectorAutoConfiguration {
 		@ConditionalOnProperty(name = KafkaConnectors.BUS_TYPE, havingValue = "kafka")
 		KafkaMessageBus kafkaMessageBus(DefaultKafkaProducerFactory<?, ?> producers,
 				DefaultKafkaConsumerFactory<?, ?> consumers, KafkaAdmin admin, KafkaBusProperties properties,
-				Environment environment) {
-			// sluice.node-id is shared with the rest of the node, so it is read here rather than owned.
-			String nodeId = environment.getProperty("sluice.node-id");
-			if (nodeId == null || nodeId.isBlank()) {
-				nodeId = UUID.randomUUID().toString().substring(0, 8);
-			}
-			return new KafkaMessageBus(nodeId, producers.getConfigurationProperties(),
+				ConnectorChoice choice) {
+			return new KafkaMessageBus(choice.nodeId(), producers.getConfigurationProperties(),
 					consumers.getConfigurationProperties(), admin.getConfigurationProperties(), properties);
 		}
 

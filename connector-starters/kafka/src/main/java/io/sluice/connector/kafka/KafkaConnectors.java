@@ -6,12 +6,14 @@ import java.util.List;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
+import io.sluice.connector.ConnectorChoice;
+
 /** Which Kafka connectors were chosen, and whether what they need is on the class path. */
 final class KafkaConnectors {
 
-	static final String QUEUE_TYPE = "sluice.queue.type";
+	static final String QUEUE_TYPE = ConnectorChoice.QUEUE_TYPE;
 
-	static final String BUS_TYPE = "sluice.bus.type";
+	static final String BUS_TYPE = ConnectorChoice.BUS_TYPE;
 
 	static final String BOOTSTRAP_SERVERS = "spring.kafka.bootstrap-servers";
 
@@ -24,13 +26,7 @@ final class KafkaConnectors {
 
 	/** The properties that chose a Kafka connector, such as {@code sluice.bus.type=kafka}. */
 	static List<String> choosingProperties(Environment environment) {
-		List<String> chosenBy = new ArrayList<>(2);
-		for (String property : List.of(QUEUE_TYPE, BUS_TYPE)) {
-			if ("kafka".equalsIgnoreCase(environment.getProperty(property))) {
-				chosenBy.add(property + "=kafka");
-			}
-		}
-		return chosenBy;
+		return ConnectorChoice.choosingProperties(environment, "kafka");
 	}
 
 	/** The libraries the Kafka connectors need that {@code classLoader} does not have, by Maven coordinates. */

@@ -1,7 +1,5 @@
 package io.sluice.connector.memory;
 
-import java.util.UUID;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,8 +10,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
-import org.springframework.core.env.Environment;
 
+import io.sluice.connector.ConnectorChoice;
 import io.sluice.connector.MessageBus;
 import io.sluice.connector.RecordCache;
 import io.sluice.connector.RecordStore;
@@ -22,20 +20,20 @@ import io.sluice.connector.StreamHistory;
 
 /**
  * The in-memory connectors: the default for every port whose {@code sluice.<port>.type} is {@code memory} or not
- * set, except the storage queue, which is only there with {@code sluice.queue.type=memory} (without a queue,
- * writes go straight to the store). The journaled queue of this process ({@code sluice.queue.type=file}) is here
+ * set, except the storage queue, which is only there with {@code sluice.queue.type=memory} (the default,
+ * {@code none}, has the record service write straight to the store). The journaled queue of this process ({@code sluice.queue.type=file}) is here
  * too: in memory, and in files that survive a crash. Ordered last, so that the adapter of any other starter wins.
  */
 @AutoConfiguration(afterName = "io.sluice.connector.sql.SqlConnectorAutoConfiguration")
 @AutoConfigureOrder(Ordered.LOWEST_PRECEDENCE)
-@EnableConfigurationProperties({ MemoryConnectorProperties.class, FileQueueProperties.class })
+@EnableConfigurationProperties({ ConnectorChoice.class, MemoryConnectorProperties.class, FileQueueProperties.class })
 public final class MemoryConnectorAutoConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(MemoryConnectorAutoConfiguration.class);
 
 	@Bean
 	@ConditionalOnMissingBean(RecordCache.class)
-	@ConditionalOnProperty(name = "sluice.cache.type", havingValue = "memory", matchIfMissing = true)
+	@ConditionalOnProperty(name = ConnectorChoice.CACHE_TYPE, havingValue = "memory", matchIfMissing = true)
 	InMemoryRecordCache inMemoryRecordCache() {
 		logger.info("Record cache: memory (this process only)");
 		return new InMemoryRecordCache();
@@ -43,7 +41,7 @@ public final class MemoryConnectorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(RecordStore.class)
-	@ConditionalOnProperty(name = "sluice.storage.type", havingValue = "memory", matchIfMissing = true)
+	@ConditionalOnProperty(name = ConnectorChoice.STORAGE_TYPE, havingValue = "memory", matchIfMissing = true)
 	InMemoryRecordStore inMemoryRecordStore() {
 		logger.info("Record store: memory (not durable, records are lost when the process stops)");
 		return new InMemoryRecordStore();
@@ -51,7 +49,7 @@ public final class MemoryConnectorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(StorageQueue.class)
-	@ConditionalOnProperty(name = "sluice.queue.type", havingValue = "memory")
+	@ConditionalOnProperty(name = ConnectorChoice.QUEUE_TYPE, havingValue = "memory")
 	InMemoryStorageQueue inMemoryStorageQueue(MemoryConnectorProperties properties) {
 		logger.info("Storage queue: memory, {} partitions (not durable, queued writes are lost when the process stops)",
 				properties.queuePartitions());
@@ -60,7 +58,7 @@ public final class MemoryConnectorAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(StorageQueue.class)
-	@ConditionalOnProperty(name = "sluice.queue.type", havingValue = "file")
+	@ConditionalOnProperty(name = ConnectorChoice.QUEUE_TYPE, havingValue = "file")
 	FileStorageQueue fileStorageQueue(FileQueueProperties properties) {
 		if (properties.directory() == null) {
 			throw new IllegalStateException("sluice.queue.file.directory must be set with sluice.queue.type=file");
@@ -76,27 +74,23 @@ public final class MemoryConnectorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(InMemoryMessageBus.Medium.class)
-	@ConditionalOnProperty(name = "sluice.bus.type", havingValue = "memory", matchIfMissing = true)
+	@ConditionalOnProperty(name = ConnectorChoice.BUS_TYPE, havingValue = "memory", matchIfMissing = true)
 	InMemoryMessageBus.Medium inMemoryMessageBusMedium() {
 		return new InMemoryMessageBus.Medium();
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(MessageBus.class)
-	@ConditionalOnProperty(name = "sluice.bus.type", havingValue = "memory", matchIfMissing = true)
-	InMemoryMessageBus inMemoryMessageBus(InMemoryMessageBus.Medium medium, Environment environment) {
-		// sluice.node-id is shared with the rest of the node, so it is read here rather than owned.
-		String nodeId = environment.getProperty("sluice.node-id");
-		if (nodeId == null || nodeId.isBlank()) {
-			nodeId = UUID.randomUUID().toString().substring(0, 8);
-		}
+	@ConditionalOnProperty(name = ConnectorChoice.BUS_TYPE, havingValue = "memory", matchIfMissing = true)
+	InMemoryMessageBus inMemoryMessageBus(InMemoryMessageBus.Medium medium, ConnectorChoice choice) {
+		String nodeId = choice.nodeId();
 		logger.info("Message bus: memory, node {} (reaches nodes of this process only)", nodeId);
 		return new InMemoryMessageBus(nodeId, medium);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(StreamHistory.class)
-	@ConditionalOnProperty(name = "sluice.history.type", havingValue = "memory", matchIfMissing = true)
+	@ConditionalOnProperty(name = ConnectorChoice.HISTORY_TYPE, havingValue = "memory", matchIfMissing = true)
 	InMemoryStreamHistory inMemoryStreamHistory() {
 		logger.info("Stream history: memory (offsets start again under a new epoch when the process restarts)");
 		return new InMemoryStreamHistory();

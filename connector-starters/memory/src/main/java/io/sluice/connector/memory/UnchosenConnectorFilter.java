@@ -4,11 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.boot.autoconfigure.AutoConfigurationImportFilter;
@@ -16,6 +17,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurationMetadata;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
+
+import io.sluice.connector.ConnectorChoice;
 
 /**
  * Leaves out the auto-configurations of every connector technology that no {@code sluice.<port>.type} chooses, so
@@ -28,15 +31,16 @@ import org.springframework.util.StringUtils;
  * technology. Leaving them out changes nothing a process does, since a starter's adapters are conditional on the
  * same properties; it saves the classes, conditions and beans (and, for Lettuce, the threads) they would cost at
  * start-up. It lives here because the memory starter is the one every deployable carries.
+ *
+ * <p>The choice is read through {@link ConnectorChoice#check}, so a value that names no adapter stops start-up here
+ * too, where {@code ConnectorChoice}'s own check of the environment did not run (an application context started
+ * without {@code SpringApplication}).
  */
 public final class UnchosenConnectorFilter implements AutoConfigurationImportFilter, EnvironmentAware,
 		BeanClassLoaderAware {
 
 	/** Where a starter names its technology and the auto-configurations that serve only it. */
 	static final String DESCRIPTOR = "META-INF/sluice/connector.properties";
-
-	/** The ports whose {@code sluice.<port>.type} chooses a connector. */
-	static final List<String> PORTS = List.of("cache", "storage", "queue", "bus", "history");
 
 	private Environment environment;
 
@@ -73,16 +77,13 @@ public final class UnchosenConnectorFilter implements AutoConfigurationImportFil
 		return known;
 	}
 
-	/** The values of {@code sluice.<port>.type} set for the ports. */
+	/** The values of {@code sluice.<port>.type} for the ports, set or not. */
 	static Set<String> chosenTypes(Environment environment) {
-		Set<String> types = new HashSet<>();
-		for (String port : PORTS) {
-			String type = environment.getProperty("sluice." + port + ".type");
-			if (StringUtils.hasText(type)) {
-				types.add(type.trim());
-			}
-		}
-		return types;
+		return ConnectorChoice.check(environment)
+			.options()
+			.stream()
+			.map(ConnectorChoice.Option::value)
+			.collect(Collectors.toSet());
 	}
 
 	/** The auto-configurations of the described technologies that are not among {@code chosen}. */
@@ -97,6 +98,10 @@ public final class UnchosenConnectorFilter implements AutoConfigurationImportFil
 				String type = properties.getProperty("type", "").trim();
 				if (type.isEmpty()) {
 					throw new IllegalStateException(descriptor + " names no 'type'");
+				}
+				if (Arrays.stream(ConnectorChoice.Port.values()).noneMatch((port) -> port.option(type) != null)) {
+					throw new IllegalStateException(descriptor + " names type '" + type + "', which no "
+							+ "sluice.<port>.type takes");
 				}
 				if (!chosen.contains(type)) {
 					for (String name : StringUtils

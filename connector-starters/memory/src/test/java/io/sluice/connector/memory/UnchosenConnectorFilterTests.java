@@ -5,12 +5,17 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.mock.env.MockEnvironment;
 
+import io.sluice.connector.ConnectorChoice;
+import io.sluice.connector.UnknownConnectorException;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class UnchosenConnectorFilterTests {
@@ -31,12 +36,30 @@ class UnchosenConnectorFilterTests {
 
 	@Test
 	void anyPortChoosingTheTechnologyKeepsItsAutoConfigurations() throws IOException {
-		for (String port : UnchosenConnectorFilter.PORTS) {
-			boolean[] matches = filter(new MockEnvironment().withProperty("sluice." + port + ".type", " example "))
-				.match(CANDIDATES, null);
+		for (String property : List.of(ConnectorChoice.CACHE_TYPE, ConnectorChoice.BUS_TYPE,
+				ConnectorChoice.HISTORY_TYPE)) {
+			// Compared as the starters' conditions compare it: ignoring case.
+			boolean[] matches = filter(new MockEnvironment().withProperty(property, "Redis")).match(CANDIDATES, null);
 
-			assertThat(matches).as(port).containsExactly(true, true, true, true);
+			assertThat(matches).as(property).containsExactly(true, true, true, true);
 		}
+	}
+
+	@Test
+	void aChoiceThatNamesNoAdapterStopsStartUpNamingThePropertyAndItsValues() throws IOException {
+		UnchosenConnectorFilter filter = filter(new MockEnvironment().withProperty("sluice.bus.type", "rediss"));
+
+		assertThatExceptionOfType(UnknownConnectorException.class).isThrownBy(() -> filter.match(CANDIDATES, null))
+			.withMessage("sluice.bus.type is 'rediss', which names no message bus: it takes memory, redis, kafka");
+	}
+
+	@Test
+	void aDescriptorWhoseTypeNoPortTakesStopsStartUpNamingTheFile() throws IOException {
+		UnchosenConnectorFilter filter = filter(new MockEnvironment(), "type=example\nauto-configurations=example.X\n");
+
+		assertThatIllegalStateException().isThrownBy(() -> filter.match(CANDIDATES, null))
+			.withMessageContaining(UnchosenConnectorFilter.DESCRIPTOR)
+			.withMessageContaining("names type 'example', which no sluice.<port>.type takes");
 	}
 
 	@Test
@@ -55,7 +78,7 @@ class UnchosenConnectorFilterTests {
 
 	private UnchosenConnectorFilter filter(MockEnvironment environment) throws IOException {
 		return filter(environment, """
-				type=example
+				type=redis
 				auto-configurations=\\
 				example.ExampleClientAutoConfiguration,\\
 				example.ExampleHealthAutoConfiguration

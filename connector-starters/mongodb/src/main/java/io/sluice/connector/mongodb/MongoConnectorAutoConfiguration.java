@@ -2,7 +2,6 @@ package io.sluice.connector.mongodb;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -23,6 +22,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.data.mongodb.core.ReactiveMongoOperations;
 
+import io.sluice.connector.ConnectorChoice;
 import io.sluice.connector.ConnectorException;
 import io.sluice.connector.RecordStore;
 import io.sluice.connector.StreamHistory;
@@ -45,22 +45,16 @@ public final class MongoConnectorAutoConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(MongoConnectorAutoConfiguration.class);
 
-	static final String STORAGE_TYPE = "sluice.storage.type";
+	static final String STORAGE_TYPE = ConnectorChoice.STORAGE_TYPE;
 
-	static final String HISTORY_TYPE = "sluice.history.type";
+	static final String HISTORY_TYPE = ConnectorChoice.HISTORY_TYPE;
 
 	private static final String SPRING_DATA_MONGODB = "org.springframework.data.mongodb.core.ReactiveMongoOperations";
 
 	private static final String REACTIVE_DRIVER = "com.mongodb.reactivestreams.client.MongoClient";
 
 	static List<String> choosingProperties(Environment environment) {
-		List<String> chosenBy = new ArrayList<>(2);
-		for (String property : List.of(STORAGE_TYPE, HISTORY_TYPE)) {
-			if ("mongodb".equalsIgnoreCase(environment.getProperty(property))) {
-				chosenBy.add(property + "=mongodb");
-			}
-		}
-		return chosenBy;
+		return ConnectorChoice.choosingProperties(environment, "mongodb");
 	}
 
 	@Configuration(proxyBeanMethods = false)

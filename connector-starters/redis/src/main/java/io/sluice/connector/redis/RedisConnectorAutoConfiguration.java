@@ -1,9 +1,7 @@
 package io.sluice.connector.redis;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +21,7 @@ import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 
+import io.sluice.connector.ConnectorChoice;
 import io.sluice.connector.MessageBus;
 import io.sluice.connector.RecordCache;
 import io.sluice.connector.StreamHistory;
@@ -39,27 +38,21 @@ import io.sluice.connector.StreamHistory;
 				"org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration" },
 		beforeName = "io.sluice.connector.memory.MemoryConnectorAutoConfiguration")
 @Conditional(RedisConnectorAutoConfiguration.RedisConnectorChosen.class)
-@EnableConfigurationProperties(RedisConnectorProperties.class)
+@EnableConfigurationProperties({ ConnectorChoice.class, RedisConnectorProperties.class })
 public final class RedisConnectorAutoConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisConnectorAutoConfiguration.class);
 
-	static final String CACHE_TYPE = "sluice.cache.type";
+	static final String CACHE_TYPE = ConnectorChoice.CACHE_TYPE;
 
-	static final String BUS_TYPE = "sluice.bus.type";
+	static final String BUS_TYPE = ConnectorChoice.BUS_TYPE;
 
-	static final String HISTORY_TYPE = "sluice.history.type";
+	static final String HISTORY_TYPE = ConnectorChoice.HISTORY_TYPE;
 
 	private static final String SPRING_DATA_REDIS = "org.springframework.data.redis.core.ReactiveRedisTemplate";
 
 	static List<String> choosingProperties(Environment environment) {
-		List<String> chosenBy = new ArrayList<>(3);
-		for (String property : List.of(CACHE_TYPE, BUS_TYPE, HISTORY_TYPE)) {
-			if ("redis".equalsIgnoreCase(environment.getProperty(property))) {
-				chosenBy.add(property + "=redis");
-			}
-		}
-		return chosenBy;
+		return ConnectorChoice.choosingProperties(environment, "redis");
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -93,12 +86,8 @@ public final class RedisConnectorAutoConfiguration {
 		@ConditionalOnProperty(name = BUS_TYPE, havingValue = "redis")
 		@ConditionalOnMissingBean(MessageBus.class)
 		RedisMessageBus redisMessageBus(RedisConnectorTemplate sluiceRedisConnectorTemplate,
-				RedisConnectorProperties properties, Environment environment) {
-			// sluice.node-id is shared with the rest of the node, so it is read here rather than owned.
-			String nodeId = environment.getProperty("sluice.node-id");
-			if (nodeId == null || nodeId.isBlank()) {
-				nodeId = UUID.randomUUID().toString().substring(0, 8);
-			}
+				RedisConnectorProperties properties, ConnectorChoice choice) {
+			String nodeId = choice.nodeId();
 			logger.info("MessageBus: redis pub/sub, node {} (channels {}bus:*)", nodeId, properties.keyPrefix());
 			return new RedisMessageBus(nodeId, sluiceRedisConnectorTemplate);
 		}

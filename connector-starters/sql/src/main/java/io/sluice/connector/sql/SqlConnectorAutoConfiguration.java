@@ -1,7 +1,6 @@
 package io.sluice.connector.sql;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 
 import io.r2dbc.spi.ConnectionFactory;
@@ -26,6 +25,7 @@ import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
 import org.springframework.r2dbc.core.DatabaseClient;
 
+import io.sluice.connector.ConnectorChoice;
 import io.sluice.connector.RecordStore;
 import io.sluice.connector.StreamHistory;
 
@@ -44,9 +44,9 @@ public final class SqlConnectorAutoConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(SqlConnectorAutoConfiguration.class);
 
-	static final String STORAGE_TYPE = "sluice.storage.type";
+	static final String STORAGE_TYPE = ConnectorChoice.STORAGE_TYPE;
 
-	static final String HISTORY_TYPE = "sluice.history.type";
+	static final String HISTORY_TYPE = ConnectorChoice.HISTORY_TYPE;
 
 	private static final String SCHEMA_BEAN = "sluiceSqlSchema";
 
@@ -125,13 +125,7 @@ public final class SqlConnectorAutoConfiguration {
 	}
 
 	private static List<String> choosingProperties(Environment environment) {
-		List<String> chosenBy = new ArrayList<>(2);
-		for (String property : List.of(STORAGE_TYPE, HISTORY_TYPE)) {
-			if ("sql".equalsIgnoreCase(environment.getProperty(property))) {
-				chosenBy.add(property + "=sql");
-			}
-		}
-		return chosenBy;
+		return ConnectorChoice.choosingProperties(environment, "sql");
 	}
 
 	/** Either SQL connector was chosen. */
