@@ -4,17 +4,22 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.time.Instant;
-
 import io.sluice.connector.VersionedRecord;
+import io.sluice.connector.VersionedRecordCodec;
 
 /**
  * The bytes a {@link RecordChange} travels in between nodes: a small versioned binary layout, so that a change
  * is encoded once per publish and decoded once per receiving node.
+ *
+ * <p>A node reads only the format it writes. Changes are not kept anywhere (the bus delivers at most once, to the
+ * nodes running then), so no older change waits to be read after an upgrade; while nodes of two releases run side
+ * by side, each drops the other's changes with a warning, and their subscribers catch up on the next change or
+ * read, as after any lost notice ({@code docs/decisions/record-codec.md}).
  */
 final class RecordChangeCodec {
 
-	private static final int FORMAT = 1;
+	/** 2 since the record is in {@link VersionedRecordCodec}'s form; 1 is not read (see the class comment). */
+	private static final int FORMAT = 2;
 
 	private static final RecordChange.Kind[] KINDS = RecordChange.Kind.values();
 
@@ -22,27 +27,22 @@ final class RecordChangeCodec {
 	}
 
 	/**
-	 * Encodes a change into an array of exactly its size, in one pass over each field (the layout is the one
+	 * Encodes a change into an array of exactly its size, in one pass over each field: the format, the kind, the
+	 * record in {@link VersionedRecordCodec}'s form, then the path, the value and the origin (the layout
 	 * {@link DataInputStream} reads back: big-endian numbers, strings in modified UTF-8 behind a 2-byte length).
-	 * @throws IllegalArgumentException if a string is longer than 65,535 bytes in modified UTF-8
+	 * @throws IllegalArgumentException if the path or origin is longer than 65,535 bytes in modified UTF-8
 	 */
 	static byte[] encode(RecordChange change) {
 		VersionedRecord record = change.record();
-		String name = record.name();
 		String path = change.path();
 		String origin = change.origin();
-		byte[] data = record.data();
 		byte[] value = change.value();
-		int size = 2 + utfSize(name) + 8 + 1 + 8 + bytesSize(data) + nullableUtfSize(path) + bytesSize(value)
+		int size = 2 + VersionedRecordCodec.encodedSize(record) + nullableUtfSize(path) + bytesSize(value)
 				+ nullableUtfSize(origin);
 		ByteBuffer out = ByteBuffer.wrap(new byte[size]);
 		out.put((byte) FORMAT);
 		out.put((byte) change.kind().ordinal());
-		putUtf(out, name);
-		out.putLong(record.version());
-		out.put((byte) (record.deleted() ? 1 : 0));
-		out.putLong((record.expiresAt() != null) ? record.expiresAt().toEpochMilli() : Long.MIN_VALUE);
-		putBytes(out, data);
+		VersionedRecordCodec.encode(record, out);
 		putNullableUtf(out, path);
 		putBytes(out, value);
 		putNullableUtf(out, origin);
@@ -69,7 +69,7 @@ final class RecordChangeCodec {
 		}
 		if (bytes > 0xFFFF) {
 			throw new IllegalArgumentException("A record change's string is " + bytes
-					+ " bytes in modified UTF-8; at most 65535 fit (record name, path or origin too long)");
+					+ " bytes in modified UTF-8; at most 65535 fit (path or origin too long)");
 		}
 		return 2 + bytes;
 	}
@@ -115,25 +115,25 @@ final class RecordChangeCodec {
 	 * @throws IllegalArgumentException if the bytes are not a change in a format this node reads
 	 */
 	static RecordChange decode(byte[] payload) {
-		try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
-			int format = in.readUnsignedByte();
-			if (format != FORMAT) {
-				throw new IllegalArgumentException("Record change in unknown format " + format);
-			}
-			int kind = in.readUnsignedByte();
-			if (kind >= KINDS.length) {
-				throw new IllegalArgumentException("Record change of unknown kind " + kind);
-			}
-			String name = in.readUTF();
-			long version = in.readLong();
-			boolean deleted = in.readBoolean();
-			long expires = in.readLong();
-			byte[] data = readBytes(in);
+		if (payload == null || payload.length < 2) {
+			throw new IllegalArgumentException("Truncated record change: " + ((payload == null) ? "no" : payload.length)
+					+ " bytes");
+		}
+		int format = payload[0] & 0xFF;
+		if (format != FORMAT) {
+			throw new IllegalArgumentException("Record change in unknown format " + format);
+		}
+		int kind = payload[1] & 0xFF;
+		if (kind >= KINDS.length) {
+			throw new IllegalArgumentException("Record change of unknown kind " + kind);
+		}
+		ByteBuffer buffer = ByteBuffer.wrap(payload, 2, payload.length - 2);
+		VersionedRecord record = VersionedRecordCodec.decode(buffer);
+		try (DataInputStream in = new DataInputStream(
+				new ByteArrayInputStream(payload, buffer.position(), buffer.remaining()))) {
 			String path = readNullableString(in);
 			byte[] value = readBytes(in);
 			String origin = readNullableString(in);
-			VersionedRecord record = new VersionedRecord(name, version, (data != null) ? data : new byte[0], deleted,
-					(expires != Long.MIN_VALUE) ? Instant.ofEpochMilli(expires) : null);
 			return new RecordChange(KINDS[kind], record, path, value, origin);
 		}
 		catch (IOException ex) {

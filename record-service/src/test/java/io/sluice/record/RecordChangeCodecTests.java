@@ -5,6 +5,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 import io.sluice.connector.VersionedRecord;
+import io.sluice.connector.VersionedRecordCodec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -14,7 +15,7 @@ class RecordChangeCodecTests {
 	@Test
 	void aPatchRoundTripsWithEveryField() {
 		VersionedRecord record = new VersionedRecord("codec/patch", 7, "{\"a\":\"é\"}".getBytes(), false,
-				Instant.ofEpochMilli(1_700_000_000_000L));
+				Instant.ofEpochSecond(1_700_000_000L, 123_456_789));
 		RecordChange change = new RecordChange(RecordChange.Kind.PATCH, record, "a", "\"é\"".getBytes(), "conn-1");
 		RecordChange decoded = RecordChangeCodec.decode(RecordChangeCodec.encode(change));
 		assertThat(decoded.kind()).isEqualTo(RecordChange.Kind.PATCH);
@@ -36,7 +37,7 @@ class RecordChangeCodecTests {
 	}
 
 	@Test
-	void namesOutsideAsciiAndWithNulRoundTripInTheLayoutDataOutputStreamWrites() throws Exception {
+	void theRecordIsInTheRecordCodecsFormAndTheRestInTheLayoutDataOutputStreamWrites() throws Exception {
 		String name = "codec/\u0000é€\uD83D\uDE00/" + "x".repeat(300);
 		RecordChange change = new RecordChange(RecordChange.Kind.SET, VersionedRecord.of(name, 2, "{}"), null, null,
 				"conn-é");
@@ -44,14 +45,9 @@ class RecordChangeCodecTests {
 
 		java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
 		try (java.io.DataOutputStream out = new java.io.DataOutputStream(expected)) {
-			out.writeByte(1);
+			out.writeByte(2);
 			out.writeByte(RecordChange.Kind.SET.ordinal());
-			out.writeUTF(name);
-			out.writeLong(2);
-			out.writeBoolean(false);
-			out.writeLong(Long.MIN_VALUE);
-			out.writeInt(2);
-			out.write("{}".getBytes());
+			out.write(VersionedRecordCodec.encode(change.record()));
 			out.writeBoolean(false);
 			out.writeInt(-1);
 			out.writeBoolean(true);
@@ -59,6 +55,15 @@ class RecordChangeCodecTests {
 		}
 		assertThat(encoded).isEqualTo(expected.toByteArray());
 		assertThat(RecordChangeCodec.decode(encoded).record().name()).isEqualTo(name);
+		assertThat(RecordChangeCodec.decode(encoded).origin()).isEqualTo("conn-é");
+	}
+
+	@Test
+	void aNameLongerThanAModifiedUtf8StringRoundTrips() {
+		String name = "codec/" + "é".repeat(40_000);
+		RecordChange change = new RecordChange(RecordChange.Kind.SET, VersionedRecord.of(name, 1, "{}"), null, null,
+				null);
+		assertThat(RecordChangeCodec.decode(RecordChangeCodec.encode(change)).record().name()).isEqualTo(name);
 	}
 
 	@Test
@@ -81,6 +86,10 @@ class RecordChangeCodecTests {
 		foreign[0] = 9;
 		assertThatIllegalArgumentException().isThrownBy(() -> RecordChangeCodec.decode(foreign))
 			.withMessageContaining("unknown format 9");
+		byte[] older = whole.clone();
+		older[0] = 1;
+		assertThatIllegalArgumentException().isThrownBy(() -> RecordChangeCodec.decode(older))
+			.withMessageContaining("unknown format 1");
 	}
 
 }

@@ -32,7 +32,7 @@ class ConnectorChoiceStartupTests {
 	@CsvSource(delimiter = '|', textBlock = """
 			sluice.cache.type   | redsi   | record cache   | memory (io.sluice:sluice-memory-starter), redis (io.sluice:sluice-redis-starter)
 			sluice.storage.type | postgres | record store   | memory (io.sluice:sluice-memory-starter), sql (io.sluice:sluice-sql-starter), mongodb (io.sluice:sluice-mongodb-starter)
-			sluice.queue.type   | kafak   | storage queue  | none (no storage queue), memory (io.sluice:sluice-memory-starter), file (io.sluice:sluice-memory-starter), kafka (io.sluice:sluice-kafka-starter)
+			sluice.queue.type   | kafak   | storage queue  | none (no storage queue), memory (io.sluice:sluice-memory-starter), file (io.sluice:sluice-file-starter), kafka (io.sluice:sluice-kafka-starter)
 			sluice.bus.type     | kafka2  | message bus    | memory (io.sluice:sluice-memory-starter), redis (io.sluice:sluice-redis-starter), kafka (io.sluice:sluice-kafka-starter)
 			sluice.history.type | mongo   | stream history | memory (io.sluice:sluice-memory-starter), redis (io.sluice:sluice-redis-starter), sql (io.sluice:sluice-sql-starter), mongodb (io.sluice:sluice-mongodb-starter)
 			""")

@@ -126,14 +126,15 @@ public record ConnectorChoice(@DefaultValue Cache cache, @DefaultValue Storage s
 		}
 
 		/**
-		 * The Maven coordinates of the starter that provides it: the memory starter's for {@code memory} and
-		 * {@code file}, each technology's own ({@code io.sluice:sluice-redis-starter}) otherwise; {@code null} for
+		 * The Maven coordinates of the starter that provides it: the memory starter's for {@code memory}, each
+		 * technology's own ({@code io.sluice:sluice-redis-starter}, the file starter for {@code file}) otherwise;
+		 * {@code null} for
 		 * {@code none}, a choice of nothing.
 		 */
 		default String starter() {
 			return switch (value()) {
 				case "none" -> null;
-				case "memory", "file" -> MEMORY_STARTER;
+				case "memory" -> MEMORY_STARTER;
 				default -> "io.sluice:sluice-" + value() + "-starter";
 			};
 		}

@@ -74,7 +74,7 @@ class ConnectorChoiceTests {
 	void everyValueNamesTheStarterThatProvidesIt() {
 		assertThat(ConnectorChoice.Port.QUEUE.describeOptions())
 			.isEqualTo("none (no storage queue), memory (io.sluice:sluice-memory-starter), "
-					+ "file (io.sluice:sluice-memory-starter), kafka (io.sluice:sluice-kafka-starter)");
+					+ "file (io.sluice:sluice-file-starter), kafka (io.sluice:sluice-kafka-starter)");
 		assertThat(ConnectorChoice.Port.of(RecordStore.class)).isEqualTo(ConnectorChoice.Port.STORAGE);
 	}
 

@@ -7,11 +7,11 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.sluice.connector.VersionedRecord;
+import io.sluice.connector.VersionedRecordCodec;
 import io.sluice.record.InvalidRecordDataException;
 import io.sluice.record.InvalidVersionException;
 import io.sluice.record.RecordException;
@@ -28,10 +28,15 @@ import io.sluice.record.VersionExistsException;
  * a remote record service from one in its own JVM.
  *
  * <p>Decoding fails with an {@link IllegalArgumentException} that names what is wrong with the bytes.
+ *
+ * <p>A record in a reply is in {@link VersionedRecordCodec}'s form, behind its length. Calls and replies are not
+ * kept anywhere, so a service reads only the format it writes: gateways and record services are upgraded together
+ * ({@code docs/decisions/record-codec.md}).
  */
 public final class RecordApiCodec {
 
-	private static final int FORMAT = 1;
+	/** 2 since records are in {@link VersionedRecordCodec}'s form; 1 is not read (see the class comment). */
+	private static final int FORMAT = 2;
 
 	/** The most calls one batch may hold. */
 	public static final int MAX_BATCH = 10_000;
@@ -189,21 +194,15 @@ public final class RecordApiCodec {
 	}
 
 	private static void writeRecord(DataOutputStream out, VersionedRecord record) throws IOException {
-		writeString(out, record.name());
-		out.writeLong(record.version());
-		out.writeBoolean(record.deleted());
-		out.writeLong((record.expiresAt() != null) ? record.expiresAt().toEpochMilli() : Long.MIN_VALUE);
-		writeBytes(out, record.data());
+		writeBytes(out, VersionedRecordCodec.encode(record));
 	}
 
 	private static VersionedRecord readRecord(DataInputStream in) throws IOException {
-		String name = readString(in);
-		long version = in.readLong();
-		boolean deleted = in.readBoolean();
-		long expires = in.readLong();
-		byte[] data = readBytes(in);
-		return new VersionedRecord(name, version, (data != null) ? data : new byte[0], deleted,
-				(expires != Long.MIN_VALUE) ? Instant.ofEpochMilli(expires) : null);
+		byte[] bytes = readBytes(in);
+		if (bytes == null) {
+			throw new IllegalArgumentException("A record is missing");
+		}
+		return VersionedRecordCodec.decode(bytes);
 	}
 
 	private static void writeString(DataOutputStream out, String value) throws IOException {

@@ -1,5 +1,6 @@
 package io.sluice.record.api;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.sluice.connector.VersionedRecord;
+import io.sluice.connector.VersionedRecordCodec;
 import io.sluice.record.InvalidRecordDataException;
 import io.sluice.record.InvalidVersionException;
 import io.sluice.record.RecordException;
@@ -43,7 +45,7 @@ class RecordApiCodecTests {
 	@Test
 	void repliesSurviveTheRoundTrip() {
 		RecordCall call = RecordCall.read("codec/reply");
-		VersionedRecord expiring = new VersionedRecord("codec/reply", 4, DATA, false, Instant.ofEpochMilli(1234567));
+		VersionedRecord expiring = new VersionedRecord("codec/reply", 4, DATA, false, Instant.ofEpochSecond(1234, 567_891_011));
 		assertThat(roundTrip(call, RecordReply.of(expiring)).record()).isEqualTo(expiring);
 		assertThat(roundTrip(call, RecordReply.of(VersionedRecord.tombstone("codec/reply", 5))).record())
 			.isEqualTo(VersionedRecord.tombstone("codec/reply", 5));
@@ -53,6 +55,19 @@ class RecordApiCodecTests {
 		assertThat(roundTrip(call, RecordReply.ofVersion(42)).version()).isEqualTo(42);
 		assertThat(roundTrip(call, RecordReply.of(true)).flag()).isTrue();
 		assertThat(roundTrip(call, RecordReply.of(false)).flag()).isFalse();
+	}
+
+	@Test
+	void aRecordInAReplyIsInTheRecordCodecsFormBehindItsLength() {
+		VersionedRecord record = VersionedRecord.of("codec/form", 3, DATA);
+		byte[] form = VersionedRecordCodec.encode(record);
+		ByteBuffer expected = ByteBuffer.allocate(1 + 1 + 4 + form.length)
+			.put((byte) 2)
+			.put((byte) RecordReply.Kind.RECORD.ordinal())
+			.putInt(form.length)
+			.put(form);
+		assertThat(RecordApiCodec.encodeReply(RecordCall.read("codec/form"), RecordReply.of(record)))
+			.isEqualTo(expected.array());
 	}
 
 	@Test
@@ -97,6 +112,8 @@ class RecordApiCodecTests {
 			.withMessage("Empty record call");
 		assertThatIllegalArgumentException().isThrownBy(() -> RecordApiCodec.decodeCall(new byte[] { 9 }))
 			.withMessage("Record call in unknown format 9");
+		assertThatIllegalArgumentException().isThrownBy(() -> RecordApiCodec.decodeCall(new byte[] { 1 }))
+			.withMessage("Record call in unknown format 1");
 		byte[] call = RecordApiCodec.encodeCall(RecordCall.set("codec/bad", 1, DATA, null));
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> RecordApiCodec.decodeCall(java.util.Arrays.copyOf(call, call.length - 3)))

@@ -157,7 +157,7 @@ class RemoteRecordServiceTests {
 		try {
 			assertThatExceptionOfType(StatusRuntimeException.class)
 				.isThrownBy(() -> ClientCalls.blockingUnaryCall(channel, RecordApi.CALL,
-						io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), new byte[] { 1, 99 }))
+						io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), new byte[] { 2, 99 }))
 				.satisfies((ex) -> {
 					assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
 					assertThat(ex.getStatus().getDescription()).isEqualTo("Bad record call: Unknown record operation 99");

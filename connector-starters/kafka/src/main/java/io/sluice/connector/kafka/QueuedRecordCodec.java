@@ -5,16 +5,23 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 import io.sluice.connector.VersionedRecord;
+import io.sluice.connector.VersionedRecordCodec;
 
 /**
  * A queued write as a Kafka record: the record's name is the key (so all its writes share a partition), and the
- * value holds a format byte, the version, the tombstone flag, the expiry and the data.
+ * value is the write in {@link VersionedRecordCodec}'s form.
+ *
+ * <p>Values written before that codec (format 1: version, tombstone flag, expiry in epoch milliseconds or
+ * {@code Long.MIN_VALUE} for none, then the data; the name only in the key) are still read, since a topic can hold
+ * them across an upgrade until the storage worker has taken them.
  */
 final class QueuedRecordCodec {
 
-	private static final byte FORMAT = 1;
+	private static final byte FORMAT_1 = 1;
 
-	private static final long NO_EXPIRY = Long.MIN_VALUE;
+	private static final long FORMAT_1_NO_EXPIRY = Long.MIN_VALUE;
+
+	private static final int FORMAT_1_HEADER = 1 + 8 + 1 + 8;
 
 	private QueuedRecordCodec() {
 	}
@@ -24,33 +31,37 @@ final class QueuedRecordCodec {
 	}
 
 	static byte[] value(VersionedRecord record) {
-		byte[] data = record.data();
-		ByteBuffer buffer = ByteBuffer.allocate(1 + 8 + 1 + 8 + data.length);
-		buffer.put(FORMAT)
-			.putLong(record.version())
-			.put((byte) (record.deleted() ? 1 : 0))
-			.putLong((record.expiresAt() != null) ? record.expiresAt().toEpochMilli() : NO_EXPIRY)
-			.put(data);
-		return buffer.array();
+		return VersionedRecordCodec.encode(record);
 	}
 
 	/**
 	 * Reads a queued write back.
-	 * @throws IllegalArgumentException naming what is wrong, for a message no writer of this format made
+	 * @throws IllegalArgumentException naming what is wrong, for a message no writer of a known format made
 	 */
 	static VersionedRecord decode(byte[] key, byte[] value) {
 		if (key == null || key.length == 0) {
 			throw new IllegalArgumentException("the message has no key (the record name)");
 		}
-		if (value == null || value.length < 18) {
-			throw new IllegalArgumentException("the message value is " + ((value == null) ? "missing" : value.length
-					+ " bytes long") + ", shorter than a queued write's 18-byte header");
+		if (value == null || value.length == 0) {
+			throw new IllegalArgumentException("the message has no value");
 		}
-		ByteBuffer buffer = ByteBuffer.wrap(value);
-		byte format = buffer.get();
-		if (format != FORMAT) {
-			throw new IllegalArgumentException("the message is in unknown format " + format);
+		if (value[0] == FORMAT_1) {
+			return decodeFormat1(key, value);
 		}
+		try {
+			return VersionedRecordCodec.decode(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("the message value is not a queued write: " + ex.getMessage(), ex);
+		}
+	}
+
+	private static VersionedRecord decodeFormat1(byte[] key, byte[] value) {
+		if (value.length < FORMAT_1_HEADER) {
+			throw new IllegalArgumentException("the message value is " + value.length + " bytes long, shorter than "
+					+ "a format 1 queued write's " + FORMAT_1_HEADER + "-byte header");
+		}
+		ByteBuffer buffer = ByteBuffer.wrap(value, 1, value.length - 1);
 		long version = buffer.getLong();
 		byte deleted = buffer.get();
 		if (deleted != 0 && deleted != 1) {
@@ -59,10 +70,9 @@ final class QueuedRecordCodec {
 		long expires = buffer.getLong();
 		byte[] data = new byte[buffer.remaining()];
 		buffer.get(data);
-		String name = new String(key, StandardCharsets.UTF_8);
 		try {
-			return new VersionedRecord(name, version, data, deleted == 1,
-					(expires != NO_EXPIRY) ? Instant.ofEpochMilli(expires) : null);
+			return new VersionedRecord(new String(key, StandardCharsets.UTF_8), version, data, deleted == 1,
+					(expires != FORMAT_1_NO_EXPIRY) ? Instant.ofEpochMilli(expires) : null);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalArgumentException("the write is not valid: " + ex.getMessage(), ex);

@@ -40,8 +40,10 @@ import io.sluice.connector.VersionedRecord;
  *
  * <p>Each partition knows which records its uncommitted writes belong to, so {@link #drainedRecord} waits only
  * for a record that has some.
+ *
+ * <p>As an {@link AppendableQueue}, it holds the writes of the file journal until they are committed.
  */
-public final class InMemoryStorageQueue implements StorageQueue {
+public final class InMemoryStorageQueue implements AppendableQueue {
 
 	/** The partitions of a queue made without saying how many. */
 	public static final int DEFAULT_PARTITIONS = 16;
@@ -87,12 +89,12 @@ public final class InMemoryStorageQueue implements StorageQueue {
 		this.lingerNanos = linger.toNanos();
 	}
 
-	/** How many partitions the writes are spread over. */
+	@Override
 	public int partitions() {
 		return this.partitions.length;
 	}
 
-	/** The partition that every write to {@code name} goes to. */
+	@Override
 	public int partitionOf(String name) {
 		return Math.floorMod(name.hashCode(), this.partitions.length);
 	}
@@ -110,21 +112,18 @@ public final class InMemoryStorageQueue implements StorageQueue {
 		return offset;
 	}
 
-	/**
-	 * Appends one write without telling the consumers, for a caller that holds a lock of its own and tells them
-	 * with {@link #drainConsumers()} once it has let go; returns its offset in its partition.
-	 */
-	long appendQuietly(VersionedRecord write) {
+	@Override
+	public long appendQuietly(VersionedRecord write) {
 		return this.partitions[partitionOf(write.name())].append(write);
 	}
 
-	/** Lets every consumer take what has been appended (a batch that is due may leave on this thread). */
-	void drainConsumers() {
+	@Override
+	public void drainConsumers() {
 		this.consumers.forEach(Consumer::drain);
 	}
 
-	/** The offset of the last write in {@code batch}, a batch of this queue. */
-	static long lastOffsetOf(Batch batch) {
+	@Override
+	public long lastOffsetOf(Batch batch) {
 		return ((InMemoryBatch) batch).lastOffset;
 	}
 

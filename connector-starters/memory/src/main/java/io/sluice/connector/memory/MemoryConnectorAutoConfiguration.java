@@ -21,12 +21,12 @@ import io.sluice.connector.StreamHistory;
 /**
  * The in-memory connectors: the default for every port whose {@code sluice.<port>.type} is {@code memory} or not
  * set, except the storage queue, which is only there with {@code sluice.queue.type=memory} (the default,
- * {@code none}, has the record service write straight to the store). The journaled queue of this process ({@code sluice.queue.type=file}) is here
- * too: in memory, and in files that survive a crash. Ordered last, so that the adapter of any other starter wins.
+ * {@code none}, has the record service write straight to the store). The journaled queue of this process ({@code sluice.queue.type=file}) is the
+ * file starter's. Ordered last, so that the adapter of any other starter wins.
  */
 @AutoConfiguration(afterName = "io.sluice.connector.sql.SqlConnectorAutoConfiguration")
 @AutoConfigureOrder(Ordered.LOWEST_PRECEDENCE)
-@EnableConfigurationProperties({ ConnectorChoice.class, MemoryConnectorProperties.class, FileQueueProperties.class })
+@EnableConfigurationProperties({ ConnectorChoice.class, MemoryConnectorProperties.class })
 public final class MemoryConnectorAutoConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(MemoryConnectorAutoConfiguration.class);
@@ -54,22 +54,6 @@ public final class MemoryConnectorAutoConfiguration {
 		logger.info("Storage queue: memory, {} partitions (not durable, queued writes are lost when the process stops)",
 				properties.queuePartitions());
 		return new InMemoryStorageQueue(properties.queuePartitions(), properties.queueMaxBatch());
-	}
-
-	@Bean(destroyMethod = "close")
-	@ConditionalOnMissingBean(StorageQueue.class)
-	@ConditionalOnProperty(name = ConnectorChoice.QUEUE_TYPE, havingValue = "file")
-	FileStorageQueue fileStorageQueue(FileQueueProperties properties) {
-		if (properties.directory() == null) {
-			throw new IllegalStateException("sluice.queue.file.directory must be set with sluice.queue.type=file");
-		}
-		FileStorageQueue queue = new FileStorageQueue(properties.directory(), properties.partitions(),
-				properties.maxBatch(), properties.linger(), properties.segmentSize().toBytes(),
-				properties.maxBacklog().toBytes());
-		logger.info("Storage queue: file journal in {}, {} partitions, batches linger up to {} ms (writes survive a "
-				+ "crash of the process)", properties.directory().toAbsolutePath().normalize(), properties.partitions(),
-				properties.linger().toMillis());
-		return queue;
 	}
 
 	@Bean

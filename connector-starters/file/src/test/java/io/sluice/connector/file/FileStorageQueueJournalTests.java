@@ -1,7 +1,9 @@
-package io.sluice.connector.memory;
+package io.sluice.connector.file;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +25,7 @@ import reactor.test.StepVerifier;
 import io.sluice.connector.ConnectorException;
 import io.sluice.connector.StorageQueue.Batch;
 import io.sluice.connector.VersionedRecord;
+import io.sluice.connector.VersionedRecordCodec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -243,6 +247,66 @@ class FileStorageQueueJournalTests {
 				.isSorted()
 				.hasSize(perThread);
 		}
+	}
+
+	@Test
+	void anEntryIsItsLengthAChecksumAndTheWriteInTheRecordCodecsForm() throws IOException {
+		FileStorageQueue queue = open(1024 * 1024, Duration.ZERO, 64);
+		VersionedRecord write = VersionedRecord.of("journal/form", 1, "{}");
+		offerAll(queue, List.of(write));
+		queue.close();
+		byte[] form = VersionedRecordCodec.encode(write);
+		CRC32C crc = new CRC32C();
+		crc.update(form);
+		ByteBuffer expected = ByteBuffer.allocate(8 + form.length)
+			.putInt(form.length)
+			.putInt((int) crc.getValue())
+			.put(form);
+		assertThat(Files.readAllBytes(segmentsOnDisk().get(0))).isEqualTo(expected.array());
+	}
+
+	@Test
+	void entriesOfFormat1LeftByAnEarlierReleaseAreQueuedAgain() throws IOException {
+		// What the journal wrote before the record codec: the expiry as seconds and nanoseconds, the data to the end.
+		ByteBuffer live = ByteBuffer.allocate(26 + 10 + 2)
+			.put((byte) 1)
+			.putLong(3)
+			.put((byte) 0)
+			.putLong(1_900_000_000L)
+			.putInt(123)
+			.putInt(10)
+			.put("journal/é".getBytes(StandardCharsets.UTF_8))
+			.put("{}".getBytes(StandardCharsets.UTF_8));
+		ByteBuffer tombstone = ByteBuffer.allocate(26 + 9)
+			.put((byte) 1)
+			.putLong(4)
+			.put((byte) 1)
+			.putLong(Long.MIN_VALUE)
+			.putInt(0)
+			.putInt(9)
+			.put("journal/t".getBytes(StandardCharsets.UTF_8));
+		Files.createDirectories(this.directory);
+		Files.write(this.directory.resolve("queue-0000000000000000001.log"),
+				concat(frame(live.array()), frame(tombstone.array())));
+		FileStorageQueue first = open(1024 * 1024, Duration.ZERO, 64);
+		VersionedRecord newer = VersionedRecord.of("journal/t", 5, "{}");
+		offerAll(first, List.of(newer));
+		first.close();
+		FileStorageQueue second = open(1024 * 1024, Duration.ZERO, 64);
+		assertThat(consume(second, 3, false)).containsExactlyInAnyOrder(
+				new VersionedRecord("journal/é", 3, "{}".getBytes(StandardCharsets.UTF_8), false,
+						Instant.ofEpochSecond(1_900_000_000L, 123)),
+				VersionedRecord.tombstone("journal/t", 4), newer);
+	}
+
+	private static byte[] frame(byte[] entry) {
+		CRC32C crc = new CRC32C();
+		crc.update(entry);
+		return ByteBuffer.allocate(8 + entry.length).putInt(entry.length).putInt((int) crc.getValue()).put(entry).array();
+	}
+
+	private static byte[] concat(byte[] first, byte[] second) {
+		return ByteBuffer.allocate(first.length + second.length).put(first).put(second).array();
 	}
 
 	@Test

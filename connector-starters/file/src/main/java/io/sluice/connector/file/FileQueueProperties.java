@@ -1,4 +1,4 @@
-package io.sluice.connector.memory;
+package io.sluice.connector.file;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,0 +1,43 @@
+package io.sluice.connector.file;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+import io.sluice.connector.ConnectorChoice;
+import io.sluice.connector.StorageQueue;
+import io.sluice.connector.memory.MemoryConnectorAutoConfiguration;
+
+/**
+ * The storage queue journaled to files, with {@code sluice.queue.type=file}: the embedded default of sluice-server.
+ * Before the memory connectors, so that what is ordered after those to look for a storage queue (the storage
+ * worker, the record service) finds this one.
+ */
+@AutoConfiguration(before = MemoryConnectorAutoConfiguration.class)
+@ConditionalOnProperty(name = ConnectorChoice.QUEUE_TYPE, havingValue = "file")
+@EnableConfigurationProperties(FileQueueProperties.class)
+public final class FileConnectorAutoConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(FileConnectorAutoConfiguration.class);
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean(StorageQueue.class)
+	FileStorageQueue fileStorageQueue(FileQueueProperties properties) {
+		if (properties.directory() == null) {
+			throw new IllegalStateException("sluice.queue.file.directory must be set with sluice.queue.type=file");
+		}
+		FileStorageQueue queue = new FileStorageQueue(properties.directory(), properties.partitions(),
+				properties.maxBatch(), properties.linger(), properties.segmentSize().toBytes(),
+				properties.maxBacklog().toBytes());
+		logger.info("Storage queue: file journal in {}, {} partitions, batches linger up to {} ms (writes survive a "
+				+ "crash of the process)", properties.directory().toAbsolutePath().normalize(), properties.partitions(),
+				properties.linger().toMillis());
+		return queue;
+	}
+
+}

@@ -1,0 +1,5 @@
+/**
+ * The storage queue of one process journaled to files ({@code sluice.queue.type=file}), and its auto-configuration:
+ * writes held in memory until committed, and in segment files that survive a crash of the process.
+ */
+package io.sluice.connector.file;
