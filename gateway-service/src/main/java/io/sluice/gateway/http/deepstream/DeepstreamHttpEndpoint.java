@@ -15,6 +15,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
@@ -38,9 +39,10 @@ final class DeepstreamHttpEndpoint {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private static final MediaType TEXT = new MediaType("text", "plain", StandardCharsets.UTF_8);
+	/** deepstream's content types, spelt as it does (Spring would write {@code charset=UTF-8}). */
+	private static final String TEXT = "text/plain; charset=utf-8";
 
-	private static final MediaType JSON_UTF8 = new MediaType("application", "json", StandardCharsets.UTF_8);
+	private static final String JSON_UTF8 = "application/json; charset=utf-8";
 
 	private static final byte[] END = "\r\n\r\n".getBytes(StandardCharsets.UTF_8);
 
@@ -250,7 +252,7 @@ final class DeepstreamHttpEndpoint {
 	private static Mono<ServerResponse> text(HttpStatus status, String message) {
 		byte[] bytes = (message + "\r\n\r\n").getBytes(StandardCharsets.UTF_8);
 		return ServerResponse.status(status)
-			.contentType(TEXT)
+			.header(HttpHeaders.CONTENT_TYPE, TEXT)
 			.header("Access-Control-Allow-Origin", "*")
 			.bodyValue(bytes);
 	}
@@ -260,7 +262,10 @@ final class DeepstreamHttpEndpoint {
 		byte[] bytes = new byte[json.length + END.length];
 		System.arraycopy(json, 0, bytes, 0, json.length);
 		System.arraycopy(END, 0, bytes, json.length, END.length);
-		return ServerResponse.ok().contentType(JSON_UTF8).header("Access-Control-Allow-Origin", "*").bodyValue(bytes);
+		return ServerResponse.ok()
+			.header(HttpHeaders.CONTENT_TYPE, JSON_UTF8)
+			.header("Access-Control-Allow-Origin", "*")
+			.bodyValue(bytes);
 	}
 
 }
