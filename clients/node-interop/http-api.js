@@ -17,7 +17,7 @@
  *
  * A check "http-..." sends one request and reports what came back, {status, json} or {status, text}: whether that is
  * right is for the caller to judge, by comparing servers. The "ws-..." checks judge the effects themselves: what a
- * WebSocket client saw of what was done over HTTP. "batch-5000-emits" reports how long the batch took.
+ * WebSocket client saw of what was done over HTTP. "batch-5000-emits" sends 5,000 emits in one request three times and reports how long each took.
  *
  * Exit status: 0 when every check passed, 1 when one failed, 2 on bad arguments or the overall timeout.
  */
@@ -186,18 +186,22 @@ run(async () => {
     emit('denied/y')]))
   await http('failure', () => batch([read('missing'), emit('denied/z')]))
   await http('timeout', () => batch([emit('before'), make('slow', 1)]), 30000)
+  // three times: the first batch after start-up also pays for the JIT compiling the path
   await check('batch-5000-emits', async () => {
     const commands = Array.from({ length: 5000 }, (_, i) => emit('many', i))
-    const started = Date.now()
-    const answer = await batch(commands)
-    const elapsedMs = Date.now() - started
-    const body = answer.json ? answer.json.body : []
-    return {
-      status: answer.status,
-      result: answer.json && answer.json.result,
-      results: body.length,
-      succeeded: body.filter((result) => result.success === true).length,
-      elapsedMs
+    const rounds = []
+    for (let round = 0; round < 3; round++) {
+      const started = Date.now()
+      const answer = await batch(commands)
+      const body = answer.json ? answer.json.body : []
+      rounds.push({
+        status: answer.status,
+        result: answer.json && answer.json.result,
+        results: body.length,
+        succeeded: body.filter((result) => result.success === true).length,
+        elapsedMs: Date.now() - started
+      })
     }
-  }, 30000)
+    return { rounds }
+  }, 60000)
 })

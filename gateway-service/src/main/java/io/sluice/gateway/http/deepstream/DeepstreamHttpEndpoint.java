@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
@@ -138,7 +139,7 @@ final class DeepstreamHttpEndpoint {
 	 * more than the largest message, or text that is not a JSON object or array. An empty body is {@code {}}.
 	 */
 	private Mono<ServerResponse> body(ServerRequest request,
-			java.util.function.Function<JsonNode, Mono<ServerResponse>> handler) {
+			Function<JsonNode, Mono<ServerResponse>> handler) {
 		if (!isJson(request)) {
 			return text(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
 					"Invalid \"Content-Type\" header. Supported media types: \"application/json\"");
@@ -157,7 +158,7 @@ final class DeepstreamHttpEndpoint {
 					parsed = parse(bytes);
 				}
 				catch (JacksonException ex) {
-					return bodyRefused(ex.getOriginalMessage());
+					return bodyRefused(reason(ex));
 				}
 				catch (IllegalArgumentException ex) {
 					return bodyRefused(ex.getMessage());
@@ -178,6 +179,16 @@ final class DeepstreamHttpEndpoint {
 			throw new IllegalArgumentException("Unexpected token '" + first + "', \"" + text + "\" is not valid JSON");
 		}
 		return JSON.readTree(bytes);
+	}
+
+	/** The parser's reason, without where its input came from (which it does not say anyway). */
+	private static String reason(JacksonException ex) {
+		String reason = String.valueOf(ex.getOriginalMessage());
+		int source = reason.indexOf(" (for ");
+		reason = (source > 0) ? reason.substring(0, source) : reason;
+		int line = reason.indexOf('\n');
+		reason = (line > 0) ? reason.substring(0, line) : reason;
+		return (ex.getLocation() != null) ? reason + " at position " + ex.getLocation().getCharOffset() : reason;
 	}
 
 	private static Mono<ServerResponse> bodyRefused(String reason) {

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -62,7 +63,8 @@ final class JifResults {
 	static ObjectNode users(Object users) {
 		ObjectNode result = NODES.objectNode();
 		if (users instanceof List<?> names) {
-			names.forEach((name) -> result.withArray("users").add(String.valueOf(name)));
+			ArrayNode list = result.putArray("users");
+			names.forEach((name) -> list.add(String.valueOf(name)));
 		}
 		else if (users instanceof Map<?, ?> online) {
 			ObjectNode map = result.putObject("users");
