@@ -77,6 +77,15 @@ class DeepstreamHttpEndpointIT {
 	}
 
 	@Test
+	void malformedJsonIsRefusedWithWhereItWentWrong() throws Exception {
+		HttpResponse<String> answer = post("/api", "{\"body\": [}");
+		assertThat(answer.statusCode()).isEqualTo(400);
+		assertThat(answer.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
+		assertThat(answer.body()).startsWith("Failed to parse body of request: Unexpected close marker '}'")
+			.endsWith(" at position 10\r\n\r\n");
+	}
+
+	@Test
 	void withoutItsEndpointTheAuthPathIsTheBatchPath() throws Exception {
 		HttpResponse<String> answer = post("/api/auth", "{\"username\":\"ann\"}");
 		assertThat(answer.statusCode()).isEqualTo(400);

@@ -188,7 +188,8 @@ final class DeepstreamHttpEndpoint {
 		reason = (source > 0) ? reason.substring(0, source) : reason;
 		int line = reason.indexOf('\n');
 		reason = (line > 0) ? reason.substring(0, line) : reason;
-		return (ex.getLocation() != null) ? reason + " at position " + ex.getLocation().getCharOffset() : reason;
+		long position = (ex.getLocation() != null) ? ex.getLocation().getByteOffset() : -1;
+		return (position >= 0) ? reason + " at position " + position : reason;
 	}
 
 	private static Mono<ServerResponse> bodyRefused(String reason) {
