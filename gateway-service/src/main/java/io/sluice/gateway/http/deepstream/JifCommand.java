@@ -1,0 +1,50 @@
+package io.sluice.gateway.http.deepstream;
+
+import java.util.List;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One command of a batch sent to deepstream's HTTP endpoint, in deepstream's JSON interchange format (JIF), once
+ * {@link JifParser} found it valid. Data is JSON as sent; {@code null} when the command had none.
+ */
+sealed interface JifCommand {
+
+	/** {@code event emit}: publish an event. */
+	record Emit(String name, JsonNode data) implements JifCommand {
+	}
+
+	/** {@code record read} or {@code list read}: a record's version and data. */
+	record Read(String name) implements JifCommand {
+	}
+
+	/** {@code record head}: a record's version. */
+	record Head(String name) implements JifCommand {
+	}
+
+	/**
+	 * {@code record write} or {@code list write}: the whole data, or the value at {@code path}.
+	 * @param version the version the write makes, or {@code null} for whatever is next (deepstream's -1, which is
+	 *     what it makes of a version that is absent or 0)
+	 * @param path where to write, or {@code null} for the whole record (an empty path is none, as deepstream sees it)
+	 */
+	record Write(String name, Long version, String path, JsonNode data) implements JifCommand {
+	}
+
+	/** {@code record delete} or {@code list delete}. */
+	record Delete(String name) implements JifCommand {
+	}
+
+	/** {@code record notify}: records changed in storage behind the server's back. */
+	record Notify(List<String> names) implements JifCommand {
+	}
+
+	/** {@code rpc make}: call a procedure and wait for its answer. */
+	record Make(String name, JsonNode data) implements JifCommand {
+	}
+
+	/** {@code presence query}: everyone online, or whether each of {@code names} is ({@code null} for everyone). */
+	record Presence(List<String> names) implements JifCommand {
+	}
+
+}
