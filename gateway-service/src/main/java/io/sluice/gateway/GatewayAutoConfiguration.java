@@ -17,6 +17,7 @@ import io.sluice.gateway.event.EventHandler;
 import io.sluice.gateway.event.EventRelay;
 import io.sluice.gateway.listen.ListenProperties;
 import io.sluice.gateway.http.HttpConfiguration;
+import io.sluice.gateway.http.rest.RestConfiguration;
 import io.sluice.gateway.permission.PermissionConfiguration;
 import io.sluice.gateway.permission.Permissions;
 import io.sluice.gateway.presence.PresenceHandler;
@@ -40,7 +41,7 @@ import io.sluice.record.RecordService;
 @AutoConfiguration(afterName = { "io.sluice.record.RecordServiceAutoConfiguration",
 		"io.sluice.connector.memory.MemoryConnectorAutoConfiguration" })
 @ConditionalOnClass(name = "reactor.netty.http.server.HttpServer")
-@Import({ AuthConfiguration.class, PermissionConfiguration.class, HttpConfiguration.class })
+@Import({ AuthConfiguration.class, PermissionConfiguration.class, HttpConfiguration.class, RestConfiguration.class })
 @EnableConfigurationProperties({ GatewayProperties.class, RpcProperties.class, PresenceProperties.class,
 		ListenProperties.class })
 public final class GatewayAutoConfiguration {
