@@ -18,6 +18,7 @@ import io.sluice.gateway.event.EventRelay;
 import io.sluice.gateway.listen.ListenProperties;
 import io.sluice.gateway.http.HttpConfiguration;
 import io.sluice.gateway.http.deepstream.DeepstreamHttpConfiguration;
+import io.sluice.gateway.http.rest.RestConfiguration;
 import io.sluice.gateway.permission.PermissionConfiguration;
 import io.sluice.gateway.permission.Permissions;
 import io.sluice.gateway.presence.PresenceHandler;
@@ -42,7 +43,7 @@ import io.sluice.record.RecordService;
 		"io.sluice.connector.memory.MemoryConnectorAutoConfiguration" })
 @ConditionalOnClass(name = "reactor.netty.http.server.HttpServer")
 @Import({ AuthConfiguration.class, PermissionConfiguration.class, HttpConfiguration.class,
-		DeepstreamHttpConfiguration.class })
+		DeepstreamHttpConfiguration.class, RestConfiguration.class })
 @EnableConfigurationProperties({ GatewayProperties.class, RpcProperties.class, PresenceProperties.class,
 		ListenProperties.class })
 public final class GatewayAutoConfiguration {

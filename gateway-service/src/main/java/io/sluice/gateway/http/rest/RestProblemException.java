@@ -1,0 +1,66 @@
+package io.sluice.gateway.http.rest;
+
+import java.util.Map;
+
+import org.springframework.http.ProblemDetail;
+
+import io.sluice.connector.VersionedRecord;
+import io.sluice.gateway.http.Outcome;
+
+/** A request answered with a problem: thrown (or signalled) by the resources, answered by {@link RestProblems}. */
+final class RestProblemException extends RuntimeException {
+
+	private final RestProblem problem;
+
+	private final VersionedRecord current;
+
+	RestProblemException(RestProblem problem, String detail) {
+		this(problem, detail, null);
+	}
+
+	RestProblemException(RestProblem problem, String detail, VersionedRecord current) {
+		super(detail, null, false, false);
+		this.problem = problem;
+		this.current = current;
+	}
+
+	/** The failure of an action. */
+	static RestProblemException of(Outcome.Failed failed) {
+		return new RestProblemException(RestProblem.of(failed.kind()), failed.message(), failed.current());
+	}
+
+	RestProblem problem() {
+		return this.problem;
+	}
+
+	/**
+	 * The problem as RFC 9457 says it: type, title, status, detail, plus {@code code} (deepstream's name for it) and,
+	 * when the record's current state is known (a failed conditional write), its {@code version} and {@code data}.
+	 */
+	ProblemDetail detail() {
+		ProblemDetail detail = ProblemDetail.forStatusAndDetail(this.problem.status(), getMessage());
+		detail.setType(this.problem.type());
+		detail.setTitle(this.problem.title());
+		detail.setProperty("code", this.problem.name());
+		if (this.current != null) {
+			detail.setProperty("version", this.current.version());
+			detail.setProperty("data", RestJson.tree(this.current.data()));
+		}
+		return detail;
+	}
+
+	/** The problem as an entry of a batch's answer. */
+	Map<String, Object> asMap() {
+		ProblemDetail detail = detail();
+		Map<String, Object> map = new java.util.LinkedHashMap<>();
+		map.put("type", detail.getType().toString());
+		map.put("title", detail.getTitle());
+		map.put("status", detail.getStatus());
+		map.put("detail", detail.getDetail());
+		if (detail.getProperties() != null) {
+			map.putAll(detail.getProperties());
+		}
+		return map;
+	}
+
+}
