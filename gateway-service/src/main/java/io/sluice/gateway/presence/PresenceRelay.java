@@ -56,9 +56,15 @@ public final class PresenceRelay implements PresenceNodes, SmartLifecycle {
 
 	private final ConcurrentHashMap<String, Long> lastHeard = new ConcurrentHashMap<>();
 
-	/** One queue, drained in order by one subscription, so that logins and logouts reach the bus in order. */
-	private final Sinks.Many<Outgoing> outbound = Sinks.many().unicast()
-		.onBackpressureBuffer(Queues.<Outgoing>get(OUTBOUND_LIMIT).get());
+	/** Serialises the senders of {@link #outbound}, which is replaced when the relay stops. */
+	private final Object outboundLock = new Object();
+
+	/**
+	 * One queue, drained in order by one subscription, so that logins and logouts reach the bus in order.
+	 * A stopped relay (a paused application context) gets a new one: the drain's subscription was cancelled, and a
+	 * unicast queue takes one subscriber in its life.
+	 */
+	private volatile Sinks.Many<Outgoing> outbound = newOutbound();
 
 	private PresenceHandler handler;
 
@@ -110,8 +116,15 @@ public final class PresenceRelay implements PresenceNodes, SmartLifecycle {
 		Disposable current = this.running;
 		if (current != null) {
 			current.dispose();
+			synchronized (this.outboundLock) {
+				this.outbound = newOutbound();
+			}
 		}
 		this.running = null;
+	}
+
+	private static Sinks.Many<Outgoing> newOutbound() {
+		return Sinks.many().unicast().onBackpressureBuffer(Queues.<Outgoing>get(OUTBOUND_LIMIT).get());
 	}
 
 	@Override
@@ -173,7 +186,7 @@ public final class PresenceRelay implements PresenceNodes, SmartLifecycle {
 	private void enqueue(String node, Message message) {
 		Sinks.EmitResult result;
 		// Serialised: logins, closes and the timer send from different threads.
-		synchronized (this.outbound) {
+		synchronized (this.outboundLock) {
 			result = this.outbound.tryEmitNext(new Outgoing(node, MessageCodec.encode(message)));
 		}
 		if (result.isFailure()) {

@@ -60,9 +60,15 @@ public final class RpcRelay implements RpcNodes, SmartLifecycle {
 
 	private final ConcurrentHashMap<String, Long> lastHeard = new ConcurrentHashMap<>();
 
-	/** One queue, drained in order by one subscription, so nothing in a request path subscribes to the bus. */
-	private final Sinks.Many<Outgoing> outbound = Sinks.many().unicast()
-		.onBackpressureBuffer(Queues.<Outgoing>get(OUTBOUND_LIMIT).get());
+	/** Serialises the senders of {@link #outbound}, which is replaced when the relay stops. */
+	private final Object outboundLock = new Object();
+
+	/**
+	 * One queue, drained in order by one subscription, so nothing in a request path subscribes to the bus.
+	 * A stopped relay (a paused application context) gets a new one: the drain's subscription was cancelled, and a
+	 * unicast queue takes one subscriber in its life.
+	 */
+	private volatile Sinks.Many<Outgoing> outbound = newOutbound();
 
 	private RpcHandler handler;
 
@@ -140,8 +146,15 @@ public final class RpcRelay implements RpcNodes, SmartLifecycle {
 		Disposable current = this.running;
 		if (current != null) {
 			current.dispose();
+			synchronized (this.outboundLock) {
+				this.outbound = newOutbound();
+			}
 		}
 		this.running = null;
+	}
+
+	private static Sinks.Many<Outgoing> newOutbound() {
+		return Sinks.many().unicast().onBackpressureBuffer(Queues.<Outgoing>get(OUTBOUND_LIMIT).get());
 	}
 
 	@Override
@@ -221,7 +234,7 @@ public final class RpcRelay implements RpcNodes, SmartLifecycle {
 	private void enqueue(Outgoing outgoing) {
 		Sinks.EmitResult result;
 		// Serialised: calls, closes and timers send from different threads.
-		synchronized (this.outbound) {
+		synchronized (this.outboundLock) {
 			result = this.outbound.tryEmitNext(outgoing);
 		}
 		if (result.isFailure()) {

@@ -60,6 +60,23 @@ class RpcRelayTests {
 	}
 
 	@Test
+	void aRelayStoppedAndStartedAgainRelaysAsBefore() {
+		this.a.relay.start();
+		this.b.relay.start();
+		// what a paused application context does to its lifecycle beans
+		this.a.relay.stop();
+		this.a.relay.start();
+		Outbox provider = this.b.provider("provider", "work");
+		this.time.advanceTimeBy(Duration.ZERO);
+		assertThat(this.a.relay.providing("work")).containsExactly("b");
+		Outbox requestor = new Outbox("requestor");
+		this.a.handle(requestor, Message.builder(Topic.RPC, RpcAction.REQUEST).name("work").correlationId("c1")
+			.build());
+		this.time.advanceTimeBy(Duration.ZERO);
+		assertThat(only(provider).action()).isEqualTo(RpcAction.REQUEST);
+	}
+
+	@Test
 	void localProvidersComeFirstAndAnotherNodeIsTriedAfterTheyReject() {
 		this.a.relay.start();
 		this.b.relay.start();
