@@ -71,7 +71,10 @@ interface RuleNode {
 		@Override
 		public Object evaluate(Evaluation evaluation) {
 			Object receiver = this.target.evaluate(evaluation);
-			Object[] values = this.arguments.stream().map(argument -> argument.evaluate(evaluation)).toArray();
+			Object[] values = new Object[this.arguments.size()];
+			for (int i = 0; i < values.length; i++) {
+				values[i] = this.arguments.get(i).evaluate(evaluation);
+			}
 			return RuleMethods.call(receiver, this.method, values);
 		}
 	}
