@@ -21,9 +21,10 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Reads the JSON a rule sees ({@code data}, {@code oldData}, the records of {@code _()}) into the tree a mapper's
  * {@code readTree} would give (the last of repeated keys wins, nothing may follow the value), for every message a
- * rule with {@code data} guards. Built straight from the parser: a mapper would make a deserialization context per
- * call, which a tree does not need; and the parser's buffers come from a pool per thread (an event loop parses one
- * message at a time), not from the shared pool every thread takes them from and gives them back to.
+ * rule with {@code data} guards. Plain JSON is read by {@link PlainJson}, without a parser; the rest straight from
+ * the parser: a mapper would make a deserialization context per call, which a tree does not need; and the parser's
+ * buffers come from a pool per thread (an event loop parses one message at a time), not from the shared pool every
+ * thread takes them from and gives them back to.
  */
 final class RuleJson {
 
@@ -41,6 +42,11 @@ final class RuleJson {
 	 * @throws JacksonException when the bytes are not one valid JSON value
 	 */
 	static JsonNode read(byte[] json) {
+		JsonNode plain = PlainJson.read(json);
+		return (plain != null) ? plain : parse(json);
+	}
+
+	private static JsonNode parse(byte[] json) {
 		try (JsonParser parser = FACTORY.createParser(ObjectReadContext.empty(), json)) {
 			JsonToken first = parser.nextToken();
 			if (first == null) {
