@@ -22,6 +22,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.NullNode;
 
+import io.sluice.connector.VersionedRecord;
 import io.sluice.gateway.session.Connection;
 import io.sluice.record.RecordPath;
 import io.sluice.record.RecordService;
@@ -94,50 +95,34 @@ public final class Permissions {
 		boolean readsData = rule.usesData() && action.hasData();
 		boolean needsRecord = (rule.usesOldData() && action.hasOldData()) || (readsData && payload.changesRecord());
 		List<CrossReference> references = rule.crossReferences();
-		if (!needsRecord && references.isEmpty()) {
-			RuleDecision decision;
+		// Evaluates the rule over the record read (when it needs it; else null) and the message's data.
+		Function<VersionedRecord, RuleDecision> withRecord = (record) -> {
 			try {
-				JsonNode data = readsData ? parse(payload.json()) : null;
-				decision = rule.evaluate(new CheckContext(subject, data, null, this.clock.millis(), messageAction,
-						match.variables(), Map.of()), this.maxRuleIterations);
+				JsonNode oldData = needsRecord ? tree(subject, name, record) : null;
+				JsonNode data = readsData ? data(payload, oldData) : null;
+				RuleDecision decision = rule.evaluate(new CheckContext(subject, data, oldData,
+						this.clock.millis(), messageAction, match.variables(), Map.of()), this.maxRuleIterations);
 				if (decision.allowed()) {
 					subject.wrote(action, name, payload, data);
 				}
+				return decision;
 			}
 			catch (RuleEvaluationException ex) {
-				decision = RuleDecision.failed(ex.getMessage());
+				return RuleDecision.failed(ex.getMessage());
 			}
-			return decided(decision, rule, match, name);
-		}
-		Function<JsonNode, RuleDecision> withRecord = (oldData) -> {
-			JsonNode data = readsData ? data(payload, oldData) : null;
-			RuleDecision decision = rule.evaluate(new CheckContext(subject, data, needsRecord ? oldData : null,
-					this.clock.millis(), messageAction, match.variables(), Map.of()), this.maxRuleIterations);
-			if (decision.allowed()) {
-				subject.wrote(action, name, payload, data);
-			}
-			return decision;
 		};
+		if (!needsRecord && references.isEmpty()) {
+			return decided(withRecord.apply(null), rule, match, name);
+		}
 		if (references.isEmpty()) {
-			// Only the record itself: one in this node's cache is read within this call, and decided in it.
-			CompletableFuture<JsonNode> current = load(subject, name).toFuture();
-			if (current.isDone()) {
-				RuleDecision decision;
-				try {
-					decision = withRecord.apply(current.join());
-				}
-				catch (CompletionException ex) {
-					decision = RuleDecision.failed(ex.getCause().getMessage());
-				}
-				catch (RuleEvaluationException ex) {
-					decision = RuleDecision.failed(ex.getMessage());
-				}
-				return decided(decision, rule, match, name);
+			// Only the record itself: one in this node's cache is read within this call, and decided in it. A future
+			// rather than operators on the read: this is done for every write the rule guards.
+			CompletableFuture<RuleDecision> decision = read(name)
+				.handle((record, ex) -> (ex != null) ? unreadable(name, ex) : withRecord.apply(record));
+			if (decision.isDone()) {
+				return decided(decision.join(), rule, match, name);
 			}
-			return Mono.fromFuture(current)
-				.map(withRecord)
-				.onErrorResume((ex) -> Mono.just(RuleDecision.failed(ex.getMessage())))
-				.flatMap((decision) -> decided(decision, rule, match, name));
+			return Mono.fromFuture(decision).flatMap((decided) -> decided(decided, rule, match, name));
 		}
 		Mono<JsonNode> current = needsRecord ? load(subject, name) : Mono.just(NullNode.getInstance());
 		return current.flatMap((oldData) -> {
@@ -171,10 +156,29 @@ public final class Permissions {
 	/** A record's data as a rule reads it: {@code null} for one that does not exist. */
 	private Mono<JsonNode> load(Subject subject, String name) {
 		return Mono.defer(() -> this.records.read(name))
-			.map((record) -> record.deleted() ? NullNode.getInstance() : subject.tree(name, record.data()))
+			.map((record) -> tree(subject, name, record))
 			.defaultIfEmpty(NullNode.getInstance())
 			.onErrorMap((ex) -> !(ex instanceof RuleEvaluationException),
 					(ex) -> new RuleEvaluationException("record '" + name + "' could not be read: " + ex.getMessage()));
+	}
+
+	/** The record, subscribed to now: completed already when it comes from this node's cache; {@code null} if none. */
+	private CompletableFuture<VersionedRecord> read(String name) {
+		try {
+			return this.records.read(name).toFuture();
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	private static JsonNode tree(Subject subject, String name, VersionedRecord record) {
+		return (record == null || record.deleted()) ? NullNode.getInstance() : subject.tree(name, record.data());
+	}
+
+	private static RuleDecision unreadable(String name, Throwable ex) {
+		Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+		return RuleDecision.failed("record '" + name + "' could not be read: " + cause.getMessage());
 	}
 
 	private static JsonNode data(Payload payload, JsonNode record) {
