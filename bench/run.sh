@@ -10,13 +10,21 @@
 #                           (Redis cache and bus, Kafka storage queue drained by the storage worker in the same JVM,
 #                           PostgreSQL store), whose servers io.sluice.bench.cluster.ClusterServices starts on loopback
 #                           (with --quick, after one discarded warm-up pass, about 8 minutes)
+#   bench/run.sh --permissions FILE
+#                           a second Sluice as well, with the permission file FILE (target sluice-permissions: the
+#                           same defaults plus --sluice.permission.type=config --sluice.permission.file=FILE), measured
+#                           right after the open one on each scenario, so that machine noise hits both alike; the
+#                           summary's ratio is then sluice-permissions/sluice. --only sluice runs both; the idle
+#                           scenario runs on the open one only. bench/permissions/complex.yml is the file of
+#                           docs/performance.md, "Permissions: what a complex permission file costs".
 #
-# Options: --runs N, --duration S, --warmup S, --idle N, --only sluice|sluice-cluster|deepstream,
+# Options: --runs N, --duration S, --warmup S, --idle N, --only sluice|sluice-cluster|sluice-permissions|deepstream,
 #          --scenarios "events records record-opens rpc idle",
 #          --jfr (a JFR recording of Sluice per run, summarised), --rebuild (rebuild Sluice and the load generator).
 # Ports come from the environment, so a run can stay clear of another one on the same machine: SLUICE_PORT (6020),
-# DEEPSTREAM_PORT (6021; another port runs deepstream from a copy of its configuration), and with --cluster
-# SLUICE_CLUSTER_PORT (6022), REDIS_PORT (6390), POSTGRES_PORT (6394). Each is checked to be free before any start.
+# DEEPSTREAM_PORT (6021; another port runs deepstream from a copy of its configuration), with --cluster
+# SLUICE_CLUSTER_PORT (6022), REDIS_PORT (6390), POSTGRES_PORT (6394), and with --permissions SLUICE_PERMISSIONS_PORT
+# (6023). Each is checked to be free before any start.
 # SLUICE_CLUSTER_ARGS adds arguments to Sluice on the cluster profile (default none).
 # Results: bench/target/results/<timestamp>/ (results.jsonl, run.log, summary.md, and jfr/ with --jfr).
 set -euo pipefail
@@ -31,11 +39,13 @@ SCENARIOS="events records record-opens rpc idle"
 JFR=0
 REBUILD=0
 CLUSTER=0
+PERMISSIONS=""
 SLUICE_PORT="${SLUICE_PORT:-6020}"
 DEEPSTREAM_PORT="${DEEPSTREAM_PORT:-6021}"   # 6021 is the one in bench/peers/deepstream/conf/config.yml
 SLUICE_CLUSTER_PORT="${SLUICE_CLUSTER_PORT:-6022}"
 REDIS_PORT="${REDIS_PORT:-6390}"
 POSTGRES_PORT="${POSTGRES_PORT:-6394}"
+SLUICE_PERMISSIONS_PORT="${SLUICE_PERMISSIONS_PORT:-6023}"
 
 while [[ $# -gt 0 ]]; do
 	case "$1" in
@@ -49,6 +59,7 @@ while [[ $# -gt 0 ]]; do
 		--jfr) JFR=1 ;;
 		--rebuild) REBUILD=1 ;;
 		--cluster) CLUSTER=1 ;;
+		--permissions) PERMISSIONS="$(realpath "$2")"; shift ;;
 		*) echo "Unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -56,6 +67,7 @@ done
 
 # The cluster profile is measured on the records scenario (its target: set→notify p99 < 20 ms at 1,000 sets/s).
 if [[ $CLUSTER == 1 ]]; then SCENARIOS="records"; fi
+if [[ -n $PERMISSIONS && ! -f $PERMISSIONS ]]; then echo "No permission file $PERMISSIONS" >&2; exit 2; fi
 
 OUT="$ROOT/bench/target/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT"
@@ -80,6 +92,8 @@ cp sluice-server/target/sluice-server-0.1.0-SNAPSHOT.jar "$OUT/sluice-server.jar
 cp bench/target/benchmarks.jar "$OUT/benchmarks.jar"
 # The cluster servers' libraries stay in the Maven repository (bench/pom.xml says why); only their class path is copied.
 cp bench/target/cluster-classpath.txt "$OUT/cluster-classpath.txt"
+# The file keeps its name, whose extension says YAML or JSON.
+if [[ -n $PERMISSIONS ]]; then cp "$PERMISSIONS" "$OUT/"; fi
 if [[ ! -d bench/peers/deepstream/node_modules/@deepstream/server ]]; then
 	log "installing deepstream (npm ci)"
 	(cd bench/peers/deepstream && npm ci --no-audit --no-fund >> "$LOG" 2>&1)
@@ -103,11 +117,14 @@ JVM_OPTS="$SLUICE_JVM_OPTS"
 SLUICE_ARGS="--sluice.gateway.max-messages-per-second=10000000 --sluice.gateway.max-subscriptions=10000000"
 
 SLUICE_PID=""
+SLUICE_PERMISSIONS_PID=""
 DEEPSTREAM_PID=""
 SLUICE_CLUSTER_PID=""
 CLUSTER_SERVICES_PID=""
 
 wants() { [[ -z "$ONLY" || "$ONLY" == "$1" ]]; }
+# The Sluice with permissions runs beside the open one (--only sluice runs both), or alone with --only sluice-permissions.
+wants_permissions() { [[ -n "$PERMISSIONS" ]] && { wants sluice || wants sluice-permissions; }; }
 
 # Every port this run will listen on must be free before anything starts, or the run would measure someone else's.
 check_free() {
@@ -121,6 +138,7 @@ check_free() {
 }
 PORTS=()
 if wants sluice; then PORTS+=("$SLUICE_PORT"); fi
+if wants_permissions; then PORTS+=("$SLUICE_PERMISSIONS_PORT"); fi
 if wants deepstream; then PORTS+=("$DEEPSTREAM_PORT"); fi
 if [[ $CLUSTER == 1 ]] && wants sluice-cluster; then PORTS+=("$SLUICE_CLUSTER_PORT" "$REDIS_PORT" "$POSTGRES_PORT"); fi
 check_free "${PORTS[@]}"
@@ -190,6 +208,18 @@ start_sluice() {
 	log "sluice started (pid $SLUICE_PID, $JVM_OPTS)"
 }
 
+# The same Sluice with the permission file: every message is checked against its rules before its handler.
+start_sluice_permissions() {
+	rm -rf "$OUT/sluice-permissions-data"
+	# shellcheck disable=SC2086
+	java $JVM_OPTS -jar "$OUT/sluice-server.jar" --server.port=$SLUICE_PERMISSIONS_PORT \
+		--sluice.data-dir="$OUT/sluice-permissions-data" $SLUICE_ARGS --sluice.permission.type=config \
+		--sluice.permission.file="$OUT/$(basename "$PERMISSIONS")" > "$OUT/sluice-permissions-$1.log" 2>&1 &
+	SLUICE_PERMISSIONS_PID=$!
+	wait_for_port $SLUICE_PERMISSIONS_PORT
+	log "sluice with permissions started (pid $SLUICE_PERMISSIONS_PID, $PERMISSIONS, $JVM_OPTS)"
+}
+
 start_deepstream() {
 	(cd "$ROOT/bench/peers/deepstream" && exec node node_modules/@deepstream/server/dist/bin/deepstream start \
 		--config "$DEEPSTREAM_CONFIG" > "$OUT/deepstream-$1.log" 2>&1) &
@@ -209,6 +239,7 @@ stop_server() {
 
 stop_servers() {
 	stop_server "$SLUICE_PID"; SLUICE_PID=""
+	stop_server "$SLUICE_PERMISSIONS_PID"; SLUICE_PERMISSIONS_PID=""
 	stop_server "$DEEPSTREAM_PID"; DEEPSTREAM_PID=""
 	# Sluice before the servers it uses, so it does not spend its shutdown reconnecting.
 	stop_server "$SLUICE_CLUSTER_PID"; SLUICE_CLUSTER_PID=""
@@ -218,6 +249,8 @@ trap stop_servers EXIT
 
 start_servers() {
 	if wants sluice; then start_sluice "$1"; fi
+	# Permissions change no memory measure: the idle scenario runs on the open Sluice only.
+	if wants_permissions && [[ $1 != idle-* ]]; then start_sluice_permissions "$1"; fi
 	if [[ $CLUSTER == 1 ]] && wants sluice-cluster; then
 		start_cluster_services
 		start_sluice_cluster "$1"
@@ -280,6 +313,9 @@ load() {
 both() {
 	local run=$1; shift
 	if wants sluice; then load sluice $SLUICE_PORT "$SLUICE_PID" "$run" "$@"; fi
+	if [[ -n $SLUICE_PERMISSIONS_PID ]]; then
+		load sluice-permissions $SLUICE_PERMISSIONS_PORT "$SLUICE_PERMISSIONS_PID" "$run" "$@"
+	fi
 	if [[ $CLUSTER == 1 ]] && wants sluice-cluster; then
 		load sluice-cluster $SLUICE_CLUSTER_PORT "$SLUICE_CLUSTER_PID" "$run" "$@"
 	fi
@@ -378,5 +414,10 @@ if [[ $CLUSTER == 1 ]]; then
 	echo
 	java -cp "$OUT/benchmarks.jar" io.sluice.bench.load.Summary "$RESULTS" sluice-cluster deepstream \
 		| tee "$OUT/summary-cluster.md"
+fi
+if [[ -n $PERMISSIONS ]]; then
+	echo
+	java -cp "$OUT/benchmarks.jar" io.sluice.bench.load.Summary "$RESULTS" sluice-permissions sluice \
+		| tee "$OUT/summary-permissions.md"
 fi
 echo "Results in $OUT"

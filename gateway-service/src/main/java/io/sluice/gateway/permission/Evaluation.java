@@ -1,8 +1,6 @@
 package io.sluice.gateway.permission;
 
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /** The state of one evaluation of one rule: its context and how many cross-record reads it has made. */
 final class Evaluation {
@@ -13,7 +11,7 @@ final class Evaluation {
 
 	private int crossRecordReads;
 
-	private ObjectNode user;
+	private JsonNode user;
 
 	Evaluation(RuleContext context, int maxRuleIterations) {
 		this.context = context;
@@ -31,13 +29,9 @@ final class Evaluation {
 		};
 	}
 
-	private ObjectNode user() {
+	private JsonNode user() {
 		if (this.user == null) {
-			// built once per evaluation, as deepstream builds it once per rule application
-			this.user = JsonNodeFactory.instance.objectNode();
-			this.user.put("isAuthenticated", this.context.isAuthenticated());
-			this.user.put("id", this.context.userId());
-			this.user.set("data", this.context.userData());
+			this.user = this.context.user();
 		}
 		return this.user;
 	}

@@ -1,12 +1,16 @@
 package io.sluice.gateway.permission;
 
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -15,7 +19,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.NullNode;
 
 import io.sluice.connector.VersionedRecord;
@@ -28,10 +32,10 @@ import io.sluice.record.RecordService;
  * the name, and evaluates it over the user, the data, the record's current data ({@code oldData}) and the records
  * it reads with {@code _()}.
  *
- * <p>A rule that reads no record (the common case) is decided at once, with no allocation beyond its evaluation's.
- * One that reads {@code oldData}, a patched record's {@code data} or other records loads them from the record
- * service first, the record itself before the {@code _()} arguments in the order the rule nests them (an inner one
- * first, since an outer argument may read it). A rule that fails while running (a member of undefined, a record
+ * <p>A rule that reads no record (the common case) is decided at once. One that reads {@code oldData} or a patched
+ * record's {@code data} reads the record from the record service first, within the call when this node's cache has
+ * it (the decision is then made at once too). One that reads other records loads them after the record itself, the
+ * {@code _()} arguments in the order the rule nests them (an inner one first, since an outer argument may read it). A rule that fails while running (a member of undefined, a record
  * that cannot be read, more than {@code maxRuleIterations} cross-record reads) denies, and is logged at most once a
  * minute per rule.
  */
@@ -44,8 +48,6 @@ public final class Permissions {
 	private static final Mono<RuleDecision> DENIED = Mono.just(RuleDecision.DENY);
 
 	private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
-
-	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private final Supplier<PermissionRules> rules;
 
@@ -76,7 +78,8 @@ public final class Permissions {
 	/**
 	 * Whether the connection's user may do {@code action} on {@code name}.
 	 * @param messageAction the protocol action the client sent, such as {@code PATCH}: a rule's {@code action}
-	 * @return the decision: at once ({@code Mono.just}) unless records had to be read; never fails
+	 * @return the decision: at once ({@code Mono.just}) unless records had to be read and were not in this node's
+	 * cache; never fails
 	 */
 	public Mono<RuleDecision> check(Connection connection, PermissionAction action, String messageAction, String name,
 			Payload payload) {
@@ -94,44 +97,56 @@ public final class Permissions {
 		if (rule.isConstant()) {
 			return rule.isAlwaysTrue() ? ALLOWED : DENIED;
 		}
-		boolean needsRecord = (rule.usesOldData() && action.hasOldData())
-				|| (rule.usesData() && action.hasData() && payload.changesRecord());
+		boolean readsData = rule.usesData() && action.hasData();
+		boolean needsRecord = (rule.usesOldData() && action.hasOldData()) || (readsData && payload.changesRecord());
 		List<CrossReference> references = rule.crossReferences();
-		if (!needsRecord && references.isEmpty()) {
-			JsonNode data;
+		// Evaluates the rule over the record read (when it needs it; else null) and the message's data.
+		Function<VersionedRecord, RuleDecision> withRecord = (record) -> {
 			try {
-				data = (rule.usesData() && action.hasData()) ? parse(payload.json()) : null;
+				JsonNode oldData = needsRecord ? tree(subject, name, record) : null;
+				JsonNode data = readsData ? data(payload, oldData) : null;
+				RuleDecision decision = rule.evaluate(new CheckContext(subject, data, oldData,
+						this.clock.millis(), messageAction, match.variables(), Map.of()), this.maxRuleIterations);
+				if (decision.allowed()) {
+					subject.wrote(action, name, payload, data);
+				}
+				return decision;
 			}
 			catch (RuleEvaluationException ex) {
-				return decided(RuleDecision.failed(ex.getMessage()), rule, match, name);
+				return RuleDecision.failed(ex.getMessage());
 			}
-			RuleDecision decision = rule.evaluate(new PreloadedRuleContext(subject.userId(), subject.userData(), data,
-					null, this.clock.millis(), messageAction, match.variables(), Map.of()), this.maxRuleIterations);
-			return decided(decision, rule, match, name);
+		};
+		if (!needsRecord && references.isEmpty()) {
+			return decided(withRecord.apply(null), rule, match, name);
 		}
-		Mono<JsonNode> current = needsRecord ? load(name) : Mono.just(NullNode.getInstance());
+		if (references.isEmpty()) {
+			// Only the record itself: one in this node's cache is read within this call, and decided in it. A future
+			// rather than operators on the read: this is done for every write the rule guards.
+			CompletableFuture<RuleDecision> decision = read(name)
+				.handle((record, ex) -> (ex != null) ? unreadable(name, ex) : withRecord.apply(record));
+			if (decision.isDone()) {
+				return decided(decision.join(), rule, match, name);
+			}
+			return Mono.fromFuture(decision).flatMap((decided) -> decided(decided, rule, match, name));
+		}
+		Mono<JsonNode> current = needsRecord ? load(subject, name) : Mono.just(NullNode.getInstance());
 		return current.flatMap((oldData) -> {
-			JsonNode data = (rule.usesData() && action.hasData()) ? data(payload, oldData) : null;
+			JsonNode data = readsData ? data(payload, oldData) : null;
 			Map<String, JsonNode> loaded = new HashMap<>();
-			PreloadedRuleContext base = new PreloadedRuleContext(subject.userId(), subject.userData(), data,
-					needsRecord ? oldData : null, this.clock.millis(), messageAction, match.variables(), Map.of());
+			CheckContext base = new CheckContext(subject, data, needsRecord ? oldData : null, this.clock.millis(),
+					messageAction, match.variables(), Map.of());
 			return Flux.fromIterable(references)
 				.concatMap((reference) -> {
-					Optional<String> recordName = reference.recordName(withRecords(base, loaded), this.maxRuleIterations);
+					Optional<String> recordName = reference.recordName(base.withRecords(loaded), this.maxRuleIterations);
 					if (recordName.isEmpty() || loaded.containsKey(recordName.get())) {
 						return Mono.empty();
 					}
-					return load(recordName.get()).doOnNext((record) -> loaded.put(recordName.get(), record));
+					return load(subject, recordName.get()).doOnNext((record) -> loaded.put(recordName.get(), record));
 				})
-				.then(Mono.fromSupplier(() -> rule.evaluate(withRecords(base, loaded), this.maxRuleIterations)));
+				.then(Mono.fromSupplier(() -> rule.evaluate(base.withRecords(loaded), this.maxRuleIterations)));
 		})
 			.onErrorResume((ex) -> Mono.just(RuleDecision.failed(ex.getMessage())))
 			.flatMap((decision) -> decided(decision, rule, match, name));
-	}
-
-	private static PreloadedRuleContext withRecords(PreloadedRuleContext base, Map<String, JsonNode> records) {
-		return new PreloadedRuleContext(base.userId(), base.userData(), base.data(), base.oldData(), base.now(),
-				base.action(), base.variables(), records);
 	}
 
 	private Mono<RuleDecision> decided(RuleDecision decision, ValveRule rule, PermissionRules.Match match,
@@ -144,29 +159,48 @@ public final class Permissions {
 	}
 
 	/** A record's data as a rule reads it: {@code null} for one that does not exist. */
-	private Mono<JsonNode> load(String name) {
+	private Mono<JsonNode> load(Subject subject, String name) {
 		return Mono.defer(() -> this.records.read(name))
-			.map((record) -> record.deleted() ? NullNode.getInstance() : JSON.readTree(record.data()))
+			.map((record) -> tree(subject, name, record))
 			.defaultIfEmpty(NullNode.getInstance())
 			.onErrorMap((ex) -> !(ex instanceof RuleEvaluationException),
 					(ex) -> new RuleEvaluationException("record '" + name + "' could not be read: " + ex.getMessage()));
+	}
+
+	/** The record, subscribed to now: completed already when it comes from this node's cache; {@code null} if none. */
+	private CompletableFuture<VersionedRecord> read(String name) {
+		try {
+			return this.records.read(name).toFuture();
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	private static JsonNode tree(Subject subject, String name, VersionedRecord record) {
+		return (record == null || record.deleted()) ? NullNode.getInstance() : subject.tree(name, record.data());
+	}
+
+	private static RuleDecision unreadable(String name, Throwable ex) {
+		Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+		return RuleDecision.failed("record '" + name + "' could not be read: " + cause.getMessage());
 	}
 
 	private static JsonNode data(Payload payload, JsonNode record) {
 		if (!payload.changesRecord()) {
 			return parse(payload.json());
 		}
-		JsonNode base = (record == null || record.isNull()) ? JSON.createObjectNode() : record;
+		JsonNode base = (record == null || record.isNull()) ? JsonNodeFactory.instance.objectNode() : record;
 		RecordPath path = RecordPath.parse(payload.path());
 		return payload.erase() ? path.erase(base) : path.set(base, parse(payload.json()));
 	}
 
-	private static JsonNode parse(byte[] json) {
+	static JsonNode parse(byte[] json) {
 		if (json == null) {
 			return null;
 		}
 		try {
-			return JSON.readTree(json);
+			return RuleJson.read(json);
 		}
 		catch (JacksonException ex) {
 			throw new RuleEvaluationException("the message's data is not valid JSON: " + ex.getOriginalMessage());
@@ -176,12 +210,12 @@ public final class Permissions {
 	/** The user as rules see it, kept on the connection: its server data is parsed once, not for every message. */
 	private static Subject subject(Connection connection) {
 		Object state = connection.permissionState();
-		if (state instanceof Subject subject && subject.userId() == connection.userId()) {
+		if (state instanceof Subject subject && subject.userId == connection.userId()) {
 			return subject;
 		}
 		JsonNode userData;
 		try {
-			userData = (connection.serverData() != null) ? JSON.readTree(connection.serverData()) : null;
+			userData = (connection.serverData() != null) ? RuleJson.read(connection.serverData()) : null;
 		}
 		catch (JacksonException ex) {
 			userData = null;
@@ -204,15 +238,95 @@ public final class Permissions {
 	}
 
 	/**
-	 * Who acts, as rules see them.
-	 * @param userId the user id ({@code user.id})
-	 * @param userData the authenticator's server data ({@code user.data}), or {@code null}
+	 * Who acts, as rules see them ({@code user.id}, {@code user.data}), and the data of the record they last wrote
+	 * (allowed by a rule that read it): a client that writes one record again and again has its next write's
+	 * {@code oldData} without parsing it again. A connection keeps its own; an HTTP caller has one per request.
 	 */
-	public record Subject(String userId, JsonNode userData) {
+	public static final class Subject {
+
+		/** Larger data is parsed again rather than kept for each connection. */
+		private static final int MAX_KEPT_BYTES = 16 * 1024;
+
+		private final String userId;
+
+		private final JsonNode userData;
+
+		private final JsonNode user;
+
+		private volatile Written written;
+
+		/**
+		 * @param userId the user id ({@code user.id})
+		 * @param userData the authenticator's server data ({@code user.data}), or {@code null}
+		 */
+		public Subject(String userId, JsonNode userData) {
+			this.userId = userId;
+			this.userData = userData;
+			this.user = RuleContext.user(userId, userData);
+		}
 
 		/** A user with server data given as JSON, or {@code null}. */
 		public static Subject of(String userId, byte[] serverData) {
-			return new Subject(userId, (serverData != null) ? JSON.readTree(serverData) : null);
+			return new Subject(userId, (serverData != null) ? parse(serverData) : null);
+		}
+
+		public String userId() {
+			return this.userId;
+		}
+
+		public JsonNode userData() {
+			return this.userData;
+		}
+
+		/** Remembers what a whole write of the record will leave in it, once a rule has allowed it. */
+		void wrote(PermissionAction action, String name, Payload payload, JsonNode data) {
+			if (action == PermissionAction.RECORD_WRITE && data != null && !payload.changesRecord()
+					&& payload.json().length <= MAX_KEPT_BYTES) {
+				this.written = new Written(name, payload.json(), data);
+			}
+		}
+
+		/** The tree of a record's data: the one kept if the record holds what this connection last wrote to it. */
+		JsonNode tree(String name, byte[] json) {
+			Written last = this.written;
+			if (last != null && last.name.equals(name) && Arrays.equals(last.json, json)) {
+				return last.tree;
+			}
+			return parse(json);
+		}
+
+	}
+
+	private record Written(String name, byte[] json, JsonNode tree) {
+	}
+
+	/** What one check's rule sees. */
+	private record CheckContext(Subject subject, JsonNode data, JsonNode oldData, long now, String action,
+			Map<String, String> variables, Map<String, JsonNode> records) implements RuleContext {
+
+		CheckContext withRecords(Map<String, JsonNode> loaded) {
+			return new CheckContext(this.subject, this.data, this.oldData, this.now, this.action, this.variables,
+					Map.copyOf(loaded));
+		}
+
+		@Override
+		public String userId() {
+			return this.subject.userId;
+		}
+
+		@Override
+		public JsonNode userData() {
+			return this.subject.userData;
+		}
+
+		@Override
+		public JsonNode user() {
+			return this.subject.user;
+		}
+
+		@Override
+		public JsonNode crossRecord(String recordName) {
+			return this.records.get(recordName);
 		}
 
 	}

@@ -3,6 +3,8 @@ package io.sluice.gateway.permission;
 import java.util.Map;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What a rule can see while it is evaluated, named as in deepstream's Valve: {@code user} (id, server data),
@@ -22,6 +24,24 @@ public interface RuleContext {
 
 	default boolean isAuthenticated() {
 		return userId() != null;
+	}
+
+	/**
+	 * {@code user}: {@code isAuthenticated}, {@code id} and {@code data}, as deepstream builds it for each rule
+	 * application. A context that checks many messages of one user may build it once and return it each time: a rule
+	 * cannot change it.
+	 */
+	default JsonNode user() {
+		return user(userId(), userData());
+	}
+
+	/** {@code user} for a user id ({@code null}: not authenticated) and its server data. */
+	static JsonNode user(String userId, JsonNode userData) {
+		ObjectNode user = JsonNodeFactory.instance.objectNode();
+		user.put("isAuthenticated", userId != null);
+		user.put("id", userId);
+		user.set("data", userData);
+		return user;
 	}
 
 	/** The data being written or sent; {@code null} when the action carries none. */

@@ -22,9 +22,20 @@ public final class ValveRule {
 
 	private final RuleParser.Result parsed;
 
+	/** Found once: every check of the rule asks for them. */
+	private final List<CrossReference> crossReferences;
+
+	private final boolean usesData;
+
+	private final boolean usesOldData;
+
 	private ValveRule(String source, RuleParser.Result parsed) {
 		this.source = source;
 		this.parsed = parsed;
+		this.crossReferences = (parsed == null) ? List.of()
+				: parsed.crossRecords().stream().map(CrossReference::new).toList();
+		this.usesData = parsed != null && parsed.contextVariables().contains("data");
+		this.usesOldData = parsed != null && parsed.contextVariables().contains("oldData");
 	}
 
 	public static ValveRule of(boolean allowed) {
@@ -69,8 +80,7 @@ public final class ValveRule {
 
 	/** The {@code _()} arguments of the rule, innermost first, for the caller to evaluate and preload. */
 	public List<CrossReference> crossReferences() {
-		return this.parsed == null ? List.of()
-				: this.parsed.crossRecords().stream().map(CrossReference::new).toList();
+		return this.crossReferences;
 	}
 
 	/** The {@code $variables} the rule uses, so a path that does not capture them can be refused. */
@@ -79,11 +89,11 @@ public final class ValveRule {
 	}
 
 	public boolean usesData() {
-		return this.parsed != null && this.parsed.contextVariables().contains("data");
+		return this.usesData;
 	}
 
 	public boolean usesOldData() {
-		return this.parsed != null && this.parsed.contextVariables().contains("oldData");
+		return this.usesOldData;
 	}
 
 	@Override
