@@ -31,6 +31,8 @@ public final class ValveRule {
 
 	private final boolean usesOldData;
 
+	private final boolean usesNow;
+
 	private ValveRule(String source, RuleParser.Result parsed) {
 		this.source = source;
 		this.parsed = parsed;
@@ -39,6 +41,7 @@ public final class ValveRule {
 				: parsed.crossRecords().stream().map(CrossReference::new).toList();
 		this.usesData = parsed != null && parsed.contextVariables().contains("data");
 		this.usesOldData = parsed != null && parsed.contextVariables().contains("oldData");
+		this.usesNow = parsed != null && parsed.contextVariables().contains("now");
 	}
 
 	public static ValveRule of(boolean allowed) {
@@ -105,6 +108,11 @@ public final class ValveRule {
 
 	public boolean usesOldData() {
 		return this.usesOldData;
+	}
+
+	/** Whether the rule reads {@code now}: a context for one that does not need not read the clock. */
+	public boolean usesNow() {
+		return this.usesNow;
 	}
 
 	@Override
