@@ -310,10 +310,48 @@ final class CompiledValues {
 
 		private final Object[] arguments;
 
+		/** The characters of a regular expression that is one class of plain characters ({@code /[<>]/}), or null. */
+		private final String anyOf;
+
 		Match(CompiledNode target, RegexValue regex) {
 			this.target = target;
 			this.regex = regex;
 			this.arguments = new Object[] { regex };
+			this.anyOf = characterClass(regex);
+		}
+
+		/**
+		 * What {@code /[abc]/} and {@code /[abc]/g} match, one of the characters, found by looking for them rather than
+		 * by running the pattern: no escape, range, negation or nested class, no flag that changes what a character
+		 * matches, no surrogate.
+		 */
+		private static String characterClass(RegexValue regex) {
+			String source = regex.source();
+			boolean plainFlags = regex.flags().isEmpty() || regex.flags().equals("g");
+			if (!plainFlags || source.length() < 3 || source.charAt(0) != '['
+					|| source.charAt(source.length() - 1) != ']') {
+				return null;
+			}
+			String members = source.substring(1, source.length() - 1);
+			for (int i = 0; i < members.length(); i++) {
+				char c = members.charAt(i);
+				if (c == '\\' || c == '[' || c == ']' || c == '-' || c == '^' || Character.isSurrogate(c)) {
+					return null;
+				}
+			}
+			return members;
+		}
+
+		private boolean find(String s) {
+			if (this.anyOf == null) {
+				return this.regex.pattern().matcher(s).find();
+			}
+			for (int i = 0; i < s.length(); i++) {
+				if (this.anyOf.indexOf(s.charAt(i)) >= 0) {
+					return true;
+				}
+			}
+			return false;
 		}
 
 		@Override
@@ -325,7 +363,7 @@ final class CompiledValues {
 		boolean test(Evaluation evaluation) {
 			Object receiver = this.target.value(evaluation);
 			if (receiver instanceof String s) {
-				return this.regex.pattern().matcher(s).find();
+				return find(s);
 			}
 			// anything else fails as the call does
 			return truthy(RuleMethods.call(receiver, "match", this.arguments));

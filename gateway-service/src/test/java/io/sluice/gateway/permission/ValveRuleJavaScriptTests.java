@@ -109,7 +109,11 @@ class ValveRuleJavaScriptTests {
 			"(data.a ? data.n : data.s) == null", "user.data['role'] == 'Admin'", "user['id'] == 'alice'",
 			"user.id == $userId", "data[data.s]", "data.arr[data.a]", "data.o['k'] === 'v'", "action == 'write'",
 			"oldData.owner == user.id", "oldData == null || oldData.p == null || oldData.p == data.p",
-			"user.isAuthenticated === true", "user.data.list[4].length == 2", "user.data.nothing == null");
+			"user.isAuthenticated === true", "user.data.list[4].length == 2", "user.data.nothing == null",
+			"'a<b'.match(/[<>]/) == null", "'ab'.match(/[<>]/) == null", "data.s.match(/[xyz]/) != null",
+			"data.email.match(/[@.]/g) == null", "data.a.match(/[<>]/) == null", "data.match(/[ w]/) != null",
+			"'a-b'.match(/[a-]/) != null", "'B'.match(/[b]/i) != null", "'x]'.match(/[]]/) == null",
+			"'^'.match(/[^a]/) != null", "data.upper.match(/[A]/) && 1", "!data.s.match(/[s]/)");
 
 	private static Optional<Path> node;
 
