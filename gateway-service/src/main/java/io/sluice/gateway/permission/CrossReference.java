@@ -10,8 +10,11 @@ public final class CrossReference {
 
 	private final RuleNode.CrossRecord node;
 
+	private final CompiledNode argument;
+
 	CrossReference(RuleNode.CrossRecord node) {
 		this.node = node;
+		this.argument = RuleCompiler.compile(node.argument());
 	}
 
 	/** The argument as written in the rule, e.g. {@code 'settings/' + data.id}. */
@@ -27,7 +30,7 @@ public final class CrossReference {
 	public Optional<String> recordName(RuleContext context, int maxRuleIterations) {
 		Object name;
 		try {
-			name = this.node.argument().evaluate(new Evaluation(context, maxRuleIterations));
+			name = this.argument.value(new Evaluation(context, maxRuleIterations));
 		}
 		catch (RuleEvaluationException ex) {
 			throw new IllegalArgumentException("cannot evaluate _(" + source() + "): " + ex.getMessage(), ex);

@@ -18,18 +18,11 @@ final class Evaluation {
 		this.maxRuleIterations = maxRuleIterations;
 	}
 
-	Object variable(String name) {
-		return switch (name) {
-			case "user" -> user();
-			case "data" -> JsValues.fromJson(this.context.data());
-			case "oldData" -> JsValues.fromJson(this.context.oldData());
-			case "now" -> (double) this.context.now();
-			case "action" -> this.context.action() == null ? JsValues.UNDEFINED : this.context.action();
-			default -> throw new IllegalStateException("not a rule variable: " + name);
-		};
+	RuleContext context() {
+		return this.context;
 	}
 
-	private JsonNode user() {
+	JsonNode user() {
 		if (this.user == null) {
 			this.user = this.context.user();
 		}

@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -100,30 +99,16 @@ public final class Permissions {
 		boolean readsData = rule.usesData() && action.hasData();
 		boolean needsRecord = (rule.usesOldData() && action.hasOldData()) || (readsData && payload.changesRecord());
 		List<CrossReference> references = rule.crossReferences();
-		// Evaluates the rule over the record read (when it needs it; else null) and the message's data.
-		Function<VersionedRecord, RuleDecision> withRecord = (record) -> {
-			try {
-				JsonNode oldData = needsRecord ? tree(subject, name, record) : null;
-				JsonNode data = readsData ? data(payload, oldData) : null;
-				RuleDecision decision = rule.evaluate(new CheckContext(subject, data, oldData,
-						this.clock.millis(), messageAction, match.variables(), Map.of()), this.maxRuleIterations);
-				if (decision.allowed()) {
-					subject.wrote(action, name, payload, data);
-				}
-				return decision;
-			}
-			catch (RuleEvaluationException ex) {
-				return RuleDecision.failed(ex.getMessage());
-			}
-		};
 		if (!needsRecord && references.isEmpty()) {
-			return decided(withRecord.apply(null), rule, match, name);
+			return decided(evaluate(subject, match, action, messageAction, name, payload, readsData, false, null),
+					rule, match, name);
 		}
 		if (references.isEmpty()) {
 			// Only the record itself: one in this node's cache is read within this call, and decided in it. A future
 			// rather than operators on the read: this is done for every write the rule guards.
-			CompletableFuture<RuleDecision> decision = read(name)
-				.handle((record, ex) -> (ex != null) ? unreadable(name, ex) : withRecord.apply(record));
+			CompletableFuture<RuleDecision> decision = read(name).handle((record, ex) -> (ex != null)
+					? unreadable(name, ex)
+					: evaluate(subject, match, action, messageAction, name, payload, readsData, true, record));
 			if (decision.isDone()) {
 				return decided(decision.join(), rule, match, name);
 			}
@@ -133,7 +118,7 @@ public final class Permissions {
 		return current.flatMap((oldData) -> {
 			JsonNode data = readsData ? data(payload, oldData) : null;
 			Map<String, JsonNode> loaded = new HashMap<>();
-			CheckContext base = new CheckContext(subject, data, needsRecord ? oldData : null, this.clock.millis(),
+			CheckContext base = new CheckContext(subject, data, needsRecord ? oldData : null, now(rule),
 					messageAction, match.variables(), Map.of());
 			return Flux.fromIterable(references)
 				.concatMap((reference) -> {
@@ -147,6 +132,31 @@ public final class Permissions {
 		})
 			.onErrorResume((ex) -> Mono.just(RuleDecision.failed(ex.getMessage())))
 			.flatMap((decision) -> decided(decision, rule, match, name));
+	}
+
+	/** Evaluates a rule that reads no other record over the record read (when it needs it) and the message's data. */
+	private RuleDecision evaluate(Subject subject, PermissionRules.Match match, PermissionAction action,
+			String messageAction, String name, Payload payload, boolean readsData, boolean needsRecord,
+			VersionedRecord record) {
+		ValveRule rule = match.rule();
+		try {
+			JsonNode oldData = needsRecord ? tree(subject, name, record) : null;
+			JsonNode data = readsData ? data(payload, oldData) : null;
+			RuleDecision decision = rule.evaluate(new CheckContext(subject, data, oldData, now(rule), messageAction,
+					match.variables(), Map.of()), this.maxRuleIterations);
+			if (decision.allowed()) {
+				subject.wrote(action, name, payload, data);
+			}
+			return decision;
+		}
+		catch (RuleEvaluationException ex) {
+			return RuleDecision.failed(ex.getMessage());
+		}
+	}
+
+	/** The clock, read for a rule that uses {@code now}: no other sees it. */
+	private long now(ValveRule rule) {
+		return rule.usesNow() ? this.clock.millis() : 0;
 	}
 
 	private Mono<RuleDecision> decided(RuleDecision decision, ValveRule rule, PermissionRules.Match match,

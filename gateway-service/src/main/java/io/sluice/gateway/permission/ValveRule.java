@@ -6,8 +6,8 @@ import java.util.Set;
 /**
  * One compiled Valve rule: {@code true}, {@code false} or an expression such as
  * {@code "user.id === $userId && data.owner == user.id"}. Parsed once, when the permission file is loaded;
- * evaluated for every message it guards. Thread-safe: the tree is immutable and each evaluation keeps its
- * own state.
+ * compiled then ({@link RuleCompiler}) and evaluated for every message it guards. Thread-safe: the compiled
+ * nodes are immutable and each evaluation keeps its own state.
  */
 public final class ValveRule {
 
@@ -22,6 +22,8 @@ public final class ValveRule {
 
 	private final RuleParser.Result parsed;
 
+	private final CompiledNode compiled;
+
 	/** Found once: every check of the rule asks for them. */
 	private final List<CrossReference> crossReferences;
 
@@ -29,13 +31,17 @@ public final class ValveRule {
 
 	private final boolean usesOldData;
 
+	private final boolean usesNow;
+
 	private ValveRule(String source, RuleParser.Result parsed) {
 		this.source = source;
 		this.parsed = parsed;
+		this.compiled = (parsed == null) ? null : RuleCompiler.compile(parsed.root());
 		this.crossReferences = (parsed == null) ? List.of()
 				: parsed.crossRecords().stream().map(CrossReference::new).toList();
 		this.usesData = parsed != null && parsed.contextVariables().contains("data");
 		this.usesOldData = parsed != null && parsed.contextVariables().contains("oldData");
+		this.usesNow = parsed != null && parsed.contextVariables().contains("now");
 	}
 
 	public static ValveRule of(boolean allowed) {
@@ -60,12 +66,20 @@ public final class ValveRule {
 			return this == ALWAYS ? RuleDecision.ALLOW : RuleDecision.DENY;
 		}
 		try {
-			Object value = this.parsed.root().evaluate(new Evaluation(context, maxRuleIterations));
-			return JsValues.truthy(value) ? RuleDecision.ALLOW : RuleDecision.DENY;
+			return this.compiled.test(new Evaluation(context, maxRuleIterations)) ? RuleDecision.ALLOW
+					: RuleDecision.DENY;
 		}
 		catch (RuleEvaluationException ex) {
 			return RuleDecision.failed(ex.getMessage());
 		}
+	}
+
+	/**
+	 * The expression's JavaScript value ({@link JsValues}), for tests.
+	 * @throws RuleEvaluationException when the expression fails
+	 */
+	Object value(RuleContext context, int maxRuleIterations) {
+		return this.compiled.value(new Evaluation(context, maxRuleIterations));
 	}
 
 	/** Whether the rule is {@code true} or {@code false} rather than an expression. */
@@ -94,6 +108,11 @@ public final class ValveRule {
 
 	public boolean usesOldData() {
 		return this.usesOldData;
+	}
+
+	/** Whether the rule reads {@code now}: a context for one that does not need not read the clock. */
+	public boolean usesNow() {
+		return this.usesNow;
 	}
 
 	@Override

@@ -31,9 +31,9 @@ final class RuleFixture {
 
 	/** The value of an expression over a fixed context: data {a:1, s:'x', n:null, arr:[1,'2'], o:{k:'v'}}. */
 	static Object value(String expression) {
-		return RuleParser.parse(expression).root()
-			.evaluate(new Evaluation(context("{'a':1,'s':'x','n':null,'arr':[1,'2'],'o':{'k':'v'}}", "{'a':0}"),
-					ValveRule.DEFAULT_MAX_RULE_ITERATIONS));
+		return ValveRule.parse(expression)
+			.value(context("{'a':1,'s':'x','n':null,'arr':[1,'2'],'o':{'k':'v'}}", "{'a':0}"),
+					ValveRule.DEFAULT_MAX_RULE_ITERATIONS);
 	}
 
 }

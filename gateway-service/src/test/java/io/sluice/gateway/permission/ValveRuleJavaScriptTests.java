@@ -87,7 +87,33 @@ class ValveRuleJavaScriptTests {
 			"'abc'.includes('b', '1')", "'abc'.startsWith()", "'undefined'.includes()", "'abc'.match()",
 			"'null'.match(null)", "'a1'.match(1)", "'abc'.match('b.')", "'a.c'.match('.')", "now > 0",
 			"typeof now", "'a\\\nb'", "'a\\\r\nb'", "'a\u2028b'", "'a\\\u2028b'", "1.e1", ".5e-1", "0X1f", "0B11", "0O17",
-			"action", "typeof action", "user.isAuthenticated", "user.id", "user.data");
+			"action", "typeof action", "user.isAuthenticated", "user.id", "user.data",
+			// the forms the compiler specialises (RuleCompiler), over values of every type
+			"typeof data.a == 'number'", "typeof data.s === 'string'", "typeof data.n == 'object'",
+			"typeof data.missing != 'undefined'", "typeof data.o !== 'object'", "'number' == typeof data.huge",
+			"typeof user.data.level == 'number'", "typeof now == 'number'", "typeof data.t == 'boolean'",
+			"typeof data == 'string'", "data.s.match(/x/) == null", "data.s.match(/y/) != null",
+			"data.a.match(/1/) == null", "data.missing.match(/a/) == null", "null == data.email.match(/@/)",
+			"data.s.match(/x/) === null", "!data.s.match(/x/)", "data.s.match(/x/) && 1", "data.match(/l+/) != null",
+			"data.s.length == 1", "data.arr.length === 4", "data.o.length == null", "data.length == 2",
+			"data.a.length == undefined", "data.missing.length > 0", "data.s.length <= 4096", "data.arr.length > '3'",
+			"$id.length == 2", "user.id.length > 0", "data.list.length", "!data.list.length", "data.one.length == true",
+			"data.o.deep.x.length", "data.arr[0].length", "data.length.x", "typeof data.length",
+			"user.isAuthenticated && user.id.length > 0", "user.data == null || user.data.muted != true",
+			"user.data.flags.beta != true", "user.data.level === 3", "data.a == true", "data.t == true",
+			"data.t != false", "data.z == false", "data.a === 1", "data.num == 42", "data.pad == 42", "data.arr == 1",
+			"data.one == 5", "data.one === 5", "null == user.data", "undefined == data.missing", "data.n === undefined",
+			"data.missing === undefined", "data.num < 100", "100 > data.num", "data.s > 1", "data.arr[1] >= 2",
+			"now > 1", "-data.a", "+data.num", "data.huge - 1", "(data.a && data.s) || 'none'",
+			"data.a && data.s && data.e && 'x'", "data.e || data.n || (data.zero || 'last')", "data.a ? data.s : data.e",
+			"(data.a ? data.n : data.s) == null", "user.data['role'] == 'Admin'", "user['id'] == 'alice'",
+			"user.id == $userId", "data[data.s]", "data.arr[data.a]", "data.o['k'] === 'v'", "action == 'write'",
+			"oldData.owner == user.id", "oldData == null || oldData.p == null || oldData.p == data.p",
+			"user.isAuthenticated === true", "user.data.list[4].length == 2", "user.data.nothing == null",
+			"'a<b'.match(/[<>]/) == null", "'ab'.match(/[<>]/) == null", "data.s.match(/[xyz]/) != null",
+			"data.email.match(/[@.]/g) == null", "data.a.match(/[<>]/) == null", "data.match(/[ w]/) != null",
+			"'a-b'.match(/[a-]/) != null", "'B'.match(/[b]/i) != null", "'x]'.match(/[]]/) == null",
+			"'^'.match(/[^a]/) != null", "data.upper.match(/[A]/) && 1", "!data.s.match(/[s]/)");
 
 	private static Optional<Path> node;
 
@@ -140,15 +166,15 @@ class ValveRuleJavaScriptTests {
 		}
 	}
 
-	/** An expression parsed once, both as the tree (for its value) and as a rule (for its decision), or refused. */
-	private record Compiled(String expression, RuleNode root, ValveRule rule, RuleSyntaxException refusal) {
+	/** An expression compiled once, as a rule (for its value and its decision), or refused. */
+	private record Compiled(String expression, ValveRule rule, RuleSyntaxException refusal) {
 
 		static Compiled of(String expression) {
 			try {
-				return new Compiled(expression, RuleParser.parse(expression).root(), ValveRule.parse(expression), null);
+				return new Compiled(expression, ValveRule.parse(expression), null);
 			}
 			catch (RuleSyntaxException ex) {
-				return new Compiled(expression, null, null, ex);
+				return new Compiled(expression, null, ex);
 			}
 		}
 
@@ -164,7 +190,7 @@ class ValveRuleJavaScriptTests {
 		}
 		else {
 			try {
-				actual = tag(compiled.root().evaluate(new Evaluation(ruleContext, MAX_RULE_ITERATIONS)));
+				actual = tag(compiled.rule().value(ruleContext, MAX_RULE_ITERATIONS));
 			}
 			catch (RuleEvaluationException ex) {
 				actual = NODES.objectNode().put("t", "error").put("v", ex.getMessage());
