@@ -16,7 +16,7 @@
 #                           right after the open one on each scenario, so that machine noise hits both alike; the
 #                           summary's ratio is then sluice-permissions/sluice. --only sluice runs both; the idle
 #                           scenario runs on the open one only. bench/permissions/complex.yml is the file of
-#                           docs/performance.md, "Permissions: what a complex permission file costs".
+#                           docs/performance.md, "Permissions" (the runs: bench/results/16-permissions.md).
 #
 # Options: --runs N, --duration S, --warmup S, --idle N, --only sluice|sluice-cluster|sluice-permissions|deepstream,
 #          --scenarios "events records record-opens rpc idle",
@@ -286,7 +286,7 @@ load() {
 	# The load generator is a new JVM per run, so C2 would compile its code through the whole measured window: 0.29
 	# cores of the two at records @1,000/s, a fifth of its samples at events S=1000, taken from the server measured.
 	# C1 alone compiles within the warm-up, and its code keeps up with C2's after a 10 s warm-up (events S=1000:
-	# 379-475 k against 455-473 k msg/s). docs/performance.md, "The load generator's compiler".
+	# 379-475 k against 455-473 k msg/s). bench/results/13-load-generator-compiler-journal-linger.md.
 	local cmd=(java -XX:TieredStopAtLevel=1 -Xms256m -Xmx2g -XX:+UseParallelGC -cp "$OUT/benchmarks.jar"
 		io.sluice.bench.load.LoadMain --url "ws://127.0.0.1:$port/deepstream" --target "$target" --server-pid "$pid"
 		--run "$run"
