@@ -7,9 +7,8 @@ package io.sluice.gateway.app;
  * <ul>
  * <li>{@code io.netty.recycler.maxCapacityPerThread=0}: no object pool behind Netty's recycled objects, chiefly the
  * outbound buffer's entry that every write takes. A fan-out writes one entry per subscriber, and taking and
- * returning pooled entries cost more than allocating them: 17% of the server's samples at 1,000 subscribers went to
- * the pool, and without it one event went out to 1,000 subscribers 18% faster for a fifth less CPU
- * ({@code docs/performance.md}, "Netty's recycler").</li>
+ * returning pooled entries costs more than allocating them, which the young generation takes cheaply
+ * ({@code docs/decisions/netty-recycler.md}).</li>
  * </ul>
  */
 public final class NettyDefaults {

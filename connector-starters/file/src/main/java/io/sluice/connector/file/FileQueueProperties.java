@@ -17,10 +17,9 @@ import org.springframework.util.unit.DataSize;
  *     256 writes
  * @param linger how long a batch that is not full may wait for more writes of its partition: fewer, larger
  *     store writes for a steady trickle, at the cost of the store lagging by up to this much (the journal holds the
- *     writes meanwhile, and a read that waits for the store takes its partition's batch at once). 1 s: a trickle
- *     of 1,000 sets/s to one record costs H2 one commit a second; each commit shows in the tail of set→notify
- *     latency (p99 at 1,000 sets/s 387–544 µs against 487–1,095 with 100 ms and batches of 256,
- *     {@code docs/performance.md})
+ *     writes meanwhile, and a read that waits for the store takes its partition's batch at once). 1 s, because
+ *     each store commit shows in the tail of set→notify latency, so a trickle is best committed seldom
+ *     ({@code docs/decisions/file-queue-linger.md})
  * @param segmentSize the journal size after which a new segment file is started (at most 2GB: the segment being
  *     written is mapped into memory whole); committed segments are deleted
  * @param maxBacklog the most uncommitted writes held (they are held in memory too); past it offers fail, saying
