@@ -240,6 +240,9 @@ class SlowSubscriberIT {
 
 	/** Drains what the server had sent and reports whether the server then closed the connection. */
 	private static boolean closedByServer(Socket socket) throws IOException {
+		// The server's close reaches each socket in its turn; on a busy machine that can take longer than the
+		// 5 seconds a read waits while the test runs, so the whole TIMEOUT is given here.
+		socket.setSoTimeout((int) TIMEOUT.toMillis());
 		InputStream in = socket.getInputStream();
 		byte[] buffer = new byte[64 * 1024];
 		long deadline = System.nanoTime() + TIMEOUT.toNanos();

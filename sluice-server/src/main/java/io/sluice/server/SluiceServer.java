@@ -3,6 +3,7 @@ package io.sluice.server;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
+import io.sluice.gateway.app.AheadOfTimeStart;
 import io.sluice.gateway.app.NettyDefaults;
 
 /** Sluice in one JVM: gateway, record service and storage worker, on embedded defaults. */
@@ -11,7 +12,7 @@ public class SluiceServer {
 
 	public static void main(String[] args) {
 		NettyDefaults.apply();
-		SpringApplication.run(SluiceServer.class, args);
+		AheadOfTimeStart.run(SluiceServer.class, new SpringApplication(SluiceServer.class), args);
 	}
 
 }
