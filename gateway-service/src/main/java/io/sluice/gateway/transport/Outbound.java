@@ -1,4 +1,4 @@
-package io.sluice.gateway.session;
+package io.sluice.gateway.transport;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
@@ -25,11 +25,11 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
  * <p>While the socket is full (the channel is not writable) frames wait in a backlog that exists only then (the handler
  * that hears of the socket draining is added the first time it fills, and stays). Frames sent but not yet handed to
  * the channel count against the {@link OutboundPolicy}, in bytes: past the budget, a client whose socket has taken
- * nothing for the stall timeout is refused (and disconnected by its {@link Connection}); past the limit, any client
+ * nothing for the stall timeout is refused (and disconnected by its connection); past the limit, any client
  * is. So a slow reader keeps receiving a burst while a stalled one is cut. An idle connection holds nothing here but
  * the channel and a few fields.
  */
-final class Outbound {
+public final class Outbound {
 
 	private static final AtomicLongFieldUpdater<Outbound> QUEUED = AtomicLongFieldUpdater.newUpdater(Outbound.class,
 			"queued");
@@ -69,21 +69,21 @@ final class Outbound {
 	private boolean flushScheduled;
 
 	/** A close frame to write once the backlog has gone out. */
-	private Connection.CloseStatus closeAfterBacklog;
+	private CloseStatus closeAfterBacklog;
 
 	/** Nothing more is written: the close frame went out, or the connection ended. */
 	private boolean ended;
 
 	private WritabilityWatch watch;
 
-	Outbound(Channel channel, OutboundPolicy policy) {
+	public Outbound(Channel channel, OutboundPolicy policy) {
 		this.channel = channel;
 		this.policy = policy;
 		ChannelHandlerContext encoder = channel.pipeline().context(WebSocketFrameEncoder.class);
 		this.writer = (encoder != null) ? encoder : channel;
 	}
 
-	EventLoop eventLoop() {
+	public EventLoop eventLoop() {
 		return this.channel.eventLoop();
 	}
 
@@ -91,19 +91,19 @@ final class Outbound {
 	 * Counts one more frame in, from any thread, by its {@link OutboundPolicy#charge}. Returns {@code null} if it may
 	 * be sent; otherwise counts nothing and returns why the client must be disconnected.
 	 */
-	Connection.CloseStatus reserve(int charge) {
+	public CloseStatus reserve(int charge) {
 		long total = QUEUED.addAndGet(this, charge);
 		if (total <= this.policy.budget()) {
 			return null;
 		}
-		Connection.CloseStatus refusal = refusal(total);
+		CloseStatus refusal = refusal(total);
 		if (refusal != null) {
 			QUEUED.addAndGet(this, -charge);
 		}
 		return refusal;
 	}
 
-	private Connection.CloseStatus refusal(long total) {
+	private CloseStatus refusal(long total) {
 		if (total > this.policy.limit()) {
 			return this.policy.overLimit();
 		}
@@ -116,12 +116,12 @@ final class Outbound {
 	}
 
 	/** What the frames waiting for this client count, in bytes. */
-	long queued() {
+	public long queued() {
 		return this.queued;
 	}
 
 	/** Writes a payload reserved for, in a frame built on the loop (its allocator's caches are the loop's). */
-	void send(byte[] payload, boolean text) {
+	public void send(byte[] payload, boolean text) {
 		execute(() -> {
 			if (write(WebSocketFrames.frame(this.channel.alloc(), text, payload))) {
 				flushLater();
@@ -133,7 +133,7 @@ final class Outbound {
 	 * On the event loop: writes a frame reserved for, which this takes ownership of (and releases if it is not
 	 * written). Returns whether the caller must queue a flush, {@link #flushLater()} or one for many connections.
 	 */
-	boolean write(ByteBuf frame) {
+	public boolean write(ByteBuf frame) {
 		if (this.ended) {
 			sent(frame);
 			frame.release();
@@ -159,13 +159,13 @@ final class Outbound {
 	}
 
 	/** On the event loop. */
-	void flush() {
+	public void flush() {
 		this.flushScheduled = false;
 		this.writer.flush();
 	}
 
 	/** Sends the close frame once everything sent before has gone out, then closes the channel. */
-	void close(Connection.CloseStatus status) {
+	public void close(CloseStatus status) {
 		execute(() -> {
 			if (this.ended) {
 				return;
@@ -184,7 +184,7 @@ final class Outbound {
 	 * once the frame has gone out, or after the stall timeout if it has not: a client that does not read may never take
 	 * it, and its connection would stay open, holding what its socket has not taken.
 	 */
-	void abort(Connection.CloseStatus status) {
+	public void abort(CloseStatus status) {
 		execute(() -> {
 			if (!this.ended) {
 				dropBacklog();
@@ -196,14 +196,14 @@ final class Outbound {
 	}
 
 	/** The connection is over: nothing more is written and what waits is dropped. */
-	void end() {
+	public void end() {
 		execute(() -> {
 			this.ended = true;
 			dropBacklog();
 		});
 	}
 
-	private void writeClose(Connection.CloseStatus status) {
+	private void writeClose(CloseStatus status) {
 		this.ended = true;
 		this.channel.writeAndFlush(new CloseWebSocketFrame(status.code(), status.reason()))
 			.addListener(ChannelFutureListener.CLOSE);

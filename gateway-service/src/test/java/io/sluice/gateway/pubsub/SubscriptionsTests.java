@@ -1,4 +1,4 @@
-package io.sluice.gateway.session;
+package io.sluice.gateway.pubsub;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -10,6 +10,7 @@ import io.sluice.gateway.protocol.JsonFrameCodec;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.MessageCodec;
 import io.sluice.gateway.protocol.Topic;
+import io.sluice.gateway.session.Outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

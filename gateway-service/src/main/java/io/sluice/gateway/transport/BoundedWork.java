@@ -1,4 +1,4 @@
-package io.sluice.gateway.session;
+package io.sluice.gateway.transport;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -33,7 +33,7 @@ import reactor.core.publisher.Operators;
  * @param <S> the source's items
  * @param <T> the messages
  */
-abstract class BoundedWork<S, T> extends Mono<Void> implements CoreSubscriber<S>, Subscription {
+public abstract class BoundedWork<S, T> extends Mono<Void> implements CoreSubscriber<S>, Subscription {
 
 	@SuppressWarnings("rawtypes")
 	private static final AtomicIntegerFieldUpdater<BoundedWork> ACTIVE = AtomicIntegerFieldUpdater

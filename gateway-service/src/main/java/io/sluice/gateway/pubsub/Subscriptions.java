@@ -1,8 +1,11 @@
-package io.sluice.gateway.session;
+package io.sluice.gateway.pubsub;
 
 import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+
+import io.sluice.gateway.session.Connection;
+import io.sluice.gateway.session.Fanout;
 
 /**
  * Which connections of this node subscribe to which names, for one topic. Safe to use from any thread: requests

@@ -1,4 +1,4 @@
-package io.sluice.gateway.session;
+package io.sluice.gateway.transport;
 
 import java.time.Duration;
 import java.util.function.LongSupplier;
@@ -22,15 +22,15 @@ import org.springframework.util.unit.DataSize;
  * @param stallNanos how long a client over the budget may go without its socket taking anything
  * @param nanoClock the clock {@code stallNanos} is measured on ({@link System#nanoTime()} but in tests)
  */
-record OutboundPolicy(long budget, long limit, long stallNanos, LongSupplier nanoClock) {
+public record OutboundPolicy(long budget, long limit, long stallNanos, LongSupplier nanoClock) {
 
 	/** What a waiting message costs besides its bytes: the buffer (or view of a shared one) and the queue slot. */
 	static final int MESSAGE_OVERHEAD = 64;
 
 	/** Close code for a client that does not read what it is sent (policy violation). */
-	static final int SLOW_CONSUMER = 1008;
+	public static final int SLOW_CONSUMER = 1008;
 
-	OutboundPolicy {
+	public OutboundPolicy {
 		if (budget < 1 || limit < budget) {
 			throw new IllegalArgumentException("The outbound limit (" + limit + " bytes) must be at least the budget ("
 					+ budget + " bytes), which must be positive");
@@ -40,17 +40,12 @@ record OutboundPolicy(long budget, long limit, long stallNanos, LongSupplier nan
 		}
 	}
 
-	static OutboundPolicy of(GatewayProperties properties) {
-		return of(properties.outboundBudget(), properties.outboundLimit(), properties.stallTimeout(),
-				System::nanoTime);
-	}
-
-	static OutboundPolicy of(DataSize budget, DataSize limit, Duration stallTimeout, LongSupplier nanoClock) {
+	public static OutboundPolicy of(DataSize budget, DataSize limit, Duration stallTimeout, LongSupplier nanoClock) {
 		return new OutboundPolicy(budget.toBytes(), limit.toBytes(), stallTimeout.toNanos(), nanoClock);
 	}
 
 	/** What a message of {@code payloadLength} bytes counts against the budget: its WebSocket frame and overhead. */
-	static int charge(int payloadLength) {
+	public static int charge(int payloadLength) {
 		return WebSocketFrames.length(payloadLength) + MESSAGE_OVERHEAD;
 	}
 
@@ -60,14 +55,14 @@ record OutboundPolicy(long budget, long limit, long stallNanos, LongSupplier nan
 	}
 
 	/** Why a client over its limit is disconnected. */
-	Connection.CloseStatus overLimit() {
-		return new Connection.CloseStatus(SLOW_CONSUMER, "Outbound queue full: more than " + DataSize.ofBytes(this.limit)
+	CloseStatus overLimit() {
+		return new CloseStatus(SLOW_CONSUMER, "Outbound queue full: more than " + DataSize.ofBytes(this.limit)
 				+ " waiting, the client is not reading fast enough");
 	}
 
 	/** Why a client over its budget that stopped reading is disconnected. */
-	Connection.CloseStatus stalled() {
-		return new Connection.CloseStatus(SLOW_CONSUMER, "Outbound queue full: the client is not reading (nothing read for "
+	CloseStatus stalled() {
+		return new CloseStatus(SLOW_CONSUMER, "Outbound queue full: the client is not reading (nothing read for "
 				+ Duration.ofNanos(this.stallNanos).toMillis() + " ms with more than " + DataSize.ofBytes(this.budget)
 				+ " waiting)");
 	}

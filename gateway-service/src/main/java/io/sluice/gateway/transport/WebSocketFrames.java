@@ -1,4 +1,4 @@
-package io.sluice.gateway.session;
+package io.sluice.gateway.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -8,7 +8,7 @@ import io.netty.buffer.ByteBufAllocator;
  * depend on its payload only and one buffer can go to every subscriber. The endpoints negotiate no extension
  * (no compression), which is what makes writing them below Netty's WebSocket encoder correct.
  */
-final class WebSocketFrames {
+public final class WebSocketFrames {
 
 	private static final int FIN_BINARY = 0x82;
 
@@ -18,7 +18,7 @@ final class WebSocketFrames {
 	}
 
 	/** A direct buffer (the socket writes it without a copy) holding the frame. */
-	static ByteBuf frame(ByteBufAllocator allocator, boolean text, byte[] payload) {
+	public static ByteBuf frame(ByteBufAllocator allocator, boolean text, byte[] payload) {
 		int length = payload.length;
 		ByteBuf frame = allocator.directBuffer(length(length));
 		frame.writeByte(text ? FIN_TEXT : FIN_BINARY);

@@ -1,4 +1,4 @@
-package io.sluice.gateway.session;
+package io.sluice.gateway.transport;
 
 import java.time.Duration;
 import java.util.List;
