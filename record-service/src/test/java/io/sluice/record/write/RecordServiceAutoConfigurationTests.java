@@ -1,4 +1,4 @@
-package io.sluice.record;
+package io.sluice.record.write;
 
 import org.junit.jupiter.api.Test;
 
@@ -8,6 +8,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import io.sluice.connector.RecordCache;
 import io.sluice.connector.memory.MemoryConnectorAutoConfiguration;
+import io.sluice.record.RecordService;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;

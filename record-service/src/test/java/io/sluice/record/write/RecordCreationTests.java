@@ -1,4 +1,4 @@
-package io.sluice.record;
+package io.sluice.record.write;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +17,9 @@ import io.sluice.connector.VersionedRecord;
 import io.sluice.connector.memory.InMemoryMessageBus;
 import io.sluice.connector.memory.InMemoryRecordCache;
 import io.sluice.connector.memory.InMemoryRecordStore;
-import io.sluice.record.DurablePipelineTests.HeldDurableWrites;
+import io.sluice.record.RecordService;
+import io.sluice.record.feed.RecordChangeFeed;
+import io.sluice.record.write.DurablePipelineTests.HeldDurableWrites;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

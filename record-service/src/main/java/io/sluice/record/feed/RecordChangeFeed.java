@@ -1,4 +1,4 @@
-package io.sluice.record;
+package io.sluice.record.feed;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -7,15 +7,16 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 import io.sluice.connector.MessageBus;
+import io.sluice.record.RecordChange;
 
 /**
  * The feed of durable record changes: those made through this node, handed over in-process, and those other
  * nodes publish on the message bus's {@value #TOPIC} topic (the bus never hands a node its own messages, so
  * nothing arrives twice).
  */
-final class RecordChangeFeed {
+public final class RecordChangeFeed {
 
-	static final String TOPIC = "records";
+	public static final String TOPIC = "records";
 
 	private static final Logger logger = LoggerFactory.getLogger(RecordChangeFeed.class);
 
@@ -25,7 +26,7 @@ final class RecordChangeFeed {
 
 	private final Flux<RecordChange> changes;
 
-	RecordChangeFeed(MessageBus bus) {
+	public RecordChangeFeed(MessageBus bus) {
 		this.bus = bus;
 		Flux<RecordChange> remote = bus.subscribe(TOPIC).handle((message, sink) -> {
 			try {
@@ -38,7 +39,7 @@ final class RecordChangeFeed {
 		this.changes = Flux.merge(this.local.asFlux(), remote).publish().refCount();
 	}
 
-	Flux<RecordChange> changes() {
+	public Flux<RecordChange> changes() {
 		return this.changes;
 	}
 
@@ -47,7 +48,7 @@ final class RecordChangeFeed {
 	 * does not fail it (fail open): other nodes' subscribers miss this notice and catch up on the next change
 	 * or read.
 	 */
-	Mono<Void> announce(RecordChange change) {
+	public Mono<Void> announce(RecordChange change) {
 		// Writers of different records announce from different threads; the sink needs one at a time.
 		synchronized (this.local) {
 			this.local.tryEmitNext(change);

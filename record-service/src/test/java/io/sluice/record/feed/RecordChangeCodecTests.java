@@ -1,4 +1,4 @@
-package io.sluice.record;
+package io.sluice.record.feed;
 
 import java.time.Instant;
 
@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import io.sluice.connector.VersionedRecord;
 import io.sluice.connector.VersionedRecordCodec;
+import io.sluice.record.RecordChange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;

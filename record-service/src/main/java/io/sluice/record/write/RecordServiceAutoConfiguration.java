@@ -1,4 +1,4 @@
-package io.sluice.record;
+package io.sluice.record.write;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +16,8 @@ import io.sluice.connector.MessageBus;
 import io.sluice.connector.RecordCache;
 import io.sluice.connector.RecordStore;
 import io.sluice.connector.StorageQueue;
+import io.sluice.record.RecordService;
+import io.sluice.record.feed.RecordChangeFeed;
 
 /**
  * The record service, over whichever connectors the starters on the class path chose. With

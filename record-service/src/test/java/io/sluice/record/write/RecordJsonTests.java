@@ -1,8 +1,10 @@
-package io.sluice.record;
+package io.sluice.record.write;
 
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
+
+import io.sluice.record.InvalidRecordDataException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

@@ -1,4 +1,4 @@
-package io.sluice.record;
+package io.sluice.record.write;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -15,6 +15,9 @@ import reactor.util.retry.Retry;
 
 import io.sluice.connector.RecordCache;
 import io.sluice.connector.VersionedRecord;
+import io.sluice.record.RecordChange;
+import io.sluice.record.RecordWriteException;
+import io.sluice.record.feed.RecordChangeFeed;
 
 /**
  * Makes the writes that won their compare-and-set durable, pipelined per record: the record's lane hands a write

@@ -1,4 +1,4 @@
-package io.sluice.record;
+package io.sluice.record.write;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,6 +24,10 @@ import io.sluice.connector.memory.InMemoryRecordCache;
 import io.sluice.connector.memory.InMemoryRecordStore;
 import io.sluice.connector.memory.InMemoryStorageQueue;
 import io.sluice.connector.tck.ForwardingRecordStore;
+import io.sluice.record.RecordChange;
+import io.sluice.record.RecordService;
+import io.sluice.record.RecordWriteException;
+import io.sluice.record.feed.RecordChangeFeed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,9 +1,11 @@
-package io.sluice.record;
+package io.sluice.record.write;
 
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import io.sluice.record.RecordService;
 
 /**
  * Settings of the record service ({@code sluice.records.*}).

@@ -1,4 +1,4 @@
-package io.sluice.record;
+package io.sluice.record.write;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,6 +23,15 @@ import io.sluice.connector.memory.InMemoryRecordCache;
 import io.sluice.connector.memory.InMemoryRecordStore;
 import io.sluice.connector.memory.InMemoryStorageQueue;
 import io.sluice.connector.tck.ForwardingRecordStore;
+import io.sluice.record.InvalidRecordDataException;
+import io.sluice.record.InvalidVersionException;
+import io.sluice.record.RecordChange;
+import io.sluice.record.RecordNotFoundException;
+import io.sluice.record.RecordService;
+import io.sluice.record.RecordUnavailableException;
+import io.sluice.record.RecordWriteException;
+import io.sluice.record.VersionExistsException;
+import io.sluice.record.feed.RecordChangeFeed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,8 +1,10 @@
-package io.sluice.record;
+package io.sluice.record.feed;
 
 import reactor.core.publisher.Flux;
 
 import io.sluice.connector.MessageBus;
+import io.sluice.record.RecordChange;
+import io.sluice.record.RecordService;
 
 /** The record change feed for a process that writes no records itself, such as a gateway calling them remotely. */
 public final class RecordChanges {

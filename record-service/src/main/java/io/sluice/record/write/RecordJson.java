@@ -1,4 +1,4 @@
-package io.sluice.record;
+package io.sluice.record.write;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -8,6 +8,8 @@ import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import io.sluice.record.InvalidRecordDataException;
 
 /** Reading and writing record data: UTF-8 JSON, an object or an array at the top, within set limits. */
 final class RecordJson {

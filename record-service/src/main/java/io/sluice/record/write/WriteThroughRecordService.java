@@ -1,4 +1,4 @@
-package io.sluice.record;
+package io.sluice.record.write;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -14,6 +14,16 @@ import io.sluice.connector.ConnectorException;
 import io.sluice.connector.RecordCache;
 import io.sluice.connector.RecordStore;
 import io.sluice.connector.VersionedRecord;
+import io.sluice.record.InvalidRecordDataException;
+import io.sluice.record.InvalidVersionException;
+import io.sluice.record.RecordChange;
+import io.sluice.record.RecordNotFoundException;
+import io.sluice.record.RecordPath;
+import io.sluice.record.RecordService;
+import io.sluice.record.RecordUnavailableException;
+import io.sluice.record.RecordWriteException;
+import io.sluice.record.VersionExistsException;
+import io.sluice.record.feed.RecordChangeFeed;
 
 /**
  * The record service of DESIGN §2: a write's version is decided by a compare-and-set in the cache; only a

@@ -1,4 +1,4 @@
-package io.sluice.record;
+package io.sluice.record.feed;
 
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import io.sluice.connector.VersionedRecord;
 import io.sluice.connector.VersionedRecordCodec;
+import io.sluice.record.RecordChange;
 
 /**
  * The bytes a {@link RecordChange} travels in between nodes: a small versioned binary layout, so that a change
