@@ -1,7 +1,6 @@
 package io.sluice.record.write;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,7 +9,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.util.retry.Retry;
 
 import io.sluice.connector.RecordCache;
@@ -57,7 +55,7 @@ final class DurablePipeline {
 
 	private final RecordLanes lanes;
 
-	private final ConcurrentHashMap<String, Pipe> pipes = new ConcurrentHashMap<>();
+	private final ConcurrentHashMap<String, RecordPipe> pipes = new ConcurrentHashMap<>();
 
 	DurablePipeline(DurableWrites durable, RecordChangeFeed feed, RecordCache cache, RecordLanes lanes) {
 		this.durable = durable;
@@ -73,11 +71,11 @@ final class DurablePipeline {
 	 *     on being subscribed to
 	 */
 	Mono<VersionedRecord> submit(RecordChange change) {
-		Pending pending = new Pending(change);
+		PendingWrite pending = new PendingWrite(change);
 		boolean[] start = new boolean[1];
 		// Creating and retiring a pipe happen inside the map's per-key compute, so no write can join a retired one.
-		Pipe pipe = this.pipes.compute(change.name(), (name, existing) -> {
-			Pipe current = (existing != null) ? existing : new Pipe(name);
+		RecordPipe pipe = this.pipes.compute(change.name(), (name, existing) -> {
+			RecordPipe current = (existing != null) ? existing : new RecordPipe(name);
 			synchronized (current) {
 				current.answers.add(pending);
 				if (current.failure != null) {
@@ -107,8 +105,8 @@ final class DurablePipeline {
 	 * answered is then the one that made it (or one before, whose failure fails it too).
 	 */
 	Mono<VersionedRecord> whenDurable(VersionedRecord current) {
-		Pipe pipe = this.pipes.get(current.name());
-		Pending newest = null;
+		RecordPipe pipe = this.pipes.get(current.name());
+		PendingWrite newest = null;
 		if (pipe != null) {
 			synchronized (pipe) {
 				newest = pipe.answers.peekLast();
@@ -123,10 +121,10 @@ final class DurablePipeline {
 	}
 
 	/** The writes waiting to be handed on, oldest first, or {@code null} (and nothing in flight) if there are none. */
-	private List<Pending> nextGroup(Pipe pipe) {
+	private List<PendingWrite> nextGroup(RecordPipe pipe) {
 		synchronized (pipe) {
 			if (!pipe.waiting.isEmpty()) {
-				List<Pending> group = new ArrayList<>(pipe.waiting);
+				List<PendingWrite> group = new ArrayList<>(pipe.waiting);
 				pipe.waiting.clear();
 				return group;
 			}
@@ -136,13 +134,13 @@ final class DurablePipeline {
 		return null;
 	}
 
-	private void send(Pipe pipe, List<Pending> first) {
-		List<Pending> group = first;
+	private void send(RecordPipe pipe, List<PendingWrite> first) {
+		List<PendingWrite> group = first;
 		// A durable write that completes at once (an in-memory queue) would otherwise recurse, group after group.
 		while (group != null) {
 			Sent sent = new Sent(pipe, group);
 			List<VersionedRecord> versions = new ArrayList<>(group.size());
-			for (Pending pending : group) {
+			for (PendingWrite pending : group) {
 				versions.add(pending.change.record());
 			}
 			// The pipeline's own machinery, not a request path: every writer is answered from here.
@@ -152,7 +150,7 @@ final class DurablePipeline {
 	}
 
 	/** Announces a durable change; its writer may be answered once the bus has it. */
-	private void announce(Pipe pipe, Pending pending) {
+	private void announce(RecordPipe pipe, PendingWrite pending) {
 		Mono<Void> published;
 		try {
 			// A creation holds only {}, and each opener is answered the record itself: nobody needs telling.
@@ -169,7 +167,7 @@ final class DurablePipeline {
 		published.subscribe(null, (ex) -> decided(pipe, pending), () -> decided(pipe, pending));
 	}
 
-	private void decided(Pipe pipe, Pending pending) {
+	private void decided(RecordPipe pipe, PendingWrite pending) {
 		synchronized (pipe) {
 			pending.decided = true;
 		}
@@ -177,17 +175,17 @@ final class DurablePipeline {
 	}
 
 	/** Fails a group and everything built on it, then makes the cache agree with storage before telling anyone. */
-	private void failed(Pipe pipe, List<Pending> group, Throwable cause) {
-		Pending first = group.get(0);
-		Failure failure = new Failure(first.change.version(), cause);
+	private void failed(RecordPipe pipe, List<PendingWrite> group, Throwable cause) {
+		PendingWrite first = group.get(0);
+		RecordPipe.Failure failure = new RecordPipe.Failure(first.change.version(), cause);
 		synchronized (pipe) {
 			pipe.sending = false;
 			pipe.failure = failure;
-			for (Pending pending : group) {
+			for (PendingWrite pending : group) {
 				pending.error = notDurable(pending, cause);
 				pipe.condemned.add(pending);
 			}
-			for (Pending pending : pipe.waiting) {
+			for (PendingWrite pending : pipe.waiting) {
 				pending.error = builtOnFailed(pending, failure);
 				pipe.condemned.add(pending);
 			}
@@ -198,7 +196,7 @@ final class DurablePipeline {
 			.subscribe(null, (ex) -> logger.error("Recovery of record '{}' failed", pipe.name, ex));
 	}
 
-	private Mono<Boolean> evict(Pipe pipe) {
+	private Mono<Boolean> evict(RecordPipe pipe) {
 		long newest;
 		synchronized (pipe) {
 			newest = pipe.condemned.get(pipe.condemned.size() - 1).change.version();
@@ -213,10 +211,10 @@ final class DurablePipeline {
 	}
 
 	/** Runs in the record's lane once the cache agrees with storage: the failed writers are told, writes go on. */
-	private void recovered(Pipe pipe) {
+	private void recovered(RecordPipe pipe) {
 		synchronized (pipe) {
 			pipe.failure = null;
-			for (Pending pending : pipe.condemned) {
+			for (PendingWrite pending : pipe.condemned) {
 				pending.decided = true;
 			}
 			pipe.condemned.clear();
@@ -228,14 +226,14 @@ final class DurablePipeline {
 	 * Announces what became durable, then answers the writers whose outcome is decided, each in version order; one
 	 * thread at a time per record.
 	 */
-	private void drain(Pipe pipe) {
+	private void drain(RecordPipe pipe) {
 		if (pipe.draining.getAndIncrement() != 0) {
 			return;
 		}
 		int missed = 1;
 		do {
 			while (true) {
-				Pending ready;
+				PendingWrite ready;
 				synchronized (pipe) {
 					ready = pipe.durable.poll();
 				}
@@ -245,7 +243,7 @@ final class DurablePipeline {
 				announce(pipe, ready);
 			}
 			while (true) {
-				Pending head;
+				PendingWrite head;
 				synchronized (pipe) {
 					head = pipe.answers.peek();
 					if (head == null || !head.decided) {
@@ -262,90 +260,22 @@ final class DurablePipeline {
 	}
 
 	/** Forgets a record with nothing left to do, so that idle records cost nothing. */
-	private void retireIfIdle(Pipe pipe) {
+	private void retireIfIdle(RecordPipe pipe) {
 		this.pipes.computeIfPresent(pipe.name, (name, current) -> (current == pipe && pipe.idle()) ? null : current);
 	}
 
-	private static RecordWriteException notDurable(Pending pending, Throwable cause) {
+	private static RecordWriteException notDurable(PendingWrite pending, Throwable cause) {
 		RecordChange change = pending.change;
 		return new RecordWriteException(change.name(), "Write of record '" + change.name() + "' v" + change.version()
 				+ " could not be made durable: " + cause.getMessage(), cause);
 	}
 
-	private static RecordWriteException builtOnFailed(Pending pending, Failure failure) {
+	private static RecordWriteException builtOnFailed(PendingWrite pending, RecordPipe.Failure failure) {
 		RecordChange change = pending.change;
 		return new RecordWriteException(change.name(),
 				"Write of record '" + change.name() + "' v" + change.version() + " was not made durable: it was "
 						+ "built on v" + failure.version() + ", which could not be: " + failure.cause().getMessage(),
 				failure.cause());
-	}
-
-	/** One record's writes between their compare-and-set and their answer. Guarded by its own monitor. */
-	private static final class Pipe {
-
-		private final String name;
-
-		/** Every write not yet answered, in version order. */
-		private final ArrayDeque<Pending> answers = new ArrayDeque<>(4);
-
-		/** Writes that won their compare-and-set while a group was in flight. */
-		private final List<Pending> waiting = new ArrayList<>(4);
-
-		/** Writes that are durable and not announced yet, in version order. */
-		private final ArrayDeque<Pending> durable = new ArrayDeque<>(4);
-
-		/** Writes that failed, waiting for the cache to agree with storage before they are answered. */
-		private final List<Pending> condemned = new ArrayList<>(0);
-
-		private final AtomicInteger draining = new AtomicInteger();
-
-		/** Whether a group is being made durable or announced. */
-		private boolean sending;
-
-		/** The failure being recovered from, or {@code null}. */
-		private Failure failure;
-
-		Pipe(String name) {
-			this.name = name;
-		}
-
-		boolean idle() {
-			synchronized (this) {
-				return this.answers.isEmpty() && !this.sending && this.failure == null && this.draining.get() == 0;
-			}
-		}
-
-	}
-
-	private record Failure(long version, Throwable cause) {
-	}
-
-	/** A write that won its compare-and-set, and its writer's answer. */
-	private static final class Pending {
-
-		private final RecordChange change;
-
-		private final Sinks.One<VersionedRecord> answer = Sinks.one();
-
-		/** Guarded by the pipe's monitor. */
-		private boolean decided;
-
-		/** Why it failed, or {@code null}; guarded by the pipe's monitor. */
-		private RecordWriteException error;
-
-		Pending(RecordChange change) {
-			this.change = change;
-		}
-
-		void signal() {
-			if (this.error != null) {
-				this.answer.tryEmitError(this.error);
-			}
-			else {
-				this.answer.tryEmitValue(this.change.record());
-			}
-		}
-
 	}
 
 	/** The outcome of handing one group on. */
@@ -357,17 +287,17 @@ final class DurablePipeline {
 
 		private static final int DETACHED = 2;
 
-		private final Pipe pipe;
+		private final RecordPipe pipe;
 
-		private final List<Pending> group;
+		private final List<PendingWrite> group;
 
 		private final AtomicInteger state = new AtomicInteger(RUNNING);
 
-		private List<Pending> next;
+		private List<PendingWrite> next;
 
 		private DurableWrites.Outcome outcome;
 
-		Sent(Pipe pipe, List<Pending> group) {
+		Sent(RecordPipe pipe, List<PendingWrite> group) {
 			this.pipe = pipe;
 			this.group = group;
 		}
@@ -379,9 +309,9 @@ final class DurablePipeline {
 				return;
 			}
 			// Part of the group is durable (a later version carries the changes of any earlier one that failed).
-			List<Pending> durable = new ArrayList<>();
-			List<Pending> notDurable = new ArrayList<>();
-			for (Pending pending : this.group) {
+			List<PendingWrite> durable = new ArrayList<>();
+			List<PendingWrite> notDurable = new ArrayList<>();
+			for (PendingWrite pending : this.group) {
 				(pending.change.version() <= outcome.durableUpTo() ? durable : notDurable).add(pending);
 			}
 			synchronized (this.pipe) {
@@ -397,12 +327,12 @@ final class DurablePipeline {
 			}
 		}
 
-		private void succeeded(List<Pending> durable) {
+		private void succeeded(List<PendingWrite> durable) {
 			synchronized (this.pipe) {
 				this.pipe.durable.addAll(durable);
 			}
 			// The next group is handed on first, so that it becomes durable while this one is announced.
-			List<Pending> following = nextGroup(this.pipe);
+			List<PendingWrite> following = nextGroup(this.pipe);
 			if (this.state.compareAndSet(RUNNING, ENDED_AT_ONCE)) {
 				this.next = following;
 			}
@@ -416,13 +346,13 @@ final class DurablePipeline {
 			failed(this.group, cause);
 		}
 
-		private void failed(List<Pending> notDurable, Throwable cause) {
+		private void failed(List<PendingWrite> notDurable, Throwable cause) {
 			this.state.compareAndSet(RUNNING, ENDED_AT_ONCE);
 			DurablePipeline.this.failed(this.pipe, notDurable, cause);
 		}
 
 		/** The group to send next if this one already ended while being handed on, else {@code null}. */
-		List<Pending> nextIfEndedAtOnce() {
+		List<PendingWrite> nextIfEndedAtOnce() {
 			if (this.state.compareAndSet(RUNNING, DETACHED)) {
 				return null;
 			}
