@@ -15,10 +15,10 @@ import io.sluice.gateway.auth.AuthConfiguration;
 import io.sluice.gateway.auth.Authenticator;
 import io.sluice.gateway.event.EventHandler;
 import io.sluice.gateway.event.EventRelay;
-import io.sluice.gateway.listen.ListenProperties;
 import io.sluice.gateway.http.HttpConfiguration;
 import io.sluice.gateway.http.deepstream.DeepstreamHttpConfiguration;
 import io.sluice.gateway.http.rest.RestConfiguration;
+import io.sluice.gateway.listen.ListenProperties;
 import io.sluice.gateway.permission.PermissionConfiguration;
 import io.sluice.gateway.permission.Permissions;
 import io.sluice.gateway.presence.PresenceHandler;
@@ -39,7 +39,7 @@ import io.sluice.record.RecordService;
  * The deepstream WebSocket endpoint at {@code sluice.gateway.path}, on the web server's own port. It needs a
  * {@link RecordService} and a {@link MessageBus}, which the record service and a connector starter provide.
  */
-@AutoConfiguration(afterName = { "io.sluice.record.RecordServiceAutoConfiguration",
+@AutoConfiguration(afterName = { "io.sluice.record.write.RecordServiceAutoConfiguration",
 		"io.sluice.connector.memory.MemoryConnectorAutoConfiguration" })
 @ConditionalOnClass(name = "reactor.netty.http.server.HttpServer")
 @Import({ AuthConfiguration.class, PermissionConfiguration.class, HttpConfiguration.class,

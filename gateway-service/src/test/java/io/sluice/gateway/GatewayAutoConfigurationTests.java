@@ -19,7 +19,7 @@ import io.sluice.gateway.permission.Permissions;
 import io.sluice.gateway.session.GatewayProperties;
 import io.sluice.gateway.session.GatewayRoute;
 import io.sluice.gateway.session.MessageGate;
-import io.sluice.record.RecordServiceAutoConfiguration;
+import io.sluice.record.write.RecordServiceAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

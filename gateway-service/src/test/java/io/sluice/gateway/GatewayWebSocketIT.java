@@ -43,7 +43,7 @@ class GatewayWebSocketIT {
 
 	@Test
 	void runsOnTheRealRecordService() {
-		assertThat(this.records.getClass().getName()).isEqualTo("io.sluice.record.WriteThroughRecordService");
+		assertThat(this.records.getClass().getName()).isEqualTo("io.sluice.record.write.WriteThroughRecordService");
 	}
 
 	@Test

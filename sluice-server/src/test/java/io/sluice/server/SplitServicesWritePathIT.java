@@ -275,7 +275,7 @@ class SplitServicesWritePathIT {
 			.run(common("worker", "--spring.config.name=storage-worker-it", "--sluice.worker.min-backoff=20ms",
 					"--sluice.worker.max-backoff=200ms",
 					"--spring.autoconfigure.exclude=io.sluice.gateway.GatewayAutoConfiguration,"
-							+ "io.sluice.record.RecordServiceAutoConfiguration,"
+							+ "io.sluice.record.write.RecordServiceAutoConfiguration,"
 							+ "io.sluice.record.remote.RemoteRecordServiceAutoConfiguration,"
 							+ "io.sluice.record.api.RecordApiAutoConfiguration,"
 							+ "org.springframework.boot.mongodb.autoconfigure.MongoReactiveAutoConfiguration,"

@@ -10,15 +10,14 @@ import reactor.core.scheduler.Schedulers;
 
 import io.sluice.connector.MessageBus;
 import io.sluice.gateway.listen.ListenProperties;
-import io.sluice.gateway.listen.ListenRegistry;
 import io.sluice.gateway.listen.ListenTopic;
+import io.sluice.gateway.listen.TopicSubscriptions;
 import io.sluice.gateway.protocol.EventAction;
 import io.sluice.gateway.protocol.JsonText;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.MessageCodec;
 import io.sluice.gateway.protocol.Topic;
 import io.sluice.gateway.session.Connection;
-import io.sluice.gateway.session.Subscriptions;
 import io.sluice.gateway.session.TopicHandler;
 
 /**
@@ -30,13 +29,11 @@ public final class EventHandler implements TopicHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(EventHandler.class);
 
-	private final Subscriptions subscriptions = new Subscriptions();
+	private final TopicSubscriptions subscriptions;
 
 	private final MessageBus bus;
 
 	private final EventRelay relay;
-
-	private final ListenRegistry listening;
 
 	public EventHandler(MessageBus bus) {
 		this(bus, ListenProperties.defaults(), Schedulers.parallel());
@@ -45,9 +42,8 @@ public final class EventHandler implements TopicHandler {
 	/** @param scheduler where listening's response timeouts run */
 	public EventHandler(MessageBus bus, ListenProperties listen, Scheduler scheduler) {
 		this.bus = bus;
-		this.relay = new EventRelay(bus, this.subscriptions);
-		this.listening = new ListenRegistry(ListenTopic.EVENT, this.subscriptions, listen, scheduler);
-		this.subscriptions.setListener(this.listening);
+		this.subscriptions = new TopicSubscriptions(ListenTopic.EVENT, listen, scheduler);
+		this.relay = new EventRelay(bus, this.subscriptions.subscriptions());
 	}
 
 	/** What delivers other nodes' events here; it must be started for them to arrive. */
@@ -62,20 +58,19 @@ public final class EventHandler implements TopicHandler {
 
 	@Override
 	public Mono<Void> handle(Connection connection, Message message) {
+		if (this.subscriptions.listen(connection, message)) {
+			return Mono.empty();
+		}
 		switch (message.action()) {
 			case EventAction.EMIT:
 				return emit(connection, message);
 			case EventAction.SUBSCRIBE:
-				subscribe(connection, message);
+				if (this.subscriptions.subscribe(connection, message, names(message))) {
+					connection.send(this.subscriptions.ack(message));
+				}
 				return Mono.empty();
 			case EventAction.UNSUBSCRIBE:
-				unsubscribe(connection, message);
-				return Mono.empty();
-			case EventAction.LISTEN:
-			case EventAction.UNLISTEN:
-			case EventAction.LISTEN_ACCEPT:
-			case EventAction.LISTEN_REJECT:
-				this.listening.handle(connection, message);
+				this.subscriptions.unsubscribe(connection, message, names(message));
 				return Mono.empty();
 			default:
 				connection.send(Message.builder(Topic.EVENT, EventAction.ERROR).name(message.name())
@@ -89,8 +84,7 @@ public final class EventHandler implements TopicHandler {
 
 	@Override
 	public void onClose(Connection connection) {
-		this.listening.onClose(connection);
-		this.subscriptions.removeAll(connection);
+		this.subscriptions.onClose(connection);
 	}
 
 	private Mono<Void> emit(Connection connection, Message message) {
@@ -114,7 +108,7 @@ public final class EventHandler implements TopicHandler {
 
 	private Mono<Void> publish(String name, byte[] data, String origin) {
 		byte[] frame = MessageCodec.encodeNamed(Topic.EVENT, EventAction.EMIT, name, data);
-		this.subscriptions.send(name, frame, origin);
+		this.subscriptions.subscriptions().send(name, frame, origin);
 		Mono<Void> published = this.bus.publish(EventRelay.BUS_TOPIC, frame);
 		if (published == Mono.<Void>empty()) {
 			// Nothing to wait for or to fail (a bus with no other node to reach): the dispatch counts it as done.
@@ -125,44 +119,6 @@ public final class EventHandler implements TopicHandler {
 			logger.warn("Event '{}' could not be published to other nodes: {}", name, ex.getMessage());
 			return Mono.empty();
 		});
-	}
-
-	private void subscribe(Connection connection, Message message) {
-		boolean anyNew = false;
-		for (String name : names(message)) {
-			if (this.subscriptions.subscribe(name, connection)) {
-				anyNew = true;
-			}
-			else {
-				connection.send(Message.builder(Topic.EVENT, EventAction.MULTIPLE_SUBSCRIPTIONS).name(name)
-					.originalAction(message.action()).correlationId(message.correlationId()).build());
-			}
-		}
-		if (anyNew) {
-			connection.send(ack(message));
-		}
-	}
-
-	private void unsubscribe(Connection connection, Message message) {
-		boolean anyRemoved = false;
-		for (String name : names(message)) {
-			if (this.subscriptions.unsubscribe(name, connection)) {
-				anyRemoved = true;
-			}
-			else {
-				connection.send(Message.builder(Topic.EVENT, EventAction.NOT_SUBSCRIBED).name(name)
-					.originalAction(message.action()).correlationId(message.correlationId()).build());
-			}
-		}
-		if (anyRemoved) {
-			connection.send(ack(message));
-		}
-	}
-
-	/** One acknowledgement per (bulk) request, matched by the client on action and correlation id. */
-	private static Message ack(Message request) {
-		return Message.builder(Topic.EVENT, request.action()).correlationId(request.correlationId()).isAck(true)
-			.build();
 	}
 
 	private static List<String> names(Message message) {

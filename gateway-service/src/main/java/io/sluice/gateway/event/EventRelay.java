@@ -16,7 +16,7 @@ import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.MessageCodec;
 import io.sluice.gateway.protocol.ProtocolException;
 import io.sluice.gateway.protocol.Topic;
-import io.sluice.gateway.session.Subscriptions;
+import io.sluice.gateway.pubsub.Subscriptions;
 
 /**
  * Hands the events other nodes publish to this node's subscribers. The bus payload is the encoded EMIT frame

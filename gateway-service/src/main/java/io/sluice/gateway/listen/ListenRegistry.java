@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 import reactor.core.scheduler.Scheduler;
 
 import io.sluice.gateway.protocol.Message;
+import io.sluice.gateway.pubsub.Subscriptions;
 import io.sluice.gateway.session.Connection;
-import io.sluice.gateway.session.Subscriptions;
 
 /**
  * Listening on one topic: clients listen on a pattern, and when a name matching it gets a subscriber while no one

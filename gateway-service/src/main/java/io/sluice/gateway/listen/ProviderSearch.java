@@ -16,8 +16,8 @@ import reactor.core.scheduler.Scheduler;
 
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.MessageCodec;
+import io.sluice.gateway.pubsub.Subscriptions;
 import io.sluice.gateway.session.Connection;
-import io.sluice.gateway.session.Subscriptions;
 
 /**
  * The asking half of {@link ListenRegistry}: who is offered which name, in which order, and what an answer, a

@@ -5,22 +5,19 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import io.sluice.gateway.listen.ListenProperties;
-import io.sluice.gateway.listen.ListenRegistry;
 import io.sluice.gateway.listen.ListenTopic;
+import io.sluice.gateway.listen.TopicSubscriptions;
 import io.sluice.gateway.permission.Permissions;
 import io.sluice.gateway.protocol.JsonText;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.RecordAction;
 import io.sluice.gateway.protocol.Topic;
 import io.sluice.gateway.session.Connection;
-import io.sluice.gateway.session.Subscriptions;
 import io.sluice.gateway.session.TopicHandler;
 import io.sluice.record.RecordService;
 
 /** The RECORD topic: routes each action to reads, writes, subscriptions, notifications or listening. */
 public final class RecordHandler implements TopicHandler {
-
-	private final Subscriptions subscriptions = new Subscriptions();
 
 	private final RecordReads reads;
 
@@ -30,7 +27,7 @@ public final class RecordHandler implements TopicHandler {
 
 	private final RecordNotifyRequests notifyRequests;
 
-	private final ListenRegistry listening;
+	private final TopicSubscriptions subscriptions;
 
 	public RecordHandler(RecordService records) {
 		this(records, ListenProperties.defaults(), Schedulers.parallel());
@@ -47,12 +44,11 @@ public final class RecordHandler implements TopicHandler {
 	 */
 	public RecordHandler(RecordService records, ListenProperties listen, Scheduler scheduler,
 			Permissions permissions) {
+		this.subscriptions = new TopicSubscriptions(ListenTopic.RECORD, listen, scheduler);
 		this.reads = new RecordReads(records, this.subscriptions, permissions);
-		this.writes = new RecordWrites(records, this.subscriptions);
-		this.notifier = new RecordNotifier(records, this.subscriptions);
-		this.notifyRequests = new RecordNotifyRequests(records, this.subscriptions);
-		this.listening = new ListenRegistry(ListenTopic.RECORD, this.subscriptions, listen, scheduler);
-		this.subscriptions.setListener(this.listening);
+		this.writes = new RecordWrites(records, this.subscriptions.subscriptions());
+		this.notifier = new RecordNotifier(records, this.subscriptions.subscriptions());
+		this.notifyRequests = new RecordNotifyRequests(records, this.subscriptions.subscriptions());
 	}
 
 	/** What tells this node's subscribers of changes; it must be started for them to hear of any. */
@@ -67,6 +63,9 @@ public final class RecordHandler implements TopicHandler {
 
 	@Override
 	public Mono<Void> handle(Connection connection, Message message) {
+		if (this.subscriptions.listen(connection, message)) {
+			return Mono.empty();
+		}
 		switch (message.action()) {
 			case RecordAction.SUBSCRIBECREATEANDREAD:
 			case RecordAction.SUBSCRIBEANDREAD:
@@ -91,12 +90,6 @@ public final class RecordHandler implements TopicHandler {
 				return this.writes.delete(connection, message);
 			case RecordAction.NOTIFY:
 				return this.notifyRequests.notify(connection, message);
-			case RecordAction.LISTEN:
-			case RecordAction.UNLISTEN:
-			case RecordAction.LISTEN_ACCEPT:
-			case RecordAction.LISTEN_REJECT:
-				this.listening.handle(connection, message);
-				return Mono.empty();
 			default:
 				connection.send(RecordReplies.error(RecordAction.ERROR, message, message.name())
 					.data(JsonText.quote("Record action " + Topic.actionName(Topic.RECORD, message.action())
@@ -108,8 +101,7 @@ public final class RecordHandler implements TopicHandler {
 
 	@Override
 	public void onClose(Connection connection) {
-		this.listening.onClose(connection);
-		this.subscriptions.removeAll(connection);
+		this.subscriptions.onClose(connection);
 	}
 
 }

@@ -13,8 +13,8 @@ import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.MessageCodec;
 import io.sluice.gateway.protocol.RecordAction;
 import io.sluice.gateway.protocol.Topic;
+import io.sluice.gateway.pubsub.Subscriptions;
 import io.sluice.gateway.session.Connection;
-import io.sluice.gateway.session.Subscriptions;
 import io.sluice.record.RecordService;
 
 /**

@@ -10,6 +10,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import io.sluice.connector.VersionedRecord;
+import io.sluice.gateway.listen.TopicSubscriptions;
 import io.sluice.gateway.permission.Payload;
 import io.sluice.gateway.permission.PermissionAction;
 import io.sluice.gateway.permission.PermissionGate;
@@ -20,7 +21,6 @@ import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.RecordAction;
 import io.sluice.gateway.protocol.Topic;
 import io.sluice.gateway.session.Connection;
-import io.sluice.gateway.session.Subscriptions;
 import io.sluice.record.RecordService;
 
 /**
@@ -40,12 +40,12 @@ final class RecordReads {
 
 	private final RecordService records;
 
-	private final Subscriptions subscriptions;
+	private final TopicSubscriptions subscriptions;
 
 	/** The permission rules, or {@code null} when everyone may open every record. */
 	private final Permissions permissions;
 
-	RecordReads(RecordService records, Subscriptions subscriptions, Permissions permissions) {
+	RecordReads(RecordService records, TopicSubscriptions subscriptions, Permissions permissions) {
 		this.records = records;
 		this.subscriptions = subscriptions;
 		this.permissions = permissions;
@@ -62,16 +62,7 @@ final class RecordReads {
 			connection.send(RecordReplies.ack(request));
 			return Flux.fromIterable(names).flatMap((name) -> openPermitted(connection, request, name)).then();
 		}
-		boolean anyNew = false;
-		for (String name : names) {
-			if (this.subscriptions.subscribe(name, connection)) {
-				anyNew = true;
-			}
-			else {
-				connection.send(Message.builder(Topic.RECORD, RecordAction.MULTIPLE_SUBSCRIPTIONS).name(name)
-					.originalAction(request.action()).correlationId(request.correlationId()).build());
-			}
-		}
+		boolean anyNew = this.subscriptions.subscribe(connection, request, names);
 		if (anyNew || request.action() == RecordAction.SUBSCRIBECREATEANDREAD) {
 			connection.send(RecordReplies.ack(request));
 		}
@@ -88,19 +79,7 @@ final class RecordReads {
 	}
 
 	Mono<Void> unsubscribe(Connection connection, Message request) {
-		boolean anyRemoved = false;
-		for (String name : names(request)) {
-			if (this.subscriptions.unsubscribe(name, connection)) {
-				anyRemoved = true;
-			}
-			else {
-				connection.send(Message.builder(Topic.RECORD, RecordAction.NOT_SUBSCRIBED).name(name)
-					.originalAction(request.action()).correlationId(request.correlationId()).build());
-			}
-		}
-		if (anyRemoved) {
-			connection.send(RecordReplies.ack(request));
-		}
+		this.subscriptions.unsubscribe(connection, request, names(request));
 		return Mono.empty();
 	}
 
@@ -168,10 +147,7 @@ final class RecordReads {
 					PermissionGate.refuse(connection, request, name, decision);
 					return Mono.empty();
 				}
-				if (!this.subscriptions.subscribe(name, connection)) {
-					connection.send(Message.builder(Topic.RECORD, RecordAction.MULTIPLE_SUBSCRIPTIONS).name(name)
-						.originalAction(request.action()).correlationId(request.correlationId()).build());
-				}
+				this.subscriptions.subscribe(connection, request, name);
 				return create(connection, request, name);
 			})
 			.onErrorResume((ex) -> loadError(connection, request, name, ex));

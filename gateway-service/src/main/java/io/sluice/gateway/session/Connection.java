@@ -17,6 +17,9 @@ import org.slf4j.LoggerFactory;
 
 import io.sluice.gateway.protocol.FrameCodec;
 import io.sluice.gateway.protocol.Message;
+import io.sluice.gateway.transport.CloseStatus;
+import io.sluice.gateway.transport.Outbound;
+import io.sluice.gateway.transport.OutboundPolicy;
 
 /**
  * One client connection: who it is, and its bounded way out ({@link Outbound}). Anything may send to it from any
@@ -128,7 +131,7 @@ public final class Connection {
 	 * connection that may not have it is disconnected as a slow consumer and {@code false} returned.
 	 */
 	boolean reserve(int charge) {
-		Connection.CloseStatus refusal = this.outbound.reserve(charge);
+		CloseStatus refusal = this.outbound.reserve(charge);
 		if (refusal == null) {
 			return true;
 		}
@@ -314,8 +317,8 @@ public final class Connection {
 		return this.subscriptions;
 	}
 
-	/** Kept by {@link Subscriptions}: {@code delta} subscriptions were added (or removed, if negative). */
-	void subscriptionsChanged(int delta) {
+	/** Kept by {@link io.sluice.gateway.pubsub.Subscriptions}: {@code delta} subscriptions were added (or removed, if negative). */
+	public void subscriptionsChanged(int delta) {
 		SUBSCRIPTIONS.addAndGet(this, delta);
 	}
 
@@ -327,12 +330,6 @@ public final class Connection {
 	enum State {
 
 		AWAITING_CHALLENGE, AWAITING_AUTH, AUTHENTICATING, OPEN
-
-	}
-
-	record CloseStatus(int code, String reason) {
-
-		static final CloseStatus BY_PEER = new CloseStatus(1000, "closed by the client");
 
 	}
 

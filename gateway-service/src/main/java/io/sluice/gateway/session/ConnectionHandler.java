@@ -24,6 +24,8 @@ import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.ParserAction;
 import io.sluice.gateway.protocol.ProtocolException;
 import io.sluice.gateway.protocol.Topic;
+import io.sluice.gateway.transport.BoundedWork;
+import io.sluice.gateway.transport.OutboundPolicy;
 
 /**
  * One WebSocket connection on Reactor Netty, in one encoding ({@link FrameCodec}): frames are decoded and
@@ -61,7 +63,8 @@ final class ConnectionHandler implements BiFunction<WebsocketInbound, WebsocketO
 		this.codec = codec;
 		this.registry = registry;
 		this.timers = timers;
-		this.outboundPolicy = OutboundPolicy.of(properties);
+		this.outboundPolicy = OutboundPolicy.of(properties.outboundBudget(), properties.outboundLimit(),
+				properties.stallTimeout(), System::nanoTime);
 	}
 
 	@Override

@@ -9,6 +9,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 
 import io.sluice.gateway.protocol.FrameCodec;
+import io.sluice.gateway.transport.OutboundPolicy;
+import io.sluice.gateway.transport.WebSocketFrames;
 
 /**
  * One message going to many connections, encoded once per encoding (binary, or the JSON endpoint's text) and framed
@@ -24,7 +26,7 @@ import io.sluice.gateway.protocol.FrameCodec;
  * <p>With one subscriber (or a few, on one loop, in one encoding) a fan-out allocates the fan-out, one batch and
  * its array, and the frame; lists appear only for a second loop or a second encoding.
  */
-final class Fanout {
+public final class Fanout {
 
 	private final Encoding binary;
 
@@ -44,7 +46,7 @@ final class Fanout {
 	 * whose id is {@code exceptId}.
 	 * @return how many it was sent to
 	 */
-	static int send(Connection[] connections, byte[] binary, String exceptId) {
+	public static int send(Connection[] connections, byte[] binary, String exceptId) {
 		Fanout fanout = new Fanout(binary);
 		int expected = connections.length;
 		int count = 0;

@@ -27,7 +27,7 @@ import io.sluice.gateway.protocol.RpcAction;
 import io.sluice.gateway.protocol.Topic;
 import io.sluice.gateway.rpc.RpcHandler;
 import io.sluice.gateway.session.Outbox;
-import io.sluice.record.RecordServiceAutoConfiguration;
+import io.sluice.record.write.RecordServiceAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

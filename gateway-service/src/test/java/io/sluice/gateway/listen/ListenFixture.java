@@ -7,7 +7,7 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.RecordAction;
-import io.sluice.gateway.session.Subscriptions;
+import io.sluice.gateway.pubsub.Subscriptions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

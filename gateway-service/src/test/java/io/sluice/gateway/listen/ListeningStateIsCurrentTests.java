@@ -7,8 +7,8 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import io.sluice.gateway.pubsub.Subscriptions;
 import io.sluice.gateway.session.Connection;
-import io.sluice.gateway.session.Subscriptions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

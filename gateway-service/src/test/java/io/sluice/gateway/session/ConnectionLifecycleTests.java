@@ -21,6 +21,7 @@ import io.sluice.gateway.protocol.EventAction;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.RecordAction;
 import io.sluice.gateway.protocol.Topic;
+import io.sluice.gateway.pubsub.Subscriptions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -19,6 +19,9 @@ import io.sluice.gateway.protocol.JsonFrameCodec;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.MessageCodec;
 import io.sluice.gateway.protocol.Topic;
+import io.sluice.gateway.pubsub.Subscriptions;
+import io.sluice.gateway.transport.CloseStatus;
+import io.sluice.gateway.transport.OutboundPolicy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.spy;
@@ -122,7 +125,7 @@ class ConnectionTests {
 		assertThat(outbox.closeFrame()).as("not before what was sent first").isNull();
 		outbox.socketFull(false);
 		assertThat(outbox.takePayloads()).containsExactly(new byte[] { 1 });
-		assertThat(outbox.closeFrame()).isEqualTo(new Connection.CloseStatus(1000, "bye"));
+		assertThat(outbox.closeFrame()).isEqualTo(new CloseStatus(1000, "bye"));
 		assertThat(connection.closedBy().reason()).isEqualTo("bye");
 	}
 

@@ -16,6 +16,8 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.sluice.gateway.protocol.FrameCodec;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.MessageCodec;
+import io.sluice.gateway.transport.CloseStatus;
+import io.sluice.gateway.transport.OutboundPolicy;
 
 /**
  * A connection of a test (shared by the topic handlers' tests) on an embedded Netty channel, and what was written to
@@ -32,7 +34,7 @@ public final class Outbox {
 
 	private final List<ByteBuf> written = new ArrayList<>();
 
-	private Connection.CloseStatus closeFrame;
+	private CloseStatus closeFrame;
 
 	public Outbox(String id) {
 		this(id, 64);
@@ -43,7 +45,7 @@ public final class Outbox {
 		this(id, messages, FrameCodec.BINARY);
 	}
 
-	Outbox(String id, int messages, FrameCodec codec) {
+	public Outbox(String id, int messages, FrameCodec codec) {
 		this(id, roomFor(messages), codec);
 	}
 
@@ -92,7 +94,7 @@ public final class Outbox {
 		this.written.clear();
 		for (Object message = this.channel.readOutbound(); message != null; message = this.channel.readOutbound()) {
 			if (message instanceof CloseWebSocketFrame close) {
-				this.closeFrame = new Connection.CloseStatus(close.statusCode(), close.reasonText());
+				this.closeFrame = new CloseStatus(close.statusCode(), close.reasonText());
 				close.release();
 			}
 			else if (message instanceof ByteBuf frame && frame.isReadable()) {
@@ -103,7 +105,7 @@ public final class Outbox {
 	}
 
 	/** The close frame written to the client, or {@code null} while there is none. */
-	synchronized Connection.CloseStatus closeFrame() {
+	synchronized CloseStatus closeFrame() {
 		takeFrames().forEach(ByteBuf::release);
 		return this.closeFrame;
 	}

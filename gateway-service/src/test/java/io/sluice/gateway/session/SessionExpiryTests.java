@@ -16,6 +16,7 @@ import io.sluice.gateway.protocol.AuthAction;
 import io.sluice.gateway.protocol.ConnectionAction;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.Topic;
+import io.sluice.gateway.transport.CloseStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,7 +36,7 @@ class SessionExpiryTests {
 		assertThat(outbox.take()).extracting(Message::topic, Message::action)
 			.containsExactly(org.assertj.core.groups.Tuple.tuple(Topic.CONNECTION, ConnectionAction.CLOSED));
 		assertThat(outbox.closeFrame()).isEqualTo(
-				new Connection.CloseStatus(SessionExpiry.EXPIRED_CLOSE, SessionExpiry.EXPIRED_REASON));
+				new CloseStatus(SessionExpiry.EXPIRED_CLOSE, SessionExpiry.EXPIRED_REASON));
 	}
 
 	@Test

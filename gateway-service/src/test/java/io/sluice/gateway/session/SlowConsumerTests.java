@@ -10,6 +10,9 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import org.junit.jupiter.api.Test;
 
 import io.sluice.gateway.protocol.FrameCodec;
+import io.sluice.gateway.pubsub.Subscriptions;
+import io.sluice.gateway.transport.Outbound;
+import io.sluice.gateway.transport.OutboundPolicy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -7,13 +7,13 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 import io.sluice.record.RecordService;
-import io.sluice.record.RecordServiceProperties;
+import io.sluice.record.write.RecordServiceProperties;
 
 /**
  * Serves this process's record service over the internal records API when {@code sluice.records.api.enabled} is
  * set, as a record-service deployable does.
  */
-@AutoConfiguration(afterName = "io.sluice.record.RecordServiceAutoConfiguration")
+@AutoConfiguration(afterName = "io.sluice.record.write.RecordServiceAutoConfiguration")
 @ConditionalOnProperty(name = "sluice.records.api.enabled", havingValue = "true")
 @EnableConfigurationProperties({ RecordApiProperties.class, RecordServiceProperties.class })
 public final class RecordApiAutoConfiguration {

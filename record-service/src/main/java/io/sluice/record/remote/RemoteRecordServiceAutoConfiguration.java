@@ -11,14 +11,14 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 import io.sluice.connector.MessageBus;
-import io.sluice.record.RecordChanges;
 import io.sluice.record.RecordService;
+import io.sluice.record.feed.RecordChanges;
 
 /**
  * With {@code sluice.records.mode=remote}, the {@link RecordService} is a client of record-service instances
  * elsewhere ({@code sluice.records.remote.*}), and changes come from the message bus.
  */
-@AutoConfiguration(beforeName = "io.sluice.record.RecordServiceAutoConfiguration",
+@AutoConfiguration(beforeName = "io.sluice.record.write.RecordServiceAutoConfiguration",
 		afterName = { "io.sluice.connector.memory.MemoryConnectorAutoConfiguration",
 				"io.sluice.connector.kafka.KafkaConnectorAutoConfiguration",
 				"io.sluice.connector.redis.RedisConnectorAutoConfiguration" })

@@ -7,9 +7,9 @@ import io.sluice.connector.MessageBus;
 import io.sluice.connector.memory.InMemoryMessageBus;
 import io.sluice.connector.memory.MemoryConnectorAutoConfiguration;
 import io.sluice.record.RecordService;
-import io.sluice.record.RecordServiceAutoConfiguration;
 import io.sluice.record.api.RecordApiAutoConfiguration;
 import io.sluice.record.api.RecordApiServer;
+import io.sluice.record.write.RecordServiceAutoConfiguration;
 
 /**
  * A record-service instance for tests: the real record service over in-memory connectors, served by the real

@@ -7,9 +7,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import io.sluice.connector.memory.MemoryConnectorAutoConfiguration;
 import io.sluice.record.RecordService;
-import io.sluice.record.RecordServiceAutoConfiguration;
 import io.sluice.record.api.RecordApiAutoConfiguration;
 import io.sluice.record.api.RecordApiServer;
+import io.sluice.record.write.RecordServiceAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -22,13 +22,13 @@ import io.sluice.connector.memory.InMemoryMessageBus;
 import io.sluice.record.InvalidRecordDataException;
 import io.sluice.record.InvalidVersionException;
 import io.sluice.record.RecordChange;
-import io.sluice.record.RecordChanges;
 import io.sluice.record.RecordNotFoundException;
 import io.sluice.record.RecordService;
 import io.sluice.record.VersionExistsException;
 import io.sluice.record.api.RecordApi;
 import io.sluice.record.api.RecordCall;
 import io.sluice.record.api.RecordReply;
+import io.sluice.record.feed.RecordChanges;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

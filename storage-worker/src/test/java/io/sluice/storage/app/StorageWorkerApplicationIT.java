@@ -124,7 +124,7 @@ class StorageWorkerApplicationIT {
 	private String[] args(String... more) {
 		String[] common = { "--server.port=0", "--spring.main.banner-mode=off",
 				// On this module's test class path for other tests, not in the exec jar.
-				"--spring.autoconfigure.exclude=io.sluice.record.RecordServiceAutoConfiguration,"
+				"--spring.autoconfigure.exclude=io.sluice.record.write.RecordServiceAutoConfiguration,"
 						+ "io.sluice.connector.memory.MemoryConnectorAutoConfiguration",
 				"--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
 				"--sluice.kafka.queue.topic=it.app." + this.run, "--sluice.kafka.queue.partitions=4",

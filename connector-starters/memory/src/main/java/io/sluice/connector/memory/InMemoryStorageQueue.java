@@ -1,10 +1,6 @@
 package io.sluice.connector.memory;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,7 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -51,7 +46,7 @@ public final class InMemoryStorageQueue implements AppendableQueue {
 	/** The most writes in one batch, unless said otherwise. */
 	public static final int DEFAULT_MAX_BATCH = 256;
 
-	private final Partition[] partitions;
+	private final QueuePartition[] partitions;
 
 	private final int maxBatch;
 
@@ -81,9 +76,9 @@ public final class InMemoryStorageQueue implements AppendableQueue {
 					"A queue needs at least one partition and batches of at least one write, was " + partitions
 							+ " partitions and batches of " + maxBatch);
 		}
-		this.partitions = new Partition[partitions];
+		this.partitions = new QueuePartition[partitions];
 		for (int i = 0; i < partitions; i++) {
-			this.partitions[i] = new Partition(i);
+			this.partitions[i] = new QueuePartition(i);
 		}
 		this.maxBatch = maxBatch;
 		this.lingerNanos = linger.toNanos();
@@ -140,7 +135,7 @@ public final class InMemoryStorageQueue implements AppendableQueue {
 
 	@Override
 	public Mono<Void> drained(String name) {
-		Partition partition = this.partitions[partitionOf(name)];
+		QueuePartition partition = this.partitions[partitionOf(name)];
 		// What must be drained is fixed by the call: the writes offered so far.
 		long target = partition.lastOffset();
 		return Mono.create((sink) -> {
@@ -153,7 +148,7 @@ public final class InMemoryStorageQueue implements AppendableQueue {
 	/** Waits for the record's own writes only: a record with none pending needs no commit of its partition. */
 	@Override
 	public Mono<Void> drainedRecord(String name) {
-		Partition partition = this.partitions[partitionOf(name)];
+		QueuePartition partition = this.partitions[partitionOf(name)];
 		long target = partition.lastOffsetOf(name);
 		if (target == 0) {
 			return Mono.empty();
@@ -162,166 +157,6 @@ public final class InMemoryStorageQueue implements AppendableQueue {
 			partition.awaitCommit(target, sink);
 			this.consumers.forEach(Consumer::drain);
 		});
-	}
-
-	/** One partition: its uncommitted writes and who waits for them; guarded by its own monitor. */
-	private static final class Partition {
-
-		private final int index;
-
-		/** Uncommitted writes from {@code head}; committed ones before it are cleared in bulk. */
-		private final ArrayList<VersionedRecord> writes = new ArrayList<>();
-
-		private int head;
-
-		/** The offset of the write at {@code head}: one more than the last commit. */
-		private long firstOffset = 1;
-
-		private long lastOffset;
-
-		/** Per record with uncommitted writes, the offset of its last one. */
-		private final Map<String, Long> pending = new HashMap<>();
-
-		private final List<Waiter> waiters = new ArrayList<>();
-
-		Partition(int index) {
-			this.index = index;
-		}
-
-		synchronized long append(VersionedRecord write) {
-			this.writes.add(write);
-			this.pending.put(write.name(), ++this.lastOffset);
-			return this.lastOffset;
-		}
-
-		/** The offset of the last uncommitted write to {@code name}, or 0 if it has none. */
-		synchronized long lastOffsetOf(String name) {
-			Long offset = this.pending.get(name);
-			return (offset != null) ? offset : 0;
-		}
-
-		/** How many writes there are from {@code offset} (or the first uncommitted, if later) on. */
-		synchronized long available(long offset) {
-			return this.lastOffset - Math.max(offset, this.firstOffset) + 1;
-		}
-
-		/** Whether someone waits for a commit of this partition through {@code drained}. */
-		synchronized boolean awaited() {
-			return !this.waiters.isEmpty();
-		}
-
-		synchronized long lastOffset() {
-			return this.lastOffset;
-		}
-
-		synchronized long nextUncommitted() {
-			return this.firstOffset;
-		}
-
-		/** Up to {@code max} writes from {@code offset} (or the first uncommitted, if later), or null if none. */
-		synchronized InMemoryBatch read(long offset, int max) {
-			long from = Math.max(offset, this.firstOffset);
-			if (from > this.lastOffset) {
-				return null;
-			}
-			int count = (int) Math.min(max, this.lastOffset - from + 1);
-			int start = this.head + (int) (from - this.firstOffset);
-			List<VersionedRecord> batch = List.copyOf(this.writes.subList(start, start + count));
-			long last = from + count - 1;
-			return new InMemoryBatch(this, batch, last, this.lastOffset - last);
-		}
-
-		void commit(long upTo) {
-			List<Waiter> done;
-			synchronized (this) {
-				if (upTo < this.firstOffset) {
-					return;
-				}
-				int count = (int) (upTo - this.firstOffset + 1);
-				for (int i = 0; i < count; i++) {
-					// A record stays pending while a later write of it is not committed.
-					this.pending.remove(this.writes.set(this.head++, null).name(), this.firstOffset + i);
-				}
-				this.firstOffset = upTo + 1;
-				// Compact once the committed prefix is as large as what is left: amortised constant per write.
-				if (this.head >= this.writes.size() - this.head) {
-					this.writes.subList(0, this.head).clear();
-					this.head = 0;
-				}
-				done = takeWaiters(upTo);
-			}
-			// Completed outside the lock: whatever runs next must not hold up offers and commits.
-			done.forEach((waiter) -> waiter.sink.success());
-		}
-
-		void awaitCommit(long target, MonoSink<Void> sink) {
-			Waiter waiter = new Waiter(target, sink);
-			synchronized (this) {
-				if (target >= this.firstOffset) {
-					this.waiters.add(waiter);
-					sink.onCancel(() -> removeWaiter(waiter));
-					return;
-				}
-			}
-			sink.success();
-		}
-
-		private synchronized void removeWaiter(Waiter waiter) {
-			this.waiters.remove(waiter);
-		}
-
-		private List<Waiter> takeWaiters(long committed) {
-			if (this.waiters.isEmpty()) {
-				return List.of();
-			}
-			List<Waiter> done = new ArrayList<>();
-			this.waiters.removeIf((waiter) -> waiter.target <= committed && done.add(waiter));
-			return done;
-		}
-
-	}
-
-	private record Waiter(long target, MonoSink<Void> sink) {
-	}
-
-	private static final class InMemoryBatch implements Batch {
-
-		private final Partition partition;
-
-		private final List<VersionedRecord> writes;
-
-		private final long lastOffset;
-
-		private final long lag;
-
-		InMemoryBatch(Partition partition, List<VersionedRecord> writes, long lastOffset, long lag) {
-			this.partition = partition;
-			this.writes = writes;
-			this.lastOffset = lastOffset;
-			this.lag = lag;
-		}
-
-		@Override
-		public int partition() {
-			return this.partition.index;
-		}
-
-		@Override
-		public List<VersionedRecord> writes() {
-			return this.writes;
-		}
-
-		@Override
-		public Mono<Void> commit() {
-			return Mono.fromRunnable(() -> this.partition.commit(this.lastOffset));
-		}
-
-		/** Exact: the writes appended to the partition after this batch's last, when it was read. */
-		@Override
-		public long lag() {
-			return this.lag;
-		}
-
 	}
 
 	/**
@@ -371,7 +206,7 @@ public final class InMemoryStorageQueue implements AppendableQueue {
 
 		/** Emits the next batch of the first partition, from the cursor on, that has one due. */
 		private boolean emitOne() {
-			Partition[] partitions = InMemoryStorageQueue.this.partitions;
+			QueuePartition[] partitions = InMemoryStorageQueue.this.partitions;
 			long dueIn = Long.MAX_VALUE;
 			for (int i = 0; i < partitions.length; i++) {
 				int p = (this.cursor + i) % partitions.length;
@@ -399,7 +234,7 @@ public final class InMemoryStorageQueue implements AppendableQueue {
 		 * How long partition {@code p}'s next batch has still to linger, in nanoseconds; 0 if it may leave now
 		 * (or there is none).
 		 */
-		private long lingerLeft(Partition partition, int p) {
+		private long lingerLeft(QueuePartition partition, int p) {
 			long linger = InMemoryStorageQueue.this.lingerNanos;
 			if (linger == 0) {
 				return 0;

@@ -1,0 +1,57 @@
+package io.sluice.record.write;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.NoSuchBeanDefinitionException;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+import io.sluice.connector.ConnectorChoice;
+import io.sluice.connector.MessageBus;
+import io.sluice.connector.RecordCache;
+import io.sluice.connector.RecordStore;
+import io.sluice.connector.StorageQueue;
+import io.sluice.record.RecordService;
+import io.sluice.record.feed.RecordChangeFeed;
+
+/**
+ * The record service, over whichever connectors the starters on the class path chose. With
+ * {@code sluice.queue.type=none} it writes straight to the store (group commit), so every acknowledged write is in
+ * the store. A port it needs that no connector serves (a chosen queue whose starter is missing, say) stops start-up,
+ * explained, rather than leave the records without a service or the writes without their queue. With
+ * {@code sluice.records.mode=remote} it stands back for {@code io.sluice.record.remote}'s client of record-service
+ * instances elsewhere.
+ */
+@AutoConfiguration(afterName = { "io.sluice.connector.memory.MemoryConnectorAutoConfiguration",
+		"io.sluice.connector.sql.SqlConnectorAutoConfiguration",
+		"io.sluice.connector.kafka.KafkaConnectorAutoConfiguration", "io.sluice.connector.redis.RedisConnectorAutoConfiguration" })
+@EnableConfigurationProperties({ ConnectorChoice.class, RecordServiceProperties.class })
+public final class RecordServiceAutoConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(RecordServiceAutoConfiguration.class);
+
+	@Bean
+	@ConditionalOnMissingBean(RecordService.class)
+	@ConditionalOnProperty(name = "sluice.records.mode", havingValue = "local", matchIfMissing = true)
+	RecordService recordService(RecordCache cache, RecordStore store, MessageBus bus,
+			ObjectProvider<StorageQueue> queue, ConnectorChoice choice, RecordServiceProperties properties) {
+		StorageQueue storageQueue = queue.getIfAvailable();
+		if (storageQueue == null && choice.queue().type() != ConnectorChoice.QueueType.NONE) {
+			throw new NoSuchBeanDefinitionException(StorageQueue.class, ConnectorChoice.QUEUE_TYPE + "="
+					+ choice.queue().type().value() + " chose a storage queue, but none was defined");
+		}
+		DurableWrites durable = (storageQueue != null) ? DurableWrites.through(storageQueue)
+				: new StoreGroupCommit(store, properties.storeBatchSize());
+		logger.info("Records: cache {}, store {}, durable through {}", cache.getClass().getSimpleName(),
+				store.getClass().getSimpleName(), (storageQueue != null) ? storageQueue.getClass().getSimpleName()
+						: "the store itself (group commit, no storage queue)");
+		return new WriteThroughRecordService(cache, store, durable, new RecordChangeFeed(bus),
+				new RecordJson(properties.maxNestingDepth()), properties.casAttempts(), properties.drainTimeout());
+	}
+
+}
