@@ -91,7 +91,9 @@ record StartConditions(Map<String, String> properties, List<String> prefixes, Li
 			properties.put(name, environment.getProperty(name));
 		}
 		for (String name : names) {
-			properties.put(name, environment.getProperty(name));
+			if (!name.equals(R2DBC_URL)) {
+				properties.put(name, environment.getProperty(name));
+			}
 		}
 		properties.putAll(prefixed(environment));
 		FACTS.forEach((fact, reader) -> properties.put(FACT + fact, reader.apply(environment)));

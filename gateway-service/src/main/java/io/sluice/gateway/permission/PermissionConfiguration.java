@@ -5,7 +5,7 @@ import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,40 +23,38 @@ public class PermissionConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(PermissionConfiguration.class);
 
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnProperty(name = "sluice.permission.type", havingValue = "open", matchIfMissing = true)
-	static class Open {
+	// The choice is made here, when the beans are created, rather than by conditions: a condition is evaluated once
+	// at build time for a start that uses the ahead-of-time processed configuration (AheadOfTimeStart), so a
+	// permission file would otherwise cost every start that uses one the slower, ordinary way. With open permissions
+	// each bean below is null (Spring's null bean): their users ask for them through ObjectProvider.getIfAvailable
+	// and get none, so messages take no detour.
 
-		Open() {
+	@Bean
+	PermissionFileWatcher permissionRules(PermissionProperties properties) {
+		if (properties.type() == PermissionProperties.Type.OPEN) {
 			logger.info("Permissions: open (every logged-in client may do anything)");
+			return null;
 		}
-
+		try {
+			return new PermissionFileWatcher(properties.file(), properties.reloadInterval());
+		}
+		catch (InvalidPermissionsException ex) {
+			throw new IllegalStateException("sluice.permission.file: " + ex.getMessage(), ex);
+		}
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnProperty(name = "sluice.permission.type", havingValue = "config")
-	static class Config {
+	@Bean
+	Permissions permissions(ObjectProvider<PermissionFileWatcher> rules, RecordService records,
+			PermissionProperties properties) {
+		PermissionFileWatcher watcher = rules.getIfAvailable();
+		return (watcher != null)
+				? new Permissions(watcher, records, properties.maxRuleIterations(), Clock.systemUTC()) : null;
+	}
 
-		@Bean
-		PermissionFileWatcher permissionRules(PermissionProperties properties) {
-			try {
-				return new PermissionFileWatcher(properties.file(), properties.reloadInterval());
-			}
-			catch (InvalidPermissionsException ex) {
-				throw new IllegalStateException("sluice.permission.file: " + ex.getMessage(), ex);
-			}
-		}
-
-		@Bean
-		Permissions permissions(PermissionFileWatcher rules, RecordService records, PermissionProperties properties) {
-			return new Permissions(rules, records, properties.maxRuleIterations(), Clock.systemUTC());
-		}
-
-		@Bean
-		PermissionGate permissionGate(Permissions permissions) {
-			return new PermissionGate(permissions);
-		}
-
+	@Bean
+	PermissionGate permissionGate(ObjectProvider<Permissions> permissions) {
+		Permissions checked = permissions.getIfAvailable();
+		return (checked != null) ? new PermissionGate(checked) : null;
 	}
 
 }

@@ -59,7 +59,8 @@ class StartConditionsTests {
 	@Test
 	void anotherDatabaseFileIsNoDifferenceButADatabasePooledByItsUrlIs() {
 		StartConditions conditions = StartConditions.of(
-				environment(Map.of("spring.r2dbc.url", "r2dbc:h2:file:///./data/sluice")), NAMES);
+				environment(Map.of("spring.r2dbc.url", "r2dbc:h2:file:///./data/sluice")),
+				List.of("spring.r2dbc.url"));
 
 		assertThat(conditions.differenceFrom(environment(Map.of("spring.r2dbc.url", "r2dbc:h2:file:///tmp/other"))))
 			.isEmpty();
