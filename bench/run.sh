@@ -17,6 +17,11 @@
 #                           summary's ratio is then sluice-permissions/sluice. --only sluice runs both; the idle
 #                           scenario runs on the open one only. bench/permissions/complex.yml is the file of
 #                           docs/performance.md, "Permissions" (the runs: bench/results/16-permissions.md).
+#   bench/run.sh --baseline JAR
+#                           a second Sluice as well, from another build's server jar JAR (target sluice-baseline: the
+#                           same JVM options and arguments), measured right after this tree's on each scenario: an A/B
+#                           of two commits on one machine at one time. The summary's ratio is then sluice/sluice-baseline
+#                           (summary-baseline.md); --only sluice runs both. The idle scenario runs on this tree's only.
 #
 # Options: --runs N, --duration S, --warmup S, --idle N, --only sluice|sluice-cluster|sluice-permissions|deepstream,
 #          --scenarios "events records record-opens rpc idle",
@@ -24,7 +29,7 @@
 # Ports come from the environment, so a run can stay clear of another one on the same machine: SLUICE_PORT (6020),
 # DEEPSTREAM_PORT (6021; another port runs deepstream from a copy of its configuration), with --cluster
 # SLUICE_CLUSTER_PORT (6022), REDIS_PORT (6390), POSTGRES_PORT (6394), and with --permissions SLUICE_PERMISSIONS_PORT
-# (6023). Each is checked to be free before any start.
+# (6023), with --baseline SLUICE_BASELINE_PORT (6024). Each is checked to be free before any start.
 # SLUICE_CLUSTER_ARGS adds arguments to Sluice on the cluster profile (default none).
 # Results: bench/target/results/<timestamp>/ (results.jsonl, run.log, summary.md, and jfr/ with --jfr).
 set -euo pipefail
@@ -40,12 +45,14 @@ JFR=0
 REBUILD=0
 CLUSTER=0
 PERMISSIONS=""
+BASELINE=""
 SLUICE_PORT="${SLUICE_PORT:-6020}"
 DEEPSTREAM_PORT="${DEEPSTREAM_PORT:-6021}"   # 6021 is the one in bench/peers/deepstream/conf/config.yml
 SLUICE_CLUSTER_PORT="${SLUICE_CLUSTER_PORT:-6022}"
 REDIS_PORT="${REDIS_PORT:-6390}"
 POSTGRES_PORT="${POSTGRES_PORT:-6394}"
 SLUICE_PERMISSIONS_PORT="${SLUICE_PERMISSIONS_PORT:-6023}"
+SLUICE_BASELINE_PORT="${SLUICE_BASELINE_PORT:-6024}"
 
 while [[ $# -gt 0 ]]; do
 	case "$1" in
@@ -60,6 +67,7 @@ while [[ $# -gt 0 ]]; do
 		--rebuild) REBUILD=1 ;;
 		--cluster) CLUSTER=1 ;;
 		--permissions) PERMISSIONS="$(realpath "$2")"; shift ;;
+		--baseline) BASELINE="$(realpath "$2")"; shift ;;
 		*) echo "Unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -68,6 +76,7 @@ done
 # The cluster profile is measured on the records scenario (its target: set→notify p99 < 20 ms at 1,000 sets/s).
 if [[ $CLUSTER == 1 ]]; then SCENARIOS="records"; fi
 if [[ -n $PERMISSIONS && ! -f $PERMISSIONS ]]; then echo "No permission file $PERMISSIONS" >&2; exit 2; fi
+if [[ -n $BASELINE && ! -f $BASELINE ]]; then echo "No server jar $BASELINE" >&2; exit 2; fi
 
 OUT="$ROOT/bench/target/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT"
@@ -94,6 +103,7 @@ cp bench/target/benchmarks.jar "$OUT/benchmarks.jar"
 cp bench/target/cluster-classpath.txt "$OUT/cluster-classpath.txt"
 # The file keeps its name, whose extension says YAML or JSON.
 if [[ -n $PERMISSIONS ]]; then cp "$PERMISSIONS" "$OUT/"; fi
+if [[ -n $BASELINE ]]; then cp "$BASELINE" "$OUT/sluice-baseline.jar"; fi
 if [[ ! -d bench/peers/deepstream/node_modules/@deepstream/server ]]; then
 	log "installing deepstream (npm ci)"
 	(cd bench/peers/deepstream && npm ci --no-audit --no-fund >> "$LOG" 2>&1)
@@ -118,6 +128,7 @@ SLUICE_ARGS="--sluice.gateway.max-messages-per-second=10000000 --sluice.gateway.
 
 SLUICE_PID=""
 SLUICE_PERMISSIONS_PID=""
+SLUICE_BASELINE_PID=""
 DEEPSTREAM_PID=""
 SLUICE_CLUSTER_PID=""
 CLUSTER_SERVICES_PID=""
@@ -125,6 +136,7 @@ CLUSTER_SERVICES_PID=""
 wants() { [[ -z "$ONLY" || "$ONLY" == "$1" ]]; }
 # The Sluice with permissions runs beside the open one (--only sluice runs both), or alone with --only sluice-permissions.
 wants_permissions() { [[ -n "$PERMISSIONS" ]] && { wants sluice || wants sluice-permissions; }; }
+wants_baseline() { [[ -n "$BASELINE" ]] && { wants sluice || wants sluice-baseline; }; }
 
 # Every port this run will listen on must be free before anything starts, or the run would measure someone else's.
 check_free() {
@@ -139,6 +151,7 @@ check_free() {
 PORTS=()
 if wants sluice; then PORTS+=("$SLUICE_PORT"); fi
 if wants_permissions; then PORTS+=("$SLUICE_PERMISSIONS_PORT"); fi
+if wants_baseline; then PORTS+=("$SLUICE_BASELINE_PORT"); fi
 if wants deepstream; then PORTS+=("$DEEPSTREAM_PORT"); fi
 if [[ $CLUSTER == 1 ]] && wants sluice-cluster; then PORTS+=("$SLUICE_CLUSTER_PORT" "$REDIS_PORT" "$POSTGRES_PORT"); fi
 check_free "${PORTS[@]}"
@@ -220,6 +233,17 @@ start_sluice_permissions() {
 	log "sluice with permissions started (pid $SLUICE_PERMISSIONS_PID, $PERMISSIONS, $JVM_OPTS)"
 }
 
+# Another build of Sluice, for an A/B of two commits: the same options and arguments.
+start_sluice_baseline() {
+	rm -rf "$OUT/sluice-baseline-data"
+	# shellcheck disable=SC2086
+	java $JVM_OPTS -jar "$OUT/sluice-baseline.jar" --server.port=$SLUICE_BASELINE_PORT \
+		--sluice.data-dir="$OUT/sluice-baseline-data" $SLUICE_ARGS > "$OUT/sluice-baseline-$1.log" 2>&1 &
+	SLUICE_BASELINE_PID=$!
+	wait_for_port $SLUICE_BASELINE_PORT
+	log "sluice baseline started (pid $SLUICE_BASELINE_PID, $BASELINE, $JVM_OPTS)"
+}
+
 start_deepstream() {
 	(cd "$ROOT/bench/peers/deepstream" && exec node node_modules/@deepstream/server/dist/bin/deepstream start \
 		--config "$DEEPSTREAM_CONFIG" > "$OUT/deepstream-$1.log" 2>&1) &
@@ -240,6 +264,7 @@ stop_server() {
 stop_servers() {
 	stop_server "$SLUICE_PID"; SLUICE_PID=""
 	stop_server "$SLUICE_PERMISSIONS_PID"; SLUICE_PERMISSIONS_PID=""
+	stop_server "$SLUICE_BASELINE_PID"; SLUICE_BASELINE_PID=""
 	stop_server "$DEEPSTREAM_PID"; DEEPSTREAM_PID=""
 	# Sluice before the servers it uses, so it does not spend its shutdown reconnecting.
 	stop_server "$SLUICE_CLUSTER_PID"; SLUICE_CLUSTER_PID=""
@@ -251,6 +276,7 @@ start_servers() {
 	if wants sluice; then start_sluice "$1"; fi
 	# Permissions change no memory measure: the idle scenario runs on the open Sluice only.
 	if wants_permissions && [[ $1 != idle-* ]]; then start_sluice_permissions "$1"; fi
+	if wants_baseline && [[ $1 != idle-* ]]; then start_sluice_baseline "$1"; fi
 	if [[ $CLUSTER == 1 ]] && wants sluice-cluster; then
 		start_cluster_services
 		start_sluice_cluster "$1"
@@ -315,6 +341,9 @@ both() {
 	if wants sluice; then load sluice $SLUICE_PORT "$SLUICE_PID" "$run" "$@"; fi
 	if [[ -n $SLUICE_PERMISSIONS_PID ]]; then
 		load sluice-permissions $SLUICE_PERMISSIONS_PORT "$SLUICE_PERMISSIONS_PID" "$run" "$@"
+	fi
+	if [[ -n $SLUICE_BASELINE_PID ]]; then
+		load sluice-baseline $SLUICE_BASELINE_PORT "$SLUICE_BASELINE_PID" "$run" "$@"
 	fi
 	if [[ $CLUSTER == 1 ]] && wants sluice-cluster; then
 		load sluice-cluster $SLUICE_CLUSTER_PORT "$SLUICE_CLUSTER_PID" "$run" "$@"
@@ -419,5 +448,10 @@ if [[ -n $PERMISSIONS ]]; then
 	echo
 	java -cp "$OUT/benchmarks.jar" io.sluice.bench.load.Summary "$RESULTS" sluice-permissions sluice \
 		| tee "$OUT/summary-permissions.md"
+fi
+if [[ -n $BASELINE ]]; then
+	echo
+	java -cp "$OUT/benchmarks.jar" io.sluice.bench.load.Summary "$RESULTS" sluice sluice-baseline \
+		| tee "$OUT/summary-baseline.md"
 fi
 echo "Results in $OUT"

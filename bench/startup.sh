@@ -9,7 +9,10 @@
 #   warm    the median of the 20 of each that follow
 # It prints the median over the starts, per server, and writes bench/target/startup/<timestamp>/results.jsonl.
 #
-#   bench/startup.sh [--starts N] [--only sluice|deepstream] [--jvm-args "..."]
+#   bench/startup.sh [--starts N] [--only sluice|deepstream] [--jvm-args "..."] [--java PATH] [--app DIR]
+# --java is the JVM that starts Sluice (default: java on the PATH), --app the extracted application with its archive
+# (default: sluice-server/target/sluice); the archive must have been recorded by that JVM, in that directory (a build
+# run by a JDK 25 records the JDK's ahead-of-time cache there instead of a class data sharing archive).
 # Ports: SLUICE_PORT (6020), DEEPSTREAM_PORT (6021). Needs ./mvnw install (or package) run before, Node 18+.
 set -euo pipefail
 
@@ -17,6 +20,8 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 STARTS=5
 ONLY=""
 JVM_ARGS=""
+JAVA=java
+APP="$ROOT/sluice-server/target/sluice"
 SLUICE_PORT="${SLUICE_PORT:-6020}"
 DEEPSTREAM_PORT="${DEEPSTREAM_PORT:-6021}"
 while [[ $# -gt 0 ]]; do
@@ -24,6 +29,8 @@ while [[ $# -gt 0 ]]; do
 		--starts) STARTS="$2"; shift ;;
 		--only) ONLY="$2"; shift ;;
 		--jvm-args) JVM_ARGS="$2"; shift ;;
+		--java) JAVA="$2"; shift ;;
+		--app) APP="$(cd "$2" && pwd)"; shift ;;
 		*) echo "Unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -34,7 +41,6 @@ mkdir -p "$OUT"
 log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$OUT/run.log" >&2; }
 wants() { [[ -z "$ONLY" || "$ONLY" == "$1" ]]; }
 
-APP="$ROOT/sluice-server/target/sluice"
 if wants sluice && [[ ! -f "$APP/sluice.jar" || ! -f "$APP/sluice.jsa" ]]; then
 	log "no $APP/sluice.jar with its archive: run ./mvnw -q install -DskipTests first"; exit 1
 fi
@@ -65,7 +71,7 @@ measure() {
 	if [[ $server == sluice ]]; then
 		port=$SLUICE_PORT
 		# shellcheck disable=SC2086
-		(cd "$data" && exec java -XX:SharedArchiveFile="$APP/sluice.jsa" $JVM_ARGS -jar "$APP/sluice.jar" \
+		(cd "$data" && exec "$JAVA" -XX:SharedArchiveFile="$APP/sluice.jsa" $JVM_ARGS -jar "$APP/sluice.jar" \
 			--server.port="$port" > "$OUT/$server-$run.log" 2>&1) &
 	else
 		port=$DEEPSTREAM_PORT
