@@ -15,6 +15,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 
 import io.sluice.connector.ConnectorException;
 import io.sluice.connector.VersionedRecord;
+import io.sluice.connector.tck.SettableClock;
 
 import static io.sluice.connector.sql.TestDatabases.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
