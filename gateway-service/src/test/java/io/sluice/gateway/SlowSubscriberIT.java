@@ -227,15 +227,20 @@ class SlowSubscriberIT {
 			.subscribe();
 	}
 
-	/** Repeats {@code nudge} until {@code counter} reaches {@code target}, within the timeout. */
-	private static void awaitAtLeast(AtomicInteger counter, int target, Runnable nudge) throws InterruptedException {
-		long deadline = System.nanoTime() + TIMEOUT.toNanos();
-		while (counter.get() < target && System.nanoTime() < deadline) {
-			nudge.run();
-			synchronized (counter) {
-				counter.wait(50);
-			}
-		}
+	/** Repeats {@code nudge} every 50 ms until {@code counter} reaches {@code target}, within the timeout. */
+	private static void awaitAtLeast(AtomicInteger counter, int target, Runnable nudge) {
+		// on the test's own thread, which the clients are used from
+		await().atMost(TIMEOUT)
+			.pollInSameThread()
+			.pollDelay(Duration.ZERO)
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> {
+				if (counter.get() >= target) {
+					return true;
+				}
+				nudge.run();
+				return false;
+			});
 	}
 
 	/** Drains what the server had sent and reports whether the server then closed the connection. */

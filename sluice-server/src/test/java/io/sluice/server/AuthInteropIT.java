@@ -32,12 +32,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AuthInteropIT {
 
-	private static final Path DEEPSTREAM_DIR = Path.of(System.getProperty("basedir", "."))
-		.toAbsolutePath()
-		.normalize()
-		.resolve("../bench/peers/deepstream")
-		.normalize();
-
 	private static final Pattern HASH_OUTPUT = Pattern.compile("Password hash: (\\S+)");
 
 	private static final String SECRET = "the secret of AuthInteropIT, at least 32 bytes";
@@ -45,8 +39,6 @@ class AuthInteropIT {
 	private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
 
 	private static final Duration SCENARIO_TIMEOUT = Duration.ofSeconds(60);
-
-	private static final Duration NPM_TIMEOUT = Duration.ofMinutes(5);
 
 	@RegisterExtension
 	static final InteropSupport interop = new InteropSupport("auth-interop");
@@ -92,9 +84,6 @@ class AuthInteropIT {
 
 	/** The hash deepstream's own {@code deepstream hash} command makes, with the settings Sluice defaults to. */
 	private String deepstreamHash(String password) throws Exception {
-		NodeInterop.Found found = NodeInterop.find(DEEPSTREAM_DIR, interop.log(""));
-		assertThat(found.usable()).as(found.description()).isTrue();
-		found.interop().install(NPM_TIMEOUT);
 		Path config = this.directory.resolve("deepstream-config.yml");
 		Files.writeString(this.directory.resolve("deepstream-users.yml"), "unused: { password: unused }\n");
 		Files.writeString(config, """
@@ -107,9 +96,7 @@ class AuthInteropIT {
 				      keyLength: 32
 				""");
 		Path out = interop.log("deepstream-hash.out");
-		Process hash = found.interop()
-			.script("node_modules/@deepstream/server/dist/bin/deepstream",
-					List.of("hash", password, "-c", config.toString()))
+		Process hash = interop.deepstream(List.of("hash", password, "-c", config.toString()))
 			.redirectErrorStream(true)
 			.redirectOutput(out.toFile())
 			.start();

@@ -29,6 +29,7 @@ import redis.embedded.RedisServer;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * sluice-server on the {@code cluster} profile, chosen by profile only: Redis as cache and bus (a real
@@ -134,22 +135,18 @@ class ClusterProfileWithMongoJavaServerInteropIT {
 		}
 	}
 
-	/** Waits (bounded) until the store holds {@code expected} of the record; returns the version it holds. */
+	/** Waits (60 s at most) until the store holds {@code expected} of the record; returns the version it holds. */
 	private static long storedVersion(String database, String name, long expected) {
 		try (MongoClient client = MongoClients.create(mongoUri)) {
 			MongoCollection<Document> records = client.getDatabase(database).getCollection("sluice_records");
-			long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-			long seen = -1;
-			while (System.nanoTime() < deadline) {
-				Document document = Mono.from(records.find(Filters.eq("_id", name)).first())
-					.block(Duration.ofSeconds(10));
-				seen = (document != null) ? ((Number) document.get("v")).longValue() : -1;
-				if (seen >= expected) {
-					return seen;
-				}
-				Mono.delay(Duration.ofMillis(200)).block();
-			}
-			return seen;
+			return await("version " + expected + " of " + name + " in the store").atMost(Duration.ofSeconds(60))
+				.pollDelay(Duration.ZERO)
+				.pollInterval(Duration.ofMillis(200))
+				.until(() -> {
+					Document document = Mono.from(records.find(Filters.eq("_id", name)).first())
+						.block(Duration.ofSeconds(10));
+					return (document != null) ? ((Number) document.get("v")).longValue() : -1;
+				}, (seen) -> seen >= expected);
 		}
 	}
 

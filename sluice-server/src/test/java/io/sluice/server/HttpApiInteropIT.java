@@ -47,17 +47,9 @@ import static org.awaitility.Awaitility.await;
  */
 class HttpApiInteropIT {
 
-	private static final Path DEEPSTREAM_DIR = Path.of(System.getProperty("basedir", "."))
-		.toAbsolutePath()
-		.normalize()
-		.resolve("../bench/peers/deepstream")
-		.normalize();
-
 	private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
 
 	private static final Duration SCENARIO_TIMEOUT = Duration.ofSeconds(150);
-
-	private static final Duration NPM_TIMEOUT = Duration.ofMinutes(5);
 
 	/** Below both servers' RPC response timeout (10 s), so that a call nobody answers meets the request timeout. */
 	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
@@ -155,9 +147,6 @@ class HttpApiInteropIT {
 
 	/** Runs the script against deepstream 7.0.2 with an HTTP endpoint, the users file and the permissions. */
 	private NodeInterop.Run runAgainstDeepstream(String prefix, Path users, Path permissions) throws Exception {
-		NodeInterop.Found found = NodeInterop.find(DEEPSTREAM_DIR, interop.log(""));
-		assertThat(found.usable()).as(found.description()).isTrue();
-		found.interop().install(NPM_TIMEOUT);
 		int port = ServerProcess.freePort();
 		Path config = this.directory.resolve("deepstream.yml");
 		Files.writeString(config, """
@@ -191,8 +180,7 @@ class HttpApiInteropIT {
 				monitoring: { type: none }
 				""".formatted(port, REQUEST_TIMEOUT.toMillis(), users.getFileName(), permissions.getFileName()));
 		Path log = interop.log("deepstream.log");
-		Process deepstream = found.interop()
-			.script("node_modules/@deepstream/server/dist/bin/deepstream", List.of("start", "-c", config.toString()))
+		Process deepstream = interop.deepstream(List.of("start", "-c", config.toString()))
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile())
 			.start();

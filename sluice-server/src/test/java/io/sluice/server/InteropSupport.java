@@ -30,9 +30,15 @@ final class InteropSupport implements BeforeAllCallback, BeforeEachCallback, Aft
 
 	private static final Path INTEROP_DIR = MODULE_DIR.resolve("../clients/node-interop").normalize();
 
+	private static final Path DEEPSTREAM_DIR = MODULE_DIR.resolve("../bench/peers/deepstream").normalize();
+
+	private static final String DEEPSTREAM_COMMAND = "node_modules/@deepstream/server/dist/bin/deepstream";
+
 	private final Path logs;
 
 	private NodeInterop.Found found;
+
+	private NodeInterop deepstream;
 
 	private final List<ServerProcess> servers = new ArrayList<>();
 
@@ -80,6 +86,24 @@ final class InteropSupport implements BeforeAllCallback, BeforeEachCallback, Aft
 
 	NodeInterop node() {
 		return this.found.interop();
+	}
+
+	/**
+	 * deepstream 7.0.2's own command ({@code @deepstream/server}, installed from {@code bench/peers/deepstream} the
+	 * first time a test of the class asks for it), to start as it is or with its output redirected.
+	 * @param arguments its arguments, such as {@code start -c deepstream.yml} or {@code hash <password>}
+	 */
+	ProcessBuilder deepstream(List<String> arguments) throws IOException, InterruptedException {
+		assumeNode();
+		if (this.deepstream == null) {
+			NodeInterop.Found tools = NodeInterop.find(DEEPSTREAM_DIR, this.logs);
+			if (!tools.usable()) {
+				throw new IllegalStateException("Node.js for deepstream: " + tools.description());
+			}
+			tools.interop().install(NPM_TIMEOUT);
+			this.deepstream = tools.interop();
+		}
+		return this.deepstream.script(DEEPSTREAM_COMMAND, arguments);
 	}
 
 	Path log(String name) {

@@ -1,14 +1,11 @@
 package io.sluice.server;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,32 +32,21 @@ class LoginRpcInteropIT {
 	@RegisterExtension
 	static final InteropSupport interop = new InteropSupport("login-rpc-interop");
 
-	private static AuthWebhook webhook;
+	@RegisterExtension
+	static final AuthWebhook webhook = AuthWebhook.answering((authData) -> {
+		String username = authData.path("username").asString("");
+		ObjectNode answer = AuthWebhook.object();
+		if ("good".equals(authData.path("token").asString(""))) {
+			answer.put("id", username);
+			answer.putObject("clientData").put("greeting", "hello " + username);
+			return new AuthWebhook.Answer(200, answer);
+		}
+		answer.putObject("clientData").put("reason", "bad token");
+		return new AuthWebhook.Answer(401, answer);
+	});
 
 	@TempDir
 	Path dataDir;
-
-	@BeforeAll
-	static void startWebhook() throws IOException {
-		webhook = AuthWebhook.start((authData) -> {
-			String username = authData.path("username").asString("");
-			ObjectNode answer = AuthWebhook.object();
-			if ("good".equals(authData.path("token").asString(""))) {
-				answer.put("id", username);
-				answer.putObject("clientData").put("greeting", "hello " + username);
-				return new AuthWebhook.Answer(200, answer);
-			}
-			answer.putObject("clientData").put("reason", "bad token");
-			return new AuthWebhook.Answer(401, answer);
-		});
-	}
-
-	@AfterAll
-	static void stopWebhook() {
-		if (webhook != null) {
-			webhook.close();
-		}
-	}
 
 	@Test
 	void providersAreToldNothingOfTheRequestorByDefault() throws Exception {

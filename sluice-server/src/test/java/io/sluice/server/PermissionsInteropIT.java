@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,26 +45,15 @@ class PermissionsInteropIT {
 	@RegisterExtension
 	static final InteropSupport interop = new InteropSupport("permissions-interop");
 
-	private static AuthWebhook webhook;
-
-	@BeforeAll
-	static void startWebhook() throws IOException {
-		// Everyone is let in with the role they asked for: what matters here is that rules see it as user.data.
-		webhook = AuthWebhook.start((authData) -> {
-			String role = authData.path("role").asString("guest");
-			ObjectNode answer = AuthWebhook.object().put("id", authData.path("username").asString(""));
-			answer.putObject("clientData").put("role", role);
-			answer.putObject("serverData").put("role", role);
-			return new AuthWebhook.Answer(200, answer);
-		});
-	}
-
-	@AfterAll
-	static void stopWebhook() {
-		if (webhook != null) {
-			webhook.close();
-		}
-	}
+	// Everyone is let in with the role they asked for: what matters here is that rules see it as user.data.
+	@RegisterExtension
+	static final AuthWebhook webhook = AuthWebhook.answering((authData) -> {
+		String role = authData.path("role").asString("guest");
+		ObjectNode answer = AuthWebhook.object().put("id", authData.path("username").asString(""));
+		answer.putObject("clientData").put("role", role);
+		answer.putObject("serverData").put("role", role);
+		return new AuthWebhook.Answer(200, answer);
+	});
 
 	@Test
 	void realClientsAreHeldToThePermissionFileAndItsReloads(@TempDir Path dataDir, @TempDir Path config)

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * A Sluice server in a child JVM, started from the test class path, so it can be killed the hard way
  * ({@link #kill()} is SIGKILL on Unix) and started again on the same data.
@@ -106,18 +108,17 @@ final class ServerProcess implements AutoCloseable {
 		this.process = new ProcessBuilder(this.command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.to(this.log.toFile()))
 			.start();
-		long deadline = System.nanoTime() + startupTimeout.toNanos();
-		while (!isHealthy()) {
-			// waiting for the child's exit doubles as the pause between two polls
-			if (this.process.waitFor(POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
-				throw new IllegalStateException("Sluice server exited with status " + this.process.exitValue()
-						+ " before it was healthy; its output is in " + this.log);
-			}
-			if (System.nanoTime() - deadline > 0) {
-				throw new IllegalStateException("Sluice server was not healthy within " + startupTimeout
-						+ " on port " + this.port + "; its output is in " + this.log);
-			}
-		}
+		await("Sluice server healthy on port " + this.port + " (its output is in " + this.log + ")")
+			.atMost(startupTimeout)
+			.pollDelay(Duration.ZERO)
+			.pollInterval(POLL_INTERVAL)
+			.until(() -> {
+				if (!this.process.isAlive()) {
+					throw new IllegalStateException("Sluice server exited with status " + this.process.exitValue()
+							+ " before it was healthy; its output is in " + this.log);
+				}
+				return isHealthy();
+			});
 	}
 
 	private boolean isHealthy() throws InterruptedException {

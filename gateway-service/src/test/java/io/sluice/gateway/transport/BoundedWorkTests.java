@@ -120,7 +120,7 @@ class BoundedWorkTests {
 			.map((i) -> (i < 5) ? held.get(i).asMono() : Mono.<Void>empty());
 		Works bounded = new Works(messages, 8);
 
-		StepVerifier.create(bounded)
+		StepVerifier.withVirtualTime(() -> bounded)
 			.then(() -> assertThat(read).as("every message read while five of eight are in progress").hasValue(1005))
 			.expectNoEvent(Duration.ofMillis(50))
 			.then(() -> held.forEach(Sinks.Empty::tryEmitEmpty))

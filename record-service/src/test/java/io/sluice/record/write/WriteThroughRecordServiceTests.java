@@ -270,7 +270,7 @@ class WriteThroughRecordServiceTests {
 		writer.set("svc/queued", 1, json("{'v':1}"), "w").then(writer.set("svc/queued", 2, json("{'v':2}"), "w"))
 			.block(TIMEOUT);
 		RecordService afterLoss = service("node-q2", new InMemoryRecordCache(), DurableWrites.through(queue));
-		StepVerifier.create(afterLoss.read("svc/queued").map(VersionedRecord::version))
+		StepVerifier.withVirtualTime(() -> afterLoss.read("svc/queued").map(VersionedRecord::version))
 			.expectSubscription()
 			.expectNoEvent(Duration.ofMillis(300))
 			.then(() -> drainOnce(queue))

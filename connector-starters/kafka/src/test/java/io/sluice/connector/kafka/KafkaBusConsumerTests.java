@@ -36,6 +36,7 @@ import io.sluice.connector.BusMessage;
 import io.sluice.connector.ConnectorException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A node's bus consumer against Kafka's own {@link MockConsumer}: what it hands on, what it drops, and that a
@@ -45,6 +46,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KafkaBusConsumerTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	/** How often a wait looks again: the consumer polls every 20 ms. */
+	private static final Duration POLL = Duration.ofMillis(10);
 
 	private static final String KAFKA_TOPIC = "test.bus.records";
 
@@ -63,7 +67,7 @@ class KafkaBusConsumerTests {
 	private Disposable subscription;
 
 	@BeforeEach
-	void subscribe() throws InterruptedException {
+	void subscribe() {
 		Node broker = new Node(0, "localhost", 9092);
 		this.mock.updatePartitions(KAFKA_TOPIC,
 				List.of(new PartitionInfo(KAFKA_TOPIC, 0, broker, new Node[] { broker }, new Node[] { broker })));
@@ -75,11 +79,7 @@ class KafkaBusConsumerTests {
 			sink.onDispose(() -> this.consumer.remove(KAFKA_TOPIC, sink));
 			this.consumer.add(KAFKA_TOPIC, "records", sink);
 		}, FluxSink.OverflowStrategy.BUFFER).subscribe(this.received::add, this.errors::add);
-		long deadline = System.nanoTime() + TIMEOUT.toNanos();
-		while (!assigned() && System.nanoTime() < deadline) {
-			Thread.sleep(10);
-		}
-		assertThat(assigned()).as("partition assigned").isTrue();
+		await("partition assigned").atMost(TIMEOUT).pollInterval(POLL).until(this::assigned);
 	}
 
 	@AfterEach
@@ -132,21 +132,13 @@ class KafkaBusConsumerTests {
 		Throwable error = this.errors.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 		assertThat(error).isInstanceOf(ConnectorException.class)
 			.hasMessageContaining("Node me could not read the bus: broker said no");
-		long deadline = System.nanoTime() + TIMEOUT.toNanos();
-		while (assigned() && System.nanoTime() < deadline) {
-			Thread.sleep(10);
-		}
-		assertThat(assigned()).isFalse();
+		await("partition unassigned").atMost(TIMEOUT).pollInterval(POLL).until(() -> !assigned());
 	}
 
 	@Test
-	void cancellingTheSubscriptionUnassignsTheTopic() throws InterruptedException {
+	void cancellingTheSubscriptionUnassignsTheTopic() {
 		this.subscription.dispose();
-		long deadline = System.nanoTime() + TIMEOUT.toNanos();
-		while (assigned() && System.nanoTime() < deadline) {
-			Thread.sleep(10);
-		}
-		assertThat(assigned()).isFalse();
+		await("partition unassigned").atMost(TIMEOUT).pollInterval(POLL).until(() -> !assigned());
 	}
 
 	private boolean assigned() {

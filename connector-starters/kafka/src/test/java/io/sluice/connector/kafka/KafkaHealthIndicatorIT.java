@@ -15,6 +15,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The kafka health indicator and the readiness group while the way to a real broker (KRaft, in this JVM) goes and
@@ -72,14 +73,11 @@ class KafkaHealthIndicatorIT {
 	}
 
 	/** Checks until readiness is {@code wanted}, or fails the test once {@link #TIMEOUT} has passed. */
-	private static void awaitReadiness(HealthEndpoint health, Status wanted) throws InterruptedException {
-		long deadline = System.nanoTime() + TIMEOUT.toNanos();
-		Status status = health.healthForPath("readiness").getStatus();
-		while (!wanted.equals(status) && System.nanoTime() < deadline) {
-			Thread.sleep(200);
-			status = health.healthForPath("readiness").getStatus();
-		}
-		assertThat(status).as("readiness").isEqualTo(wanted);
+	private static void awaitReadiness(HealthEndpoint health, Status wanted) {
+		await("readiness " + wanted).atMost(TIMEOUT)
+			.pollInterval(Duration.ofMillis(200))
+			.untilAsserted(() -> assertThat(health.healthForPath("readiness").getStatus()).as("readiness")
+				.isEqualTo(wanted));
 	}
 
 }

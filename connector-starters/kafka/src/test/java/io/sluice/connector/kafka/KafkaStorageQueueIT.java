@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -27,6 +28,7 @@ import io.sluice.connector.VersionedRecord;
 import io.sluice.connector.tck.StorageQueueContract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The storage queue contract against a real Kafka broker (KRaft, in this JVM). */
 class KafkaStorageQueueIT extends StorageQueueContract {
@@ -102,19 +104,25 @@ class KafkaStorageQueueIT extends StorageQueueContract {
 				ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
 				ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
 			letters.subscribe(List.of(TOPIC + ".dlt"));
-			ConsumerRecord<byte[], byte[]> letter = null;
-			long deadline = System.nanoTime() + timeout().toNanos();
-			while (letter == null && System.nanoTime() < deadline) {
-				for (ConsumerRecord<byte[], byte[]> record : letters.poll(Duration.ofMillis(200))) {
-					if (name.equals(new String(record.key(), StandardCharsets.UTF_8))) {
-						letter = record;
-					}
-				}
-			}
-			assertThat(letter).as("the dead letter").isNotNull();
+			// polled on this thread: a Kafka consumer belongs to one
+			ConsumerRecord<byte[], byte[]> letter = await("the dead letter").atMost(timeout())
+				.pollInSameThread()
+				.pollInterval(Duration.ofMillis(10))
+				.until(() -> lastWithKey(letters, name), Objects::nonNull);
 			assertThat(new String(letter.headers().lastHeader(KafkaQueueConsumer.REASON_HEADER).value(),
 					StandardCharsets.UTF_8)).contains("not a queued write").contains("unknown format 106");
 		}
+	}
+
+	/** The last record with the key {@code key} among those one poll brings, or {@code null}. */
+	private static ConsumerRecord<byte[], byte[]> lastWithKey(KafkaConsumer<byte[], byte[]> consumer, String key) {
+		ConsumerRecord<byte[], byte[]> found = null;
+		for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+			if (key.equals(new String(record.key(), StandardCharsets.UTF_8))) {
+				found = record;
+			}
+		}
+		return found;
 	}
 
 }

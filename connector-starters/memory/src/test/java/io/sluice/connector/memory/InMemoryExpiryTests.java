@@ -1,6 +1,7 @@
 package io.sluice.connector.memory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -9,6 +10,7 @@ import reactor.test.StepVerifier;
 import io.sluice.connector.HistoryEntry;
 import io.sluice.connector.Retention;
 import io.sluice.connector.VersionedRecord;
+import io.sluice.connector.tck.SettableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +19,7 @@ class InMemoryExpiryTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-	private final MutableClock clock = new MutableClock();
+	private final SettableClock clock = new SettableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
 	@Test
 	void cachedRecordDisappearsAtItsExpiryAndCountsAsNeverWrittenAfter() {

@@ -28,6 +28,7 @@ import io.sluice.connector.ConnectorException;
 import io.sluice.connector.HistoryEntry;
 import io.sluice.connector.Retention;
 import io.sluice.connector.VersionedRecord;
+import io.sluice.connector.tck.SettableClock;
 import io.sluice.connector.tck.TckNames;
 
 import static io.sluice.connector.mongodb.MongoJavaServer.TIMEOUT;

@@ -8,13 +8,13 @@ import java.util.List;
 import io.r2dbc.spi.ConnectionFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 
 import io.sluice.connector.ConnectorException;
 import io.sluice.connector.VersionedRecord;
+import io.sluice.connector.tck.SettableClock;
 
 import static io.sluice.connector.sql.TestDatabases.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -117,30 +117,6 @@ abstract class SqlRecordStoreBehaviour {
 			.assertNext((found) -> assertThat(found).hasSize(2_500).doesNotHaveDuplicates())
 			.expectComplete()
 			.verify(TIMEOUT);
-	}
-
-	@Test
-	void batchUpsertThroughputIsLogged() {
-		SqlRecordStore store = store(SqlRecordStore.DEFAULT_ROWS_PER_STATEMENT);
-		int batchSize = 500;
-		// Warm-up first (JIT, statement caches): the measured figure is the steady state.
-		upsertBatches(store, "warm", 20, batchSize);
-		int batches = 100;
-		long started = System.nanoTime();
-		upsertBatches(store, "p", batches, batchSize);
-		long micros = (System.nanoTime() - started) / 1_000;
-		System.out.printf("batch upsert on %s: %d new rows in batches of %d, one transaction each: %d ms, %d rows/s%n",
-				this.schema.databaseProduct(), batches * batchSize, batchSize, micros / 1_000,
-				batches * batchSize * 1_000_000L / Math.max(1, micros));
-	}
-
-	private static void upsertBatches(SqlRecordStore store, String prefix, int batches, int batchSize) {
-		StepVerifier.create(Flux.range(0, batches)
-			.concatMap((b) -> store.upsertIfNewer(records(prefix + b + "-", batchSize, 1)))
-			.reduce(0, Integer::sum))
-			.expectNext(batches * batchSize)
-			.expectComplete()
-			.verify(TIMEOUT.multipliedBy(4));
 	}
 
 	private static List<VersionedRecord> records(String prefix, int count, long version) {

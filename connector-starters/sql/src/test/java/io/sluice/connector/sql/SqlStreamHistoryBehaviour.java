@@ -21,6 +21,7 @@ import io.sluice.connector.ConnectorException;
 import io.sluice.connector.HistoryEntry;
 import io.sluice.connector.Retention;
 import io.sluice.connector.StreamPosition;
+import io.sluice.connector.tck.SettableClock;
 
 import static io.sluice.connector.sql.TestDatabases.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
