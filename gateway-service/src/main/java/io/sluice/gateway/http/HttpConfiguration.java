@@ -2,6 +2,9 @@ package io.sluice.gateway.http;
 
 import java.time.Clock;
 
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -27,6 +30,20 @@ public class HttpConfiguration {
 	GatewayActions gatewayActions(RecordService records, EventHandler events, RpcHandler rpc,
 			PresenceHandler presence, ObjectProvider<Permissions> permissions) {
 		return new GatewayActions(records, events, rpc, presence, permissions.getIfAvailable());
+	}
+
+	@Bean
+	InFlightLimit httpInFlightLimit(HttpProperties properties) {
+		return new InFlightLimit(properties.maxInFlight());
+	}
+
+	/**
+	 * The threads the HTTP API's requests are worked on, off the event loops ({@link AdmissionFilter}): as many as
+	 * there are processors, since the work is computation, and at most {@code max-in-flight} requests wait for them.
+	 */
+	@Bean(destroyMethod = "dispose")
+	Scheduler httpScheduler() {
+		return Schedulers.newParallel("sluice-http", Runtime.getRuntime().availableProcessors(), true);
 	}
 
 	@Bean

@@ -22,12 +22,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     gateway only, and not after a restart)
  * @param requestTimeout how long a batch may take before its unfinished commands fail (deepstream's
  *     {@code requestTimeout})
+ * @param maxInFlight how many requests of the HTTP API (both endpoints together) this gateway has in progress at once,
+ *     worked on or waiting for its HTTP threads; one more is answered at once with 429 Too Many Requests and
+ *     {@code Retry-After}, never queued
  */
 @ConfigurationProperties("sluice.http")
 public record HttpProperties(@DefaultValue("true") boolean enabled, @DefaultValue("/api") String path,
 		@DefaultValue("/api/auth") String authPath, @DefaultValue("true") boolean allowAuthData,
 		@DefaultValue("false") boolean enableAuthEndpoint, @DefaultValue("1h") Duration tokenTtl,
-		@DefaultValue("") String tokenSecret, @DefaultValue("20s") Duration requestTimeout) {
+		@DefaultValue("") String tokenSecret, @DefaultValue("20s") Duration requestTimeout,
+		@DefaultValue("" + DEFAULT_MAX_IN_FLIGHT) int maxInFlight) {
+
+	/** The default of {@code max-in-flight}. */
+	static final int DEFAULT_MAX_IN_FLIGHT = 256;
 
 	/** The shortest secret an HMAC-SHA256 key may have. */
 	static final int MIN_SECRET_BYTES = 32;
@@ -41,6 +48,9 @@ public record HttpProperties(@DefaultValue("true") boolean enabled, @DefaultValu
 		}
 		positive("token-ttl", tokenTtl);
 		positive("request-timeout", requestTimeout);
+		if (maxInFlight < 1) {
+			throw new IllegalArgumentException("sluice.http.max-in-flight must be at least 1, was " + maxInFlight);
+		}
 		tokenSecret = (tokenSecret != null) ? tokenSecret : "";
 		if (!tokenSecret.isEmpty() && tokenSecret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
 			throw new IllegalArgumentException("sluice.http.token-secret must be at least " + MIN_SECRET_BYTES
@@ -51,7 +61,7 @@ public record HttpProperties(@DefaultValue("true") boolean enabled, @DefaultValu
 	/** The defaults, for tests and for wiring without a binder. */
 	public static HttpProperties defaults() {
 		return new HttpProperties(true, "/api", "/api/auth", true, false, Duration.ofHours(1), "",
-				Duration.ofSeconds(20));
+				Duration.ofSeconds(20), DEFAULT_MAX_IN_FLIGHT);
 	}
 
 	private static void startsWithSlash(String name, String value) {

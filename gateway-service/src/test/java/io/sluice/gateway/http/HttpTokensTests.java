@@ -74,13 +74,20 @@ class HttpTokensTests {
 	@Test
 	void aShortSecretStopsStartUpNamingTheProperty() {
 		assertThatThrownBy(() -> new HttpProperties(true, "/api", "/api/auth", true, false, Duration.ofHours(1),
-				"short", Duration.ofSeconds(20)))
+				"short", Duration.ofSeconds(20), 256))
 			.hasMessageContaining("sluice.http.token-secret must be at least 32 bytes");
+	}
+
+	@Test
+	void aLimitOfRequestsInProgressBelowOneStopsStartUpNamingTheProperty() {
+		assertThatThrownBy(() -> new HttpProperties(true, "/api", "/api/auth", true, false, Duration.ofHours(1), "",
+				Duration.ofSeconds(20), 0))
+			.hasMessageContaining("sluice.http.max-in-flight must be at least 1, was 0");
 	}
 
 	private static HttpTokens tokens(String secret, Instant now) {
 		return new HttpTokens(new HttpProperties(true, "/api", "/api/auth", true, true, Duration.ofHours(1), secret,
-				Duration.ofSeconds(20)), Clock.fixed(now, ZoneOffset.UTC));
+				Duration.ofSeconds(20), 256), Clock.fixed(now, ZoneOffset.UTC));
 	}
 
 	private static byte[] utf8(String text) {

@@ -1,5 +1,9 @@
 package io.sluice.gateway.http.deepstream;
 
+import java.util.Set;
+
+import reactor.core.scheduler.Scheduler;
+
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -9,9 +13,11 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import io.sluice.gateway.auth.Authenticator;
+import io.sluice.gateway.http.AdmissionFilter;
 import io.sluice.gateway.http.GatewayActions;
 import io.sluice.gateway.http.HttpProperties;
 import io.sluice.gateway.http.HttpTokens;
+import io.sluice.gateway.http.InFlightLimit;
 import io.sluice.gateway.session.GatewayProperties;
 import io.sluice.record.RecordService;
 
@@ -42,6 +48,12 @@ public class DeepstreamHttpConfiguration {
 			routes.POST(http.authPath(), endpoint::post);
 		}
 		return routes.build();
+	}
+
+	/** The gateway's limit of requests in progress, for the paths above (all of them, as deepstream's endpoint). */
+	@Bean
+	AdmissionFilter deepstreamHttpAdmission(InFlightLimit limit, Scheduler httpScheduler, HttpProperties http) {
+		return DeepstreamHttpEndpoint.admission(limit, httpScheduler, Set.of(http.path(), http.authPath()));
 	}
 
 }

@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -26,8 +28,10 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import io.sluice.gateway.auth.AuthResult;
 import io.sluice.gateway.auth.Authenticator;
 import io.sluice.gateway.auth.ConnectionData;
+import io.sluice.gateway.http.AdmissionFilter;
 import io.sluice.gateway.http.Caller;
 import io.sluice.gateway.http.HttpTokens;
+import io.sluice.gateway.http.InFlightLimit;
 import io.sluice.gateway.permission.Permissions;
 
 /**
@@ -270,14 +274,27 @@ final class DeepstreamHttpEndpoint {
 	}
 
 	private static Mono<ServerResponse> json(ObjectNode answer) {
+		return ServerResponse.ok()
+			.header(HttpHeaders.CONTENT_TYPE, JSON_UTF8)
+			.header("Access-Control-Allow-Origin", "*")
+			.bodyValue(jsonBytes(answer));
+	}
+
+	/** JSON as deepstream ends it, with a blank line. */
+	private static byte[] jsonBytes(ObjectNode answer) {
 		byte[] json = JSON.writeValueAsBytes(answer);
 		byte[] bytes = new byte[json.length + END.length];
 		System.arraycopy(json, 0, bytes, 0, json.length);
 		System.arraycopy(END, 0, bytes, json.length, END.length);
-		return ServerResponse.ok()
-			.header(HttpHeaders.CONTENT_TYPE, JSON_UTF8)
-			.header("Access-Control-Allow-Origin", "*")
-			.bodyValue(bytes);
+		return bytes;
+	}
+
+	/** Admits the requests to {@code paths} against the gateway's limit, refusing in this endpoint's JSON. */
+	static AdmissionFilter admission(InFlightLimit limit, Scheduler scheduler, Set<String> paths) {
+		HttpHeaders headers = new HttpHeaders();
+		headers.set("Access-Control-Allow-Origin", "*");
+		return new AdmissionFilter(limit, scheduler, (request) -> paths.contains(request.getPath().pathWithinApplication().value()),
+				JSON_UTF8, jsonBytes(JifResults.tooManyRequests(limit.reason())), headers);
 	}
 
 }

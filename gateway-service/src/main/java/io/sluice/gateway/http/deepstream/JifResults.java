@@ -151,6 +151,20 @@ final class JifResults {
 			.put("errorEvent", "HTTP_REQUEST_TIMEOUT");
 	}
 
+	/**
+	 * A request refused because the gateway has as many in progress as it takes ({@code sluice.http.max-in-flight}):
+	 * nothing of it ran. deepstream has no such answer; this one is worded as its failed commands are, with the
+	 * request's {@code result} beside.
+	 */
+	static ObjectNode tooManyRequests(String reason) {
+		return NODES.objectNode()
+			.put("result", "FAILURE")
+			.put("success", false)
+			.put("error", reason + ".")
+			.put("errorTopic", "connection")
+			.put("errorEvent", "HTTP_TOO_MANY_REQUESTS");
+	}
+
 	/** The number of deepstream's action for a failure on a topic. */
 	static int event(int topic, Outcome.Kind kind) {
 		return switch (topic) {

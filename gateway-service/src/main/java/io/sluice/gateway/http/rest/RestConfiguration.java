@@ -8,15 +8,20 @@ import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.Paths;
 import io.swagger.v3.oas.models.info.Info;
 import org.springdoc.core.customizers.OpenApiCustomizer;
+import reactor.core.scheduler.Scheduler;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 
 import io.sluice.gateway.auth.Authenticator;
+import io.sluice.gateway.http.AdmissionFilter;
 import io.sluice.gateway.http.GatewayActions;
 import io.sluice.gateway.http.HttpTokens;
+import io.sluice.gateway.http.InFlightLimit;
 import io.sluice.gateway.session.GatewayProperties;
 
 /**
@@ -26,6 +31,9 @@ import io.sluice.gateway.session.GatewayProperties;
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "sluice.http.enabled", havingValue = "true", matchIfMissing = true)
 public class RestConfiguration {
+
+	/** Where the resources are. */
+	static final String PREFIX = "/api/v1/";
 
 	@Bean
 	RestSupport restSupport(GatewayProperties gateway, HttpTokens tokens, Authenticator authenticator,
@@ -58,6 +66,15 @@ public class RestConfiguration {
 	@Bean
 	PresenceResource restPresenceResource(RestSupport rest, GatewayActions actions) {
 		return new PresenceResource(rest, actions);
+	}
+
+	/** The gateway's limit of requests in progress, for every path under {@code /api/v1/}. */
+	@Bean
+	AdmissionFilter restAdmission(InFlightLimit limit, Scheduler httpScheduler) {
+		byte[] problem = RestJson
+			.bytes(new RestProblemException(RestProblem.TOO_MANY_REQUESTS, limit.reason()).asMap());
+		return new AdmissionFilter(limit, httpScheduler, (request) -> request.getPath().pathWithinApplication().value()
+			.startsWith(PREFIX), MediaType.APPLICATION_PROBLEM_JSON_VALUE, problem, new HttpHeaders());
 	}
 
 	@Bean

@@ -36,6 +36,8 @@ enum RestProblem {
 	BODY_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "Body too large"),
 	/** The body's content type is not one the resource takes. */
 	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
+	/** The gateway has {@code sluice.http.max-in-flight} requests in progress: retry after {@code Retry-After}. */
+	TOO_MANY_REQUESTS(HttpStatus.TOO_MANY_REQUESTS, "Too many requests"),
 	/** Anything else wrong with the request: a name, a header, a body of the wrong shape. */
 	INVALID_REQUEST(HttpStatus.BAD_REQUEST, "Invalid request");
 
