@@ -14,8 +14,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
 
 import io.sluice.gateway.auth.Authenticator;
 import io.sluice.gateway.http.AdmissionFilter;
@@ -78,11 +82,22 @@ public class RestConfiguration {
 	}
 
 	@Bean
+	static LazyApiDocs lazyApiDocs() {
+		return new LazyApiDocs();
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> restDocsUi(Environment environment) {
+		return ApiDocsUi.routes(environment);
+	}
+
+	@Bean
 	RestProblems restProblems() {
 		return new RestProblems();
 	}
 
 	@Bean
+	@Lazy
 	@ConditionalOnMissingBean
 	OpenAPI sluiceOpenApi() {
 		return new OpenAPI().info(new Info().title("Sluice REST API")

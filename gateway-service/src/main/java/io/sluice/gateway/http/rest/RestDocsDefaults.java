@@ -10,7 +10,8 @@ import org.springframework.core.env.MapPropertySource;
 /**
  * Where the REST resources' OpenAPI document and its UI are served, unless the application says otherwise: springdoc
  * reads these paths from the environment when it maps its endpoints, so they are defaults there, after every other
- * property source. Both are off when the HTTP API is.
+ * property source. Both are off when the HTTP API is. springdoc's own UI is always off: {@link ApiDocsUi} serves the
+ * same page without its start-up cost.
  */
 public final class RestDocsDefaults implements EnvironmentPostProcessor {
 
@@ -24,8 +25,7 @@ public final class RestDocsDefaults implements EnvironmentPostProcessor {
 			.addLast(new MapPropertySource("sluiceRestDefaults",
 					Map.of("springdoc.api-docs.path", OPENAPI_PATH, "springdoc.api-docs.version", "openapi_3_1",
 							"springdoc.swagger-ui.path", UI_PATH, "springdoc.api-docs.enabled",
-							"${sluice.http.enabled:true}", "springdoc.swagger-ui.enabled",
-							"${sluice.http.enabled:true}")));
+							"${sluice.http.enabled:true}", "springdoc.swagger-ui.enabled", "false")));
 	}
 
 }
