@@ -117,7 +117,7 @@ abstract class CompiledNode {
 
 	}
 
-	/** A node that reads its value from the data: it answers {@link #raw}, converted only when the value is asked for. */
+	/** A node that reads its value from the data: it answers {@link #raw}, converted only when its value is asked. */
 	abstract static class Raw extends CompiledNode {
 
 		@Override

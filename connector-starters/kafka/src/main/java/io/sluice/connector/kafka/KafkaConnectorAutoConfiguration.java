@@ -93,8 +93,8 @@ public final class KafkaConnectorAutoConfiguration {
 			return new ConnectionMissingException("Kafka", KafkaConnectors.choosingProperties(environment), missing,
 					missing + ".",
 					"Add org.springframework.kafka:spring-kafka (it brings org.apache.kafka:kafka-clients) and "
-							+ "org.springframework.boot:spring-boot-kafka, and point " + KafkaConnectors.BOOTSTRAP_SERVERS
-							+ " at your brokers");
+							+ "org.springframework.boot:spring-boot-kafka, and point "
+							+ KafkaConnectors.BOOTSTRAP_SERVERS + " at your brokers");
 		}
 
 	}

@@ -61,11 +61,12 @@ public final class MongoConnectorAutoConfiguration {
 		return new ConnectionMissingException("MongoDB", ConnectorChoice.choosingProperties(environment, "mongodb"),
 				libraryMissing ? "Spring Data MongoDB Reactive is not on the class path"
 						: "no ReactiveMongoOperations bean exists",
-				libraryMissing ? "Spring Data MongoDB (org.springframework.data:spring-data-mongodb) or the "
-						+ "reactive streams driver (org.mongodb:mongodb-driver-reactivestreams) is not on the class path."
+				libraryMissing ? "Spring Data MongoDB (org.springframework.data:spring-data-mongodb) or the reactive "
+						+ "streams driver (org.mongodb:mongodb-driver-reactivestreams) is not on the class path."
 						: "no ReactiveMongoOperations bean exists: Spring Boot creates a ReactiveMongoTemplate from "
 								+ "spring.mongodb.* only when its reactive MongoDB auto-configurations "
-								+ "(MongoReactiveAutoConfiguration, DataMongoReactiveAutoConfiguration) are not excluded.",
+								+ "(MongoReactiveAutoConfiguration, DataMongoReactiveAutoConfiguration) are not "
+								+ "excluded.",
 				"Add org.springframework.boot:spring-boot-starter-data-mongodb-reactive (it brings Spring Data "
 						+ "MongoDB and the reactive streams driver), do not exclude its auto-configuration, and point "
 						+ "spring.mongodb.uri at your MongoDB (for example mongodb://localhost:27017/sluice)");
