@@ -11,25 +11,22 @@ import reactor.core.scheduler.Schedulers;
 import io.sluice.connector.MessageBus;
 import io.sluice.gateway.listen.ListenProperties;
 import io.sluice.gateway.listen.ListenTopic;
-import io.sluice.gateway.listen.TopicSubscriptions;
+import io.sluice.gateway.listen.ListeningTopicHandler;
 import io.sluice.gateway.protocol.EventAction;
 import io.sluice.gateway.protocol.JsonText;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.MessageCodec;
 import io.sluice.gateway.protocol.Topic;
 import io.sluice.gateway.session.Connection;
-import io.sluice.gateway.session.TopicHandler;
 
 /**
  * The EVENT topic. An emitted event goes to this node's subscribers except the emitter (as in deepstream) and, on
  * the message bus topic {@value EventRelay#BUS_TOPIC}, to the other nodes, which hand it to theirs. It is encoded
  * once: the same bytes go to every local subscriber and onto the bus.
  */
-public final class EventHandler implements TopicHandler {
+public final class EventHandler extends ListeningTopicHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(EventHandler.class);
-
-	private final TopicSubscriptions subscriptions;
 
 	private final MessageBus bus;
 
@@ -41,9 +38,9 @@ public final class EventHandler implements TopicHandler {
 
 	/** @param scheduler where listening's response timeouts run */
 	public EventHandler(MessageBus bus, ListenProperties listen, Scheduler scheduler) {
+		super(ListenTopic.EVENT, listen, scheduler);
 		this.bus = bus;
-		this.subscriptions = new TopicSubscriptions(ListenTopic.EVENT, listen, scheduler);
-		this.relay = new EventRelay(bus, this.subscriptions.subscriptions());
+		this.relay = new EventRelay(bus, subscriptions().subscriptions());
 	}
 
 	/** What delivers other nodes' events here; it must be started for them to arrive. */
@@ -52,25 +49,17 @@ public final class EventHandler implements TopicHandler {
 	}
 
 	@Override
-	public int topic() {
-		return Topic.EVENT;
-	}
-
-	@Override
-	public Mono<Void> handle(Connection connection, Message message) {
-		if (this.subscriptions.listen(connection, message)) {
-			return Mono.empty();
-		}
+	protected Mono<Void> handleAction(Connection connection, Message message) {
 		switch (message.action()) {
 			case EventAction.EMIT:
 				return emit(connection, message);
 			case EventAction.SUBSCRIBE:
-				if (this.subscriptions.subscribe(connection, message, names(message))) {
-					connection.send(this.subscriptions.ack(message));
+				if (subscriptions().subscribe(connection, message, names(message))) {
+					connection.send(subscriptions().ack(message));
 				}
 				return Mono.empty();
 			case EventAction.UNSUBSCRIBE:
-				this.subscriptions.unsubscribe(connection, message, names(message));
+				subscriptions().unsubscribe(connection, message, names(message));
 				return Mono.empty();
 			default:
 				connection.send(Message.builder(Topic.EVENT, EventAction.ERROR).name(message.name())
@@ -80,11 +69,6 @@ public final class EventHandler implements TopicHandler {
 					.build());
 				return Mono.empty();
 		}
-	}
-
-	@Override
-	public void onClose(Connection connection) {
-		this.subscriptions.onClose(connection);
 	}
 
 	private Mono<Void> emit(Connection connection, Message message) {
@@ -108,7 +92,7 @@ public final class EventHandler implements TopicHandler {
 
 	private Mono<Void> publish(String name, byte[] data, String origin) {
 		byte[] frame = MessageCodec.encodeNamed(Topic.EVENT, EventAction.EMIT, name, data);
-		this.subscriptions.subscriptions().send(name, frame, origin);
+		subscriptions().subscriptions().send(name, frame, origin);
 		Mono<Void> published = this.bus.publish(EventRelay.BUS_TOPIC, frame);
 		if (published == Mono.<Void>empty()) {
 			// Nothing to wait for or to fail (a bus with no other node to reach): the dispatch counts it as done.

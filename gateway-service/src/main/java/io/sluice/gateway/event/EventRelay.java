@@ -1,13 +1,8 @@
 package io.sluice.gateway.event;
 
-import java.time.Duration;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
-import reactor.util.retry.Retry;
-
-import org.springframework.context.SmartLifecycle;
+import reactor.core.publisher.Flux;
 
 import io.sluice.connector.BusMessage;
 import io.sluice.connector.MessageBus;
@@ -16,13 +11,14 @@ import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.MessageCodec;
 import io.sluice.gateway.protocol.ProtocolException;
 import io.sluice.gateway.protocol.Topic;
+import io.sluice.gateway.pubsub.LifelongFeed;
 import io.sluice.gateway.pubsub.Subscriptions;
 
 /**
  * Hands the events other nodes publish to this node's subscribers. The bus payload is the encoded EMIT frame
  * itself, so it is forwarded as it came; it is decoded only to learn the event's name.
  */
-public final class EventRelay implements SmartLifecycle {
+public final class EventRelay extends LifelongFeed<BusMessage> {
 
 	/** The coarse bus topic events travel on between nodes. */
 	public static final String BUS_TOPIC = "events";
@@ -33,43 +29,19 @@ public final class EventRelay implements SmartLifecycle {
 
 	private final Subscriptions subscriptions;
 
-	private volatile Disposable subscription;
-
 	EventRelay(MessageBus bus, Subscriptions subscriptions) {
+		super("Event bus subscription");
 		this.bus = bus;
 		this.subscriptions = subscriptions;
 	}
 
 	@Override
-	public void start() {
-		// Not in a request path: one subscription for the gateway's life, resubscribed if the bus fails.
-		this.subscription = this.bus.subscribe(BUS_TOPIC)
-			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(5))
-				.doBeforeRetry((signal) -> logger.warn("Event bus subscription failed; resubscribing",
-						signal.failure())))
-			.subscribe(this::onBusMessage, (ex) -> logger.error("Event bus subscription ended", ex));
+	protected Flux<BusMessage> source() {
+		return this.bus.subscribe(BUS_TOPIC);
 	}
 
 	@Override
-	public void stop() {
-		Disposable current = this.subscription;
-		if (current != null) {
-			current.dispose();
-		}
-		this.subscription = null;
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.subscription != null;
-	}
-
-	@Override
-	public int getPhase() {
-		return SmartLifecycle.DEFAULT_PHASE - 2048;
-	}
-
-	void onBusMessage(BusMessage busMessage) {
+	protected void receive(BusMessage busMessage) {
 		Message message;
 		try {
 			message = MessageCodec.decode(busMessage.payload());

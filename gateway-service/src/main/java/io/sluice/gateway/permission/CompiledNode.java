@@ -117,6 +117,19 @@ abstract class CompiledNode {
 
 	}
 
+	/** A node that reads its value from the data: it answers {@link #raw}, converted only when its value is asked. */
+	abstract static class Raw extends CompiledNode {
+
+		@Override
+		abstract Object raw(Evaluation evaluation);
+
+		@Override
+		final Object value(Evaluation evaluation) {
+			return value(raw(evaluation));
+		}
+
+	}
+
 	/** A node whose value is a number: it answers {@link #number}. */
 	abstract static class Numeric extends CompiledNode {
 

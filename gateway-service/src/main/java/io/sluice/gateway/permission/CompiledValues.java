@@ -51,7 +51,7 @@ final class CompiledValues {
 	}
 
 	/** {@code data} or {@code oldData}: the tree, read only as far as the rule reads it. */
-	static final class ContextData extends CompiledNode {
+	static final class ContextData extends CompiledNode.Raw {
 
 		private final boolean old;
 
@@ -63,11 +63,6 @@ final class CompiledValues {
 		Object raw(Evaluation evaluation) {
 			JsonNode data = this.old ? evaluation.context().oldData() : evaluation.context().data();
 			return (data != null) ? data : JsValues.UNDEFINED;
-		}
-
-		@Override
-		Object value(Evaluation evaluation) {
-			return value(raw(evaluation));
 		}
 
 	}
@@ -86,7 +81,7 @@ final class CompiledValues {
 	 * {@code user.id}, {@code user.isAuthenticated} or {@code user.data}, read from the context rather than from the
 	 * {@code user} object built of them ({@link RuleContext#user(String, JsonNode)}).
 	 */
-	static final class UserMember extends CompiledNode {
+	static final class UserMember extends CompiledNode.Raw {
 
 		enum Name {
 			ID, IS_AUTHENTICATED, DATA
@@ -106,11 +101,6 @@ final class CompiledValues {
 				case IS_AUTHENTICATED -> context.userId() != null;
 				case DATA -> (context.userData() != null) ? context.userData() : JsValues.NULL;
 			};
-		}
-
-		@Override
-		Object value(Evaluation evaluation) {
-			return value(raw(evaluation));
 		}
 
 	}
@@ -167,7 +157,7 @@ final class CompiledValues {
 	}
 
 	/** A chain of members with names written in the rule, {@code data.a.b} or {@code data[0]}, walked in one loop. */
-	static final class Path extends CompiledNode {
+	static final class Path extends CompiledNode.Raw {
 
 		private final CompiledNode target;
 
@@ -194,15 +184,10 @@ final class CompiledValues {
 			return base;
 		}
 
-		@Override
-		Object value(Evaluation evaluation) {
-			return value(raw(evaluation));
-		}
-
 	}
 
 	/** {@code target.length}: a string's or an array's length is not boxed unless the value itself is asked for. */
-	static final class Length extends CompiledNode {
+	static final class Length extends CompiledNode.Raw {
 
 		private final CompiledNode target;
 
@@ -215,11 +200,6 @@ final class CompiledValues {
 			Object base = this.target.raw(evaluation);
 			int length = Members.length(base);
 			return (length >= 0) ? (Object) (double) length : Members.get(base, Members.LENGTH);
-		}
-
-		@Override
-		Object value(Evaluation evaluation) {
-			return value(raw(evaluation));
 		}
 
 		@Override
@@ -246,7 +226,7 @@ final class CompiledValues {
 	}
 
 	/** {@code target[key]} with a key computed when the rule runs. */
-	static final class Member extends CompiledNode {
+	static final class Member extends CompiledNode.Raw {
 
 		private final CompiledNode target;
 
@@ -262,11 +242,6 @@ final class CompiledValues {
 			Object base = this.target.raw(evaluation);
 			Object key = this.key.value(evaluation);
 			return Members.get(base, Members.Key.of(JsValues.toJsString(key)));
-		}
-
-		@Override
-		Object value(Evaluation evaluation) {
-			return value(raw(evaluation));
 		}
 
 	}

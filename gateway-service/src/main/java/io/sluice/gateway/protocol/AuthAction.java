@@ -22,25 +22,14 @@ public final class AuthAction {
 
 	public static final int INVALID_MESSAGE_DATA = 102;
 
-	private static final String[] NAMES = new String[103];
-
-	static {
-		NAMES[UNKNOWN] = "UNKNOWN";
-		NAMES[ERROR] = "ERROR";
-		NAMES[REQUEST] = "REQUEST";
-		NAMES[AUTH_SUCCESSFUL] = "AUTH_SUCCESSFUL";
-		NAMES[AUTH_UNSUCCESSFUL] = "AUTH_UNSUCCESSFUL";
-		NAMES[TOO_MANY_AUTH_ATTEMPTS] = "TOO_MANY_AUTH_ATTEMPTS";
-		NAMES[INVALID_MESSAGE] = "INVALID_MESSAGE";
-		NAMES[INVALID_MESSAGE_DATA] = "INVALID_MESSAGE_DATA";
-	}
+	private static final ActionNames NAMES = ActionNames.of(AuthAction.class);
 
 	private AuthAction() {
 	}
 
 	/** The action's name, or {@code null} if the schema has no such action. */
 	public static String name(int action) {
-		return (action >= 0 && action < NAMES.length) ? NAMES[action] : null;
+		return NAMES.name(action);
 	}
 
 }

@@ -30,29 +30,14 @@ public final class ConnectionAction {
 
 	public static final int INVALID_MESSAGE = 101;
 
-	private static final String[] NAMES = new String[102];
-
-	static {
-		NAMES[UNKNOWN] = "UNKNOWN";
-		NAMES[ERROR] = "ERROR";
-		NAMES[PING] = "PING";
-		NAMES[PONG] = "PONG";
-		NAMES[ACCEPT] = "ACCEPT";
-		NAMES[CHALLENGE] = "CHALLENGE";
-		NAMES[REJECT] = "REJECT";
-		NAMES[REDIRECT] = "REDIRECT";
-		NAMES[CLOSING] = "CLOSING";
-		NAMES[CLOSED] = "CLOSED";
-		NAMES[AUTHENTICATION_TIMEOUT] = "AUTHENTICATION_TIMEOUT";
-		NAMES[INVALID_MESSAGE] = "INVALID_MESSAGE";
-	}
+	private static final ActionNames NAMES = ActionNames.of(ConnectionAction.class);
 
 	private ConnectionAction() {
 	}
 
 	/** The action's name, or {@code null} if the schema has no such action. */
 	public static String name(int action) {
-		return (action >= 0 && action < NAMES.length) ? NAMES[action] : null;
+		return NAMES.name(action);
 	}
 
 }

@@ -22,25 +22,14 @@ public final class ParserAction {
 
 	public static final int INVALID_META_PARAMS = 7;
 
-	private static final String[] NAMES = new String[8];
-
-	static {
-		NAMES[UNKNOWN] = "UNKNOWN";
-		NAMES[UNKNOWN_TOPIC] = "UNKNOWN_TOPIC";
-		NAMES[UNKNOWN_ACTION] = "UNKNOWN_ACTION";
-		NAMES[INVALID_MESSAGE] = "INVALID_MESSAGE";
-		NAMES[MESSAGE_PARSE_ERROR] = "MESSAGE_PARSE_ERROR";
-		NAMES[MAXIMUM_MESSAGE_SIZE_EXCEEDED] = "MAXIMUM_MESSAGE_SIZE_EXCEEDED";
-		NAMES[ERROR] = "ERROR";
-		NAMES[INVALID_META_PARAMS] = "INVALID_META_PARAMS";
-	}
+	private static final ActionNames NAMES = ActionNames.of(ParserAction.class);
 
 	private ParserAction() {
 	}
 
 	/** The action's name, or {@code null} if the schema has no such action. */
 	public static String name(int action) {
-		return (action >= 0 && action < NAMES.length) ? NAMES[action] : null;
+		return NAMES.name(action);
 	}
 
 }

@@ -44,36 +44,14 @@ public final class PresenceAction {
 
 	public static final int NOT_SUBSCRIBED = 104;
 
-	private static final String[] NAMES = new String[105];
-
-	static {
-		NAMES[UNKNOWN] = "UNKNOWN";
-		NAMES[ERROR] = "ERROR";
-		NAMES[QUERY_ALL] = "QUERY_ALL";
-		NAMES[QUERY_ALL_RESPONSE] = "QUERY_ALL_RESPONSE";
-		NAMES[QUERY] = "QUERY";
-		NAMES[QUERY_RESPONSE] = "QUERY_RESPONSE";
-		NAMES[PRESENCE_JOIN] = "PRESENCE_JOIN";
-		NAMES[PRESENCE_JOIN_ALL] = "PRESENCE_JOIN_ALL";
-		NAMES[PRESENCE_LEAVE] = "PRESENCE_LEAVE";
-		NAMES[PRESENCE_LEAVE_ALL] = "PRESENCE_LEAVE_ALL";
-		NAMES[SUBSCRIBE] = "SUBSCRIBE";
-		NAMES[UNSUBSCRIBE] = "UNSUBSCRIBE";
-		NAMES[SUBSCRIBE_ALL] = "SUBSCRIBE_ALL";
-		NAMES[UNSUBSCRIBE_ALL] = "UNSUBSCRIBE_ALL";
-		NAMES[INVALID_PRESENCE_USERS] = "INVALID_PRESENCE_USERS";
-		NAMES[MESSAGE_PERMISSION_ERROR] = "MESSAGE_PERMISSION_ERROR";
-		NAMES[MESSAGE_DENIED] = "MESSAGE_DENIED";
-		NAMES[MULTIPLE_SUBSCRIPTIONS] = "MULTIPLE_SUBSCRIPTIONS";
-		NAMES[NOT_SUBSCRIBED] = "NOT_SUBSCRIBED";
-	}
+	private static final ActionNames NAMES = ActionNames.of(PresenceAction.class);
 
 	private PresenceAction() {
 	}
 
 	/** The action's name, or {@code null} if the schema has no such action. */
 	public static String name(int action) {
-		return (action >= 0 && action < NAMES.length) ? NAMES[action] : null;
+		return NAMES.name(action);
 	}
 
 }

@@ -46,37 +46,14 @@ public final class RpcAction {
 
 	public static final int NOT_PROVIDED = 110;
 
-	private static final String[] NAMES = new String[111];
-
-	static {
-		NAMES[UNKNOWN] = "UNKNOWN";
-		NAMES[ERROR] = "ERROR";
-		NAMES[REQUEST] = "REQUEST";
-		NAMES[ACCEPT] = "ACCEPT";
-		NAMES[RESPONSE] = "RESPONSE";
-		NAMES[REJECT] = "REJECT";
-		NAMES[REQUEST_ERROR] = "REQUEST_ERROR";
-		NAMES[PROVIDE] = "PROVIDE";
-		NAMES[UNPROVIDE] = "UNPROVIDE";
-		NAMES[NO_RPC_PROVIDER] = "NO_RPC_PROVIDER";
-		NAMES[ACCEPT_TIMEOUT] = "ACCEPT_TIMEOUT";
-		NAMES[MULTIPLE_ACCEPT] = "MULTIPLE_ACCEPT";
-		NAMES[INVALID_RPC_CORRELATION_ID] = "INVALID_RPC_CORRELATION_ID";
-		NAMES[RESPONSE_TIMEOUT] = "RESPONSE_TIMEOUT";
-		NAMES[MULTIPLE_RESPONSE] = "MULTIPLE_RESPONSE";
-		NAMES[MESSAGE_PERMISSION_ERROR] = "MESSAGE_PERMISSION_ERROR";
-		NAMES[MESSAGE_DENIED] = "MESSAGE_DENIED";
-		NAMES[INVALID_MESSAGE_DATA] = "INVALID_MESSAGE_DATA";
-		NAMES[MULTIPLE_PROVIDERS] = "MULTIPLE_PROVIDERS";
-		NAMES[NOT_PROVIDED] = "NOT_PROVIDED";
-	}
+	private static final ActionNames NAMES = ActionNames.of(RpcAction.class);
 
 	private RpcAction() {
 	}
 
 	/** The action's name, or {@code null} if the schema has no such action. */
 	public static String name(int action) {
-		return (action >= 0 && action < NAMES.length) ? NAMES[action] : null;
+		return NAMES.name(action);
 	}
 
 }

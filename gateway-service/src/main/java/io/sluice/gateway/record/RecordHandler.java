@@ -6,18 +6,17 @@ import reactor.core.scheduler.Schedulers;
 
 import io.sluice.gateway.listen.ListenProperties;
 import io.sluice.gateway.listen.ListenTopic;
-import io.sluice.gateway.listen.TopicSubscriptions;
+import io.sluice.gateway.listen.ListeningTopicHandler;
 import io.sluice.gateway.permission.Permissions;
 import io.sluice.gateway.protocol.JsonText;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.RecordAction;
 import io.sluice.gateway.protocol.Topic;
 import io.sluice.gateway.session.Connection;
-import io.sluice.gateway.session.TopicHandler;
 import io.sluice.record.RecordService;
 
 /** The RECORD topic: routes each action to reads, writes, subscriptions, notifications or listening. */
-public final class RecordHandler implements TopicHandler {
+public final class RecordHandler extends ListeningTopicHandler {
 
 	private final RecordReads reads;
 
@@ -26,8 +25,6 @@ public final class RecordHandler implements TopicHandler {
 	private final RecordNotifier notifier;
 
 	private final RecordNotifyRequests notifyRequests;
-
-	private final TopicSubscriptions subscriptions;
 
 	public RecordHandler(RecordService records) {
 		this(records, ListenProperties.defaults(), Schedulers.parallel());
@@ -44,11 +41,11 @@ public final class RecordHandler implements TopicHandler {
 	 */
 	public RecordHandler(RecordService records, ListenProperties listen, Scheduler scheduler,
 			Permissions permissions) {
-		this.subscriptions = new TopicSubscriptions(ListenTopic.RECORD, listen, scheduler);
-		this.reads = new RecordReads(records, this.subscriptions, permissions);
-		this.writes = new RecordWrites(records, this.subscriptions.subscriptions());
-		this.notifier = new RecordNotifier(records, this.subscriptions.subscriptions());
-		this.notifyRequests = new RecordNotifyRequests(records, this.subscriptions.subscriptions());
+		super(ListenTopic.RECORD, listen, scheduler);
+		this.reads = new RecordReads(records, subscriptions(), permissions);
+		this.writes = new RecordWrites(records, subscriptions().subscriptions());
+		this.notifier = new RecordNotifier(records, subscriptions().subscriptions());
+		this.notifyRequests = new RecordNotifyRequests(records, subscriptions().subscriptions());
 	}
 
 	/** What tells this node's subscribers of changes; it must be started for them to hear of any. */
@@ -57,15 +54,7 @@ public final class RecordHandler implements TopicHandler {
 	}
 
 	@Override
-	public int topic() {
-		return Topic.RECORD;
-	}
-
-	@Override
-	public Mono<Void> handle(Connection connection, Message message) {
-		if (this.subscriptions.listen(connection, message)) {
-			return Mono.empty();
-		}
+	protected Mono<Void> handleAction(Connection connection, Message message) {
 		switch (message.action()) {
 			case RecordAction.SUBSCRIBECREATEANDREAD:
 			case RecordAction.SUBSCRIBEANDREAD:
@@ -97,11 +86,6 @@ public final class RecordHandler implements TopicHandler {
 					.build());
 				return Mono.empty();
 		}
-	}
-
-	@Override
-	public void onClose(Connection connection) {
-		this.subscriptions.onClose(connection);
 	}
 
 }

@@ -1,18 +1,14 @@
 package io.sluice.gateway.record;
 
-import java.time.Duration;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
-import reactor.util.retry.Retry;
-
-import org.springframework.context.SmartLifecycle;
+import reactor.core.publisher.Flux;
 
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.MessageCodec;
 import io.sluice.gateway.protocol.RecordAction;
 import io.sluice.gateway.protocol.Topic;
+import io.sluice.gateway.pubsub.LifelongFeed;
 import io.sluice.gateway.pubsub.Subscriptions;
 import io.sluice.record.RecordChange;
 import io.sluice.record.RecordService;
@@ -22,7 +18,7 @@ import io.sluice.record.RecordService;
  * the change feed per gateway; each change is encoded once and the same bytes go to every subscriber, except the
  * connection that made it (its {@code origin}), which already knows.
  */
-public final class RecordNotifier implements SmartLifecycle {
+public final class RecordNotifier extends LifelongFeed<RecordChange> {
 
 	private static final Logger logger = LoggerFactory.getLogger(RecordNotifier.class);
 
@@ -30,44 +26,19 @@ public final class RecordNotifier implements SmartLifecycle {
 
 	private final Subscriptions subscriptions;
 
-	private volatile Disposable feed;
-
 	RecordNotifier(RecordService records, Subscriptions subscriptions) {
+		super("Record change feed");
 		this.records = records;
 		this.subscriptions = subscriptions;
 	}
 
 	@Override
-	public void start() {
-		// Not in a request path: one subscription for the gateway's life, resubscribed if the feed fails.
-		this.feed = this.records.changes()
-			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(5))
-				.doBeforeRetry((signal) -> logger.warn("Record change feed failed; resubscribing",
-						signal.failure())))
-			.subscribe(this::onChange, (ex) -> logger.error("Record change feed ended", ex));
+	protected Flux<RecordChange> source() {
+		return this.records.changes();
 	}
 
 	@Override
-	public void stop() {
-		Disposable current = this.feed;
-		if (current != null) {
-			current.dispose();
-		}
-		this.feed = null;
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.feed != null;
-	}
-
-	/** Before the web server starts taking connections, and stopped after it. */
-	@Override
-	public int getPhase() {
-		return SmartLifecycle.DEFAULT_PHASE - 2048;
-	}
-
-	void onChange(RecordChange change) {
+	protected void receive(RecordChange change) {
 		try {
 			if (change.kind() == RecordChange.Kind.DELETE) {
 				deleted(this.subscriptions, change.name(), change.origin());

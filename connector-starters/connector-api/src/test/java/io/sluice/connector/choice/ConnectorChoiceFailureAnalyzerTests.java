@@ -1,11 +1,14 @@
 package io.sluice.connector.choice;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.mock.env.MockEnvironment;
 
+import io.sluice.connector.ConnectionMissingException;
 import io.sluice.connector.ConnectorChoice;
 import io.sluice.connector.RecordStore;
 import io.sluice.connector.StorageQueue;
@@ -51,6 +54,22 @@ class ConnectorChoiceFailureAnalyzerTests {
 
 		assertThat(analysis.getDescription()).endsWith("sluice.queue.type=none (not set) chose none.");
 		assertThat(analysis.getAction()).startsWith("Choose one with sluice.queue.type: none (no storage queue), ");
+	}
+
+	@Test
+	void aMissingConnectionIsExplainedWithEveryChoosingPropertyAndTheMemoryAlternative() {
+		ConnectionMissingException missing = new ConnectionMissingException("Redis",
+				List.of("sluice.cache.type=redis", "sluice.bus.type=redis"), "no factory", "no factory exists.",
+				"Add the library");
+
+		FailureAnalysis analysis = new ConnectionMissingFailureAnalyzer().analyze(new IllegalStateException(missing));
+
+		assertThat(missing).hasMessage("sluice.cache.type=redis and sluice.bus.type=redis chose the Redis connector, "
+				+ "but no factory");
+		assertThat(analysis.getDescription()).isEqualTo("sluice.cache.type=redis and sluice.bus.type=redis chose the "
+				+ "Redis connector, but no factory exists.");
+		assertThat(analysis.getAction()).isEqualTo("Add the library; or choose another connector with "
+				+ "sluice.cache.type=memory and sluice.bus.type=memory.");
 	}
 
 	@Test

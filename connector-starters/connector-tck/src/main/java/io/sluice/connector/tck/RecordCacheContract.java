@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -13,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -159,52 +161,38 @@ public abstract class RecordCacheContract {
 		// round is a real contest between sixteen compare-and-sets expecting the same version.
 		CyclicBarrier read = new CyclicBarrier(WRITERS);
 		CyclicBarrier written = new CyclicBarrier(WRITERS);
-		ExecutorService executor = Executors.newFixedThreadPool(WRITERS);
-		try {
-			List<Future<Integer>> wins = new ArrayList<>();
-			for (int w = 0; w < WRITERS; w++) {
-				int writer = w;
-				wins.add(executor.submit(() -> {
-					int won = 0;
-					for (int round = 0; round < ROUNDS; round++) {
-						long current = this.cache.get(name).map(VersionedRecord::version).defaultIfEmpty(0L)
-							.block(timeout());
-						read.await(timeout().toMillis(), TimeUnit.MILLISECONDS);
-						VersionedRecord next = record(name, current + 1,
-								"{\"writer\":" + writer + ",\"round\":" + round + "}");
-						CasResult result = this.cache.compareAndSet(current, next).block(timeout());
-						if (result.won()) {
-							won++;
-							if (winners.putIfAbsent(next.version(), writer) != null) {
-								doubleWins.incrementAndGet();
-							}
-							assertThat(result.current()).isEqualTo(next);
-						}
-						else {
-							assertThat(result.currentVersion()).isGreaterThan(current);
-						}
-						written.await(timeout().toMillis(), TimeUnit.MILLISECONDS);
+		int total = race((writer) -> () -> {
+			int won = 0;
+			for (int round = 0; round < ROUNDS; round++) {
+				long current = this.cache.get(name).map(VersionedRecord::version).defaultIfEmpty(0L)
+					.block(timeout());
+				read.await(timeout().toMillis(), TimeUnit.MILLISECONDS);
+				VersionedRecord next = record(name, current + 1,
+						"{\"writer\":" + writer + ",\"round\":" + round + "}");
+				CasResult result = this.cache.compareAndSet(current, next).block(timeout());
+				if (result.won()) {
+					won++;
+					if (winners.putIfAbsent(next.version(), writer) != null) {
+						doubleWins.incrementAndGet();
 					}
-					return won;
-				}));
+					assertThat(result.current()).isEqualTo(next);
+				}
+				else {
+					assertThat(result.currentVersion()).isGreaterThan(current);
+				}
+				written.await(timeout().toMillis(), TimeUnit.MILLISECONDS);
 			}
-			int total = 0;
-			for (Future<Integer> win : wins) {
-				total += win.get(timeout().toMillis() * ROUNDS, TimeUnit.MILLISECONDS);
-			}
-			assertThat(doubleWins).hasValue(0);
-			assertThat(total).isEqualTo(ROUNDS);
-			assertThat(winners).hasSize(ROUNDS);
-			assertThat(winners.keySet()).allMatch((version) -> version >= 1 && version <= ROUNDS);
-			int lastWriter = winners.get((long) ROUNDS);
-			StepVerifier.create(this.cache.get(name))
-				.expectNext(record(name, ROUNDS, "{\"writer\":" + lastWriter + ",\"round\":" + (ROUNDS - 1) + "}"))
-				.expectComplete()
-				.verify(timeout());
-		}
-		finally {
-			executor.shutdownNow();
-		}
+			return won;
+		}, ROUNDS);
+		assertThat(doubleWins).hasValue(0);
+		assertThat(total).isEqualTo(ROUNDS);
+		assertThat(winners).hasSize(ROUNDS);
+		assertThat(winners.keySet()).allMatch((version) -> version >= 1 && version <= ROUNDS);
+		int lastWriter = winners.get((long) ROUNDS);
+		StepVerifier.create(this.cache.get(name))
+			.expectNext(record(name, ROUNDS, "{\"writer\":" + lastWriter + ",\"round\":" + (ROUNDS - 1) + "}"))
+			.expectComplete()
+			.verify(timeout());
 	}
 
 	@Test
@@ -213,47 +201,33 @@ public abstract class RecordCacheContract {
 		Map<Long, Integer> winners = new ConcurrentHashMap<>();
 		AtomicLong doubleWins = new AtomicLong();
 		int attempts = 100;
-		ExecutorService executor = Executors.newFixedThreadPool(WRITERS);
-		try {
-			List<Future<Integer>> wins = new ArrayList<>();
-			for (int w = 0; w < WRITERS; w++) {
-				int writer = w;
-				wins.add(executor.submit(() -> {
-					int won = 0;
-					long expected = 0;
-					for (int attempt = 0; attempt < attempts; attempt++) {
-						CasResult result = this.cache
-							.compareAndSet(expected, record(name, expected + 1, "{\"writer\":" + writer + "}"))
-							.block(timeout());
-						if (result.won()) {
-							won++;
-							if (winners.putIfAbsent(expected + 1, writer) != null) {
-								doubleWins.incrementAndGet();
-							}
-						}
-						// Whether it won or lost, the result says what to expect next.
-						expected = result.currentVersion();
+		int total = race((writer) -> () -> {
+			int won = 0;
+			long expected = 0;
+			for (int attempt = 0; attempt < attempts; attempt++) {
+				CasResult result = this.cache
+					.compareAndSet(expected, record(name, expected + 1, "{\"writer\":" + writer + "}"))
+					.block(timeout());
+				if (result.won()) {
+					won++;
+					if (winners.putIfAbsent(expected + 1, writer) != null) {
+						doubleWins.incrementAndGet();
 					}
-					return won;
-				}));
+				}
+				// Whether it won or lost, the result says what to expect next.
+				expected = result.currentVersion();
 			}
-			int total = 0;
-			for (Future<Integer> win : wins) {
-				total += win.get(timeout().toMillis() * attempts, TimeUnit.MILLISECONDS);
-			}
-			assertThat(doubleWins).hasValue(0);
-			assertThat(winners).hasSize(total);
-			// Versions only rise by one, so the wins are exactly the versions 1..total, none skipped.
-			assertThat(winners.keySet()).allMatch((version) -> version >= 1 && version <= winners.size());
-			int lastWriter = winners.get((long) total);
-			StepVerifier.create(this.cache.get(name))
-				.expectNext(record(name, total, "{\"writer\":" + lastWriter + "}"))
-				.expectComplete()
-				.verify(timeout());
-		}
-		finally {
-			executor.shutdownNow();
-		}
+			return won;
+		}, attempts);
+		assertThat(doubleWins).hasValue(0);
+		assertThat(winners).hasSize(total);
+		// Versions only rise by one, so the wins are exactly the versions 1..total, none skipped.
+		assertThat(winners.keySet()).allMatch((version) -> version >= 1 && version <= winners.size());
+		int lastWriter = winners.get((long) total);
+		StepVerifier.create(this.cache.get(name))
+			.expectNext(record(name, total, "{\"writer\":" + lastWriter + "}"))
+			.expectComplete()
+			.verify(timeout());
 	}
 
 	@Test
@@ -300,6 +274,29 @@ public abstract class RecordCacheContract {
 			.delay(Duration.between(Instant.now(), expiresAt).plusMillis(100))
 			.then(Mono.defer(() -> this.cache.get(name)));
 		StepVerifier.create(afterExpiry).expectComplete().verify(timeout());
+	}
+
+	/**
+	 * Runs {@link #WRITERS} writers at once, each on its own thread, and adds up the wins they return.
+	 * @param writer the work of writer {@code n}: its compare-and-sets, returning how many it won
+	 * @param attempts how many compare-and-sets each writer makes, which sets how long it may take
+	 */
+	private int race(IntFunction<Callable<Integer>> writer, int attempts) throws Exception {
+		ExecutorService executor = Executors.newFixedThreadPool(WRITERS);
+		try {
+			List<Future<Integer>> wins = new ArrayList<>();
+			for (int w = 0; w < WRITERS; w++) {
+				wins.add(executor.submit(writer.apply(w)));
+			}
+			int total = 0;
+			for (Future<Integer> win : wins) {
+				total += win.get(timeout().toMillis() * attempts, TimeUnit.MILLISECONDS);
+			}
+			return total;
+		}
+		finally {
+			executor.shutdownNow();
+		}
 	}
 
 	private CasResult cas(long expected, VersionedRecord next) {

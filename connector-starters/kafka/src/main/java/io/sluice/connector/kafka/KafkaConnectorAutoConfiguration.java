@@ -16,6 +16,7 @@ import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 
+import io.sluice.connector.ConnectionMissingException;
 import io.sluice.connector.ConnectorChoice;
 import io.sluice.connector.MessageBus;
 import io.sluice.connector.StorageQueue;
@@ -80,10 +81,20 @@ public final class KafkaConnectorAutoConfiguration {
 			throw missing(environment, beanFactory);
 		}
 
-		private static KafkaLibraryMissingException missing(Environment environment,
+		/**
+		 * Why a chosen Kafka connector cannot be built: the Kafka client ({@code org.apache.kafka:kafka-clients}) or
+		 * Spring for Apache Kafka, whose auto-configuration turns {@code spring.kafka.*} into client settings, is not
+		 * on the class path.
+		 */
+		private static ConnectionMissingException missing(Environment environment,
 				ConfigurableListableBeanFactory beanFactory) {
-			return new KafkaLibraryMissingException(KafkaConnectors.choosingProperties(environment),
-					KafkaConnectors.missingLibraries(beanFactory.getBeanClassLoader()));
+			String missing = String.join(" and ", KafkaConnectors.missingLibraries(beanFactory.getBeanClassLoader()))
+					+ " not on the class path";
+			return new ConnectionMissingException("Kafka", KafkaConnectors.choosingProperties(environment), missing,
+					missing + ".",
+					"Add org.springframework.kafka:spring-kafka (it brings org.apache.kafka:kafka-clients) and "
+							+ "org.springframework.boot:spring-boot-kafka, and point "
+							+ KafkaConnectors.BOOTSTRAP_SERVERS + " at your brokers");
 		}
 
 	}

@@ -31,6 +31,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
+import io.sluice.connector.AbstractMessageBus;
 import io.sluice.connector.BusMessage;
 import io.sluice.connector.ConnectorException;
 import io.sluice.connector.MessageBus;
@@ -54,13 +55,11 @@ import io.sluice.connector.MessageBus;
  * order they were made), topic creation completes through the admin client's futures, and the consumer has its
  * own thread.
  */
-public final class KafkaMessageBus implements MessageBus, AutoCloseable {
+public final class KafkaMessageBus extends AbstractMessageBus implements AutoCloseable {
 
 	static final int SUBSCRIBER_BUFFER = 10_000;
 
 	private static final Logger logger = LoggerFactory.getLogger(KafkaMessageBus.class);
-
-	private final String nodeId;
 
 	/** The node id in UTF-8, as every message carries it. */
 	private final byte[] nodeIdBytes;
@@ -89,7 +88,7 @@ public final class KafkaMessageBus implements MessageBus, AutoCloseable {
 	 */
 	public KafkaMessageBus(String nodeId, Map<String, Object> producerConfig, Map<String, Object> consumerConfig,
 			Map<String, Object> adminConfig, KafkaBusProperties properties) {
-		this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+		super(nodeId);
 		this.nodeIdBytes = nodeId.getBytes(StandardCharsets.UTF_8);
 		this.properties = properties;
 		this.admin = Admin.create(adminConfig);
@@ -122,29 +121,6 @@ public final class KafkaMessageBus implements MessageBus, AutoCloseable {
 		this.consumerConfig = Map.copyOf(consuming);
 		this.sender = Schedulers.newSingle("sluice-bus-send-" + nodeId, true);
 		logger.info("MessageBus: kafka, node {} (topics {}*)", nodeId, properties.topicPrefix());
-	}
-
-	@Override
-	public String nodeId() {
-		return this.nodeId;
-	}
-
-	@Override
-	public Mono<Void> publish(String topic, byte[] payload) {
-		Objects.requireNonNull(topic, "topic");
-		Objects.requireNonNull(payload, "payload");
-		return deliver(topic, null, payload);
-	}
-
-	@Override
-	public Mono<Void> send(String targetNode, String topic, byte[] payload) {
-		Objects.requireNonNull(targetNode, "targetNode");
-		Objects.requireNonNull(topic, "topic");
-		Objects.requireNonNull(payload, "payload");
-		if (targetNode.isEmpty()) {
-			return Mono.error(new IllegalArgumentException("A target node id must not be empty"));
-		}
-		return deliver(topic, targetNode, payload);
 	}
 
 	@Override
@@ -188,7 +164,11 @@ public final class KafkaMessageBus implements MessageBus, AutoCloseable {
 		this.sender.dispose();
 	}
 
-	private Mono<Void> deliver(String topic, String to, byte[] payload) {
+	@Override
+	protected Mono<Void> deliver(String topic, String to, byte[] payload) {
+		if (to != null && to.isEmpty()) {
+			return Mono.error(new IllegalArgumentException("A target node id must not be empty"));
+		}
 		String kafkaTopic;
 		try {
 			kafkaTopic = kafkaTopic(topic);
@@ -222,7 +202,7 @@ public final class KafkaMessageBus implements MessageBus, AutoCloseable {
 	private ConnectorException notDelivered(String topic, String to, Throwable error) {
 		String what = (to != null) ? "send on topic " + topic + " to node " + to : "publish on topic " + topic;
 		return new ConnectorException(KafkaStorageQueue.CONNECTOR,
-				"Node " + this.nodeId + " could not " + what + ": " + error.getMessage(), error);
+				"Node " + nodeId() + " could not " + what + ": " + error.getMessage(), error);
 	}
 
 	private Flux<BusMessage> sharedSubscription(String kafkaTopic, String topic) {
@@ -305,11 +285,11 @@ public final class KafkaMessageBus implements MessageBus, AutoCloseable {
 
 	private synchronized KafkaBusConsumer consumer() {
 		if (this.closed) {
-			throw new IllegalStateException("The Kafka message bus of node " + this.nodeId + " is closed");
+			throw new IllegalStateException("The Kafka message bus of node " + nodeId() + " is closed");
 		}
 		if (this.consumer == null) {
 			// Created at the first subscription: a node that only publishes never opens a consumer.
-			this.consumer = new KafkaBusConsumer(this.nodeId, new KafkaConsumer<>(this.consumerConfig),
+			this.consumer = new KafkaBusConsumer(nodeId(), new KafkaConsumer<>(this.consumerConfig),
 					this.properties.pollTimeout(), this.properties.startupTimeout());
 			this.consumer.start();
 		}

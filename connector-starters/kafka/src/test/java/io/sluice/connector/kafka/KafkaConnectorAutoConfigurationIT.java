@@ -15,6 +15,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
+import io.sluice.connector.ConnectionMissingException;
 import io.sluice.connector.StorageQueue;
 import io.sluice.connector.VersionedRecord;
 
@@ -92,7 +93,7 @@ class KafkaConnectorAutoConfigurationIT {
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.isInstanceOf(KafkaLibraryMissingException.class)
+				.isInstanceOf(ConnectionMissingException.class)
 				.hasMessageContaining("sluice.queue.type=kafka"));
 	}
 

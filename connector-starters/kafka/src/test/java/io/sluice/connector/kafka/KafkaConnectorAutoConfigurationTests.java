@@ -29,6 +29,7 @@ import org.springframework.mock.env.MockEnvironment;
 import io.sluice.connector.ConnectorException;
 import io.sluice.connector.MessageBus;
 import io.sluice.connector.StorageQueue;
+import io.sluice.connector.choice.ConnectionMissingFailureAnalyzer;
 import io.sluice.connector.memory.InMemoryMessageBus;
 import io.sluice.connector.memory.MemoryConnectorAutoConfiguration;
 
@@ -238,7 +239,7 @@ class KafkaConnectorAutoConfigurationTests {
 	}
 
 	private static FailureAnalysis analyzeMissing(Throwable failure) {
-		FailureAnalysis analysis = new KafkaLibraryMissingFailureAnalyzer().analyze(failure);
+		FailureAnalysis analysis = new ConnectionMissingFailureAnalyzer().analyze(failure);
 		assertThat(analysis).as("analysis of %s", failure).isNotNull();
 		return analysis;
 	}

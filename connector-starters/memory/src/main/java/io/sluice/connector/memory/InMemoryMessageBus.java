@@ -8,6 +8,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 
+import io.sluice.connector.AbstractMessageBus;
 import io.sluice.connector.BusMessage;
 import io.sluice.connector.MessageBus;
 
@@ -23,48 +24,28 @@ import io.sluice.connector.MessageBus;
  * its medium, as an all-in-one server is) is dropped there and then: the call returns an empty {@code Mono} and
  * costs nothing more. At most once allows it, since no node was subscribed when the message passed.
  */
-public final class InMemoryMessageBus implements MessageBus {
-
-	private final String nodeId;
+public final class InMemoryMessageBus extends AbstractMessageBus {
 
 	private final Medium medium;
 
 	public InMemoryMessageBus(String nodeId, Medium medium) {
-		this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+		super(nodeId);
 		this.medium = Objects.requireNonNull(medium, "medium");
 	}
 
 	@Override
-	public String nodeId() {
-		return this.nodeId;
-	}
-
-	@Override
-	public Mono<Void> publish(String topic, byte[] payload) {
-		Objects.requireNonNull(topic, "topic");
-		Objects.requireNonNull(payload, "payload");
-		if (!this.medium.reachesOtherThan(topic, this.nodeId, null)) {
+	protected Mono<Void> deliver(String topic, String targetNode, byte[] payload) {
+		if (!this.medium.reachesOtherThan(topic, nodeId(), targetNode)) {
 			return Mono.empty();
 		}
-		return Mono.fromRunnable(() -> this.medium.deliver(new BusMessage(topic, this.nodeId, null, payload)));
-	}
-
-	@Override
-	public Mono<Void> send(String targetNode, String topic, byte[] payload) {
-		Objects.requireNonNull(targetNode, "targetNode");
-		Objects.requireNonNull(topic, "topic");
-		Objects.requireNonNull(payload, "payload");
-		if (!this.medium.reachesOtherThan(topic, this.nodeId, targetNode)) {
-			return Mono.empty();
-		}
-		return Mono.fromRunnable(() -> this.medium.deliver(new BusMessage(topic, this.nodeId, targetNode, payload)));
+		return Mono.fromRunnable(() -> this.medium.deliver(new BusMessage(topic, nodeId(), targetNode, payload)));
 	}
 
 	@Override
 	public Flux<BusMessage> subscribe(String topic) {
 		Objects.requireNonNull(topic, "topic");
 		// Flux.create serialises concurrent senders into the subscriber's buffer without spinning.
-		return Flux.create((sink) -> this.medium.add(topic, new Subscriber(this.nodeId, sink)));
+		return Flux.create((sink) -> this.medium.add(topic, new Subscriber(nodeId(), sink)));
 	}
 
 	/**

@@ -2,7 +2,6 @@ package io.sluice.connector.mongodb;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +21,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.data.mongodb.core.ReactiveMongoOperations;
 
+import io.sluice.connector.ConnectionMissingException;
 import io.sluice.connector.ConnectorChoice;
 import io.sluice.connector.ConnectorException;
 import io.sluice.connector.RecordStore;
@@ -53,8 +53,23 @@ public final class MongoConnectorAutoConfiguration {
 
 	private static final String REACTIVE_DRIVER = "com.mongodb.reactivestreams.client.MongoClient";
 
-	static List<String> choosingProperties(Environment environment) {
-		return ConnectorChoice.choosingProperties(environment, "mongodb");
+	/**
+	 * Why a chosen MongoDB connector cannot be built: Spring Data MongoDB or the reactive streams driver is not on
+	 * the class path ({@code libraryMissing}), or no {@code ReactiveMongoOperations} bean exists.
+	 */
+	static ConnectionMissingException connectionMissing(Environment environment, boolean libraryMissing) {
+		return new ConnectionMissingException("MongoDB", ConnectorChoice.choosingProperties(environment, "mongodb"),
+				libraryMissing ? "Spring Data MongoDB Reactive is not on the class path"
+						: "no ReactiveMongoOperations bean exists",
+				libraryMissing ? "Spring Data MongoDB (org.springframework.data:spring-data-mongodb) or the reactive "
+						+ "streams driver (org.mongodb:mongodb-driver-reactivestreams) is not on the class path."
+						: "no ReactiveMongoOperations bean exists: Spring Boot creates a ReactiveMongoTemplate from "
+								+ "spring.mongodb.* only when its reactive MongoDB auto-configurations "
+								+ "(MongoReactiveAutoConfiguration, DataMongoReactiveAutoConfiguration) are not "
+								+ "excluded.",
+				"Add org.springframework.boot:spring-boot-starter-data-mongodb-reactive (it brings Spring Data "
+						+ "MongoDB and the reactive streams driver), do not exclude its auto-configuration, and point "
+						+ "spring.mongodb.uri at your MongoDB (for example mongodb://localhost:27017/sluice)");
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -90,7 +105,7 @@ public final class MongoConnectorAutoConfiguration {
 				Environment environment) {
 			ReactiveMongoOperations available = operations.getIfUnique();
 			if (available == null) {
-				throw new MongoConnectionMissingException(choosingProperties(environment), false);
+				throw connectionMissing(environment, false);
 			}
 			return available;
 		}
@@ -118,14 +133,14 @@ public final class MongoConnectorAutoConfiguration {
 		@ConditionalOnProperty(name = STORAGE_TYPE, havingValue = "mongodb")
 		@ConditionalOnMissingBean(RecordStore.class)
 		RecordStore mongoRecordStore(Environment environment) {
-			throw new MongoConnectionMissingException(choosingProperties(environment), true);
+			throw connectionMissing(environment, true);
 		}
 
 		@Bean
 		@ConditionalOnProperty(name = HISTORY_TYPE, havingValue = "mongodb")
 		@ConditionalOnMissingBean(StreamHistory.class)
 		StreamHistory mongoStreamHistory(Environment environment) {
-			throw new MongoConnectionMissingException(choosingProperties(environment), true);
+			throw connectionMissing(environment, true);
 		}
 
 		/** Either library is missing. */

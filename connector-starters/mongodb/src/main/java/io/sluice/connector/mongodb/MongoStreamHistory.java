@@ -27,6 +27,7 @@ import reactor.util.retry.Retry;
 
 import org.springframework.data.mongodb.core.ReactiveMongoOperations;
 
+import io.sluice.connector.AbstractStreamHistory;
 import io.sluice.connector.ConnectorException;
 import io.sluice.connector.HistoryEntry;
 import io.sluice.connector.Retention;
@@ -57,7 +58,7 @@ import io.sluice.connector.StreamPosition;
  * </ul>
  * Every failure is a {@link ConnectorException}.
  */
-public final class MongoStreamHistory implements StreamHistory {
+public final class MongoStreamHistory extends AbstractStreamHistory {
 
 	static final String ID = "_id";
 
@@ -209,11 +210,7 @@ public final class MongoStreamHistory implements StreamHistory {
 	}
 
 	@Override
-	public Flux<HistoryEntry> last(String stream, int count) {
-		Objects.requireNonNull(stream, "stream");
-		if (count <= 0) {
-			return Flux.empty();
-		}
+	protected Flux<HistoryEntry> readLast(String stream, int count) {
 		return this.collections
 			.with(this.entries,
 					(collection) -> Flux
@@ -231,34 +228,19 @@ public final class MongoStreamHistory implements StreamHistory {
 	}
 
 	@Override
-	public Flux<HistoryEntry> from(String stream, long offset, int limit) {
-		Objects.requireNonNull(stream, "stream");
-		if (limit <= 0) {
-			return Flux.empty();
-		}
+	protected Flux<HistoryEntry> readFrom(String stream, long offset, int limit) {
 		return read(stream, Filters.gte(OFFSET, offset), limit);
 	}
 
 	@Override
-	public Flux<HistoryEntry> range(String stream, long fromOffset, long toOffset) {
-		Objects.requireNonNull(stream, "stream");
-		if (fromOffset > toOffset) {
-			return Flux.empty();
-		}
+	protected Flux<HistoryEntry> readRange(String stream, long fromOffset, long toOffset) {
 		return read(stream, Filters.and(Filters.gte(OFFSET, fromOffset), Filters.lte(OFFSET, toOffset)), 0);
 	}
 
 	@Override
-	public Flux<HistoryEntry> since(String stream, Instant time, int limit) {
-		Objects.requireNonNull(stream, "stream");
-		Objects.requireNonNull(time, "time");
-		if (limit <= 0) {
-			return Flux.empty();
-		}
+	protected Flux<HistoryEntry> readSince(String stream, Instant time, int limit) {
 		// Timestamps are whole milliseconds, so "at or after time" is "at or after time rounded up to one".
-		Instant millis = time.truncatedTo(ChronoUnit.MILLIS);
-		Instant atOrAfter = millis.isBefore(time) ? millis.plusMillis(1) : millis;
-		return read(stream, Filters.gte(TIMESTAMP, Date.from(atOrAfter)), limit);
+		return read(stream, Filters.gte(TIMESTAMP, Date.from(roundedUp(time, ChronoUnit.MILLIS))), limit);
 	}
 
 	/** Entries of {@code stream} matching {@code condition}, by offset, at most {@code limit} (0 for all). */

@@ -31,6 +31,7 @@ import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import io.sluice.connector.RecordStore;
 import io.sluice.connector.StreamHistory;
 import io.sluice.connector.VersionedRecord;
+import io.sluice.connector.choice.ConnectionMissingFailureAnalyzer;
 import io.sluice.connector.memory.InMemoryRecordStore;
 import io.sluice.connector.memory.InMemoryStreamHistory;
 import io.sluice.connector.memory.MemoryConnectorAutoConfiguration;
@@ -153,7 +154,7 @@ class MongoConnectorAutoConfigurationTests {
 			.withPropertyValues("sluice.storage.type=mongodb", "sluice.history.type=mongodb")
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				FailureAnalysis analysis = new MongoConnectionMissingFailureAnalyzer()
+				FailureAnalysis analysis = new ConnectionMissingFailureAnalyzer()
 					.analyze(context.getStartupFailure());
 				assertThat(analysis).isNotNull();
 				assertThat(analysis.getDescription())
@@ -173,7 +174,7 @@ class MongoConnectorAutoConfigurationTests {
 			.withPropertyValues("sluice.history.type=mongodb")
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				FailureAnalysis analysis = new MongoConnectionMissingFailureAnalyzer()
+				FailureAnalysis analysis = new ConnectionMissingFailureAnalyzer()
 					.analyze(context.getStartupFailure());
 				assertThat(analysis).isNotNull();
 				assertThat(analysis.getDescription())

@@ -1,7 +1,6 @@
 package io.sluice.connector.redis;
 
 import java.time.Clock;
-import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +20,7 @@ import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 
+import io.sluice.connector.ConnectionMissingException;
 import io.sluice.connector.ConnectorChoice;
 import io.sluice.connector.MessageBus;
 import io.sluice.connector.RecordCache;
@@ -51,8 +51,23 @@ public final class RedisConnectorAutoConfiguration {
 
 	private static final String SPRING_DATA_REDIS = "org.springframework.data.redis.core.ReactiveRedisTemplate";
 
-	static List<String> choosingProperties(Environment environment) {
-		return ConnectorChoice.choosingProperties(environment, "redis");
+	/**
+	 * Why a chosen Redis connector cannot be built: Spring Data Redis is not on the class path
+	 * ({@code libraryMissing}), or no {@code ReactiveRedisConnectionFactory} was created (Lettuce missing, or
+	 * auto-configuration excluded).
+	 */
+	static ConnectionMissingException connectionMissing(Environment environment, boolean libraryMissing) {
+		return new ConnectionMissingException("Redis", ConnectorChoice.choosingProperties(environment, "redis"),
+				libraryMissing ? "Spring Data Redis is not on the class path"
+						: "there is no ReactiveRedisConnectionFactory",
+				libraryMissing ? "Spring Data Redis (org.springframework.data:spring-data-redis) is not on "
+						+ "the class path."
+						: "no ReactiveRedisConnectionFactory bean exists: Spring Boot creates one from "
+								+ "spring.data.redis.* only when Lettuce (io.lettuce:lettuce-core) is on the class "
+								+ "path and its Redis auto-configuration is not excluded.",
+				"Add org.springframework.boot:spring-boot-starter-data-redis (it brings Spring Data Redis "
+						+ "and Lettuce) and point spring.data.redis.host and spring.data.redis.port (or "
+						+ "spring.data.redis.url) at your Redis");
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -67,7 +82,7 @@ public final class RedisConnectorAutoConfiguration {
 				Environment environment) {
 			ReactiveRedisConnectionFactory factory = connectionFactory.getIfAvailable();
 			if (factory == null) {
-				throw new RedisConnectionMissingException(choosingProperties(environment), false);
+				throw connectionMissing(environment, false);
 			}
 			return new RedisConnectorTemplate(factory, properties.keyPrefix());
 		}
@@ -115,21 +130,21 @@ public final class RedisConnectorAutoConfiguration {
 		@ConditionalOnProperty(name = CACHE_TYPE, havingValue = "redis")
 		@ConditionalOnMissingBean(RecordCache.class)
 		RecordCache redisRecordCache(Environment environment) {
-			throw new RedisConnectionMissingException(choosingProperties(environment), true);
+			throw connectionMissing(environment, true);
 		}
 
 		@Bean
 		@ConditionalOnProperty(name = BUS_TYPE, havingValue = "redis")
 		@ConditionalOnMissingBean(MessageBus.class)
 		MessageBus redisMessageBus(Environment environment) {
-			throw new RedisConnectionMissingException(choosingProperties(environment), true);
+			throw connectionMissing(environment, true);
 		}
 
 		@Bean
 		@ConditionalOnProperty(name = HISTORY_TYPE, havingValue = "redis")
 		@ConditionalOnMissingBean(StreamHistory.class)
 		StreamHistory redisStreamHistory(Environment environment) {
-			throw new RedisConnectionMissingException(choosingProperties(environment), true);
+			throw connectionMissing(environment, true);
 		}
 
 	}

@@ -17,6 +17,7 @@ import org.springframework.data.redis.listener.ReactiveRedisMessageListenerConta
 import org.springframework.data.redis.serializer.RedisSerializationContext.SerializationPair;
 import org.springframework.data.redis.serializer.RedisSerializer;
 
+import io.sluice.connector.AbstractMessageBus;
 import io.sluice.connector.BusMessage;
 import io.sluice.connector.MessageBus;
 
@@ -34,7 +35,7 @@ import io.sluice.connector.MessageBus;
  * allows. A subscriber that falls more than {@value #SUBSCRIBER_BUFFER} messages behind loses the oldest
  * rather than holding up the other subscribers of the topic.
  */
-public final class RedisMessageBus implements MessageBus, AutoCloseable {
+public final class RedisMessageBus extends AbstractMessageBus implements AutoCloseable {
 
 	static final int SUBSCRIBER_BUFFER = 10_000;
 
@@ -45,8 +46,6 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
 	private static final SerializationPair<byte[]> ENVELOPE = SerializationPair
 		.fromSerializer(RedisSerializer.byteArray());
 
-	private final String nodeId;
-
 	private final RedisConnectorTemplate redis;
 
 	private final ConcurrentHashMap<String, Flux<BusMessage>> topics = new ConcurrentHashMap<>();
@@ -56,29 +55,17 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
 	private boolean closed;
 
 	public RedisMessageBus(String nodeId, RedisConnectorTemplate redis) {
-		this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+		super(nodeId);
 		this.redis = Objects.requireNonNull(redis, "redis");
 	}
 
 	@Override
-	public String nodeId() {
-		return this.nodeId;
-	}
-
-	@Override
-	public Mono<Void> publish(String topic, byte[] payload) {
-		Objects.requireNonNull(topic, "topic");
-		Objects.requireNonNull(payload, "payload");
-		return deliver(publishedChannel(topic), null, payload, "Publishing on topic " + topic);
-	}
-
-	@Override
-	public Mono<Void> send(String targetNode, String topic, byte[] payload) {
-		Objects.requireNonNull(targetNode, "targetNode");
-		Objects.requireNonNull(topic, "topic");
-		Objects.requireNonNull(payload, "payload");
-		return deliver(directChannel(topic, targetNode), targetNode, payload,
-				"Sending on topic " + topic + " to node " + targetNode);
+	protected Mono<Void> deliver(String topic, String targetNode, byte[] payload) {
+		String channel = (targetNode != null) ? directChannel(topic, targetNode) : publishedChannel(topic);
+		String what = (targetNode != null) ? "Sending on topic " + topic + " to node " + targetNode
+				: "Publishing on topic " + topic;
+		return Mono.defer(() -> this.redis.publish(channel, BusEnvelope.encode(nodeId(), targetNode, payload)))
+			.onErrorMap((ex) -> RedisConnectorTemplate.translate(what, ex));
 	}
 
 	@Override
@@ -104,14 +91,9 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
 		}
 	}
 
-	private Mono<Void> deliver(String channel, String to, byte[] payload, String what) {
-		return Mono.defer(() -> this.redis.publish(channel, BusEnvelope.encode(this.nodeId, to, payload)))
-			.onErrorMap((ex) -> RedisConnectorTemplate.translate(what, ex));
-	}
-
 	private Flux<BusMessage> sharedSubscription(String topic) {
 		String published = publishedChannel(topic);
-		String direct = directChannel(topic, this.nodeId);
+		String direct = directChannel(topic, nodeId());
 		// The container may connect when created, which can block: never on the caller's (event loop) thread.
 		return Mono.fromCallable(this::container)
 			.subscribeOn(Schedulers.boundedElastic())
@@ -139,17 +121,17 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
 					ex.getMessage());
 			return null;
 		}
-		if (decoded.from().equals(this.nodeId)) {
+		if (decoded.from().equals(nodeId())) {
 			return null;
 		}
 		boolean onDirect = direct.equals(message.getChannel());
-		boolean forMe = onDirect ? this.nodeId.equals(decoded.to()) : !decoded.isDirect();
+		boolean forMe = onDirect ? nodeId().equals(decoded.to()) : !decoded.isDirect();
 		return forMe ? decoded : null;
 	}
 
 	private synchronized ReactiveRedisMessageListenerContainer container() {
 		if (this.closed) {
-			throw new IllegalStateException("The Redis message bus of node " + this.nodeId + " is closed");
+			throw new IllegalStateException("The Redis message bus of node " + nodeId() + " is closed");
 		}
 		if (this.container == null) {
 			this.container = new ReactiveRedisMessageListenerContainer(this.redis.connectionFactory());

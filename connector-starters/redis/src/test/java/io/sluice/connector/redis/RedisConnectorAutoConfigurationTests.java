@@ -21,6 +21,7 @@ import io.sluice.connector.MessageBus;
 import io.sluice.connector.RecordCache;
 import io.sluice.connector.StreamHistory;
 import io.sluice.connector.VersionedRecord;
+import io.sluice.connector.choice.ConnectionMissingFailureAnalyzer;
 import io.sluice.connector.memory.InMemoryMessageBus;
 import io.sluice.connector.memory.InMemoryRecordCache;
 import io.sluice.connector.memory.InMemoryStreamHistory;
@@ -186,7 +187,7 @@ class RedisConnectorAutoConfigurationTests {
 	}
 
 	private static FailureAnalysis analyze(Throwable failure) {
-		FailureAnalysis analysis = new RedisConnectionMissingFailureAnalyzer().analyze(failure);
+		FailureAnalysis analysis = new ConnectionMissingFailureAnalyzer().analyze(failure);
 		assertThat(analysis).as("analysis of %s", failure).isNotNull();
 		return analysis;
 	}

@@ -1,7 +1,6 @@
 package io.sluice.connector.sql;
 
 import java.time.Clock;
-import java.util.List;
 
 import io.r2dbc.spi.ConnectionFactory;
 import org.slf4j.Logger;
@@ -25,6 +24,7 @@ import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
 import org.springframework.r2dbc.core.DatabaseClient;
 
+import io.sluice.connector.ConnectionMissingException;
 import io.sluice.connector.ConnectorChoice;
 import io.sluice.connector.RecordStore;
 import io.sluice.connector.StreamHistory;
@@ -58,7 +58,7 @@ public final class SqlConnectorAutoConfiguration {
 			Environment environment, SqlConnectorProperties properties) {
 		ConnectionFactory factory = connectionFactory.getIfAvailable();
 		if (factory == null || (connectionDetails.getIfAvailable() == null && isBootsFallback(beanFactory))) {
-			throw new SqlConnectionMissingException(choosingProperties(environment));
+			throw connectionMissing(environment);
 		}
 		// Found through a provider, so that a missing one can be explained; declared here so that the connection
 		// factory is closed after the schema and the adapters on it, never under them.
@@ -124,8 +124,18 @@ public final class SqlConnectorAutoConfiguration {
 		return true;
 	}
 
-	private static List<String> choosingProperties(Environment environment) {
-		return ConnectorChoice.choosingProperties(environment, "sql");
+	/**
+	 * Why a chosen SQL connector has no database: none was configured, and Spring Boot would otherwise have handed it
+	 * an in-memory one, every write lost at the next restart.
+	 */
+	private static ConnectionMissingException connectionMissing(Environment environment) {
+		return new ConnectionMissingException("SQL", ConnectorChoice.choosingProperties(environment, "sql"),
+				"spring.r2dbc.url is not set",
+				"no database is configured: the property spring.r2dbc.url is not set (and no ConnectionFactory bean "
+						+ "was defined), so writes would go to an in-memory database and be lost on restart.",
+				"Set spring.r2dbc.url (with spring.r2dbc.username and spring.r2dbc.password if needed), for example "
+						+ "r2dbc:postgresql://localhost:5432/sluice for PostgreSQL, or "
+						+ SqlUrls.h2File("./data/sluice") + " for an embedded H2 file");
 	}
 
 	/** Either SQL connector was chosen. */

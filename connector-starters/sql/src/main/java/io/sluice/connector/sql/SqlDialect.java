@@ -19,21 +19,7 @@ enum SqlDialect {
 	 * H2 2.x, embedded. Its R2DBC driver runs every statement on the calling thread (it wraps the synchronous
 	 * engine), so work must be moved off event loops.
 	 */
-	H2("H2", true) {
-
-		@Override
-		List<String> createTables(SqlTables tables) {
-			return List.of(
-					"CREATE TABLE IF NOT EXISTS " + tables.record() + " (name VARCHAR PRIMARY KEY, "
-							+ "version BIGINT NOT NULL, data VARBINARY NOT NULL, deleted BOOLEAN NOT NULL, "
-							+ "expires_at TIMESTAMP(6) WITH TIME ZONE, expires_nano INTEGER)",
-					"CREATE TABLE IF NOT EXISTS " + tables.stream() + " (stream VARCHAR PRIMARY KEY, "
-							+ "epoch VARCHAR(64) NOT NULL, last_offset BIGINT NOT NULL)",
-					"CREATE TABLE IF NOT EXISTS " + tables.entry() + " (stream VARCHAR NOT NULL, "
-							+ "entry_offset BIGINT NOT NULL, ts TIMESTAMP(6) WITH TIME ZONE NOT NULL, "
-							+ "payload VARBINARY NOT NULL, PRIMARY KEY (stream, entry_offset))",
-					"CREATE INDEX IF NOT EXISTS " + tables.entry() + "_ts ON " + tables.entry() + " (stream, ts)");
-		}
+	H2("H2", true, "VARCHAR", "VARBINARY", "TIMESTAMP(6) WITH TIME ZONE") {
 
 		@Override
 		String upsertRecords(SqlTables tables, int rows) {
@@ -69,24 +55,12 @@ enum SqlDialect {
 
 	},
 
-	/** PostgreSQL, through the non-blocking r2dbc-postgresql driver. */
-	POSTGRESQL("PostgreSQL", false) {
-
-		@Override
-		List<String> createTables(SqlTables tables) {
-			// COLLATE "C" orders names by code point, as Java's String does, and lets the primary key's index
-			// serve "name LIKE 'prefix%'" scans whatever the database's default collation is.
-			return List.of(
-					"CREATE TABLE IF NOT EXISTS " + tables.record() + " (name TEXT COLLATE \"C\" PRIMARY KEY, "
-							+ "version BIGINT NOT NULL, data BYTEA NOT NULL, deleted BOOLEAN NOT NULL, "
-							+ "expires_at TIMESTAMPTZ, expires_nano INTEGER)",
-					"CREATE TABLE IF NOT EXISTS " + tables.stream() + " (stream TEXT COLLATE \"C\" PRIMARY KEY, "
-							+ "epoch VARCHAR(64) NOT NULL, last_offset BIGINT NOT NULL)",
-					"CREATE TABLE IF NOT EXISTS " + tables.entry() + " (stream TEXT COLLATE \"C\" NOT NULL, "
-							+ "entry_offset BIGINT NOT NULL, ts TIMESTAMPTZ NOT NULL, payload BYTEA NOT NULL, "
-							+ "PRIMARY KEY (stream, entry_offset))",
-					"CREATE INDEX IF NOT EXISTS " + tables.entry() + "_ts ON " + tables.entry() + " (stream, ts)");
-		}
+	/**
+	 * PostgreSQL, through the non-blocking r2dbc-postgresql driver. Names are {@code COLLATE "C"}: ordered by code
+	 * point, as Java's String is, so that the primary key's index serves "name LIKE 'prefix%'" scans whatever the
+	 * database's default collation is.
+	 */
+	POSTGRESQL("PostgreSQL", false, "TEXT COLLATE \"C\"", "BYTEA", "TIMESTAMPTZ") {
 
 		@Override
 		String upsertRecords(SqlTables tables, int rows) {
@@ -127,9 +101,23 @@ enum SqlDialect {
 
 	private final boolean blocking;
 
-	SqlDialect(String productName, boolean blocking) {
+	private final String nameType;
+
+	private final String bytesType;
+
+	private final String timeType;
+
+	/**
+	 * @param nameType the column type of record and stream names
+	 * @param bytesType the column type of record data and event payloads
+	 * @param timeType the column type of instants, in microseconds with their time zone
+	 */
+	SqlDialect(String productName, boolean blocking, String nameType, String bytesType, String timeType) {
 		this.productName = productName;
 		this.blocking = blocking;
+		this.nameType = nameType;
+		this.bytesType = bytesType;
+		this.timeType = timeType;
 	}
 
 	/**
@@ -158,7 +146,18 @@ enum SqlDialect {
 	}
 
 	/** Idempotent DDL creating every table and index, in order. */
-	abstract List<String> createTables(SqlTables tables);
+	List<String> createTables(SqlTables tables) {
+		return List.of(
+				"CREATE TABLE IF NOT EXISTS " + tables.record() + " (name " + this.nameType + " PRIMARY KEY, "
+						+ "version BIGINT NOT NULL, data " + this.bytesType + " NOT NULL, deleted BOOLEAN NOT NULL, "
+						+ "expires_at " + this.timeType + ", expires_nano INTEGER)",
+				"CREATE TABLE IF NOT EXISTS " + tables.stream() + " (stream " + this.nameType + " PRIMARY KEY, "
+						+ "epoch VARCHAR(64) NOT NULL, last_offset BIGINT NOT NULL)",
+				"CREATE TABLE IF NOT EXISTS " + tables.entry() + " (stream " + this.nameType + " NOT NULL, "
+						+ "entry_offset BIGINT NOT NULL, ts " + this.timeType + " NOT NULL, payload " + this.bytesType
+						+ " NOT NULL, PRIMARY KEY (stream, entry_offset))",
+				"CREATE INDEX IF NOT EXISTS " + tables.entry() + "_ts ON " + tables.entry() + " (stream, ts)");
+	}
 
 	/**
 	 * One statement writing {@code rows} records, each bound as {@link #COLUMNS} parameters in order (name,

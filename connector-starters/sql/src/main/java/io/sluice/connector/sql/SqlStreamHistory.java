@@ -14,6 +14,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 
+import io.sluice.connector.AbstractStreamHistory;
 import io.sluice.connector.ConnectorException;
 import io.sluice.connector.HistoryEntry;
 import io.sluice.connector.Retention;
@@ -39,7 +40,7 @@ import io.sluice.connector.StreamPosition;
  * </ul>
  * The schema must have been {@linkplain SqlSchema#create() created} first.
  */
-public final class SqlStreamHistory implements StreamHistory {
+public final class SqlStreamHistory extends AbstractStreamHistory {
 
 	private final SqlOperations operations;
 
@@ -119,11 +120,7 @@ public final class SqlStreamHistory implements StreamHistory {
 	}
 
 	@Override
-	public Flux<HistoryEntry> last(String stream, int count) {
-		Objects.requireNonNull(stream, "stream");
-		if (count <= 0) {
-			return Flux.empty();
-		}
+	protected Flux<HistoryEntry> readLast(String stream, int count) {
 		Mono<List<HistoryEntry>> newestFirst = Mono.defer(() -> this.operations.client()
 			.sql(this.entries + "ORDER BY e.entry_offset DESC LIMIT $2")
 			.bind(0, stream)
@@ -138,35 +135,21 @@ public final class SqlStreamHistory implements StreamHistory {
 	}
 
 	@Override
-	public Flux<HistoryEntry> from(String stream, long offset, int limit) {
-		Objects.requireNonNull(stream, "stream");
-		if (limit <= 0) {
-			return Flux.empty();
-		}
+	protected Flux<HistoryEntry> readFrom(String stream, long offset, int limit) {
 		return read(stream, "AND e.entry_offset >= $2 ORDER BY e.entry_offset LIMIT $3", offset, limit);
 	}
 
 	@Override
-	public Flux<HistoryEntry> range(String stream, long fromOffset, long toOffset) {
-		Objects.requireNonNull(stream, "stream");
-		if (fromOffset > toOffset) {
-			return Flux.empty();
-		}
+	protected Flux<HistoryEntry> readRange(String stream, long fromOffset, long toOffset) {
 		return read(stream, "AND e.entry_offset BETWEEN $2 AND $3 ORDER BY e.entry_offset", fromOffset, toOffset);
 	}
 
 	@Override
-	public Flux<HistoryEntry> since(String stream, Instant time, int limit) {
-		Objects.requireNonNull(stream, "stream");
-		Objects.requireNonNull(time, "time");
-		if (limit <= 0) {
-			return Flux.empty();
-		}
+	protected Flux<HistoryEntry> readSince(String stream, Instant time, int limit) {
 		// Timestamps are whole microseconds, so "at or after time" is "at or after time rounded up to one"; bound
 		// that way, PostgreSQL's rounding of the parameter cannot let in an entry from just before.
-		Instant micros = time.truncatedTo(ChronoUnit.MICROS);
-		Instant atOrAfter = micros.isBefore(time) ? micros.plus(1, ChronoUnit.MICROS) : micros;
-		return read(stream, "AND e.ts >= $2 ORDER BY e.entry_offset LIMIT $3", atOrAfter, limit);
+		return read(stream, "AND e.ts >= $2 ORDER BY e.entry_offset LIMIT $3", roundedUp(time, ChronoUnit.MICROS),
+				limit);
 	}
 
 	private Flux<HistoryEntry> read(String stream, String condition, Object second, Object third) {

@@ -27,6 +27,7 @@ import org.springframework.context.annotation.Configuration;
 import io.sluice.connector.RecordStore;
 import io.sluice.connector.StreamHistory;
 import io.sluice.connector.VersionedRecord;
+import io.sluice.connector.choice.ConnectionMissingFailureAnalyzer;
 
 import static io.sluice.connector.sql.TestDatabases.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -111,7 +112,7 @@ class SqlConnectorAutoConfigurationTests {
 	void missingUrlFailsStartUpWithTheAnalyzersExplanation() {
 		this.runner.withPropertyValues("sluice.storage.type=sql", "sluice.history.type=sql").run((context) -> {
 			assertThat(context).hasFailed();
-			FailureAnalysis analysis = new SqlConnectionMissingFailureAnalyzer().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = new ConnectionMissingFailureAnalyzer().analyze(context.getStartupFailure());
 			assertThat(analysis).isNotNull();
 			assertThat(analysis.getDescription())
 				.contains("sluice.storage.type=sql and sluice.history.type=sql chose the SQL connector")
