@@ -5,7 +5,6 @@ import java.util.function.Function;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 import org.springframework.dao.ConcurrencyFailureException;
@@ -81,13 +80,13 @@ final class SqlOperations {
 
 	private <T> Mono<T> offEventLoop(Mono<T> work) {
 		// H2's driver executes statements, and H2 writes its file, on the thread that subscribes or requests:
-		// never let that be a Netty event loop.
-		return this.blocking ? work.subscribeOn(Schedulers.boundedElastic()) : work;
+		// never let that be a Netty event loop, nor a thread a cancellation interrupts (BlockingSql says why).
+		return this.blocking ? work.subscribeOn(BlockingSql.SCHEDULER) : work;
 	}
 
 	private <T> Flux<T> offEventLoop(Flux<T> work) {
 		// As above; subscribeOn also moves later requests, which is where H2 fetches further rows.
-		return this.blocking ? work.subscribeOn(Schedulers.boundedElastic()) : work;
+		return this.blocking ? work.subscribeOn(BlockingSql.SCHEDULER) : work;
 	}
 
 	private static ConnectorException failure(String what, Throwable ex) {

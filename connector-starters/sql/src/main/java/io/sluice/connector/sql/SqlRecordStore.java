@@ -21,7 +21,6 @@ import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Statement;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.r2dbc.connection.ConnectionFactoryUtils;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -104,8 +103,8 @@ public final class SqlRecordStore implements RecordStore, AutoCloseable {
 		this.columns = "SELECT name, version, data, deleted, expires_at, expires_nano FROM " + this.tables.record();
 		this.upserts = new AtomicReferenceArray<>(rowsPerStatement + 1);
 		// A blocking driver (H2) runs a unit of work on the thread that subscribes: a unit that waited for the
-		// connection goes to boundedElastic, as every H2 statement does.
-		this.writes = this.dialect.blocking() ? new HeldConnection(schema.connectionFactory(), Schedulers.boundedElastic())
+		// connection goes to the threads every H2 statement runs on (BlockingSql).
+		this.writes = this.dialect.blocking() ? new HeldConnection(schema.connectionFactory(), BlockingSql.SCHEDULER)
 				: null;
 	}
 

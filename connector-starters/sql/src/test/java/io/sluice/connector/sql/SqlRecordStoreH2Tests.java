@@ -180,14 +180,14 @@ class SqlRecordStoreH2Tests extends RecordStoreContract {
 				.map((written) -> Thread.currentThread().getName())
 				.subscribeOn(Schedulers.single());
 			StepVerifier.create(writeThread)
-				.expectNextMatches((thread) -> thread.startsWith("boundedElastic-"))
+				.expectNextMatches((thread) -> thread.startsWith("sluice-sql-"))
 				.expectComplete()
 				.verify(TIMEOUT);
 			Mono<String> readThread = store.find("thread-test")
 				.map((found) -> Thread.currentThread().getName())
 				.subscribeOn(Schedulers.single());
 			StepVerifier.create(readThread)
-				.expectNextMatches((thread) -> thread.startsWith("boundedElastic-"))
+				.expectNextMatches((thread) -> thread.startsWith("sluice-sql-"))
 				.expectComplete()
 				.verify(TIMEOUT);
 		}
