@@ -7,12 +7,17 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 
 import io.sluice.connector.MessageBus;
 import io.sluice.gateway.auth.AuthConfiguration;
 import io.sluice.gateway.auth.Authenticator;
+import io.sluice.gateway.cluster.ClusterMembership;
+import io.sluice.gateway.cluster.ClusterProperties;
 import io.sluice.gateway.event.EventHandler;
 import io.sluice.gateway.event.EventRelay;
 import io.sluice.gateway.http.HttpConfiguration;
@@ -22,7 +27,6 @@ import io.sluice.gateway.listen.ListenProperties;
 import io.sluice.gateway.permission.PermissionConfiguration;
 import io.sluice.gateway.permission.Permissions;
 import io.sluice.gateway.presence.PresenceHandler;
-import io.sluice.gateway.presence.PresenceProperties;
 import io.sluice.gateway.presence.PresenceRelay;
 import io.sluice.gateway.record.RecordHandler;
 import io.sluice.gateway.record.RecordNotifier;
@@ -44,7 +48,7 @@ import io.sluice.record.RecordService;
 @ConditionalOnClass(name = "reactor.netty.http.server.HttpServer")
 @Import({ AuthConfiguration.class, PermissionConfiguration.class, HttpConfiguration.class,
 		DeepstreamHttpConfiguration.class, RestConfiguration.class })
-@EnableConfigurationProperties({ GatewayProperties.class, RpcProperties.class, PresenceProperties.class,
+@EnableConfigurationProperties({ GatewayProperties.class, ClusterProperties.class, RpcProperties.class,
 		ListenProperties.class })
 public final class GatewayAutoConfiguration {
 
@@ -73,8 +77,15 @@ public final class GatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RpcHandler gatewayRpcHandler(MessageBus bus, RpcProperties properties) {
-		return new RpcHandler(bus, properties);
+	ClusterMembership gatewayClusterMembership(MessageBus bus, ClusterProperties properties, Environment environment) {
+		rejectWithdrawn(environment, "sluice.rpc.resync-interval", "sluice.presence.resync-interval");
+		return new ClusterMembership(bus, properties, Schedulers.parallel());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RpcHandler gatewayRpcHandler(ClusterMembership membership, RpcProperties properties) {
+		return new RpcHandler(membership, properties);
 	}
 
 	@Bean
@@ -84,8 +95,8 @@ public final class GatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	PresenceHandler gatewayPresenceHandler(MessageBus bus, PresenceProperties properties) {
-		return new PresenceHandler(bus, properties);
+	PresenceHandler gatewayPresenceHandler(ClusterMembership membership) {
+		return new PresenceHandler(membership);
 	}
 
 	@Bean
@@ -97,6 +108,18 @@ public final class GatewayAutoConfiguration {
 	GatewayRoute gatewayRoute(GatewayProperties properties, ObjectProvider<TopicHandler> handlers,
 			Authenticator authenticator, ObjectProvider<MessageGate> gate) {
 		return new GatewayRoute(properties, handlers.orderedStream().toList(), authenticator, gate.getIfAvailable());
+	}
+
+	/** A property that was replaced stops start-up, rather than being ignored while the user thinks it works. */
+	private static void rejectWithdrawn(Environment environment, String... names) {
+		Binder binder = Binder.get(environment);
+		for (String name : names) {
+			if (binder.bind(name, Bindable.of(String.class)).isBound()) {
+				throw new IllegalStateException(name + " was replaced by sluice.cluster.heartbeat-interval, "
+						+ "sluice.cluster.missed-heartbeats and sluice.cluster.resync-interval, one setting for every "
+						+ "capability: remove it and set those instead");
+			}
+		}
 	}
 
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,6 +14,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.util.unit.DataSize;
 
 import io.sluice.connector.memory.MemoryConnectorAutoConfiguration;
+import io.sluice.gateway.cluster.ClusterMembership;
+import io.sluice.gateway.cluster.ClusterProperties;
 import io.sluice.gateway.permission.PermissionAction;
 import io.sluice.gateway.permission.PermissionFileWatcher;
 import io.sluice.gateway.permission.Permissions;
@@ -57,6 +60,27 @@ class GatewayAutoConfigurationTests {
 				assertThat(context.getStartupFailure()).rootCause()
 					.hasMessageContaining("sluice.gateway.outbound-limit must be at least sluice.gateway.outbound-budget");
 			});
+	}
+
+	@Test
+	void rpcAndPresenceShareOneClusterMembership() {
+		this.runner.withPropertyValues("sluice.cluster.heartbeat-interval=2s").run((context) -> {
+			assertThat(context).hasSingleBean(ClusterMembership.class);
+			assertThat(context.getBean(ClusterProperties.class))
+				.isEqualTo(new ClusterProperties(Duration.ofSeconds(2), 3, Duration.ofSeconds(10)));
+		});
+	}
+
+	@Test
+	void aReplacedResyncIntervalStopsStartUpNamingTheNewProperties() {
+		for (String replaced : List.of("sluice.rpc.resync-interval=5s", "sluice.presence.resync-interval=5s")) {
+			this.runner.withPropertyValues(replaced).run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageStartingWith(replaced.substring(0, replaced.indexOf('=')) + " was replaced by")
+					.hasMessageContaining("sluice.cluster.resync-interval");
+			});
+		}
 	}
 
 	@Test

@@ -4,7 +4,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The bus that nodes share state over: coarse topics (records, events, rpc, presence, listen) and messages
+ * The bus that nodes share state over: coarse topics (records, events, rpc, presence, listen, cluster) and messages
  * addressed to one node.
  *
  * <p>Guarantees every adapter gives:

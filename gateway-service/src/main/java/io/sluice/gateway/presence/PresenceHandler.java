@@ -7,9 +7,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
-import io.sluice.connector.MessageBus;
+import io.sluice.gateway.cluster.ClusterMembership;
 import io.sluice.gateway.protocol.JsonText;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.MessageCodec;
@@ -42,9 +41,9 @@ public final class PresenceHandler implements TopicHandler {
 
 	private final PresenceRelay relay;
 
-	/** A handler that shares its users with the other gateway nodes over {@code bus}. */
-	public PresenceHandler(MessageBus bus, PresenceProperties properties) {
-		this(new PresenceRelay(bus, properties.resyncInterval(), Schedulers.parallel()));
+	/** A handler that shares its users with the other gateway nodes that {@code membership} knows. */
+	public PresenceHandler(ClusterMembership membership) {
+		this(new PresenceRelay(membership));
 	}
 
 	PresenceHandler(PresenceNodes nodes) {

@@ -11,9 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
-import io.sluice.connector.MessageBus;
+import io.sluice.gateway.cluster.ClusterMembership;
 import io.sluice.gateway.protocol.JsonText;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.RpcAction;
@@ -52,12 +51,11 @@ public final class RpcHandler implements TopicHandler {
 	private final Consumer<RpcCall> forget = (finished) -> this.calls.remove(finished.correlationId(), finished);
 
 	/**
-	 * A handler that reaches the other gateway nodes over {@code bus}; the calls' timeouts run on the shared
-	 * {@link TimeoutWheel}, the relay's heartbeats on the parallel scheduler.
+	 * A handler that reaches the other gateway nodes that {@code membership} knows, over its bus; the calls'
+	 * timeouts run on the shared {@link TimeoutWheel}.
 	 */
-	public RpcHandler(MessageBus bus, RpcProperties properties) {
-		this(new LocalProviders(), new RpcRelay(bus, properties, Schedulers.parallel()), properties,
-				TimeoutWheel.SHARED);
+	public RpcHandler(ClusterMembership membership, RpcProperties properties) {
+		this(new LocalProviders(), new RpcRelay(membership), properties, TimeoutWheel.SHARED);
 	}
 
 	RpcHandler(LocalProviders providers, RpcNodes nodes, RpcProperties properties, Scheduler scheduler) {

@@ -19,24 +19,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param provideRequestorData whether a provider is told the {@code clientData} the requestor was given at login
  *     ({@code requestorData}), as deepstream's {@code rpc.provideRequestorData}; off by default, as there. What a
  *     client itself puts in these two fields of its request never reaches a provider
- * @param resyncInterval how often this node announces all its providers to the other nodes; a node not heard
- *     from for three intervals is taken to be gone, and its providers with it
  */
 @ConfigurationProperties("sluice.rpc")
 public record RpcProperties(@DefaultValue("1s") Duration acceptTimeout, @DefaultValue("10s") Duration responseTimeout,
 		@DefaultValue("true") boolean shuffleProviders, @DefaultValue("false") boolean provideRequestorName,
-		@DefaultValue("false") boolean provideRequestorData, @DefaultValue("10s") Duration resyncInterval) {
+		@DefaultValue("false") boolean provideRequestorData) {
 
 	public RpcProperties {
 		requirePositive("sluice.rpc.accept-timeout", acceptTimeout);
 		requirePositive("sluice.rpc.response-timeout", responseTimeout);
-		requirePositive("sluice.rpc.resync-interval", resyncInterval);
 	}
 
 	/** The defaults, for tests and for wiring without a binder. */
 	public static RpcProperties defaults() {
-		return new RpcProperties(Duration.ofSeconds(1), Duration.ofSeconds(10), true, false, false,
-				Duration.ofSeconds(10));
+		return new RpcProperties(Duration.ofSeconds(1), Duration.ofSeconds(10), true, false, false);
 	}
 
 	private static void requirePositive(String name, Duration value) {

@@ -1,28 +1,21 @@
 package io.sluice.gateway.rpc;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
-import reactor.core.Disposables;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Scheduler;
-import reactor.util.concurrent.Queues;
-import reactor.util.retry.Retry;
 
 import org.springframework.context.SmartLifecycle;
 
 import io.sluice.connector.BusMessage;
-import io.sluice.connector.MessageBus;
+import io.sluice.gateway.cluster.ClusterCapability;
+import io.sluice.gateway.cluster.ClusterMembership;
+import io.sluice.gateway.cluster.ClusterTopic;
+import io.sluice.gateway.cluster.MemberEvent;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.MessageCodec;
 import io.sluice.gateway.protocol.ProtocolException;
@@ -32,60 +25,43 @@ import io.sluice.gateway.protocol.Topic;
 /**
  * RPC between gateway nodes over the bus topic {@value #BUS_TOPIC}, where every payload is an encoded RPC message.
  * Published to all: {@code PROVIDE}/{@code UNPROVIDE} with the names a node gained its first or lost its last
- * provider of; and its full list, as a {@code PROVIDE} whose correlation id is {@value #STATE}, every resync
- * interval, which doubles as its heartbeat. A node that starts publishes its list as {@value #HELLO}, and the others
- * answer it with theirs. Sent to one node: the messages of calls routed between them. A node not heard from for
- * three intervals is gone: its providers are forgotten and its calls fail.
+ * provider of. This node's full list, as a {@code PROVIDE} whose correlation id is {@value #STATE}, goes to a node
+ * that joins and to all at each resync, when the {@link ClusterMembership} says so. Sent to one node: the messages
+ * of calls routed between them. When the membership says a node left or expired, its providers are forgotten and
+ * its calls fail.
  */
-public final class RpcRelay implements RpcNodes, SmartLifecycle {
+public final class RpcRelay implements RpcNodes, ClusterCapability, SmartLifecycle {
 
 	/** The coarse bus topic RPC travels on between nodes. */
 	public static final String BUS_TOPIC = "rpc";
 
 	static final String STATE = "state";
 
-	static final String HELLO = "hello";
-
 	private static final Logger logger = LoggerFactory.getLogger(RpcRelay.class);
 
-	private static final int OUTBOUND_LIMIT = 4096;
+	private final ClusterMembership membership;
 
-	private final MessageBus bus;
-
-	private final RpcProperties properties;
-
-	private final Scheduler scheduler;
+	private final ClusterTopic topic;
 
 	private final ConcurrentHashMap<String, Set<String>> namesByNode = new ConcurrentHashMap<>();
-
-	private final ConcurrentHashMap<String, Long> lastHeard = new ConcurrentHashMap<>();
-
-	/** Serialises the senders of {@link #outbound}, which is replaced when the relay stops. */
-	private final Object outboundLock = new Object();
-
-	/**
-	 * One queue, drained in order by one subscription, so nothing in a request path subscribes to the bus.
-	 * A stopped relay (a paused application context) gets a new one: the drain's subscription was cancelled, and a
-	 * unicast queue takes one subscriber in its life.
-	 */
-	private volatile Sinks.Many<Outgoing> outbound = newOutbound();
 
 	private RpcHandler handler;
 
 	private LocalProviders providers;
 
-	private volatile Disposable running;
-
-	RpcRelay(MessageBus bus, RpcProperties properties, Scheduler scheduler) {
-		this.bus = bus;
-		this.properties = properties;
-		this.scheduler = scheduler;
+	RpcRelay(ClusterMembership membership) {
+		this.membership = membership;
+		this.topic = membership.topic(BUS_TOPIC);
 	}
 
-	/** Completes the wiring: the relay hands what arrives to the handler, and announces its providers. */
+	/**
+	 * Completes the wiring: the relay hands what arrives to the handler, announces its providers, and hears from the
+	 * membership from now on.
+	 */
 	void attach(RpcHandler handler, LocalProviders providers) {
 		this.handler = handler;
 		this.providers = providers;
+		this.membership.subscribe(this);
 	}
 
 	@Override
@@ -101,83 +77,62 @@ public final class RpcRelay implements RpcNodes, SmartLifecycle {
 
 	@Override
 	public void send(String node, Message message) {
-		enqueue(new Outgoing(node, MessageCodec.encode(message)));
+		this.topic.send(node, MessageCodec.encode(message));
 	}
 
 	@Override
 	public void send(String node, byte[] frame) {
-		enqueue(new Outgoing(node, frame));
+		this.topic.send(node, frame);
 	}
 
 	@Override
 	public void provided(List<String> names) {
-		publish(RpcAction.PROVIDE, null, names);
+		this.topic.publish(names(RpcAction.PROVIDE, null, names));
 	}
 
 	@Override
 	public void unprovided(List<String> names) {
-		publish(RpcAction.UNPROVIDE, null, names);
+		this.topic.publish(names(RpcAction.UNPROVIDE, null, names));
+	}
+
+	@Override
+	public void sendState(String node) {
+		byte[] state = names(RpcAction.PROVIDE, STATE, this.providers.names());
+		if (node != null) {
+			this.topic.send(node, state);
+		}
+		else {
+			this.topic.publish(state);
+		}
+	}
+
+	@Override
+	public void memberChanged(MemberEvent event) {
+		if (event.isGone()) {
+			logger.debug("Forgetting the RPC providers of gateway node {} ({})", event.node(), event.kind());
+			this.namesByNode.remove(event.node());
+			this.handler.endpointGone(new RpcEndpoint.Node(event.node(), this));
+		}
 	}
 
 	@Override
 	public void start() {
-		Duration interval = this.properties.resyncInterval();
-		// Not in a request path: these live as long as the gateway; the bus subscription resubscribes if it fails.
-		Disposable drain = this.outbound.asFlux()
-			// Delivered off the caller's thread: callers hold locks, and a bus may deliver synchronously.
-			.publishOn(this.scheduler)
-			.concatMap((outgoing) -> deliver(outgoing).onErrorResume((ex) -> {
-				logger.warn("RPC message to {} was lost: {}", (outgoing.node != null) ? outgoing.node : "all nodes",
-						ex.getMessage());
-				return Mono.empty();
-			}))
-			.subscribe();
-		Disposable inbound = this.bus.subscribe(BUS_TOPIC)
-			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(5))
-				.doBeforeRetry((signal) -> logger.warn("RPC bus subscription failed; resubscribing", signal.failure())))
-			.subscribe(this::onBusMessage, (ex) -> logger.error("RPC bus subscription ended", ex));
-		Disposable resync = Flux.interval(interval, interval, this.scheduler).subscribe((tick) -> resync());
-		this.running = Disposables.composite(drain, inbound, resync);
-		publish(RpcAction.PROVIDE, HELLO, this.providers.names());
+		this.topic.start(this::onBusMessage);
 	}
 
 	@Override
 	public void stop() {
-		Disposable current = this.running;
-		if (current != null) {
-			current.dispose();
-			synchronized (this.outboundLock) {
-				this.outbound = newOutbound();
-			}
-		}
-		this.running = null;
-	}
-
-	private static Sinks.Many<Outgoing> newOutbound() {
-		return Sinks.many().unicast().onBackpressureBuffer(Queues.<Outgoing>get(OUTBOUND_LIMIT).get());
+		this.topic.stop();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.running != null;
+		return this.topic.isRunning();
 	}
 
 	@Override
 	public int getPhase() {
-		return SmartLifecycle.DEFAULT_PHASE - 2048;
-	}
-
-	/** Announces this node's full list and forgets the nodes not heard from for three intervals. */
-	void resync() {
-		publish(RpcAction.PROVIDE, STATE, this.providers.names());
-		long silentSince = now() - 3 * this.properties.resyncInterval().toMillis();
-		for (Map.Entry<String, Long> entry : this.lastHeard.entrySet()) {
-			if (entry.getValue() < silentSince && this.lastHeard.remove(entry.getKey(), entry.getValue())) {
-				logger.info("Gateway node {} has not been heard from; forgetting its RPC providers", entry.getKey());
-				this.namesByNode.remove(entry.getKey());
-				this.handler.endpointGone(new RpcEndpoint.Node(entry.getKey(), this));
-			}
-		}
+		return ClusterMembership.PHASE - 1;
 	}
 
 	void onBusMessage(BusMessage busMessage) {
@@ -195,7 +150,7 @@ public final class RpcRelay implements RpcNodes, SmartLifecycle {
 			return;
 		}
 		String node = busMessage.from();
-		this.lastHeard.put(node, now());
+		this.membership.heard(node);
 		switch (message.action()) {
 			case RpcAction.PROVIDE -> onProvide(node, message);
 			case RpcAction.UNPROVIDE -> {
@@ -213,47 +168,17 @@ public final class RpcRelay implements RpcNodes, SmartLifecycle {
 	}
 
 	private void onProvide(String node, Message message) {
-		if (STATE.equals(message.correlationId()) || HELLO.equals(message.correlationId())) {
+		if (STATE.equals(message.correlationId())) {
 			Set<String> names = ConcurrentHashMap.newKeySet();
 			names.addAll(message.names());
 			this.namesByNode.put(node, names);
-			if (HELLO.equals(message.correlationId())) {
-				send(node, Message.builder(Topic.RPC, RpcAction.PROVIDE).correlationId(STATE)
-					.names(this.providers.names()).build());
-			}
 			return;
 		}
 		this.namesByNode.computeIfAbsent(node, (key) -> ConcurrentHashMap.newKeySet()).addAll(message.names());
 	}
 
-	private void publish(int action, String correlationId, List<String> names) {
-		enqueue(new Outgoing(null, MessageCodec
-			.encode(Message.builder(Topic.RPC, action).correlationId(correlationId).names(names).build())));
-	}
-
-	private void enqueue(Outgoing outgoing) {
-		Sinks.EmitResult result;
-		// Serialised: calls, closes and timers send from different threads.
-		synchronized (this.outboundLock) {
-			result = this.outbound.tryEmitNext(outgoing);
-		}
-		if (result.isFailure()) {
-			// Fail open: a lost call message ends in a timeout, a lost announcement is repaired by the next resync.
-			logger.warn("RPC message to {} dropped ({})", (outgoing.node != null) ? outgoing.node : "all nodes", result);
-		}
-	}
-
-	private Mono<Void> deliver(Outgoing outgoing) {
-		return (outgoing.node != null) ? this.bus.send(outgoing.node, BUS_TOPIC, outgoing.payload)
-				: this.bus.publish(BUS_TOPIC, outgoing.payload);
-	}
-
-	private long now() {
-		return this.scheduler.now(TimeUnit.MILLISECONDS);
-	}
-
-	private record Outgoing(String node, byte[] payload) {
-
+	private static byte[] names(int action, String correlationId, List<String> names) {
+		return MessageCodec.encode(Message.builder(Topic.RPC, action).correlationId(correlationId).names(names).build());
 	}
 
 }

@@ -6,9 +6,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
-import reactor.test.scheduler.VirtualTimeScheduler;
 
-import io.sluice.connector.memory.InMemoryMessageBus;
+import io.sluice.gateway.cluster.TestCluster;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.PresenceAction;
 import io.sluice.gateway.protocol.Topic;
@@ -19,11 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Two gateway nodes on one in-memory bus, which delivers on the sender's thread, and one virtual clock. */
 class PresenceRelayTests {
 
-	private static final Duration RESYNC = Duration.ofSeconds(10);
+	private static final Duration HEARTBEAT = TestCluster.HEARTBEAT;
 
-	private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
-
-	private final InMemoryMessageBus.Medium medium = new InMemoryMessageBus.Medium();
+	private final TestCluster cluster = new TestCluster();
 
 	private final Node a = new Node("a");
 
@@ -33,15 +30,13 @@ class PresenceRelayTests {
 
 	@AfterEach
 	void stop() {
-		this.a.relay.stop();
-		this.b.relay.stop();
-		this.time.dispose();
+		this.cluster.close();
 	}
 
 	@Test
 	void userIsOnlineEverywhereUntilTheirLastConnectionOnAnyNodeLeaves() {
-		this.a.relay.start();
-		this.b.relay.start();
+		this.a.member.start();
+		this.b.member.start();
 		this.a.subscribeAll(this.watcher);
 		Outbox onB = this.b.login("alice-b", "alice");
 		assertThat(only(this.watcher)).satisfies((join) -> {
@@ -65,9 +60,9 @@ class PresenceRelayTests {
 
 	@Test
 	void nodeThatStartsLaterLearnsWhoIsOnline() {
-		this.a.relay.start();
+		this.a.member.start();
 		this.a.login("alice-a", "alice");
-		this.b.relay.start();
+		this.b.member.start();
 		this.b.handle(this.watcher, Message.builder(Topic.PRESENCE, PresenceAction.QUERY).correlationId("1")
 			.names(List.of("alice")).build());
 		assertThat(only(this.watcher).dataText()).isEqualTo("{\"alice\":true}");
@@ -75,19 +70,47 @@ class PresenceRelayTests {
 
 	@Test
 	void usersOfASilentNodeGoOffline() {
-		this.a.relay.start();
-		this.b.relay.start();
+		this.a.member.start();
+		this.b.member.start();
 		this.a.subscribeAll(this.watcher);
 		this.b.login("alice-b", "alice");
 		this.watcher.take();
-		this.b.relay.stop();
-		this.time.advanceTimeBy(RESYNC.multipliedBy(3));
+		this.b.member.sever();
+		this.cluster.time().advanceTimeBy(HEARTBEAT.multipliedBy(3));
 		assertThat(this.watcher.take()).as("heard from within three intervals").isEmpty();
-		this.time.advanceTimeBy(RESYNC);
+		this.cluster.time().advanceTimeBy(HEARTBEAT);
 		assertThat(only(this.watcher)).satisfies((leave) -> {
 			assertThat(leave.action()).isEqualTo(PresenceAction.PRESENCE_LEAVE_ALL);
 			assertThat(leave.name()).isEqualTo("alice");
 		});
+	}
+
+	@Test
+	void usersOfANodeThatStopsGoOfflineAtOnce() {
+		this.a.member.start();
+		this.b.member.start();
+		this.a.subscribeAll(this.watcher);
+		this.b.login("alice-b", "alice");
+		this.watcher.take();
+		this.b.member.stop();
+		assertThat(only(this.watcher)).satisfies((leave) -> {
+			assertThat(leave.action()).isEqualTo(PresenceAction.PRESENCE_LEAVE_ALL);
+			assertThat(leave.name()).isEqualTo("alice");
+		});
+	}
+
+	@Test
+	void nodeThatStopsAndStartsAgainLearnsWhoIsOnlineAgain() {
+		this.a.member.start();
+		this.b.member.start();
+		this.a.login("alice-a", "alice");
+		// what a paused application context does to its lifecycle beans
+		this.b.member.stop();
+		this.b.member.start();
+		this.cluster.time().advanceTimeBy(Duration.ZERO);
+		this.b.handle(this.watcher, Message.builder(Topic.PRESENCE, PresenceAction.QUERY).correlationId("1")
+			.names(List.of("alice")).build());
+		assertThat(only(this.watcher).dataText()).isEqualTo("{\"alice\":true}");
 	}
 
 	private static Message only(Outbox outbox) {
@@ -98,13 +121,15 @@ class PresenceRelayTests {
 
 	private final class Node {
 
+		final TestCluster.Member member;
+
 		final PresenceRelay relay;
 
 		final PresenceHandler handler;
 
 		Node(String id) {
-			this.relay = new PresenceRelay(new InMemoryMessageBus(id, PresenceRelayTests.this.medium), RESYNC,
-					PresenceRelayTests.this.time);
+			this.member = PresenceRelayTests.this.cluster.member(id);
+			this.relay = this.member.relay(new PresenceRelay(this.member.membership()));
 			this.handler = new PresenceHandler(this.relay);
 		}
 

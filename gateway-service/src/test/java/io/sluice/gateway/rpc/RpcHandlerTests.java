@@ -406,12 +406,11 @@ class RpcHandlerTests {
 	}
 
 	private RpcHandler handler(Duration acceptTimeout, Duration responseTimeout) {
-		return handler(new RpcProperties(acceptTimeout, responseTimeout, false, true, false, Duration.ofSeconds(10)));
+		return handler(new RpcProperties(acceptTimeout, responseTimeout, false, true, false));
 	}
 
 	private RpcHandler handler(boolean shuffle) {
-		return handler(new RpcProperties(Duration.ofSeconds(1), Duration.ofSeconds(10), shuffle, true, false,
-				Duration.ofSeconds(10)));
+		return handler(new RpcProperties(Duration.ofSeconds(1), Duration.ofSeconds(10), shuffle, true, false));
 	}
 
 	private RpcHandler handler(RpcProperties properties) {
@@ -419,8 +418,7 @@ class RpcHandlerTests {
 	}
 
 	private static RpcProperties requestor(boolean name, boolean data) {
-		return new RpcProperties(Duration.ofSeconds(1), Duration.ofSeconds(10), false, name, data,
-				Duration.ofSeconds(10));
+		return new RpcProperties(Duration.ofSeconds(1), Duration.ofSeconds(10), false, name, data);
 	}
 
 	private Outbox outbox(String id) {

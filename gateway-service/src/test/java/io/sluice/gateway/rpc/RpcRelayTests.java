@@ -6,9 +6,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
-import reactor.test.scheduler.VirtualTimeScheduler;
 
-import io.sluice.connector.memory.InMemoryMessageBus;
+import io.sluice.gateway.cluster.TestCluster;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.RpcAction;
 import io.sluice.gateway.protocol.Topic;
@@ -19,11 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Two gateway nodes on one in-memory bus, which delivers on the sender's thread, and one virtual clock. */
 class RpcRelayTests {
 
-	private static final Duration RESYNC = Duration.ofSeconds(10);
+	private static final Duration HEARTBEAT = TestCluster.HEARTBEAT;
 
-	private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
-
-	private final InMemoryMessageBus.Medium medium = new InMemoryMessageBus.Medium();
+	private final TestCluster cluster = new TestCluster();
 
 	private final Node a = new Node("a");
 
@@ -31,15 +28,13 @@ class RpcRelayTests {
 
 	@AfterEach
 	void stop() {
-		this.a.relay.stop();
-		this.b.relay.stop();
-		this.time.dispose();
+		this.cluster.close();
 	}
 
 	@Test
 	void requestGoesToAProviderOnAnotherNodeAndItsAnswersComeBack() {
-		this.a.relay.start();
-		this.b.relay.start();
+		this.a.member.start();
+		this.b.member.start();
 		Outbox provider = this.b.provider("provider", "work");
 		assertThat(this.a.relay.providing("work")).containsExactly("b");
 		Outbox requestor = new Outbox("requestor");
@@ -61,25 +56,25 @@ class RpcRelayTests {
 
 	@Test
 	void aRelayStoppedAndStartedAgainRelaysAsBefore() {
-		this.a.relay.start();
-		this.b.relay.start();
+		this.a.member.start();
+		this.b.member.start();
 		// what a paused application context does to its lifecycle beans
-		this.a.relay.stop();
-		this.a.relay.start();
+		this.a.member.stop();
+		this.a.member.start();
 		Outbox provider = this.b.provider("provider", "work");
-		this.time.advanceTimeBy(Duration.ZERO);
+		this.cluster.time().advanceTimeBy(Duration.ZERO);
 		assertThat(this.a.relay.providing("work")).containsExactly("b");
 		Outbox requestor = new Outbox("requestor");
 		this.a.handle(requestor, Message.builder(Topic.RPC, RpcAction.REQUEST).name("work").correlationId("c1")
 			.build());
-		this.time.advanceTimeBy(Duration.ZERO);
+		this.cluster.time().advanceTimeBy(Duration.ZERO);
 		assertThat(only(provider).action()).isEqualTo(RpcAction.REQUEST);
 	}
 
 	@Test
 	void localProvidersComeFirstAndAnotherNodeIsTriedAfterTheyReject() {
-		this.a.relay.start();
-		this.b.relay.start();
+		this.a.member.start();
+		this.b.member.start();
 		Outbox local = this.a.provider("local", "work");
 		Outbox remote = this.b.provider("remote", "work");
 		Outbox requestor = new Outbox("requestor");
@@ -95,8 +90,8 @@ class RpcRelayTests {
 
 	@Test
 	void providerThatDisconnectsOnAnotherNodeFailsTheCall() {
-		this.a.relay.start();
-		this.b.relay.start();
+		this.a.member.start();
+		this.b.member.start();
 		Outbox provider = this.b.provider("provider", "work");
 		Outbox requestor = new Outbox("requestor");
 		this.a.handle(requestor, Message.builder(Topic.RPC, RpcAction.REQUEST).name("work").correlationId("c1").build());
@@ -111,31 +106,45 @@ class RpcRelayTests {
 
 	@Test
 	void nodeThatStartsLaterLearnsTheProvidersOfTheOthers() {
-		this.a.relay.start();
+		this.a.member.start();
 		this.a.provider("provider", "work");
-		this.b.relay.start();
+		this.b.member.start();
 		assertThat(this.b.relay.providing("work")).containsExactly("a");
 	}
 
 	@Test
 	void silentNodeIsForgottenAndItsCallsFail() {
-		this.a.relay.start();
-		this.b.relay.start();
+		this.a.member.start();
+		this.b.member.start();
 		this.b.provider("provider", "work");
 		Outbox requestor = new Outbox("requestor");
 		this.a.handle(requestor, Message.builder(Topic.RPC, RpcAction.REQUEST).name("work").correlationId("c1").build());
-		this.time.advanceTimeBy(Duration.ofMillis(500));
+		this.cluster.time().advanceTimeBy(Duration.ofMillis(500));
 		this.b.handle(this.b.providerOutbox, Message.builder(Topic.RPC, RpcAction.ACCEPT).name("work")
 			.correlationId("c1").build());
 		assertThat(only(requestor).action()).isEqualTo(RpcAction.ACCEPT);
-		this.b.relay.stop();
-		this.time.advanceTimeBy(RESYNC.multipliedBy(3));
+		this.b.member.sever();
+		this.cluster.time().advanceTimeBy(HEARTBEAT.multipliedBy(3));
 		assertThat(this.a.relay.providing("work")).as("heard from within three intervals").containsExactly("b");
-		this.time.advanceTimeBy(RESYNC);
+		this.cluster.time().advanceTimeBy(HEARTBEAT);
 		assertThat(this.a.relay.providing("work")).isEmpty();
 		Message error = only(requestor);
 		assertThat(error.action()).isEqualTo(RpcAction.REQUEST_ERROR);
 		assertThat(error.correlationId()).isEqualTo("c1");
+	}
+
+	@Test
+	void nodeThatStopsIsForgottenAtOnceAndItsCallsFail() {
+		this.a.member.start();
+		this.b.member.start();
+		this.b.provider("provider", "work");
+		Outbox requestor = new Outbox("requestor");
+		this.a.handle(requestor, Message.builder(Topic.RPC, RpcAction.REQUEST).name("work").correlationId("c1").build());
+		this.b.member.stop();
+		assertThat(this.a.relay.providing("work")).isEmpty();
+		Message error = only(requestor);
+		assertThat(error.action()).isEqualTo(RpcAction.REQUEST_ERROR);
+		assertThat(error.dataText()).isEqualTo("\"" + RpcCall.PROVIDER_GONE + "\"");
 	}
 
 	private static Message only(Outbox outbox) {
@@ -146,6 +155,8 @@ class RpcRelayTests {
 
 	private final class Node {
 
+		final TestCluster.Member member;
+
 		final RpcRelay relay;
 
 		final RpcHandler handler;
@@ -155,10 +166,11 @@ class RpcRelayTests {
 		Node(String id) {
 			// a response timeout beyond the test's clock moves, so that only what the test does ends a call
 			RpcProperties properties = new RpcProperties(Duration.ofSeconds(1), Duration.ofMinutes(10), false, true,
-					false, RESYNC);
-			this.relay = new RpcRelay(new InMemoryMessageBus(id, RpcRelayTests.this.medium), properties,
-					RpcRelayTests.this.time);
-			this.handler = new RpcHandler(new LocalProviders(), this.relay, properties, RpcRelayTests.this.time);
+					false);
+			this.member = RpcRelayTests.this.cluster.member(id);
+			this.relay = this.member.relay(new RpcRelay(this.member.membership()));
+			this.handler = new RpcHandler(new LocalProviders(), this.relay, properties,
+					RpcRelayTests.this.cluster.time());
 		}
 
 		Outbox provider(String id, String name) {
