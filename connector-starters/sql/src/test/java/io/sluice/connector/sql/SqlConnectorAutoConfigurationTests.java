@@ -1,13 +1,16 @@
 package io.sluice.connector.sql;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -23,6 +26,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.FileSystemUtils;
 
 import io.sluice.connector.RecordStore;
 import io.sluice.connector.StreamHistory;
@@ -31,6 +35,7 @@ import io.sluice.connector.choice.ConnectionMissingFailureAnalyzer;
 
 import static io.sluice.connector.sql.TestDatabases.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 @ExtendWith(OutputCaptureExtension.class)
@@ -39,8 +44,18 @@ class SqlConnectorAutoConfigurationTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(R2dbcAutoConfiguration.class, SqlConnectorAutoConfiguration.class));
 
-	@TempDir
+	// Removed by the test itself: the connection pool's warm-up, started with the context, can still open the H2 file
+	// while the context closes, which JUnit's own clean-up would race with.
+	@TempDir(cleanup = CleanupMode.NEVER)
 	Path directory;
+
+	@AfterEach
+	void deleteTheDatabaseFiles() {
+		await().atMost(TIMEOUT).ignoreExceptions().until(() -> {
+			FileSystemUtils.deleteRecursively(this.directory);
+			return !Files.exists(this.directory);
+		});
+	}
 
 	private String url() {
 		return "spring.r2dbc.url=" + SqlUrls.h2File(this.directory.resolve("context").toAbsolutePath().toString());
