@@ -6,17 +6,12 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.context.SmartLifecycle;
-
-import io.sluice.connector.BusMessage;
-import io.sluice.gateway.cluster.ClusterCapability;
 import io.sluice.gateway.cluster.ClusterMembership;
-import io.sluice.gateway.cluster.ClusterTopic;
+import io.sluice.gateway.cluster.ClusterRelay;
 import io.sluice.gateway.cluster.MemberEvent;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.MessageCodec;
 import io.sluice.gateway.protocol.PresenceAction;
-import io.sluice.gateway.protocol.ProtocolException;
 import io.sluice.gateway.protocol.Topic;
 
 /**
@@ -26,7 +21,7 @@ import io.sluice.gateway.protocol.Topic;
  * {@value #STATE}, goes to a node that joins and to all at each resync, when the {@link ClusterMembership} says so.
  * When the membership says a node left or expired, its users are offline.
  */
-public final class PresenceRelay implements PresenceNodes, ClusterCapability, SmartLifecycle {
+public final class PresenceRelay extends ClusterRelay implements PresenceNodes {
 
 	/** The coarse bus topic presence travels on between nodes. */
 	public static final String BUS_TOPIC = "presence";
@@ -35,15 +30,10 @@ public final class PresenceRelay implements PresenceNodes, ClusterCapability, Sm
 
 	private static final Logger logger = LoggerFactory.getLogger(PresenceRelay.class);
 
-	private final ClusterMembership membership;
-
-	private final ClusterTopic topic;
-
 	private PresenceHandler handler;
 
 	PresenceRelay(ClusterMembership membership) {
-		this.membership = membership;
-		this.topic = membership.topic(BUS_TOPIC);
+		super(membership, BUS_TOPIC, Topic.PRESENCE);
 	}
 
 	/** Completes the wiring: what arrives goes to the handler, and the membership is heard from now on. */
@@ -83,41 +73,7 @@ public final class PresenceRelay implements PresenceNodes, ClusterCapability, Sm
 	}
 
 	@Override
-	public void start() {
-		this.topic.start(this::onBusMessage);
-	}
-
-	@Override
-	public void stop() {
-		this.topic.stop();
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.topic.isRunning();
-	}
-
-	@Override
-	public int getPhase() {
-		return ClusterMembership.PHASE - 1;
-	}
-
-	void onBusMessage(BusMessage busMessage) {
-		Message message;
-		try {
-			message = MessageCodec.decode(busMessage.payload());
-		}
-		catch (ProtocolException ex) {
-			logger.warn("Dropping a presence message from node {} that is not a deepstream message: {}",
-					busMessage.from(), ex.getMessage());
-			return;
-		}
-		String node = busMessage.from();
-		if (message.topic() != Topic.PRESENCE) {
-			logger.warn("Dropping {} from node {}: not presence", message, node);
-			return;
-		}
-		this.membership.heard(node);
+	protected void onMessage(String node, Message message) {
 		switch (message.action()) {
 			case PresenceAction.PRESENCE_JOIN -> this.handler.nodeJoined(node, message.name());
 			case PresenceAction.PRESENCE_LEAVE -> this.handler.nodeLeft(node, message.name());

@@ -9,16 +9,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.context.SmartLifecycle;
-
-import io.sluice.connector.BusMessage;
-import io.sluice.gateway.cluster.ClusterCapability;
 import io.sluice.gateway.cluster.ClusterMembership;
-import io.sluice.gateway.cluster.ClusterTopic;
+import io.sluice.gateway.cluster.ClusterRelay;
 import io.sluice.gateway.cluster.MemberEvent;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.MessageCodec;
-import io.sluice.gateway.protocol.ProtocolException;
 import io.sluice.gateway.protocol.RpcAction;
 import io.sluice.gateway.protocol.Topic;
 
@@ -30,7 +25,7 @@ import io.sluice.gateway.protocol.Topic;
  * of calls routed between them. When the membership says a node left or expired, its providers are forgotten and
  * its calls fail.
  */
-public final class RpcRelay implements RpcNodes, ClusterCapability, SmartLifecycle {
+public final class RpcRelay extends ClusterRelay implements RpcNodes {
 
 	/** The coarse bus topic RPC travels on between nodes. */
 	public static final String BUS_TOPIC = "rpc";
@@ -39,10 +34,6 @@ public final class RpcRelay implements RpcNodes, ClusterCapability, SmartLifecyc
 
 	private static final Logger logger = LoggerFactory.getLogger(RpcRelay.class);
 
-	private final ClusterMembership membership;
-
-	private final ClusterTopic topic;
-
 	private final ConcurrentHashMap<String, Set<String>> namesByNode = new ConcurrentHashMap<>();
 
 	private RpcHandler handler;
@@ -50,8 +41,7 @@ public final class RpcRelay implements RpcNodes, ClusterCapability, SmartLifecyc
 	private LocalProviders providers;
 
 	RpcRelay(ClusterMembership membership) {
-		this.membership = membership;
-		this.topic = membership.topic(BUS_TOPIC);
+		super(membership, BUS_TOPIC, Topic.RPC);
 	}
 
 	/**
@@ -116,41 +106,7 @@ public final class RpcRelay implements RpcNodes, ClusterCapability, SmartLifecyc
 	}
 
 	@Override
-	public void start() {
-		this.topic.start(this::onBusMessage);
-	}
-
-	@Override
-	public void stop() {
-		this.topic.stop();
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.topic.isRunning();
-	}
-
-	@Override
-	public int getPhase() {
-		return ClusterMembership.PHASE - 1;
-	}
-
-	void onBusMessage(BusMessage busMessage) {
-		Message message;
-		try {
-			message = MessageCodec.decode(busMessage.payload());
-		}
-		catch (ProtocolException ex) {
-			logger.warn("Dropping an RPC message from node {} that is not a deepstream message: {}", busMessage.from(),
-					ex.getMessage());
-			return;
-		}
-		if (message.topic() != Topic.RPC) {
-			logger.warn("Dropping {} from node {}: not RPC", message, busMessage.from());
-			return;
-		}
-		String node = busMessage.from();
-		this.membership.heard(node);
+	protected void onMessage(String node, Message message) {
 		switch (message.action()) {
 			case RpcAction.PROVIDE -> onProvide(node, message);
 			case RpcAction.UNPROVIDE -> {
