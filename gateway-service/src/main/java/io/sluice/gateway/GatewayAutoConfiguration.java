@@ -1,5 +1,7 @@
 package io.sluice.gateway;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -51,6 +53,9 @@ import io.sluice.record.RecordService;
 @EnableConfigurationProperties({ GatewayProperties.class, ClusterProperties.class, RpcProperties.class,
 		ListenProperties.class })
 public final class GatewayAutoConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(GatewayAutoConfiguration.class);
+
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -106,7 +111,13 @@ public final class GatewayAutoConfiguration {
 
 	@Bean
 	GatewayRoute gatewayRoute(GatewayProperties properties, ObjectProvider<TopicHandler> handlers,
-			Authenticator authenticator, ObjectProvider<MessageGate> gate) {
+			Authenticator authenticator, ObjectProvider<MessageGate> gate, Environment environment) {
+		boolean tls = environment.getProperty("server.ssl.enabled", Boolean.class, false)
+				|| environment.containsProperty("server.ssl.bundle");
+		if (tls && properties.allowedOrigins().isEmpty()) {
+			logger.warn("TLS is on and a browser page of any origin may open a WebSocket here: set "
+					+ "sluice.gateway.allowed-origins to the origins of your application's pages");
+		}
 		return new GatewayRoute(properties, handlers.orderedStream().toList(), authenticator, gate.getIfAvailable());
 	}
 

@@ -53,6 +53,16 @@ class GatewayAutoConfigurationTests {
 	}
 
 	@Test
+	void anAllowedOriginThatIsNotAnOriginStopsStartUpNamingIt() {
+		this.runner.withPropertyValues("sluice.gateway.allowed-origins=https://app.example.com,app.example.com")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("sluice.gateway.allowed-origins: 'app.example.com' is not an origin");
+			});
+	}
+
+	@Test
 	void anOutboundLimitBelowTheBudgetStopsStartUpNamingBoth() {
 		this.runner.withPropertyValues("sluice.gateway.outbound-budget=4MB", "sluice.gateway.outbound-limit=1MB")
 			.run((context) -> {

@@ -1,6 +1,8 @@
 package io.sluice.gateway.session;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -31,6 +33,9 @@ import org.springframework.util.unit.DataSize;
  *     client that sends more is disconnected (1008)
  * @param maxJsonDepth how deeply a message's JSON (the frame on the JSON endpoint, the data on both) may nest
  * @param shutdownTimeout how long a graceful shutdown waits for clients to leave after telling them to
+ * @param allowedOrigins the origins ({@code scheme://host[:port]}) whose browser pages may open a WebSocket; empty (the
+ *     default) for any. An upgrade whose {@code Origin} header names another is refused with 403; one without the
+ *     header (a client that is not a browser) is let through
  */
 @ConfigurationProperties("sluice.gateway")
 public record GatewayProperties(@DefaultValue("/deepstream") String path,
@@ -40,7 +45,8 @@ public record GatewayProperties(@DefaultValue("/deepstream") String path,
 		@DefaultValue("60s") Duration heartbeatTimeout, @DefaultValue("180s") Duration unauthenticatedClientTimeout,
 		@DefaultValue("3") int maxAuthAttempts, @DefaultValue("1024") int maxNameLength,
 		@DefaultValue("10000") int maxSubscriptions, @DefaultValue("100000") int maxMessagesPerSecond,
-		@DefaultValue("64") int maxJsonDepth, @DefaultValue("10s") Duration shutdownTimeout) {
+		@DefaultValue("64") int maxJsonDepth, @DefaultValue("10s") Duration shutdownTimeout,
+		@DefaultValue List<String> allowedOrigins) {
 
 	public GatewayProperties {
 		if (path == null || !path.startsWith("/")) {
@@ -72,13 +78,32 @@ public record GatewayProperties(@DefaultValue("/deepstream") String path,
 		atLeast("max-subscriptions", maxSubscriptions, 1);
 		atLeast("max-messages-per-second", maxMessagesPerSecond, 1);
 		atLeast("max-json-depth", maxJsonDepth, 2);
+		allowedOrigins = (allowedOrigins != null) ? allowedOrigins.stream().map(GatewayProperties::origin).toList()
+				: List.of();
+	}
+
+	/** An allowed origin as browsers send it: lower case, no trailing slash; a malformed one is refused. */
+	private static String origin(String origin) {
+		String trimmed = (origin != null) ? origin.trim().toLowerCase(Locale.ROOT) : "";
+		String bare = trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
+		if (!bare.matches("[a-z][a-z0-9+.-]*://[^/\\s]+")) {
+			throw new IllegalArgumentException("sluice.gateway.allowed-origins: '" + origin
+					+ "' is not an origin (scheme://host or scheme://host:port, as in https://app.example.com)");
+		}
+		return bare;
+	}
+
+	/** Whether a browser page of {@code origin} (an {@code Origin} header) may open a WebSocket here. */
+	public boolean allowsOrigin(String origin) {
+		return this.allowedOrigins.isEmpty() || this.allowedOrigins.contains(origin.trim().toLowerCase(Locale.ROOT));
 	}
 
 	/** The defaults, for tests and for wiring without a binder. */
 	public static GatewayProperties defaults() {
 		return new GatewayProperties("/deepstream", "/deepstream-json", DataSize.ofMegabytes(1),
 				DataSize.ofMegabytes(1), DataSize.ofMegabytes(16), Duration.ofSeconds(10), 256,
-				Duration.ofSeconds(60), Duration.ofSeconds(180), 3, 1024, 10000, 100000, 64, Duration.ofSeconds(10));
+				Duration.ofSeconds(60), Duration.ofSeconds(180), 3, 1024, 10000, 100000, 64, Duration.ofSeconds(10),
+				List.of());
 	}
 
 	private static void atLeast(String name, int value, int minimum) {

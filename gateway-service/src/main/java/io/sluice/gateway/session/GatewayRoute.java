@@ -3,6 +3,9 @@ package io.sluice.gateway.session;
 import java.time.Duration;
 import java.util.List;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -80,12 +83,37 @@ public final class GatewayRoute
 		logger.info("deepstream endpoint at {} (messages up to {}; per client {} queued, beyond that up to {} while "
 				+ "it reads within {})", this.properties.path(), this.properties.maxMessageSize(),
 				this.properties.outboundBudget(), this.properties.outboundLimit(), this.properties.stallTimeout());
-		HttpServerRoutes mounted = routes.ws(this.properties.path(), this.binary, spec);
+		if (!this.properties.allowedOrigins().isEmpty()) {
+			logger.info("Browser pages may open a WebSocket from {} only", this.properties.allowedOrigins());
+		}
+		HttpServerRoutes mounted = mount(routes, this.properties.path(), this.binary, spec);
 		if (!this.properties.jsonPath().isEmpty()) {
 			logger.info("deepstream JSON endpoint at {}", this.properties.jsonPath());
-			mounted = mounted.ws(this.properties.jsonPath(), this.json, spec);
+			mounted = mount(mounted, this.properties.jsonPath(), this.json, spec);
 		}
 		return mounted;
+	}
+
+	/**
+	 * The WebSocket endpoint at {@code path}, as Reactor Netty's {@code ws} route serves it; with allowed origins, an
+	 * upgrade from a browser page of another origin is refused with 403 before it is upgraded.
+	 */
+	private HttpServerRoutes mount(HttpServerRoutes routes, String path, ConnectionHandler handler,
+			WebsocketServerSpec spec) {
+		if (this.properties.allowedOrigins().isEmpty()) {
+			return routes.ws(path, handler, spec);
+		}
+		return routes.get(path, (request, response) -> {
+			String origin = request.requestHeaders().get(HttpHeaderNames.ORIGIN);
+			if (origin != null && !this.properties.allowsOrigin(origin)) {
+				logger.debug("Refused a WebSocket from a page of {}: not in sluice.gateway.allowed-origins", origin);
+				return response.status(HttpResponseStatus.FORBIDDEN).send();
+			}
+			if (!request.requestHeaders().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
+				return response.sendNotFound();
+			}
+			return response.sendWebsocket(handler, spec);
+		});
 	}
 
 	/** How many clients are connected to this node. */

@@ -172,7 +172,7 @@ class ConnectionLifecycleTests {
 		GatewayProperties two = new GatewayProperties("/ds", "", defaults.maxMessageSize(),
 				defaults.outboundBudget(), defaults.outboundLimit(), defaults.stallTimeout(), 16,
 				defaults.heartbeatTimeout(), defaults.unauthenticatedClientTimeout(), 3, 1024, 2, 1000, 64,
-				defaults.shutdownTimeout());
+				defaults.shutdownTimeout(), List.of());
 		Subscriptions subscriptions = new Subscriptions();
 		List<Message> handled = new ArrayList<>();
 		TopicHandler events = new TopicHandler() {

@@ -197,7 +197,8 @@ class LoginTimerTests {
 		return new GatewayProperties(defaults.path(), defaults.jsonPath(), defaults.maxMessageSize(),
 				defaults.outboundBudget(), defaults.outboundLimit(), defaults.stallTimeout(), defaults.maxInFlight(), defaults.heartbeatTimeout(), AUTH_TIMEOUT,
 				defaults.maxAuthAttempts(), defaults.maxNameLength(), defaults.maxSubscriptions(),
-				defaults.maxMessagesPerSecond(), defaults.maxJsonDepth(), defaults.shutdownTimeout());
+				defaults.maxMessagesPerSecond(), defaults.maxJsonDepth(), defaults.shutdownTimeout(),
+				defaults.allowedOrigins());
 	}
 
 }
