@@ -211,35 +211,34 @@ start_sluice_cluster() {
 	log "sluice on the cluster profile started (pid $SLUICE_CLUSTER_PID, $JVM_OPTS)"
 }
 
-start_sluice() {
-	rm -rf "$OUT/sluice-data"
+# One Sluice on embedded defaults: run_sluice TARGET JAR PORT RUN [ARGS...]; prints its pid.
+run_sluice() {
+	local target=$1 jar=$2 port=$3 run=$4
+	shift 4
+	rm -rf "$OUT/$target-data"
 	# shellcheck disable=SC2086
-	java $JVM_OPTS -jar "$OUT/sluice-server.jar" --server.port=$SLUICE_PORT \
-		--sluice.data-dir="$OUT/sluice-data" $SLUICE_ARGS > "$OUT/sluice-$1.log" 2>&1 &
-	SLUICE_PID=$!
+	java $JVM_OPTS -jar "$jar" --server.port="$port" --sluice.data-dir="$OUT/$target-data" $SLUICE_ARGS "$@" \
+		> "$OUT/$target-$run.log" 2>&1 &
+	echo $!
+}
+
+start_sluice() {
+	SLUICE_PID=$(run_sluice sluice "$OUT/sluice-server.jar" "$SLUICE_PORT" "$1")
 	wait_for_port $SLUICE_PORT
 	log "sluice started (pid $SLUICE_PID, $JVM_OPTS)"
 }
 
 # The same Sluice with the permission file: every message is checked against its rules before its handler.
 start_sluice_permissions() {
-	rm -rf "$OUT/sluice-permissions-data"
-	# shellcheck disable=SC2086
-	java $JVM_OPTS -jar "$OUT/sluice-server.jar" --server.port=$SLUICE_PERMISSIONS_PORT \
-		--sluice.data-dir="$OUT/sluice-permissions-data" $SLUICE_ARGS --sluice.permission.type=config \
-		--sluice.permission.file="$OUT/$(basename "$PERMISSIONS")" > "$OUT/sluice-permissions-$1.log" 2>&1 &
-	SLUICE_PERMISSIONS_PID=$!
+	SLUICE_PERMISSIONS_PID=$(run_sluice sluice-permissions "$OUT/sluice-server.jar" "$SLUICE_PERMISSIONS_PORT" "$1" \
+		--sluice.permission.type=config --sluice.permission.file="$OUT/$(basename "$PERMISSIONS")")
 	wait_for_port $SLUICE_PERMISSIONS_PORT
 	log "sluice with permissions started (pid $SLUICE_PERMISSIONS_PID, $PERMISSIONS, $JVM_OPTS)"
 }
 
 # Another build of Sluice, for an A/B of two commits: the same options and arguments.
 start_sluice_baseline() {
-	rm -rf "$OUT/sluice-baseline-data"
-	# shellcheck disable=SC2086
-	java $JVM_OPTS -jar "$OUT/sluice-baseline.jar" --server.port=$SLUICE_BASELINE_PORT \
-		--sluice.data-dir="$OUT/sluice-baseline-data" $SLUICE_ARGS > "$OUT/sluice-baseline-$1.log" 2>&1 &
-	SLUICE_BASELINE_PID=$!
+	SLUICE_BASELINE_PID=$(run_sluice sluice-baseline "$OUT/sluice-baseline.jar" "$SLUICE_BASELINE_PORT" "$1")
 	wait_for_port $SLUICE_BASELINE_PORT
 	log "sluice baseline started (pid $SLUICE_BASELINE_PID, $BASELINE, $JVM_OPTS)"
 }

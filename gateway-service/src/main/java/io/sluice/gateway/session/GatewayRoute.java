@@ -4,12 +4,12 @@ import java.time.Duration;
 import java.util.List;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerRoutes;
 import reactor.netty.http.server.WebsocketServerSpec;
 
@@ -95,25 +95,24 @@ public final class GatewayRoute
 	}
 
 	/**
-	 * The WebSocket endpoint at {@code path}, as Reactor Netty's {@code ws} route serves it; with allowed origins, an
-	 * upgrade from a browser page of another origin is refused with 403 before it is upgraded.
+	 * Reactor Netty's WebSocket route at {@code path}; with allowed origins, a route ahead of it answers an upgrade
+	 * from a browser page of another origin with 403, so it is never upgraded.
 	 */
 	private HttpServerRoutes mount(HttpServerRoutes routes, String path, ConnectionHandler handler,
 			WebsocketServerSpec spec) {
 		if (this.properties.allowedOrigins().isEmpty()) {
 			return routes.ws(path, handler, spec);
 		}
-		return routes.get(path, (request, response) -> {
-			String origin = request.requestHeaders().get(HttpHeaderNames.ORIGIN);
-			if (origin != null && !this.properties.allowsOrigin(origin)) {
-				logger.debug("Refused a WebSocket from a page of {}: not in sluice.gateway.allowed-origins", origin);
-				return response.status(HttpResponseStatus.FORBIDDEN).send();
-			}
-			if (!request.requestHeaders().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
-				return response.sendNotFound();
-			}
-			return response.sendWebsocket(handler, spec);
-		});
+		return routes.route((request) -> refusedOrigin(request, path), (request, response) -> {
+			logger.debug("Refused a WebSocket from a page of {}: not in sluice.gateway.allowed-origins",
+					request.requestHeaders().get(HttpHeaderNames.ORIGIN));
+			return response.status(HttpResponseStatus.FORBIDDEN).send();
+		}).ws(path, handler, spec);
+	}
+
+	private boolean refusedOrigin(HttpServerRequest request, String path) {
+		String origin = request.requestHeaders().get(HttpHeaderNames.ORIGIN);
+		return origin != null && path.equals(request.fullPath()) && !this.properties.allowsOrigin(origin);
 	}
 
 	/** How many clients are connected to this node. */
