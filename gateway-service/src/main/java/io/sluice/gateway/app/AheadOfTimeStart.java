@@ -25,7 +25,8 @@ import org.springframework.core.SpringProperties;
  * start with another choice (a profile, {@code sluice.queue.type=kafka}, an actuator endpoint exposed) needs other
  * beans, so once the configuration is read, and before anything is created, {@link StartConditions} compares what
  * the conditions read with what the build recorded: on any difference the start goes on the ordinary way, and says
- * why in the log. {@code -Dspring.aot.enabled=true} or {@code false} decides without the comparison.
+ * why in the log. {@code -Dspring.aot.enabled=true} or {@code false} decides without the comparison. The build's
+ * training run ({@code -Dsluice.training-run=true}, {@link TrainingRun}) starts the same way.
  */
 public final class AheadOfTimeStart {
 
@@ -42,6 +43,9 @@ public final class AheadOfTimeStart {
 		if (System.getProperty(AotDetector.AOT_ENABLED) == null && !Boolean.getBoolean("spring.aot.processing")) {
 			recorded(main).ifPresent(
 					(conditions) -> application.addListeners(new ChooseStart(conditions)));
+		}
+		if (Boolean.getBoolean(TrainingRun.PROPERTY)) {
+			application.addListeners(new TrainingRun());
 		}
 		return application.run(args);
 	}
