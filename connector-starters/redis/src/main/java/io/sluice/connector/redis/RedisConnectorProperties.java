@@ -15,10 +15,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     keeps it. Longer saves a store read when a deleted record is read again; shorter frees the memory of
  *     deleted records sooner. Either is safe: a tombstone that is gone reads as a miss, which the record
  *     service refills from the store, where the tombstone's version is kept
+ * @param maxReconnectDelay the longest wait between two attempts to reconnect to Redis once it went away (the
+ *     waits start at 100 ms and double up to this), which bounds how long Sluice stays unavailable after Redis is
+ *     back. Longer spares a Redis that is struggling to come back from many clients; Lettuce's own default is 30 s
  */
 @ConfigurationProperties("sluice.redis")
 public record RedisConnectorProperties(@DefaultValue("sluice:") String keyPrefix,
-		@DefaultValue("1h") Duration tombstoneTtl) {
+		@DefaultValue("1h") Duration tombstoneTtl, @DefaultValue("1s") Duration maxReconnectDelay) {
 
 	public RedisConnectorProperties {
 		if (keyPrefix == null) {
@@ -27,6 +30,10 @@ public record RedisConnectorProperties(@DefaultValue("sluice:") String keyPrefix
 		if (tombstoneTtl == null || tombstoneTtl.isNegative()) {
 			throw new IllegalArgumentException(
 					"sluice.redis.tombstone-ttl must be zero (keep) or positive, was " + tombstoneTtl);
+		}
+		if (maxReconnectDelay == null || maxReconnectDelay.compareTo(Duration.ofMillis(100)) < 0) {
+			throw new IllegalArgumentException(
+					"sluice.redis.max-reconnect-delay must be at least 100ms, was " + maxReconnectDelay);
 		}
 	}
 
