@@ -173,7 +173,7 @@ final class DeepstreamHttpEndpoint {
 	}
 
 	/** As deepstream's body parser: only an object or an array, nothing at all being {@code {}}. */
-	private static JsonNode parse(byte[] bytes) {
+	static JsonNode parse(byte[] bytes) {
 		String text = new String(bytes, StandardCharsets.UTF_8).strip();
 		if (text.isEmpty()) {
 			return JsonNodeFactory.instance.objectNode();

@@ -71,7 +71,7 @@ final class JsonBodies {
 			.map((bytes) -> parse(bytes, type, accepted));
 	}
 
-	private JsonBody parse(byte[] bytes, MediaType type, List<MediaType> accepted) {
+	JsonBody parse(byte[] bytes, MediaType type, List<MediaType> accepted) {
 		if (type == null) {
 			throw unsupported("none", accepted);
 		}
