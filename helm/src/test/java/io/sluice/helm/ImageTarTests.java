@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.yaml.snakeyaml.Yaml;
@@ -38,9 +39,7 @@ class ImageTarTests {
 			"sluice-server; ; io.sluice.server.SluiceServer; 6020/tcp" })
 	void imageStartsItsMainClassAsNonRootOnItsPorts(String module, String chartComponent, String mainClass,
 			String ports) throws IOException {
-		Path tar = Path.of("..", module, "target", "jib-image.tar").toAbsolutePath().normalize();
-		assumeTrue(Files.isRegularFile(tar), () -> "No image to check: " + tar + " is built by ./mvnw package "
-				+ "-Pimages, which needs the base image (docs/deployment.md, \"Images\")");
+		Path tar = imageTar(module);
 		Map<String, byte[]> files = read(tar, (name) -> name.endsWith(".json"));
 
 		JsonNode manifest = JSON.readTree(files.get("manifest.json")).get(0);
@@ -71,6 +70,30 @@ class ImageTarTests {
 				assertThat(TarEntries.read(content, mainClassFile::equals)).containsKey(mainClassFile);
 			}
 		});
+	}
+
+	@Test
+	void serverImageKeepsItsEmbeddedDataInAVolumeItsUserMayWrite() throws IOException {
+		Path tar = imageTar("sluice-server");
+		Map<String, byte[]> files = read(tar, (name) -> name.endsWith(".json"));
+		JsonNode manifest = JSON.readTree(files.get("manifest.json")).get(0);
+		JsonNode config = JSON.readTree(files.get(manifest.get("Config").asString())).get("config");
+
+		assertThat(config.get("WorkingDir").asString()).isEqualTo("/var/lib/sluice");
+		assertThat(config.get("Volumes").propertyNames()).containsExactly("/var/lib/sluice");
+		Map<String, byte[]> layerFiles = read(tar, strings(manifest.get("Layers"))::contains);
+		assertThat(layerFiles.values()).anySatisfy((layer) -> {
+			try (InputStream content = new GZIPInputStream(new ByteArrayInputStream(layer))) {
+				assertThat(TarEntries.modes(content)).containsEntry("var/lib/sluice/", 0777);
+			}
+		});
+	}
+
+	private static Path imageTar(String module) {
+		Path tar = Path.of("..", module, "target", "jib-image.tar").toAbsolutePath().normalize();
+		assumeTrue(Files.isRegularFile(tar), () -> "No image to check: " + tar + " is built by ./mvnw package "
+				+ "-Pimages, which needs the base image (docs/deployment.md, \"Images\")");
+		return tar;
 	}
 
 	private static Map<String, byte[]> read(Path tar, java.util.function.Predicate<String> wanted) throws IOException {

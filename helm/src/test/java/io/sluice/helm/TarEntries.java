@@ -21,17 +21,36 @@ final class TarEntries {
 	/** The regular files of the stream whose names the filter accepts, by name; others are skipped unread. */
 	static Map<String, byte[]> read(InputStream tar, Predicate<String> wanted) throws IOException {
 		Map<String, byte[]> files = new LinkedHashMap<>();
+		walk(tar, (entry) -> entry.regularFile() && wanted.test(entry.name()),
+				(entry, content) -> files.put(entry.name(), content));
+		return files;
+	}
+
+	/** The permission bits of every entry, files and directories, by name (a directory's ends with a slash). */
+	static Map<String, Integer> modes(InputStream tar) throws IOException {
+		Map<String, Integer> modes = new LinkedHashMap<>();
+		walk(tar, (entry) -> {
+			modes.put(entry.name(), entry.mode());
+			return false;
+		}, (entry, content) -> {
+		});
+		return modes;
+	}
+
+	private static void walk(InputStream tar, Predicate<Entry> wanted, EntryConsumer consumer) throws IOException {
 		String longName = null;
 		while (true) {
 			byte[] header = tar.readNBytes(BLOCK);
 			if (header.length < BLOCK || header[0] == 0) {
-				return files;
+				return;
 			}
-			long size = Long.parseLong(text(header, 124, 12).trim(), 8);
+			long size = octal(header, 124, 12);
 			char type = (char) header[156];
 			String name = (longName != null) ? longName : name(header);
+			Entry entry = new Entry(name, type, (int) octal(header, 100, 8) & 07777);
 			longName = null;
-			boolean keep = (type == 'x' || type == 'L') || ((type == '0' || type == 0) && wanted.test(name));
+			boolean extension = type == 'x' || type == 'L';
+			boolean keep = extension || wanted.test(entry);
 			byte[] content = keep ? tar.readNBytes((int) size) : null;
 			if (!keep) {
 				tar.skipNBytes(size);
@@ -41,10 +60,10 @@ final class TarEntries {
 				longName = paxPath(content);
 			}
 			else if (type == 'L') {
-				longName = new String(content, StandardCharsets.UTF_8).trim().replace("\0", "");
+				longName = new String(content, StandardCharsets.UTF_8).replace("\0", "").trim();
 			}
 			else if (keep) {
-				files.put(name, content);
+				consumer.accept(entry, content);
 			}
 		}
 	}
@@ -66,12 +85,33 @@ final class TarEntries {
 		return null;
 	}
 
+	private static long octal(byte[] header, int offset, int length) {
+		String digits = text(header, offset, length).trim();
+		return digits.isEmpty() ? 0 : Long.parseLong(digits, 8);
+	}
+
 	private static String text(byte[] header, int offset, int length) {
 		int end = offset;
 		while (end < offset + length && header[end] != 0) {
 			end++;
 		}
 		return new String(header, offset, end - offset, StandardCharsets.US_ASCII);
+	}
+
+	/** An entry's name, type flag and permission bits (without the file type bits some writers add). */
+	record Entry(String name, char type, int mode) {
+
+		boolean regularFile() {
+			return this.type == '0' || this.type == 0;
+		}
+
+	}
+
+	@FunctionalInterface
+	private interface EntryConsumer {
+
+		void accept(Entry entry, byte[] content);
+
 	}
 
 }
