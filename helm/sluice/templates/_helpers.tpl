@@ -50,6 +50,29 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{- if lt (int .Values.recordService.replicas) 1 -}}
 {{- fail "recordService.replicas must be at least 1: gateways need a record service to send records to" -}}
 {{- end -}}
+{{- $users := .Values.gateway.auth.usersFile -}}
+{{- if and $users.existingSecret $users.existingConfigMap -}}
+{{- fail "gateway.auth.usersFile: set existingSecret or existingConfigMap, not both" -}}
+{{- end -}}
+{{- if and (has "file" (splitList "," (nospace .Values.gateway.auth.type))) (not $users.existingSecret) (not $users.existingConfigMap) -}}
+{{- fail "gateway.auth.type includes file: gateway.auth.usersFile.existingSecret or existingConfigMap must hold the users file" -}}
+{{- end -}}
+{{- $permission := .Values.gateway.permission -}}
+{{- if and $permission.existingSecret $permission.existingConfigMap -}}
+{{- fail "gateway.permission: set existingSecret or existingConfigMap, not both" -}}
+{{- end -}}
+{{- if and (eq $permission.type "config") (not $permission.existingSecret) (not $permission.existingConfigMap) -}}
+{{- fail "gateway.permission.type=config: gateway.permission.existingConfigMap or existingSecret must hold the permission file" -}}
+{{- end -}}
+{{- range $name := list "gateway" "recordService" -}}
+{{- $component := index $.Values $name -}}
+{{- if and $component.autoscaling.enabled (not (dig "requests" "cpu" "" $component.resources)) -}}
+{{- fail (printf "%s.autoscaling scales on CPU in percent of the request: set %s.resources.requests.cpu" $name $name) -}}
+{{- end -}}
+{{- if and $component.autoscaling.enabled (gt (int $component.autoscaling.minReplicas) (int $component.autoscaling.maxReplicas)) -}}
+{{- fail (printf "%s.autoscaling.minReplicas (%d) is above maxReplicas (%d)" $name (int $component.autoscaling.minReplicas) (int $component.autoscaling.maxReplicas)) -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 
 {{/* Connection settings, as Spring Boot's own properties in environment form. */}}
@@ -95,14 +118,16 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{- end }}
 {{- end -}}
 
-{{/* Names this node on the bus after its pod, and passes the JVM options. */}}
+{{/* Names this node on the bus after its pod, and passes the JVM options when they replace the image's. */}}
 {{- define "sluice.podEnv" -}}
 - name: SLUICE_NODE_ID
   valueFrom:
     fieldRef:
       fieldPath: metadata.name
+{{- with .values.javaOpts }}
 - name: JAVA_TOOL_OPTIONS
-  value: {{ .values.javaOpts | quote }}
+  value: {{ . | quote }}
+{{- end }}
 {{- with .values.env }}
 {{ toYaml . }}
 {{- end }}
@@ -110,21 +135,25 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 
 {{/* Liveness and readiness from Spring Boot's probe groups (readiness includes the connectors' health). */}}
 {{- define "sluice.probes" -}}
+{{- $scheme := ternary "HTTPS" "HTTP" (and (eq .component "gateway") (ne .root.Values.gateway.tls.existingSecret "")) -}}
 startupProbe:
   httpGet:
     path: /actuator/health/liveness
     port: http
+    scheme: {{ $scheme }}
   periodSeconds: 2
   failureThreshold: 60
 livenessProbe:
   httpGet:
     path: /actuator/health/liveness
     port: http
+    scheme: {{ $scheme }}
   periodSeconds: 10
 readinessProbe:
   httpGet:
     path: /actuator/health/readiness
     port: http
+    scheme: {{ $scheme }}
   periodSeconds: 5
 {{- end -}}
 
@@ -145,4 +174,87 @@ tolerations:
 affinity:
   {{- toYaml . | nindent 2 }}
 {{- end }}
+{{- end -}}
+
+{{/* Pod-level security, every component. */}}
+{{- define "sluice.podSecurityContext" -}}
+{{- with .root.Values.podSecurityContext }}
+securityContext:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/* Container-level security and the writable /tmp (Netty's native libraries and Spring Boot's temporary files). */}}
+{{- define "sluice.containerSecurityContext" -}}
+{{- with .root.Values.containerSecurityContext }}
+securityContext:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{- define "sluice.tmpVolumeMount" -}}
+- name: tmp
+  mountPath: /tmp
+{{- end -}}
+
+{{- define "sluice.tmpVolume" -}}
+- name: tmp
+  emptyDir: {}
+{{- end -}}
+
+{{/* Replicas, unless a HorizontalPodAutoscaler decides them. */}}
+{{- define "sluice.replicas" -}}
+{{- if not (and .values.autoscaling .values.autoscaling.enabled) }}
+replicas: {{ .values.replicas }}
+{{- end }}
+{{- end -}}
+
+{{/* A PodDisruptionBudget for a component, when enabled. */}}
+{{- define "sluice.podDisruptionBudget" -}}
+{{- if .values.podDisruptionBudget.enabled }}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ include "sluice.fullname" . }}
+  labels:
+    {{- include "sluice.labels" . | nindent 4 }}
+spec:
+  maxUnavailable: {{ .values.podDisruptionBudget.maxUnavailable }}
+  selector:
+    matchLabels:
+      {{- include "sluice.selectorLabels" . | nindent 6 }}
+{{- end }}
+{{- end -}}
+
+{{/* A HorizontalPodAutoscaler on CPU for a component, when enabled. */}}
+{{- define "sluice.autoscaler" -}}
+{{- if .values.autoscaling.enabled }}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: {{ include "sluice.fullname" . }}
+  labels:
+    {{- include "sluice.labels" . | nindent 4 }}
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: {{ include "sluice.fullname" . }}
+  minReplicas: {{ .values.autoscaling.minReplicas }}
+  maxReplicas: {{ .values.autoscaling.maxReplicas }}
+  metrics:
+    - type: Resource
+      resource:
+        name: cpu
+        target:
+          type: Utilization
+          averageUtilization: {{ .values.autoscaling.targetCPUUtilizationPercentage }}
+{{- end }}
+{{- end -}}
+
+{{/* Whether the gateway serves TLS itself. */}}
+{{- define "sluice.gatewayScheme" -}}
+{{- if .Values.gateway.tls.existingSecret -}}https{{- else -}}http{{- end -}}
 {{- end -}}

@@ -1,55 +1,55 @@
 package io.sluice.helm;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
-import com.marcnuri.helm.TemplateCommand;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The chart in {@code helm/sluice}, linted and rendered by Helm's own library. */
+/** The chart in {@code helm/sluice} with its defaults: linted, rendered, and its guards. */
 class HelmChartTests {
-
-	private static final Path CHART = Path.of("sluice").toAbsolutePath();
 
 	@Test
 	void chartPassesStrictLint() {
-		LintResult result = new Helm(CHART).lint().strict().call();
+		LintResult result = new Helm(RenderedChart.CHART).lint().strict().call();
 
 		assertThat(result.isFailed()).as("lint messages: %s", result.getMessages()).isFalse();
 	}
 
 	@Test
-	void defaultsRenderThreeDeploymentsAndTheServicesThatConnectThem() {
-		List<Map<String, Object>> objects = render((template) -> {
+	void defaultsRenderThreeDeploymentsTheServicesThatConnectThemAndTheirDisruptionBudgets() {
+		RenderedChart chart = RenderedChart.render((template) -> {
 		});
 
-		assertThat(objects).extracting(HelmChartTests::kindAndName)
+		assertThat(chart.installed()).extracting(RenderedChart::kindAndName)
 			.containsExactlyInAnyOrder("Deployment/edge-sluice-gateway", "Service/edge-sluice-gateway",
-					"Deployment/edge-sluice-record-service", "Service/edge-sluice-record-service-headless",
-					"Deployment/edge-sluice-storage-worker");
-		Map<String, Object> headless = find(objects, "Service/edge-sluice-record-service-headless");
-		assertThat(at(headless, "spec", "clusterIP")).isEqualTo("None");
+					"PodDisruptionBudget/edge-sluice-gateway", "Deployment/edge-sluice-record-service",
+					"Service/edge-sluice-record-service-headless", "PodDisruptionBudget/edge-sluice-record-service",
+					"Deployment/edge-sluice-storage-worker", "Service/edge-sluice-storage-worker-headless",
+					"PodDisruptionBudget/edge-sluice-storage-worker");
+		assertThat(chart.get(Service.class, "edge-sluice-record-service-headless").getSpec().getClusterIP())
+			.isEqualTo("None");
 	}
 
 	@Test
 	void gatewaysFindRecordServicesThroughTheHeadlessService() {
-		List<Map<String, Object>> objects = render((template) -> template.set("recordService.apiPort", 7171));
+		RenderedChart chart = RenderedChart.render((template) -> template.set("recordService.apiPort", 7171));
 
-		Map<String, String> env = env(find(objects, "Deployment/edge-sluice-gateway"));
+		Map<String, String> env = env(chart.get(Deployment.class, "edge-sluice-gateway"));
 		assertThat(env).containsEntry("SLUICE_RECORDS_MODE", "remote")
 			.containsEntry("SLUICE_RECORDS_REMOTE_DNS_NAME", "edge-sluice-record-service-headless.sluice-ns.svc.cluster.local")
 			.containsEntry("SLUICE_RECORDS_REMOTE_DNS_PORT", "7171")
 			.containsEntry("SPRING_DATA_REDIS_HOST", "redis");
-		Map<String, String> records = env(find(objects, "Deployment/edge-sluice-record-service"));
+		Map<String, String> records = env(chart.get(Deployment.class, "edge-sluice-record-service"));
 		assertThat(records).containsEntry("SLUICE_RECORDS_API_PORT", "7171")
 			.containsEntry("SPRING_PROFILES_ACTIVE", "mongodb")
 			.containsEntry("SPRING_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092");
@@ -57,112 +57,96 @@ class HelmChartTests {
 
 	@Test
 	void postgresStoreIsWiredIntoTheRecordServiceAndTheWorkerWithItsPasswordFromASecret() {
-		List<Map<String, Object>> objects = render((template) -> template.set("store.type", "postgres")
+		RenderedChart chart = RenderedChart.render((template) -> template.set("store.type", "postgres")
 			.set("store.postgres.existingSecret", "pg-credentials"));
 
-		for (String deployment : List.of("Deployment/edge-sluice-record-service", "Deployment/edge-sluice-storage-worker")) {
-			Map<String, Object> container = container(find(objects, deployment));
-			Map<String, String> env = env(find(objects, deployment));
-			assertThat(env).containsEntry("SPRING_R2DBC_URL", "r2dbc:postgresql://postgres:5432/sluice")
+		for (String name : List.of("edge-sluice-record-service", "edge-sluice-storage-worker")) {
+			Deployment deployment = chart.get(Deployment.class, name);
+			assertThat(env(deployment)).containsEntry("SPRING_R2DBC_URL", "r2dbc:postgresql://postgres:5432/sluice")
+				.containsEntry("SPRING_PROFILES_ACTIVE", "postgres")
 				.doesNotContainKey("SPRING_MONGODB_URI");
-			assertThat(env).containsEntry("SPRING_PROFILES_ACTIVE", "postgres");
-			assertThat(container.toString()).contains("secretKeyRef={name=pg-credentials, key=password}");
+			EnvVar password = variable(deployment, "SPRING_R2DBC_PASSWORD");
+			assertThat(password.getValueFrom().getSecretKeyRef().getName()).isEqualTo("pg-credentials");
+			assertThat(password.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("password");
 		}
-		assertThat(env(find(objects, "Deployment/edge-sluice-gateway"))).doesNotContainKey("SPRING_R2DBC_URL");
+		assertThat(env(chart.get(Deployment.class, "edge-sluice-gateway"))).doesNotContainKey("SPRING_R2DBC_URL");
 	}
 
 	@Test
-	void everyPodIsProbedOnSpringBootsHealthGroupsAndNamedOnTheBusAfterItself() {
-		List<Map<String, Object>> objects = render((template) -> {
+	void everyPodIsProbedOnSpringBootsHealthGroupsNamedOnTheBusAfterItselfAndRunsAsNonRoot() {
+		RenderedChart chart = RenderedChart.render((template) -> {
 		});
 
-		for (Map<String, Object> object : objects) {
-			if (!"Deployment".equals(object.get("kind"))) {
-				continue;
-			}
-			Map<String, Object> container = container(object);
-			assertThat(at(container, "readinessProbe", "httpGet", "path")).isEqualTo("/actuator/health/readiness");
-			assertThat(at(container, "livenessProbe", "httpGet", "path")).isEqualTo("/actuator/health/liveness");
-			assertThat(container.toString()).contains("name=SLUICE_NODE_ID, valueFrom={fieldRef={fieldPath=metadata.name}}");
+		for (Deployment deployment : chart.all(Deployment.class)) {
+			Container container = container(deployment);
+			assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/readiness");
+			assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/liveness");
+			assertThat(variable(deployment, "SLUICE_NODE_ID").getValueFrom().getFieldRef().getFieldPath())
+				.isEqualTo("metadata.name");
+			assertThat(deployment.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+			assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+			assertThat(container.getVolumeMounts()).anySatisfy((mount) -> assertThat(mount.getMountPath()).isEqualTo("/tmp"));
+			// The image's own JVM options apply unless javaOpts replaces them.
+			assertThat(env(deployment)).doesNotContainKey("JAVA_TOOL_OPTIONS");
 		}
+	}
+
+	@Test
+	void javaOptsReplaceTheImagesJvmOptions() {
+		RenderedChart chart = RenderedChart.render((template) -> template.set("gateway.javaOpts", "-Xmx512m"));
+
+		assertThat(env(chart.get(Deployment.class, "edge-sluice-gateway"))).containsEntry("JAVA_TOOL_OPTIONS", "-Xmx512m");
+		assertThat(env(chart.get(Deployment.class, "edge-sluice-record-service"))).doesNotContainKey("JAVA_TOOL_OPTIONS");
 	}
 
 	@Test
 	void unknownStoreTypeIsRejectedByTheSchemaNamingTheValueAndTheChoices() {
-		assertThatThrownBy(() -> render((template) -> template.set("store.type", "cassandra")))
+		assertThatThrownBy(() -> RenderedChart.render((template) -> template.set("store.type", "cassandra")))
 			.hasMessageContaining("/store/type")
 			.hasMessageContaining("'mongodb', 'postgres'");
 	}
 
 	@Test
 	void emptyRequiredConnectionSettingsFailNamingTheSetting() {
-		assertThatThrownBy(() -> render((template) -> template.set("redis.host", "")))
+		assertThatThrownBy(() -> RenderedChart.render((template) -> template.set("redis.host", "")))
 			.hasMessageContaining("redis.host is required");
-		assertThatThrownBy(() -> render((template) -> template.set("kafka.bootstrapServers", "")))
+		assertThatThrownBy(() -> RenderedChart.render((template) -> template.set("kafka.bootstrapServers", "")))
 			.hasMessageContaining("kafka.bootstrapServers is required");
-		assertThatThrownBy(() -> render((template) -> template.set("store.type", "postgres")))
+		assertThatThrownBy(() -> RenderedChart.render((template) -> template.set("store.type", "postgres")))
 			.hasMessageContaining("store.postgres.existingSecret is required");
 	}
 
 	@Test
-	void schemaRejectsAValueOfTheWrongType() {
-		assertThatThrownBy(() -> render((template) -> template.set("gateway.port", "not-a-port")))
+	void schemaRejectsAValueOfTheWrongTypeAndAnUnknownKey() {
+		assertThatThrownBy(() -> RenderedChart.render((template) -> template.set("gateway.port", "not-a-port")))
 			.hasMessageContaining("gateway");
+		assertThatThrownBy(() -> RenderedChart.render((template) -> template.set("gateway.autoscalling.enabled", true)))
+			.hasMessageContaining("autoscalling");
 	}
 
-	private static List<Map<String, Object>> render(Consumer<TemplateCommand> settings) {
-		TemplateCommand template = new Helm(CHART).template().withName("edge").withNamespace("sluice-ns");
-		settings.accept(template);
-		String manifests = template.call();
-		List<Map<String, Object>> objects = new ArrayList<>();
-		for (Object document : new Yaml().loadAll(manifests)) {
-			if (document != null) {
-				objects.add(cast(document));
-			}
-		}
-		return objects;
-	}
-
-	private static String kindAndName(Map<String, Object> object) {
-		return object.get("kind") + "/" + at(object, "metadata", "name");
-	}
-
-	private static Map<String, Object> find(List<Map<String, Object>> objects, String kindAndName) {
-		return objects.stream()
-			.filter((object) -> kindAndName(object).equals(kindAndName))
-			.findFirst()
-			.orElseThrow(() -> new AssertionError(kindAndName + " was not rendered"));
-	}
-
-	private static Map<String, Object> container(Map<String, Object> deployment) {
-		List<Object> containers = cast(at(deployment, "spec", "template", "spec", "containers"));
+	static Container container(Deployment deployment) {
+		List<Container> containers = deployment.getSpec().getTemplate().getSpec().getContainers();
 		assertThat(containers).hasSize(1);
-		return cast(containers.get(0));
+		return containers.get(0);
 	}
 
-	private static Map<String, String> env(Map<String, Object> deployment) {
-		List<Object> variables = cast(container(deployment).get("env"));
-		Map<String, String> env = new java.util.LinkedHashMap<>();
-		for (Object variable : variables) {
-			Map<String, Object> entry = cast(variable);
-			if (entry.containsKey("value")) {
-				env.put((String) entry.get("name"), String.valueOf(entry.get("value")));
+	/** The variables with a plain value. */
+	static Map<String, String> env(Deployment deployment) {
+		Map<String, String> env = new LinkedHashMap<>();
+		for (EnvVar variable : container(deployment).getEnv()) {
+			if (variable.getValue() != null) {
+				env.put(variable.getName(), variable.getValue());
 			}
 		}
 		return env;
 	}
 
-	private static Object at(Map<String, Object> object, String... path) {
-		Object current = object;
-		for (String key : path) {
-			current = ((Map<?, ?>) current).get(key);
-		}
-		return current;
-	}
-
-	@SuppressWarnings("unchecked")
-	private static <T> T cast(Object value) {
-		return (T) value;
+	static EnvVar variable(Deployment deployment, String name) {
+		return container(deployment).getEnv()
+			.stream()
+			.filter((variable) -> variable.getName().equals(name))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError(name + " is not set in " + deployment.getMetadata().getName()));
 	}
 
 }
