@@ -27,15 +27,16 @@ import io.sluice.connector.memory.InMemoryStorageQueue;
  * <p>The journal is a directory of segment files ({@code queue-<n>.log}). The segment being written is mapped
  * into memory, and an offer appends its entry there itself, on the offering thread: a copy into pages that the
  * journal's own thread has already faulted in ahead of the appends, with no system call and no hand-off to
- * another thread, so that a set's answer does not wait for a thread to wake. Only an offer that finds no room
+ * another thread, so that the append does not wait for a thread to wake. Only an offer that finds no room
  * ready (the segment full, or the appends faster than the pages ahead of them) goes to the journal's thread, which
  * starts the next segment or faults in more pages and appends it, keeping the order of the offers
  * ({@link JournalWriter}). A write is in the operating system's file cache once appended: it survives the process
  * being killed. Whether it survives a power cut when its offer completes is {@link Fsync}'s choice: with
  * {@link Fsync#ALWAYS} the offer completes only once a force that covers it has returned, with the offers appended
- * meanwhile forced together by the next ({@link JournalSync}, on a thread of its own). A segment is deleted once every write in it has been committed and a newer segment has been started
- * ({@link JournalSegments}); until then a restart delivers its writes again, committed or not (at least once; the
- * store's version guard makes a second delivery harmless).
+ * meanwhile forced together by the next ({@link JournalSync}, on a thread of its own). A segment is deleted once
+ * every write in it has been committed and a newer segment has been started ({@link JournalSegments}); until then a
+ * restart delivers its writes again, committed or not (at least once; the store's version guard makes a second
+ * delivery harmless).
  *
  * <p>The writes not yet committed are held in memory as well: past {@code maxBacklogBytes} of them (a store that
  * is down or far behind), offers fail with an error that says so, rather than fill the heap.

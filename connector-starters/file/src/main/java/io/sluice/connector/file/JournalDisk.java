@@ -30,7 +30,7 @@ interface JournalDisk {
 
 		@Override
 		public void forceDirectory(Path directory) throws IOException {
-			if (WINDOWS) {
+			if (System.getProperty("os.name", "").startsWith("Windows")) {
 				// A directory cannot be opened to be forced there (docs/connectors.md says what that leaves).
 				return;
 			}
@@ -40,8 +40,6 @@ interface JournalDisk {
 		}
 
 	};
-
-	boolean WINDOWS = System.getProperty("os.name", "").startsWith("Windows");
 
 	/**
 	 * Forces bytes {@code [from, to)} of the segment mapped in {@code buffer} to the disk.

@@ -287,7 +287,7 @@ final class JournalWriter {
 		}
 		if (appended > 0) {
 			this.queue.drainConsumers();
-			// Those appended to segments before this one were forced with them, before they were cut.
+			// Any appended to an earlier segment were forced with it when it was cut, before this one's force.
 			List<MonoSink<Void>> sinks = new ArrayList<>(appended);
 			for (int i = 0; i < appended; i++) {
 				sinks.add(taken.get(i).sink);
