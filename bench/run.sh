@@ -30,7 +30,9 @@
 # DEEPSTREAM_PORT (6021; another port runs deepstream from a copy of its configuration), with --cluster
 # SLUICE_CLUSTER_PORT (6022), REDIS_PORT (6390), POSTGRES_PORT (6394), and with --permissions SLUICE_PERMISSIONS_PORT
 # (6023), with --baseline SLUICE_BASELINE_PORT (6024). Each is checked to be free before any start.
-# SLUICE_CLUSTER_ARGS adds arguments to Sluice on the cluster profile (default none).
+# SLUICE_CLUSTER_ARGS adds arguments to Sluice on the cluster profile (default none). SLUICE_BASELINE_ARGS adds
+# arguments to the --baseline Sluice only: with this tree's own jar as the baseline, an A/B of one setting, such as
+# SLUICE_BASELINE_ARGS=--sluice.queue.file.fsync=never.
 # Results: bench/target/results/<timestamp>/ (results.jsonl, run.log, summary.md, and jfr/ with --jfr).
 set -euo pipefail
 
@@ -236,11 +238,13 @@ start_sluice_permissions() {
 	log "sluice with permissions started (pid $SLUICE_PERMISSIONS_PID, $PERMISSIONS, $JVM_OPTS)"
 }
 
-# Another build of Sluice, for an A/B of two commits: the same options and arguments.
+# Another build of Sluice, for an A/B of two commits: the same options and arguments, plus SLUICE_BASELINE_ARGS.
 start_sluice_baseline() {
-	SLUICE_BASELINE_PID=$(run_sluice sluice-baseline "$OUT/sluice-baseline.jar" "$SLUICE_BASELINE_PORT" "$1")
+	# shellcheck disable=SC2086
+	SLUICE_BASELINE_PID=$(run_sluice sluice-baseline "$OUT/sluice-baseline.jar" "$SLUICE_BASELINE_PORT" "$1" \
+		${SLUICE_BASELINE_ARGS:-})
 	wait_for_port $SLUICE_BASELINE_PORT
-	log "sluice baseline started (pid $SLUICE_BASELINE_PID, $BASELINE, $JVM_OPTS)"
+	log "sluice baseline started (pid $SLUICE_BASELINE_PID, $BASELINE, $JVM_OPTS ${SLUICE_BASELINE_ARGS:-})"
 }
 
 start_deepstream() {

@@ -33,11 +33,20 @@ public final class FileConnectorAutoConfiguration {
 		}
 		FileStorageQueue queue = new FileStorageQueue(properties.directory(), properties.partitions(),
 				properties.maxBatch(), properties.linger(), properties.segmentSize().toBytes(),
-				properties.maxBacklog().toBytes());
-		logger.info("Storage queue: file journal in {}, {} partitions, batches linger up to {} ms (writes survive a "
-				+ "crash of the process)", properties.directory().toAbsolutePath().normalize(), properties.partitions(),
-				properties.linger().toMillis());
+				properties.maxBacklog().toBytes(), properties.fsync(), properties.fsyncInterval());
+		logger.info("Storage queue: file journal in {}, {} partitions, batches linger up to {} ms, {}",
+				properties.directory().toAbsolutePath().normalize(), properties.partitions(),
+				properties.linger().toMillis(), survives(properties));
 		return queue;
+	}
+
+	private static String survives(FileQueueProperties properties) {
+		return switch (properties.fsync()) {
+			case ALWAYS -> "fsync always (acknowledged writes survive a crash of the process or of the machine)";
+			case INTERVAL -> "fsync every " + properties.fsyncInterval().toMillis() + " ms (acknowledged writes survive "
+					+ "a crash of the process; a power cut loses up to the last interval's)";
+			case NEVER -> "fsync never (acknowledged writes survive a crash of the process, not a power cut)";
+		};
 	}
 
 }

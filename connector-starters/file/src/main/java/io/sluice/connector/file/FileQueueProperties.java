@@ -24,11 +24,19 @@ import org.springframework.util.unit.DataSize;
  *     written is mapped into memory whole); committed segments are deleted
  * @param maxBacklog the most uncommitted writes held (they are held in memory too); past it offers fail, saying
  *     that the store is behind or unreachable
+ * @param fsync when the journal is forced to the disk, and so whether an acknowledged write survives a power cut:
+ *     {@code always} (a write is acknowledged once its entry is on the disk; entries are forced in groups),
+ *     {@code interval} (every {@code fsync-interval}; a power cut loses what was acknowledged since the last force
+ *     began), {@code never} (a power cut loses what the operating system has not written back). {@code always},
+ *     as a database acknowledges a commit, because the embedded default has no replica to fall back on
+ *     ({@code docs/decisions/file-queue-fsync.md})
+ * @param fsyncInterval how often the journal is forced with {@code fsync=interval}
  */
 @ConfigurationProperties("sluice.queue.file")
 public record FileQueueProperties(Path directory, @DefaultValue("16") int partitions,
 		@DefaultValue("4096") int maxBatch, @DefaultValue("1s") Duration linger,
-		@DefaultValue("64MB") DataSize segmentSize, @DefaultValue("256MB") DataSize maxBacklog) {
+		@DefaultValue("64MB") DataSize segmentSize, @DefaultValue("256MB") DataSize maxBacklog,
+		@DefaultValue("always") Fsync fsync, @DefaultValue("100ms") Duration fsyncInterval) {
 
 	public FileQueueProperties {
 		if (partitions < 1) {
@@ -42,6 +50,9 @@ public record FileQueueProperties(Path directory, @DefaultValue("16") int partit
 		}
 		if (maxBacklog.toBytes() < 1) {
 			throw new IllegalArgumentException("sluice.queue.file.max-backlog must be positive, was " + maxBacklog);
+		}
+		if (fsyncInterval.isNegative() || fsyncInterval.isZero()) {
+			throw new IllegalArgumentException("sluice.queue.file.fsync-interval must be positive, was " + fsyncInterval);
 		}
 		if (segmentSize.toBytes() < 1024 || segmentSize.toBytes() > FileStorageQueue.MAX_SEGMENT_BYTES) {
 			throw new IllegalArgumentException(

@@ -27,14 +27,16 @@ import io.sluice.connector.memory.InMemoryStorageQueue;
  * <p>The journal is a directory of segment files ({@code queue-<n>.log}). The segment being written is mapped
  * into memory, and an offer appends its entry there itself, on the offering thread: a copy into pages that the
  * journal's own thread has already faulted in ahead of the appends, with no system call and no hand-off to
- * another thread, so that a set's answer does not wait for a thread to wake. Only an offer that finds no room
+ * another thread, so that the append does not wait for a thread to wake. Only an offer that finds no room
  * ready (the segment full, or the appends faster than the pages ahead of them) goes to the journal's thread, which
  * starts the next segment or faults in more pages and appends it, keeping the order of the offers
- * ({@link JournalWriter}). A write is in the operating system's file cache when its offer completes (like a
- * database that does not force every commit to the disk): it survives the process being killed, not a power cut.
- * A segment is deleted once every write in it has been committed and a newer segment has been started
- * ({@link JournalSegments}); until then a restart delivers its writes again, committed or not (at least once; the
- * store's version guard makes a second delivery harmless).
+ * ({@link JournalWriter}). A write is in the operating system's file cache once appended: it survives the process
+ * being killed. Whether it survives a power cut when its offer completes is {@link Fsync}'s choice: with
+ * {@link Fsync#ALWAYS} the offer completes only once a force that covers it has returned, with the offers appended
+ * meanwhile forced together by the next ({@link JournalSync}, on a thread of its own). A segment is deleted once
+ * every write in it has been committed and a newer segment has been started ({@link JournalSegments}); until then a
+ * restart delivers its writes again, committed or not (at least once; the store's version guard makes a second
+ * delivery harmless).
  *
  * <p>The writes not yet committed are held in memory as well: past {@code maxBacklogBytes} of them (a store that
  * is down or far behind), offers fail with an error that says so, rather than fill the heap.
@@ -53,6 +55,12 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 	/** The most bytes of uncommitted writes held, unless said otherwise. */
 	public static final long DEFAULT_MAX_BACKLOG_BYTES = 256L * 1024 * 1024;
 
+	/** When the journal is forced to the disk, unless said otherwise (as {@code sluice.queue.file.fsync}). */
+	public static final Fsync DEFAULT_FSYNC = Fsync.ALWAYS;
+
+	/** How often the journal is forced with {@link Fsync#INTERVAL}, unless said otherwise. */
+	public static final Duration DEFAULT_FSYNC_INTERVAL = Duration.ofMillis(100);
+
 	/** The most segment bytes one mapping can hold. */
 	public static final long MAX_SEGMENT_BYTES = Integer.MAX_VALUE;
 
@@ -63,6 +71,8 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 	private final JournalSegments segments;
 
 	private final JournalWriter writer;
+
+	private final JournalSync sync;
 
 	/**
 	 * Opens (or creates) the journal in {@code directory}, queueing again every write it still holds.
@@ -79,14 +89,32 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 	 */
 	public FileStorageQueue(Path directory, int partitions, int maxBatch, Duration linger, long segmentBytes,
 			long maxBacklogBytes) {
-		this(directory, new InMemoryStorageQueue(partitions, maxBatch, linger), segmentBytes, maxBacklogBytes);
+		this(directory, partitions, maxBatch, linger, segmentBytes, maxBacklogBytes, DEFAULT_FSYNC,
+				DEFAULT_FSYNC_INTERVAL);
+	}
+
+	/**
+	 * As above, forcing the journal to the disk as {@code fsync} says ({@code fsyncInterval} is used only with
+	 * {@link Fsync#INTERVAL}).
+	 */
+	public FileStorageQueue(Path directory, int partitions, int maxBatch, Duration linger, long segmentBytes,
+			long maxBacklogBytes, Fsync fsync, Duration fsyncInterval) {
+		this(directory, new InMemoryStorageQueue(partitions, maxBatch, linger), segmentBytes, maxBacklogBytes, fsync,
+				fsyncInterval);
 	}
 
 	/**
 	 * Opens (or creates) the journal in {@code directory}, holding the writes not yet committed in {@code queue},
 	 * which must be empty and used by nothing else.
 	 */
-	public FileStorageQueue(Path directory, AppendableQueue queue, long segmentBytes, long maxBacklogBytes) {
+	public FileStorageQueue(Path directory, AppendableQueue queue, long segmentBytes, long maxBacklogBytes,
+			Fsync fsync, Duration fsyncInterval) {
+		this(directory, queue, segmentBytes, maxBacklogBytes, fsync, fsyncInterval, JournalDisk.SYSTEM);
+	}
+
+	/** As above, making the journal durable through {@code disk}. */
+	FileStorageQueue(Path directory, AppendableQueue queue, long segmentBytes, long maxBacklogBytes, Fsync fsync,
+			Duration fsyncInterval, JournalDisk disk) {
 		if (maxBacklogBytes < 1) {
 			throw new IllegalArgumentException("The backlog limit must be positive, was " + maxBacklogBytes);
 		}
@@ -95,13 +123,20 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 					+ " bytes, was " + segmentBytes);
 		}
 		Objects.requireNonNull(directory, "directory");
+		Objects.requireNonNull(fsync, "fsync");
+		if (fsync == Fsync.INTERVAL && (fsyncInterval == null || fsyncInterval.isNegative() || fsyncInterval.isZero())) {
+			throw new IllegalArgumentException("The fsync interval must be positive, was " + fsyncInterval);
+		}
 		this.maxBacklogBytes = maxBacklogBytes;
 		this.queue = Objects.requireNonNull(queue, "queue");
-		this.segments = new JournalSegments(directory, segmentBytes, queue);
+		JournalSync sync = new JournalSync(fsync, (fsync == Fsync.INTERVAL) ? fsyncInterval : Duration.ZERO, disk);
+		this.segments = new JournalSegments(directory, segmentBytes, queue, sync);
 		SegmentMapping first;
 		try {
 			Files.createDirectories(directory);
 			int replayed = JournalReplay.replay(this.segments);
+			// What a killed process left may not be on the disk yet: forced before entries are forced after it.
+			sync.afterReplay(this.segments.files(), directory);
 			Segment active = this.segments.active();
 			if (active == null || active.size >= segmentBytes) {
 				first = this.segments.start((active != null) ? active.number + 1 : 1, 0);
@@ -117,16 +152,27 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 			}
 		}
 		catch (IOException | UncheckedIOException ex) {
+			sync.close();
 			throw new ConnectorException("file-queue", "The storage queue journal in " + directory
 					+ " cannot be opened: " + ex.getMessage(), ex);
 		}
-		this.writer = new JournalWriter(this.segments, queue, first);
+		catch (RuntimeException ex) {
+			sync.close();
+			throw ex;
+		}
+		this.sync = sync;
+		this.writer = new JournalWriter(this.segments, queue, sync, first);
 	}
 
 	@Override
 	public Mono<Void> offer(VersionedRecord write) {
 		Objects.requireNonNull(write, "write");
 		return Mono.create((sink) -> {
+			ConnectorException failed = this.sync.failure();
+			if (failed != null) {
+				sink.error(failed);
+				return;
+			}
 			long held = this.segments.backlogBytes();
 			if (held >= this.maxBacklogBytes) {
 				sink.error(new ConnectorException("file-queue", "The storage queue holds " + held + " bytes of writes "
@@ -163,10 +209,11 @@ public final class FileStorageQueue implements StorageQueue, AutoCloseable {
 		return this.segments.backlogBytes();
 	}
 
-	/** Stops taking offers, writes those already made, and closes the journal. */
+	/** Stops taking offers, writes those already made (forced, unless {@link Fsync#NEVER}), and closes the journal. */
 	@Override
 	public void close() {
 		this.writer.close();
+		this.sync.close();
 	}
 
 	/** A batch of the in-memory queue whose commit also lets the journal drop what it no longer needs. */

@@ -35,6 +35,8 @@ final class JournalSegments {
 
 	private final AppendableQueue queue;
 
+	private final JournalSync sync;
+
 	/** Bytes of the writes queued and not yet committed, as counted by {@link #weight}. */
 	private final AtomicLong backlog = new AtomicLong();
 
@@ -47,10 +49,11 @@ final class JournalSegments {
 	/** The last segment started or read back. */
 	private Segment active;
 
-	JournalSegments(Path directory, long segmentBytes, AppendableQueue queue) {
+	JournalSegments(Path directory, long segmentBytes, AppendableQueue queue, JournalSync sync) {
 		this.directory = directory;
 		this.segmentBytes = segmentBytes;
 		this.queue = queue;
+		this.sync = sync;
 		this.committed = new long[queue.partitions()];
 	}
 
@@ -87,7 +90,8 @@ final class JournalSegments {
 
 	/**
 	 * Creates segment {@code number}, with room for at least {@code needed} bytes, maps it and faults in its first
-	 * pages; it becomes the newest. The caller deletes the committed ones once the one before is cut.
+	 * pages; it becomes the newest once its name is on the disk (if the journal is forced), so that the entries
+	 * forced into it are found after a power cut. The caller deletes the committed ones once the one before is cut.
 	 */
 	SegmentMapping start(long number, int needed) throws IOException {
 		Segment segment = Segment.numbered(this.directory, number, partitions());
@@ -95,6 +99,14 @@ final class JournalSegments {
 		int capacity = (int) Math.max(this.segmentBytes, needed);
 		SegmentMapping started = SegmentMapping.map(segment, capacity,
 				(int) Math.min(capacity, (long) needed + FIRST_ROOM));
+		try {
+			this.sync.created(this.directory);
+		}
+		catch (IOException | RuntimeException ex) {
+			// Not used: the next attempt starts the segment afresh.
+			started.cut();
+			throw ex;
+		}
 		add(segment);
 		return started;
 	}

@@ -42,6 +42,8 @@ final class JournalWriter {
 
 	private final AppendableQueue queue;
 
+	private final JournalSync sync;
+
 	/**
 	 * Guards the appends: the active mapping, its position, the offers handed to the journal's thread, and the
 	 * buffer entries are encoded in. Held only to encode and copy one entry at a time, never across a system call.
@@ -75,10 +77,11 @@ final class JournalWriter {
 
 	private volatile boolean closed;
 
-	/** Starts appending to {@code first}, the newest segment, mapped. */
-	JournalWriter(JournalSegments segments, AppendableQueue queue, SegmentMapping first) {
+	/** Starts appending to {@code first}, the newest segment, mapped; {@code sync} answers the offers appended. */
+	JournalWriter(JournalSegments segments, AppendableQueue queue, JournalSync sync, SegmentMapping first) {
 		this.segments = segments;
 		this.queue = queue;
+		this.sync = sync;
 		synchronized (this.appendLock) {
 			this.mapping = first;
 		}
@@ -87,18 +90,27 @@ final class JournalWriter {
 		this.thread.start();
 	}
 
-	/** Appends the write, or hands it to the journal's thread; the sink is answered once it is appended. */
+	/**
+	 * Appends the write, or hands it to the journal's thread; the sink is answered once it is appended, and forced
+	 * to the disk if {@link Fsync} says so ({@link JournalSync}).
+	 */
 	void offer(VersionedRecord write, MonoSink<Void> sink) {
 		boolean shut;
 		boolean appended = false;
 		boolean wake = false;
+		SegmentMapping appendedTo = null;
+		int end = 0;
 		synchronized (this.appendLock) {
 			// Checked under the lock: once closing has taken the mapping away, no offer can be left behind.
 			shut = this.closed || this.mapping == null;
 			if (!shut) {
 				// Behind an offer handed off, so that the journal keeps the order of the offers.
 				appended = mayAppendInline() && appendIfReady(write);
-				if (!appended) {
+				if (appended) {
+					appendedTo = this.mapping;
+					end = appendedTo.position;
+				}
+				else {
 					this.handedOff.add(new Offer(write, sink));
 				}
 				wake = !appended || this.mapping.runningLow();
@@ -113,7 +125,7 @@ final class JournalWriter {
 		}
 		if (appended) {
 			this.queue.drainConsumers();
-			sink.success();
+			this.sync.appended(appendedTo, end, List.of(sink));
 		}
 	}
 
@@ -275,14 +287,15 @@ final class JournalWriter {
 		}
 		if (appended > 0) {
 			this.queue.drainConsumers();
+			// Any appended to an earlier segment were forced with it when it was cut, before this one's force.
+			List<MonoSink<Void>> sinks = new ArrayList<>(appended);
+			for (int i = 0; i < appended; i++) {
+				sinks.add(taken.get(i).sink);
+			}
+			this.sync.appended(current, position, sinks);
 		}
-		for (int i = 0; i < taken.size(); i++) {
-			if (i < appended) {
-				taken.get(i).sink.success();
-			}
-			else {
-				taken.get(i).sink.error(failure);
-			}
+		for (int i = appended; i < taken.size(); i++) {
+			taken.get(i).sink.error(failure);
 		}
 		if (failure != null) {
 			logger.error(failure.getMessage());
@@ -306,6 +319,7 @@ final class JournalWriter {
 			this.mapping = next;
 		}
 		// No append uses the full segment any more: only this thread has it. Deleted, if committed, once cut.
+		this.sync.beforeCut(current);
 		current.cut();
 		this.segments.deleteCommitted();
 		return next;
@@ -320,6 +334,7 @@ final class JournalWriter {
 		}
 		failHandedOff();
 		if (last != null) {
+			this.sync.beforeCut(last);
 			last.cut();
 		}
 	}

@@ -44,6 +44,12 @@ final class SegmentMapping {
 	/** The bytes from the start whose pages are faulted in; guarded by the writer's append lock. */
 	int ready;
 
+	/** The bytes from the start known to be on the disk; guarded by this mapping. */
+	private int forced;
+
+	/** Whether the segment has been cut and unmapped; guarded by this mapping. */
+	private boolean unmapped;
+
 	private SegmentMapping(Segment segment, MappedByteBuffer buffer, int capacity) {
 		this.segment = segment;
 		this.buffer = buffer;
@@ -68,6 +74,8 @@ final class SegmentMapping {
 		mapping.touch(position, upTo);
 		mapping.position = position;
 		mapping.ready = upTo;
+		// The entries already there were forced on start-up, if they are forced at all.
+		mapping.forced = position;
 		return mapping;
 	}
 
@@ -98,8 +106,22 @@ final class SegmentMapping {
 		}
 	}
 
+	/**
+	 * Forces the entries up to {@code upTo} to the disk, unless they are there already or the segment has been cut
+	 * (it is forced whole first, if it is forced at all). Waits while another thread forces or cuts it.
+	 * @throws java.io.UncheckedIOException if they cannot be written
+	 */
+	synchronized void force(JournalDisk disk, int upTo) {
+		if (this.unmapped || upTo <= this.forced) {
+			return;
+		}
+		disk.force(this.segment.path, this.buffer, this.forced, upTo);
+		this.forced = upTo;
+	}
+
 	/** Cuts a segment no longer appended to down to its entries, and unmaps it. */
-	void cut() {
+	synchronized void cut() {
+		this.unmapped = true;
 		try (FileChannel file = FileChannel.open(this.segment.path, StandardOpenOption.WRITE)) {
 			file.truncate(this.segment.size);
 		}

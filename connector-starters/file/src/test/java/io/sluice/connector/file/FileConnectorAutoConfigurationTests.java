@@ -1,6 +1,7 @@
 package io.sluice.connector.file;
 
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,14 +46,40 @@ class FileConnectorAutoConfigurationTests {
 
 	@Test
 	void fileQueueSegmentLargerThanAMappingFailsToStartNamingTheProperty(@TempDir Path directory) {
+		assertThat(startUpFailure(directory, "sluice.queue.file.segment-size=3GB")).rootCause()
+			.hasMessageContaining("sluice.queue.file.segment-size")
+			.hasMessageContaining("3221225472B");
+	}
+
+	@Test
+	void fileQueueForcesEveryAcknowledgedWriteUnlessToldOtherwise(@TempDir Path directory) {
+		this.runner.withPropertyValues("sluice.queue.type=file", "sluice.queue.file.directory=" + directory)
+			.run((context) -> assertThat(context.getBean(FileQueueProperties.class)).satisfies((properties) -> {
+				assertThat(properties.fsync()).isEqualTo(Fsync.ALWAYS).isEqualTo(FileStorageQueue.DEFAULT_FSYNC);
+				assertThat(properties.fsyncInterval()).isEqualTo(FileStorageQueue.DEFAULT_FSYNC_INTERVAL);
+			}));
 		this.runner
 			.withPropertyValues("sluice.queue.type=file", "sluice.queue.file.directory=" + directory,
-					"sluice.queue.file.segment-size=3GB")
-			.run((context) -> assertThat(context).hasFailed()
-				.getFailure()
-				.rootCause()
-				.hasMessageContaining("sluice.queue.file.segment-size")
-				.hasMessageContaining("3221225472B"));
+					"sluice.queue.file.fsync=interval", "sluice.queue.file.fsync-interval=250ms")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(FileStorageQueue.class);
+				assertThat(context.getBean(FileQueueProperties.class).fsync()).isEqualTo(Fsync.INTERVAL);
+				assertThat(context.getBean(FileQueueProperties.class).fsyncInterval()).hasMillis(250);
+			});
+	}
+
+	@Test
+	void fileQueueFsyncOfAnUnknownModeFailsToStartNamingTheProperty(@TempDir Path directory) {
+		assertThat(startUpFailure(directory, "sluice.queue.file.fsync=sometimes"))
+			.hasStackTraceContaining("sluice.queue.file.fsync")
+			.hasStackTraceContaining("sometimes");
+	}
+
+	@Test
+	void fileQueueFsyncIntervalThatIsNotPositiveFailsToStartNamingTheProperty(@TempDir Path directory) {
+		assertThat(startUpFailure(directory, "sluice.queue.file.fsync=interval", "sluice.queue.file.fsync-interval=0s"))
+			.rootCause()
+			.hasMessageContaining("sluice.queue.file.fsync-interval must be positive");
 	}
 
 	@Test
@@ -79,6 +106,18 @@ class FileConnectorAutoConfigurationTests {
 			.containsExactly(false);
 		assertThat(filter(new MockEnvironment().withProperty("sluice.queue.type", "file")).match(candidates, null))
 			.containsExactly(true);
+	}
+
+	/** Why a context with the file queue in {@code directory} and {@code properties} fails to start. */
+	private Throwable startUpFailure(Path directory, String... properties) {
+		AtomicReference<Throwable> failure = new AtomicReference<>();
+		this.runner.withPropertyValues("sluice.queue.type=file", "sluice.queue.file.directory=" + directory)
+			.withPropertyValues(properties)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				failure.set(context.getStartupFailure());
+			});
+		return failure.get();
 	}
 
 	private UnchosenConnectorFilter filter(MockEnvironment environment) {
