@@ -75,26 +75,40 @@ public final class GatewayAutoConfiguration {
 		return handler.notifier();
 	}
 
+	/**
+	 * The history of the names {@code sluice.history.streams} names, in the stream history connector; none (a null
+	 * bean) when no connector provides one, which is a mistake only if streams are configured.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
-	EventHistory gatewayEventHistory(StreamHistory history, HistoryProperties properties) {
+	EventHistory gatewayEventHistory(ObjectProvider<StreamHistory> history, HistoryProperties properties) {
 		HistoryStreams streams = new HistoryStreams(properties);
+		StreamHistory connector = history.getIfAvailable();
+		if (connector == null) {
+			if (streams.any()) {
+				throw new IllegalStateException("sluice.history.streams is set, but no connector keeps stream history: "
+						+ "add io.sluice:sluice-memory-starter or the starter that sluice.history.type names");
+			}
+			return null;
+		}
 		if (streams.any()) {
 			logger.info("Event history: {} stream pattern(s)", properties.streams().size());
 		}
-		return new EventHistory(history, streams, properties.maxRead());
+		return new EventHistory(connector, streams, properties.maxRead());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	HistoryProcedure gatewayHistoryProcedure(EventHistory history, ObjectProvider<Permissions> permissions) {
-		return new HistoryProcedure(history, permissions.getIfAvailable());
+	HistoryProcedure gatewayHistoryProcedure(ObjectProvider<EventHistory> history,
+			ObjectProvider<Permissions> permissions) {
+		EventHistory events = history.getIfAvailable();
+		return (events != null) ? new HistoryProcedure(events, permissions.getIfAvailable()) : null;
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	EventHandler gatewayEventHandler(MessageBus bus, ListenProperties listen, EventHistory history) {
-		return new EventHandler(bus, listen, Schedulers.parallel(), history);
+	EventHandler gatewayEventHandler(MessageBus bus, ListenProperties listen, ObjectProvider<EventHistory> history) {
+		return new EventHandler(bus, listen, Schedulers.parallel(), history.getIfAvailable());
 	}
 
 	@Bean

@@ -154,6 +154,22 @@ class HistoryOnTheGatewayTests {
 			});
 	}
 
+	@Test
+	void streamsWithoutAHistoryConnectorStopStartUpAndNoStreamsNeedNone() {
+		this.runner.withPropertyValues("sluice.history.type=redis").run((context) -> assertThat(context)
+			.getFailure()
+			.rootCause()
+			.hasMessageContaining("sluice.history.streams is set, but no connector keeps stream history"));
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(MemoryConnectorAutoConfiguration.class,
+					RecordServiceAutoConfiguration.class, GatewayAutoConfiguration.class))
+			.withPropertyValues("sluice.history.type=redis")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(EventHandler.class);
+				assertThat(context.getBeanProvider(HistoryProcedure.class).getIfAvailable()).isNull();
+			});
+	}
+
 	private static Message emit(String name, String data) {
 		return Message.builder(Topic.EVENT, EventAction.EMIT).name(name).data(data).build();
 	}
