@@ -16,12 +16,17 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 import io.sluice.connector.MessageBus;
+import io.sluice.connector.StreamHistory;
 import io.sluice.gateway.auth.AuthConfiguration;
 import io.sluice.gateway.auth.Authenticator;
 import io.sluice.gateway.cluster.ClusterMembership;
 import io.sluice.gateway.cluster.ClusterProperties;
 import io.sluice.gateway.event.EventHandler;
 import io.sluice.gateway.event.EventRelay;
+import io.sluice.gateway.history.EventHistory;
+import io.sluice.gateway.history.HistoryProcedure;
+import io.sluice.gateway.history.HistoryProperties;
+import io.sluice.gateway.history.HistoryStreams;
 import io.sluice.gateway.http.HttpConfiguration;
 import io.sluice.gateway.http.deepstream.DeepstreamHttpConfiguration;
 import io.sluice.gateway.http.rest.RestConfiguration;
@@ -32,6 +37,7 @@ import io.sluice.gateway.presence.PresenceHandler;
 import io.sluice.gateway.presence.PresenceRelay;
 import io.sluice.gateway.record.RecordHandler;
 import io.sluice.gateway.record.RecordNotifier;
+import io.sluice.gateway.rpc.BuiltInProcedure;
 import io.sluice.gateway.rpc.RpcHandler;
 import io.sluice.gateway.rpc.RpcProperties;
 import io.sluice.gateway.rpc.RpcRelay;
@@ -51,7 +57,7 @@ import io.sluice.record.RecordService;
 @Import({ AuthConfiguration.class, PermissionConfiguration.class, HttpConfiguration.class,
 		DeepstreamHttpConfiguration.class, RestConfiguration.class })
 @EnableConfigurationProperties({ GatewayProperties.class, ClusterProperties.class, RpcProperties.class,
-		ListenProperties.class })
+		ListenProperties.class, HistoryProperties.class })
 public final class GatewayAutoConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(GatewayAutoConfiguration.class);
@@ -69,10 +75,40 @@ public final class GatewayAutoConfiguration {
 		return handler.notifier();
 	}
 
+	/**
+	 * The history of the names {@code sluice.history.streams} names, in the stream history connector; none (a null
+	 * bean) when no connector provides one, which is a mistake only if streams are configured.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
-	EventHandler gatewayEventHandler(MessageBus bus, ListenProperties listen) {
-		return new EventHandler(bus, listen, Schedulers.parallel());
+	EventHistory gatewayEventHistory(ObjectProvider<StreamHistory> history, HistoryProperties properties) {
+		HistoryStreams streams = new HistoryStreams(properties);
+		StreamHistory connector = history.getIfAvailable();
+		if (connector == null) {
+			if (streams.any()) {
+				throw new IllegalStateException("sluice.history.streams is set, but no connector keeps stream history: "
+						+ "add io.sluice:sluice-memory-starter or the starter that sluice.history.type names");
+			}
+			return null;
+		}
+		if (streams.any()) {
+			logger.info("Event history: {} stream pattern(s)", properties.streams().size());
+		}
+		return new EventHistory(connector, streams, properties.maxRead());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	HistoryProcedure gatewayHistoryProcedure(ObjectProvider<EventHistory> history,
+			ObjectProvider<Permissions> permissions) {
+		EventHistory events = history.getIfAvailable();
+		return (events != null) ? new HistoryProcedure(events, permissions.getIfAvailable()) : null;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EventHandler gatewayEventHandler(MessageBus bus, ListenProperties listen, ObjectProvider<EventHistory> history) {
+		return new EventHandler(bus, listen, Schedulers.parallel(), history.getIfAvailable());
 	}
 
 	@Bean
@@ -89,8 +125,9 @@ public final class GatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RpcHandler gatewayRpcHandler(ClusterMembership membership, RpcProperties properties) {
-		return new RpcHandler(membership, properties);
+	RpcHandler gatewayRpcHandler(ClusterMembership membership, RpcProperties properties,
+			ObjectProvider<BuiltInProcedure> builtIns) {
+		return new RpcHandler(membership, properties, builtIns.orderedStream().toList());
 	}
 
 	@Bean

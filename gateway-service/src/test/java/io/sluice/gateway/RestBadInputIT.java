@@ -110,6 +110,18 @@ class RestBadInputIT {
 	}
 
 	@Test
+	void aHistoryReadThatIsNoneOfItsShapesIsABadRequest() {
+		problem(this.http.get().uri("/api/v1/events/chat/a/history?last=1&since=0"), HttpStatus.BAD_REQUEST,
+				"invalid-request")
+			.jsonPath("$.detail").value((String detail) -> assertThat(detail).contains("exactly one of last, from or since"));
+		problem(this.http.get().uri("/api/v1/events/chat/a/history?last=1"), HttpStatus.BAD_REQUEST, "invalid-request")
+			.jsonPath("$.detail").value((String detail) -> assertThat(detail).contains("keep no history"));
+		this.http.get().uri("/api/v1/events/chat/a").exchange()
+			.expectStatus().isNotFound()
+			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+	}
+
+	@Test
 	void theOpenApiDocumentDescribesEveryResource() {
 		this.http.get().uri("/api/v1/openapi.json").exchange()
 			.expectStatus().isOk()
@@ -124,6 +136,7 @@ class RestBadInputIT {
 			.jsonPath("$.paths['/api/v1/records:batchGet'].post").exists()
 			.jsonPath("$.paths['/api/v1/records:batchSet'].post").exists()
 			.jsonPath("$.paths['/api/v1/events/{name}'].post").exists()
+			.jsonPath("$.paths['/api/v1/events/{name}'].get").exists()
 			.jsonPath("$.paths['/api/v1/rpc/{name}'].post").exists()
 			.jsonPath("$.paths['/api/v1/presence'].get").exists()
 			.jsonPath("$.paths['/api/v1/presence/{user}'].get").exists();

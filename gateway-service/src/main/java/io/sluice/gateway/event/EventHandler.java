@@ -9,6 +9,8 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import io.sluice.connector.MessageBus;
+import io.sluice.connector.Retention;
+import io.sluice.gateway.history.EventHistory;
 import io.sluice.gateway.listen.ListenProperties;
 import io.sluice.gateway.listen.ListenTopic;
 import io.sluice.gateway.listen.ListeningTopicHandler;
@@ -32,15 +34,22 @@ public final class EventHandler extends ListeningTopicHandler {
 
 	private final EventRelay relay;
 
+	/** The history of the names that keep one, or {@code null} when none does. */
+	private final EventHistory history;
+
 	public EventHandler(MessageBus bus) {
-		this(bus, ListenProperties.defaults(), Schedulers.parallel());
+		this(bus, ListenProperties.defaults(), Schedulers.parallel(), null);
 	}
 
-	/** @param scheduler where listening's response timeouts run */
-	public EventHandler(MessageBus bus, ListenProperties listen, Scheduler scheduler) {
+	/**
+	 * @param scheduler where listening's response timeouts run
+	 * @param history where the events of the names that keep history are appended, or {@code null} for none
+	 */
+	public EventHandler(MessageBus bus, ListenProperties listen, Scheduler scheduler, EventHistory history) {
 		super(ListenTopic.EVENT, listen, scheduler);
 		this.bus = bus;
 		this.relay = new EventRelay(bus, subscriptions().subscriptions());
+		this.history = history;
 	}
 
 	/** What delivers other nodes' events here; it must be started for them to arrive. */
@@ -90,7 +99,27 @@ public final class EventHandler extends ListeningTopicHandler {
 		return publish(name, data, null);
 	}
 
+	/**
+	 * Publishes an event. One whose name keeps history is appended first, here on the node it was published on (the
+	 * others only deliver it), so that it is appended once cluster-wide and its subscribers here hear the events in
+	 * the order of their offsets. Any other name costs one remembered lookup.
+	 */
 	private Mono<Void> publish(String name, byte[] data, String origin) {
+		Retention retention = (this.history != null) ? this.history.retention(name) : null;
+		if (retention == null) {
+			return deliver(name, data, origin);
+		}
+		// Fail open: the event still reaches its subscribers when the history cannot take it. It is then missing from
+		// the history without a gap in the offsets to show it, so it is logged.
+		return this.history.append(name, data, retention)
+			.onErrorResume((ex) -> {
+				logger.warn("Event '{}' could not be appended to its history: {}", name, ex.getMessage());
+				return Mono.empty();
+			})
+			.then(Mono.defer(() -> deliver(name, data, origin)));
+	}
+
+	private Mono<Void> deliver(String name, byte[] data, String origin) {
 		byte[] frame = MessageCodec.encodeNamed(Topic.EVENT, EventAction.EMIT, name, data);
 		subscriptions().subscriptions().send(name, frame, origin);
 		Mono<Void> published = this.bus.publish(EventRelay.BUS_TOPIC, frame);

@@ -9,6 +9,10 @@ import reactor.core.publisher.Mono;
 
 import io.sluice.connector.VersionedRecord;
 import io.sluice.gateway.event.EventHandler;
+import io.sluice.gateway.history.HistoryException;
+import io.sluice.gateway.history.HistoryPage;
+import io.sluice.gateway.history.HistoryProcedure;
+import io.sluice.gateway.history.HistoryQuery;
 import io.sluice.gateway.permission.Payload;
 import io.sluice.gateway.permission.PermissionAction;
 import io.sluice.gateway.permission.Permissions;
@@ -45,13 +49,23 @@ public final class GatewayActions {
 	/** The permission rules, or {@code null} when every caller may do anything. */
 	private final Permissions permissions;
 
+	/** The {@code sluice/history} RPC, or {@code null} when this gateway has none. */
+	private final HistoryProcedure history;
+
 	public GatewayActions(RecordService records, EventHandler events, RpcHandler rpc, PresenceHandler presence,
 			Permissions permissions) {
+		this(records, events, rpc, presence, permissions, null);
+	}
+
+	/** @param history the {@code sluice/history} RPC the server answers itself, or {@code null} for none */
+	public GatewayActions(RecordService records, EventHandler events, RpcHandler rpc, PresenceHandler presence,
+			Permissions permissions, HistoryProcedure history) {
 		this.records = records;
 		this.events = events;
 		this.rpc = rpc;
 		this.presence = presence;
 		this.permissions = permissions;
+		this.history = history;
 	}
 
 	/** Publishes an event: done once handed to the subscribers and the other nodes. */
@@ -107,10 +121,32 @@ public final class GatewayActions {
 					.onErrorResume((ex) -> Mono.just(writeError(name, ex))));
 	}
 
-	/** Makes an RPC: done with the provider's answer (JSON, or {@code null}), or why there is none. */
+	/**
+	 * Makes an RPC: done with the provider's answer (JSON, or {@code null}), or why there is none. The server answers
+	 * {@code sluice/history} itself, failing it with REQUEST_ERROR as a provider would.
+	 */
 	public Mono<Outcome> make(Caller caller, String name, byte[] data) {
+		if (this.history != null && name.equals(HistoryProcedure.NAME)) {
+			return permitted(caller, PermissionAction.RPC_REQUEST, "REQUEST", name, Payload.whole(data),
+					() -> this.history.read(caller.subject(), data)
+						.<Outcome>map((page) -> new Outcome.Done(page.toJson()))
+						.onErrorResume((ex) -> Mono.just(new Outcome.Failed(Outcome.Kind.REQUEST_ERROR,
+								String.valueOf(ex.getMessage())))));
+		}
 		return permitted(caller, PermissionAction.RPC_REQUEST, "REQUEST", name, Payload.whole(data),
 				() -> this.rpc.call(caller.userId(), caller.clientData(), name, data).map(GatewayActions::answer));
+	}
+
+	/**
+	 * Reads an event name's history, as the {@code sluice/history} RPC does: the caller needs the permission to
+	 * subscribe to the name.
+	 * @return the page; fails with a {@link HistoryException} saying why there is none
+	 */
+	public Mono<HistoryPage> history(Caller caller, HistoryQuery query) {
+		if (this.history == null) {
+			return Mono.error(new IllegalStateException("This gateway has no event history"));
+		}
+		return this.history.read(caller.subject(), query);
 	}
 
 	/**

@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.sluice.gateway.event.EventHandler;
+import io.sluice.gateway.history.HistoryProcedure;
 import io.sluice.gateway.permission.Permissions;
 import io.sluice.gateway.presence.PresenceHandler;
 import io.sluice.gateway.rpc.RpcHandler;
@@ -28,8 +29,10 @@ public class HttpConfiguration {
 
 	@Bean
 	GatewayActions gatewayActions(RecordService records, EventHandler events, RpcHandler rpc,
-			PresenceHandler presence, ObjectProvider<Permissions> permissions) {
-		return new GatewayActions(records, events, rpc, presence, permissions.getIfAvailable());
+			PresenceHandler presence, ObjectProvider<Permissions> permissions,
+			ObjectProvider<HistoryProcedure> history) {
+		return new GatewayActions(records, events, rpc, presence, permissions.getIfAvailable(),
+				history.getIfAvailable());
 	}
 
 	@Bean

@@ -2,10 +2,13 @@ package io.sluice.gateway.rpc;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +18,7 @@ import reactor.core.scheduler.Scheduler;
 import io.sluice.gateway.cluster.ClusterMembership;
 import io.sluice.gateway.protocol.JsonText;
 import io.sluice.gateway.protocol.Message;
+import io.sluice.gateway.protocol.MessageCodec;
 import io.sluice.gateway.protocol.RpcAction;
 import io.sluice.gateway.protocol.Topic;
 import io.sluice.gateway.session.Connection;
@@ -47,6 +51,9 @@ public final class RpcHandler implements TopicHandler {
 
 	private final boolean provideRequestorData;
 
+	/** The procedures the server answers itself, by name. */
+	private final Map<String, BuiltInProcedure> builtIns;
+
 	/** Forgets a call that is over: one function for all of them, not one per call. */
 	private final Consumer<RpcCall> forget = (finished) -> this.calls.remove(finished.correlationId(), finished);
 
@@ -55,10 +62,22 @@ public final class RpcHandler implements TopicHandler {
 	 * timeouts run on the shared {@link TimeoutWheel}.
 	 */
 	public RpcHandler(ClusterMembership membership, RpcProperties properties) {
-		this(new LocalProviders(), new RpcRelay(membership), properties, TimeoutWheel.SHARED);
+		this(membership, properties, List.of());
+	}
+
+	/** A handler that answers {@code builtIns} itself and routes every other request as the one above does. */
+	public RpcHandler(ClusterMembership membership, RpcProperties properties, List<BuiltInProcedure> builtIns) {
+		this(new LocalProviders(), new RpcRelay(membership), properties, TimeoutWheel.SHARED, builtIns);
 	}
 
 	RpcHandler(LocalProviders providers, RpcNodes nodes, RpcProperties properties, Scheduler scheduler) {
+		this(providers, nodes, properties, scheduler, List.of());
+	}
+
+	RpcHandler(LocalProviders providers, RpcNodes nodes, RpcProperties properties, Scheduler scheduler,
+			List<BuiltInProcedure> builtIns) {
+		this.builtIns = builtIns.stream().collect(Collectors.toUnmodifiableMap(BuiltInProcedure::name,
+				Function.identity()));
 		this.providers = providers;
 		this.nodes = nodes;
 		this.router = new RpcRouter(providers, nodes, properties, scheduler);
@@ -85,8 +104,13 @@ public final class RpcHandler implements TopicHandler {
 		switch (message.action()) {
 			case RpcAction.PROVIDE -> provide(connection, message);
 			case RpcAction.UNPROVIDE -> unprovide(connection, message);
-			case RpcAction.REQUEST ->
+			case RpcAction.REQUEST -> {
+				BuiltInProcedure builtIn = (message.name() != null) ? this.builtIns.get(message.name()) : null;
+				if (builtIn != null) {
+					return answer(connection, message, builtIn);
+				}
 				request(new RpcEndpoint.Local(connection), withRequestor(connection, message), true);
+			}
 			case RpcAction.ACCEPT, RpcAction.REJECT, RpcAction.RESPONSE, RpcAction.REQUEST_ERROR ->
 				fromProvider(new RpcEndpoint.Local(connection), message);
 			default -> connection.send(Message.builder(Topic.RPC, RpcAction.ERROR).name(message.name())
@@ -152,6 +176,31 @@ public final class RpcHandler implements TopicHandler {
 		});
 	}
 
+	/**
+	 * A request for a procedure the server answers itself: accepted at once, then answered with its data or, should
+	 * it fail, with the reason as REQUEST_ERROR, which ends the call in the client. The answer is waited for, so that
+	 * the connection's next messages come after it, as a provider's answer comes after the request.
+	 */
+	private Mono<Void> answer(Connection connection, Message request, BuiltInProcedure builtIn) {
+		if (request.correlationId() == null) {
+			request(new RpcEndpoint.Local(connection), request, false);
+			return Mono.empty();
+		}
+		connection.send(MessageCodec.encodeNamed(Topic.RPC, RpcAction.ACCEPT, request.name(),
+				request.correlationId(), null));
+		return Mono.defer(() -> builtIn.call(connection, request.data()))
+			.map((data) -> MessageCodec.encodeNamed(Topic.RPC, RpcAction.RESPONSE, request.name(),
+					request.correlationId(), data))
+			.onErrorResume((ex) -> {
+				logger.debug("{} answered {} with an error: {}", request.name(), request.correlationId(),
+						ex.getMessage());
+				return Mono.just(MessageCodec.encodeNamed(Topic.RPC, RpcAction.REQUEST_ERROR, request.name(),
+						request.correlationId(), JsonText.quote(String.valueOf(ex.getMessage()))));
+			})
+			.doOnNext(connection::send)
+			.then();
+	}
+
 	/** An answer from a provider: this node's connection, or another node relaying its provider's. */
 	void fromProvider(RpcEndpoint provider, Message message) {
 		RpcCall call = (message.correlationId() != null) ? this.calls.get(message.correlationId()) : null;
@@ -186,6 +235,12 @@ public final class RpcHandler implements TopicHandler {
 	private void provide(Connection connection, Message message) {
 		List<String> first = new ArrayList<>();
 		for (String name : names(message)) {
+			if (this.builtIns.containsKey(name)) {
+				// The server answers it: the client's provider would never be asked, so it is told at once.
+				connection.send(Message.builder(Topic.RPC, RpcAction.MULTIPLE_PROVIDERS).name(name)
+					.originalAction(RpcAction.PROVIDE).build());
+				continue;
+			}
 			LocalProviders.Change change = this.providers.add(name, connection);
 			if (change == LocalProviders.Change.NONE) {
 				connection.send(Message.builder(Topic.RPC, RpcAction.MULTIPLE_PROVIDERS).name(name)

@@ -26,6 +26,8 @@ enum RestProblem {
 	ACCEPT_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "RPC not accepted in time"),
 	RESPONSE_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "RPC not answered in time"),
 	REQUEST_ERROR(HttpStatus.BAD_GATEWAY, "RPC failed"),
+	/** An event's history could not be read (its connector failed). */
+	HISTORY_READ_ERROR(HttpStatus.SERVICE_UNAVAILABLE, "History could not be read"),
 	/** No credentials, or credentials nobody accepts. */
 	UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "Not authenticated"),
 	/** The body is not JSON. */

@@ -1,0 +1,66 @@
+package io.sluice.gateway.history;
+
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+import io.sluice.connector.Retention;
+
+/**
+ * Which event names keep history, and with what retention. A name is matched against the patterns once; the answer
+ * (a retention, or none) is remembered, so that publishing to a name costs one map lookup after its first event.
+ * With no stream configured no name is looked up at all.
+ */
+public final class HistoryStreams {
+
+	/**
+	 * How many names' answers are remembered. Beyond it they are all forgotten and found again: names are usually a
+	 * bounded set, and a workload of ever-new names pays a pattern match per event rather than unbounded memory.
+	 */
+	static final int MAX_REMEMBERED = 100_000;
+
+	/** The answer for a name that matches no stream: a map cannot hold {@code null}. */
+	private static final Retention NONE = Retention.entries(Integer.MAX_VALUE);
+
+	private final List<Pattern> patterns;
+
+	private final List<Retention> retentions;
+
+	private final ConcurrentHashMap<String, Retention> known = new ConcurrentHashMap<>();
+
+	public HistoryStreams(HistoryProperties properties) {
+		this.patterns = properties.streams().stream().map(HistoryProperties.Stream::compiled).toList();
+		this.retentions = properties.streams().stream().map(HistoryProperties.Stream::retention).toList();
+	}
+
+	/** Whether any name keeps history. */
+	public boolean any() {
+		return !this.patterns.isEmpty();
+	}
+
+	/** The retention of {@code name}'s history, or {@code null} when its events keep none. */
+	public Retention retention(String name) {
+		if (this.patterns.isEmpty()) {
+			return null;
+		}
+		Retention retention = this.known.get(name);
+		if (retention == null) {
+			retention = match(name);
+			if (this.known.size() >= MAX_REMEMBERED) {
+				this.known.clear();
+			}
+			this.known.put(name, retention);
+		}
+		return (retention != NONE) ? retention : null;
+	}
+
+	private Retention match(String name) {
+		for (int i = 0; i < this.patterns.size(); i++) {
+			if (this.patterns.get(i).matcher(name).matches()) {
+				return this.retentions.get(i);
+			}
+		}
+		return NONE;
+	}
+
+}
