@@ -40,7 +40,9 @@ import io.sluice.connector.VersionedRecord;
  * <li><b>No deadlocks between batches.</b> Rows are written in name order, so two batches touching the same
  * records lock them in the same order.</li>
  * <li><b>Durability.</b> The returned {@code Mono} completes after the commit; on H2 a commit is in the file
- * before it returns (see {@link SqlSchema}).</li>
+ * before it returns (see {@link SqlSchema}), and the file is forced to the disk ({@code CHECKPOINT SYNC}) before a
+ * batch counts as written, so that a batch the storage queue then forgets survives a power cut too, as a
+ * PostgreSQL commit does.</li>
  * <li><b>One write connection on H2.</b> H2 writes one commit at a time to its file, so batches are written
  * through one connection this store keeps ({@link HeldConnection}) instead of one taken from the pool, and checked,
  * per batch; a batch that fits one statement is that statement alone, committed by H2's auto-commit (a statement
@@ -164,7 +166,8 @@ public final class SqlRecordStore implements RecordStore, AutoCloseable {
 				: chunks(newest, this.rowsPerStatement);
 		String what = "writing " + newest.size() + " records";
 		if (this.writes != null) {
-			Mono<Integer> written = Mono.defer(() -> this.writes.use((connection) -> upsertAll(connection, statements)));
+			Mono<Integer> written = Mono.defer(() -> this.writes.use((connection) -> upsertAll(connection, statements)
+				.flatMap((count) -> forced(connection).thenReturn(count))));
 			return this.operations.run(written.retryWhen(SqlOperations.CONFLICTS), what);
 		}
 		return this.operations.inTransaction((client) -> Flux.fromIterable(statements)
@@ -202,6 +205,13 @@ public final class SqlRecordStore implements RecordStore, AutoCloseable {
 			.fetch()
 			.rowsUpdated()
 			.map(Math::toIntExact);
+	}
+
+	/** Forces H2's file to the disk: its commits are written to the file, not forced. */
+	private static Mono<Void> forced(Connection connection) {
+		return Flux.from(connection.createStatement("CHECKPOINT SYNC").execute())
+			.concatMap(Result::getRowsUpdated)
+			.then();
 	}
 
 	/** Writes the statements on the kept connection: one alone in auto-commit, several in one transaction. */
