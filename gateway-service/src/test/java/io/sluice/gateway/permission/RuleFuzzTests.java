@@ -25,7 +25,7 @@ class RuleFuzzTests {
 			DATA, DATA, 1_700_000_000_000L, "UPDATE", Map.of("$id", "42", "$userId", "alice"),
 			Map.of("rec/a", DATA));
 
-	@FuzzTest(maxExecutions = 1_000_000)
+	@FuzzTest(maxDuration = "30m", maxExecutions = 1_000_000)
 	void ruleExpressions(@NotNull String expression) {
 		ValveRule rule;
 		try {
@@ -39,7 +39,7 @@ class RuleFuzzTests {
 		assertThat(decision).isNotNull();
 	}
 
-	@FuzzTest(maxExecutions = 1_000_000)
+	@FuzzTest(maxDuration = "30m", maxExecutions = 1_000_000)
 	void permissionFiles(@NotNull String text) {
 		try {
 			assertThat(PermissionFile.parse(text, false)).isNotNull();

@@ -15,7 +15,7 @@ class CodecFuzzTests {
 
 	private static final JsonFrameCodec JSON = new JsonFrameCodec(64);
 
-	@FuzzTest(maxExecutions = 1_000_000)
+	@FuzzTest(maxDuration = "30m", maxExecutions = 1_000_000)
 	void binaryFrames(byte @NotNull [] frame) {
 		Message message;
 		try {
@@ -28,7 +28,7 @@ class CodecFuzzTests {
 		assertThat(MessageCodec.decode(MessageCodec.encode(message))).isEqualTo(message);
 	}
 
-	@FuzzTest(maxExecutions = 1_000_000)
+	@FuzzTest(maxDuration = "30m", maxExecutions = 1_000_000)
 	void jsonFrames(byte @NotNull [] frame) {
 		Message message;
 		try {

@@ -40,7 +40,9 @@ final class JifParser {
 
 	private static final Predicate<JsonNode> OBJECT_OR_ARRAY = (value) -> value.isObject() || value.isArray();
 
-	private static final Predicate<JsonNode> VERSION = (value) -> isInteger(value) && value.doubleValue() >= -1;
+	// Beyond deepstream: a version must also fit in 64 bits, as every record version does.
+	private static final Predicate<JsonNode> VERSION = (value) -> isInteger(value) && value.canConvertToLong()
+			&& value.doubleValue() >= -1;
 
 	/** The schema's shapes, in its order. */
 	private static final List<Shape> SHAPES = List.of(

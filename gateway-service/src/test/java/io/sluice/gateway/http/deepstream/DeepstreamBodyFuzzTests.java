@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DeepstreamBodyFuzzTests {
 
-	@FuzzTest(maxExecutions = 1_000_000)
+	@FuzzTest(maxDuration = "30m", maxExecutions = 1_000_000)
 	void bodies(byte @NotNull [] body) {
 		JsonNode parsed;
 		try {

@@ -47,6 +47,8 @@ class JifParserTests {
 			{"topic":"record","action":"write","recordName":"r","data":{},"version":-2} | NONE
 			{"topic":"record","action":"write","recordName":"r","data":{},"version":1.5} | NONE
 			{"topic":"record","action":"write","recordName":"r","data":{},"version":"1"} | NONE
+			{"topic":"record","action":"write","recordName":"r","data":{},"version":37777777777777777777777} | NONE
+			{"topic":"record","action":"write","recordName":"r","data":{},"version":1e20} | NONE
 			{"topic":"record","action":"write","recordName":"r","data":5,"path":5} | NONE
 			{"topic":"rpc","action":"make"}                            | NONE
 			{"topic":"presence","action":"query","names":"x"}          | NONE

@@ -23,7 +23,7 @@ class RestBodyFuzzTests {
 
 	private static final JsonNode RECORD = JsonNodeFactory.instance.objectNode().put("a", 1).put("b", "x");
 
-	@FuzzTest(maxExecutions = 1_000_000)
+	@FuzzTest(maxDuration = "30m", maxExecutions = 1_000_000)
 	void bodies(byte @NotNull [] body) {
 		JsonBody parsed;
 		try {
