@@ -71,7 +71,7 @@ final class RecordExpiry {
 			}
 			catch (PatternSyntaxException ex) {
 				throw new IllegalArgumentException(property + " is not a valid regular expression: "
-						+ ex.getDescription() + " near index " + ex.getIndex(), ex);
+						+ ex.getDescription() + " near index " + ex.getIndex());
 			}
 		}
 		return List.copyOf(compiled);
@@ -83,7 +83,8 @@ final class RecordExpiry {
 
 	/** Whether {@code record} is live and past its deadline now. */
 	boolean expired(VersionedRecord record) {
-		return record != null && !record.deleted() && record.isExpiredAt(now());
+		// The deadline first: a record that never expires costs no look at the clock.
+		return record != null && record.expiresAt() != null && !record.deleted() && record.isExpiredAt(now());
 	}
 
 	/**
