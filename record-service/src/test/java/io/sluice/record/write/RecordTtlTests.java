@@ -201,6 +201,32 @@ class RecordTtlTests {
 	}
 
 	@Test
+	void twoNodesSweepingOneRecordDeleteItOnceAndBothHearOfItOnce() {
+		// A second node sharing the cache, store and bus, as nodes of a cluster do.
+		WriteThroughRecordService other = service("node-b", this.cache);
+		List<RecordChange> heardByOther = new CopyOnWriteArrayList<>();
+		Disposable otherListening = other.changes().subscribe(heardByOther::add);
+		try {
+			written("tmp/clustered", 1, "{}");
+			this.clock.advance(TTL);
+			long expired = sweep(this.records, VirtualTimeScheduler.create()).sweep()
+				.concatWith(sweep(other, VirtualTimeScheduler.create()).sweep())
+				.reduce(0L, Long::sum)
+				.block(TIMEOUT);
+			assertThat(expired).isEqualTo(1);
+			for (List<RecordChange> heard : List.of(this.changes, heardByOther)) {
+				assertThat(heard).filteredOn((change) -> change.kind() == RecordChange.Kind.DELETE)
+					.singleElement()
+					.extracting(RecordChange::record)
+					.isEqualTo(VersionedRecord.tombstone("tmp/clustered", 2));
+			}
+		}
+		finally {
+			otherListening.dispose();
+		}
+	}
+
+	@Test
 	void theSweepRunsEveryIntervalSoARecordOutlivesItsDeadlineByAtMostOneInterval() {
 		VirtualTimeScheduler time = VirtualTimeScheduler.create();
 		ExpirySweep sweep = sweep(this.records, time);
