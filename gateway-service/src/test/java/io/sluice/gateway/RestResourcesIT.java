@@ -74,6 +74,48 @@ class RestResourcesIT {
 	}
 
 	@Test
+	void putWithATimeToLiveExpiresTheRecordAsADeleteSubscribersHearOf() throws Exception {
+		String name = "rest/put/ttl";
+		try (TestClient subscriber = TestClient.loggedIn(this.port, "ttl-subscriber")) {
+			subscriber.send(Message.builder(Topic.RECORD, RecordAction.SUBSCRIBECREATEANDREAD).names(List.of(name))
+				.correlationId("1").build());
+			assertThat(subscriber.next().isAck()).isTrue();
+			assertThat(subscriber.next().version()).isZero();
+
+			this.http.put().uri("/api/v1/records/" + name + "?ttl=1s").contentType(MediaType.APPLICATION_JSON)
+				.bodyValue("{\"a\":1}").exchange()
+				.expectStatus().isNoContent()
+				.expectHeader().valueEquals("ETag", "\"1\"");
+			assertThat(subscriber.next().action()).isEqualTo(RecordAction.UPDATE);
+			// The sweep deletes it within its interval of the deadline: no one reads it meanwhile.
+			Message deleted = subscriber.next();
+			assertThat(deleted.action()).isEqualTo(RecordAction.DELETED);
+			assertThat(deleted.name()).isEqualTo(name);
+		}
+		this.http.get().uri("/api/v1/records/" + name).exchange().expectStatus().isNotFound();
+		// A writer that still holds version 1 is refused: the expiry's tombstone took version 2.
+		put(name, "{\"stale\":true}").header(HttpHeaders.IF_MATCH, "\"1\"").exchange()
+			.expectStatus().isEqualTo(HttpStatus.PRECONDITION_FAILED)
+			.expectBody()
+			.jsonPath("$.code").isEqualTo("VERSION_EXISTS")
+			.jsonPath("$.version").isEqualTo(2)
+			.jsonPath("$.data").doesNotExist();
+		// Versions go on: the record comes back above the tombstone, at version 3.
+		put(name, "{\"b\":2}").exchange().expectStatus().isNoContent().expectHeader().valueEquals("ETag", "\"3\"");
+	}
+
+	@Test
+	void aTimeToLiveThatIsNoDurationIsABadRequestNamingTheParameter() {
+		this.http.put().uri("/api/v1/records/rest/put/bad-ttl?ttl=30").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{}").exchange()
+			.expectStatus().isBadRequest()
+			.expectBody()
+			.jsonPath("$.detail").isEqualTo("The query parameter ttl must be a positive duration with its unit, such as "
+					+ "30s, 15m, 2h, 7d or PT30S; was '30'");
+		this.http.get().uri("/api/v1/records/rest/put/bad-ttl").exchange().expectStatus().isNotFound();
+	}
+
+	@Test
 	void putWithoutIfMatchForcesAndWithItWritesTheNextVersion() {
 		String name = "rest/put/conditional";
 		put(name, "{\"v\":1}").exchange().expectStatus().isNoContent();

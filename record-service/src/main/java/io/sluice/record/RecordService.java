@@ -1,5 +1,7 @@
 package io.sluice.record;
 
+import java.time.Duration;
+
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -22,6 +24,12 @@ import io.sluice.connector.VersionedRecord;
  * <p>Order: writes to one record are applied in the order their {@code Mono}s are subscribed to, so a caller
  * may pipeline several writes to one record (subscribe to each as it arrives, without waiting) and they are
  * checked against each other's versions in that order. Writes to different records proceed in parallel.
+ *
+ * <p>Expiry: a write may give the record a time to live ({@code ttl}); without one, the record expires as the
+ * name's rule says ({@code sluice.records.ttl}), or never. Every write decides anew, so a write renews the expiry
+ * (or, with neither a TTL nor a rule, removes it). Once a record's deadline has passed it reads as deleted, and it is
+ * deleted as {@link #delete} would: a tombstone one version above, announced in {@link #changes()}, so that a writer
+ * still holding a version from before gets {@link VersionExistsException}.
  *
  * <p>Every write takes an {@code origin}: an opaque id of the writer (a gateway's connection id, say), or
  * {@code null}. It comes back in the {@link RecordChange}, so that the writer need not be told of its own
@@ -60,10 +68,27 @@ public interface RecordService {
 	Mono<VersionedRecord> set(String name, long version, byte[] data, String origin);
 
 	/**
+	 * {@link #set(String, long, byte[], String)}, the record expiring {@code ttl} after this write ({@code null}:
+	 * as the name's rule says). A service that keeps no expiry refuses a TTL.
+	 */
+	default Mono<VersionedRecord> set(String name, long version, byte[] data, String origin, Duration ttl) {
+		return (ttl == null) ? set(name, version, data, origin) : Mono.error(noExpiry(name));
+	}
+
+	/**
 	 * Sets the value at {@code path} (such as {@code a.b[2].c}) to the JSON {@code value}, creating objects and
 	 * arrays on the way, as version {@code version}.
 	 */
 	Mono<VersionedRecord> patch(String name, long version, String path, byte[] value, String origin);
+
+	/**
+	 * {@link #patch(String, long, String, byte[], String)}, the record expiring {@code ttl} after this write
+	 * ({@code null}: as the name's rule says). A service that keeps no expiry refuses a TTL.
+	 */
+	default Mono<VersionedRecord> patch(String name, long version, String path, byte[] value, String origin,
+			Duration ttl) {
+		return (ttl == null) ? patch(name, version, path, value, origin) : Mono.error(noExpiry(name));
+	}
 
 	/** Removes the value at {@code path}, as version {@code version}. */
 	Mono<VersionedRecord> erase(String name, long version, String path, String origin);
@@ -79,5 +104,10 @@ public interface RecordService {
 	 * in version order per record for changes made through one node.
 	 */
 	Flux<RecordChange> changes();
+
+	private static InvalidRecordDataException noExpiry(String name) {
+		return new InvalidRecordDataException(name,
+				"Record '" + name + "' cannot be given a time to live: this record service keeps no expiry");
+	}
 
 }

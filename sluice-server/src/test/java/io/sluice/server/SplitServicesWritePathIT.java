@@ -529,6 +529,11 @@ class SplitServicesWritePathIT {
 			return this.delegate.scan(prefix);
 		}
 
+		@Override
+		public Flux<VersionedRecord> findExpired(java.time.Instant at, int limit) {
+			return this.delegate.findExpired(at, limit);
+		}
+
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.sluice.connector;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 
@@ -18,16 +19,20 @@ import reactor.core.publisher.Mono;
  * arriving later cannot bring the record back.</li>
  * <li><b>Durability.</b> When the returned {@code Mono} completes, the batch survives a crash of the
  * process.</li>
- * <li><b>Expiry.</b> {@link #find}, {@link #findMany} and {@link #scan} never return an expired record.</li>
+ * <li><b>Expiry is the caller's.</b> A record whose {@link VersionedRecord#expiresAt()} has passed stays stored, and
+ * {@link #find} and {@link #findMany} return it with its {@code expiresAt} like any other, until a newer version
+ * (the record service writes a tombstone) replaces it: it still guards its version, so that a record that expired
+ * can never come back at a lower version. {@link #scan} never returns it. {@link #findExpired} finds such records,
+ * so that they can be turned into tombstones although no one reads them.</li>
  * </ul>
  * Failures are signalled as {@link ConnectorException}.
  */
 public interface RecordStore {
 
-	/** The stored record, tombstone included, or empty if none was ever stored (or it expired). */
+	/** The stored record, tombstone or expired record included, or empty if none was ever stored. */
 	Mono<VersionedRecord> find(String name);
 
-	/** The stored records among {@code names}, tombstones included, in no particular order. */
+	/** The stored records among {@code names}, tombstones and expired records included, in no particular order. */
 	Flux<VersionedRecord> findMany(Collection<String> names);
 
 	/**
@@ -43,5 +48,13 @@ public interface RecordStore {
 
 	/** The live (not deleted, not expired) records whose names start with {@code prefix}, by name. */
 	Flux<VersionedRecord> scan(String prefix);
+
+	/**
+	 * The stored records that are not tombstones and whose {@link VersionedRecord#expiresAt()} is at or before
+	 * {@code at}, soonest first, at most {@code limit} of them. Exact to the nanosecond, as
+	 * {@link VersionedRecord#isExpiredAt} judges; a store keeps an index for it, so that asking often costs little
+	 * when nothing is due.
+	 */
+	Flux<VersionedRecord> findExpired(Instant at, int limit);
 
 }

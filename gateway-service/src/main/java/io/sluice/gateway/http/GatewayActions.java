@@ -1,5 +1,6 @@
 package io.sluice.gateway.http;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,13 +102,21 @@ public final class GatewayActions {
 	 * @return done with the written {@link VersionedRecord} once durable
 	 */
 	public Mono<Outcome> write(Caller caller, String name, Long version, String path, byte[] data) {
+		return write(caller, name, version, path, data, null);
+	}
+
+	/**
+	 * {@link #write(Caller, String, Long, String, byte[])}, the record expiring {@code ttl} after this write
+	 * ({@code null}: as the name's rule says, or never).
+	 */
+	public Mono<Outcome> write(Caller caller, String name, Long version, String path, byte[] data, Duration ttl) {
 		Payload payload = (path == null) ? Payload.whole(data) : Payload.patch(path, data);
 		long writeVersion = (version == null) ? RecordService.FORCE : version;
 		return permitted(caller, PermissionAction.RECORD_CREATE, "CREATE", name, Payload.NONE,
 				() -> permitted(caller, PermissionAction.RECORD_WRITE, (path == null) ? "UPDATE" : "PATCH", name, payload,
 						() -> Mono.defer(() -> (path == null)
-								? this.records.set(name, writeVersion, data, null)
-								: this.records.patch(name, writeVersion, path, data, null))
+								? this.records.set(name, writeVersion, data, null, ttl)
+								: this.records.patch(name, writeVersion, path, data, null, ttl))
 							.<Outcome>map(Outcome.Done::new)
 							.onErrorResume((ex) -> Mono.just(writeError(name, ex)))));
 	}

@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,8 +36,14 @@ import io.sluice.record.VersionExistsException;
  */
 public final class RecordApiCodec {
 
-	/** 2 since records are in {@link VersionedRecordCodec}'s form; 1 is not read (see the class comment). */
-	private static final int FORMAT = 2;
+	/**
+	 * 3 since a call carries a time to live; 2 (records in {@link VersionedRecordCodec}'s form) and 1 are not read
+	 * (see the class comment).
+	 */
+	private static final int FORMAT = 3;
+
+	/** The time to live of a call that has none. */
+	private static final long NO_TTL = -1;
 
 	/** The most calls one batch may hold. */
 	public static final int MAX_BATCH = 10_000;
@@ -122,6 +129,13 @@ public final class RecordApiCodec {
 		writeString(out, call.path());
 		writeBytes(out, call.data());
 		writeString(out, call.origin());
+		if (call.ttl() == null) {
+			out.writeLong(NO_TTL);
+		}
+		else {
+			out.writeLong(call.ttl().getSeconds());
+			out.writeInt(call.ttl().getNano());
+		}
 	}
 
 	private static RecordCall readCall(DataInputStream in) throws IOException {
@@ -129,7 +143,20 @@ public final class RecordApiCodec {
 		if (op >= OPS.length) {
 			throw new IllegalArgumentException("Unknown record operation " + op);
 		}
-		return new RecordCall(OPS[op], readString(in), in.readLong(), readString(in), readBytes(in), readString(in));
+		return new RecordCall(OPS[op], readString(in), in.readLong(), readString(in), readBytes(in), readString(in),
+				readTtl(in));
+	}
+
+	private static Duration readTtl(DataInputStream in) throws IOException {
+		long seconds = in.readLong();
+		if (seconds == NO_TTL) {
+			return null;
+		}
+		int nanos = in.readInt();
+		if (seconds < 0 || nanos < 0 || nanos > 999_999_999) {
+			throw new IllegalArgumentException("Bad time to live: " + seconds + " s and " + nanos + " ns");
+		}
+		return Duration.ofSeconds(seconds, nanos);
 	}
 
 	private static void writeReply(DataOutputStream out, RecordCall call, RecordReply reply) throws IOException {

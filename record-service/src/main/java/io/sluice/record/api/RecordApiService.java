@@ -77,9 +77,9 @@ final class RecordApiService {
 			case READ -> this.records.read(call.name()).map(RecordReply::of).defaultIfEmpty(RecordReply.none());
 			case HEAD -> this.records.head(call.name()).map(RecordReply::ofVersion).defaultIfEmpty(RecordReply.none());
 			case HAS -> this.records.has(call.name()).map(RecordReply::of);
-			case SET -> written(this.records.set(call.name(), call.version(), call.data(), call.origin()));
-			case PATCH -> written(
-					this.records.patch(call.name(), call.version(), call.path(), call.data(), call.origin()));
+			case SET -> written(this.records.set(call.name(), call.version(), call.data(), call.origin(), call.ttl()));
+			case PATCH -> written(this.records.patch(call.name(), call.version(), call.path(), call.data(),
+					call.origin(), call.ttl()));
 			case ERASE -> written(this.records.erase(call.name(), call.version(), call.path(), call.origin()));
 			case DELETE -> written(this.records.delete(call.name(), call.origin()));
 			case CREATE -> written(this.records.create(call.name()));

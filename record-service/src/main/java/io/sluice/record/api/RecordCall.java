@@ -1,5 +1,6 @@
 package io.sluice.record.api;
 
+import java.time.Duration;
 import java.util.Objects;
 
 import io.sluice.record.RecordService;
@@ -14,8 +15,9 @@ import io.sluice.record.RecordService;
  * @param path the path of a patch or erase, else {@code null}
  * @param data the data of a set, the value of a patch, else {@code null}. Not copied
  * @param origin the writer's opaque id, or {@code null}
+ * @param ttl how long after a set or patch the record expires, or {@code null} (as the name's rule says)
  */
-public record RecordCall(Op op, String name, long version, String path, byte[] data, String origin) {
+public record RecordCall(Op op, String name, long version, String path, byte[] data, String origin, Duration ttl) {
 
 	public RecordCall {
 		Objects.requireNonNull(op, "op");
@@ -28,6 +30,14 @@ public record RecordCall(Op op, String name, long version, String path, byte[] d
 		if ((op == Op.SET || op == Op.PATCH) && data == null) {
 			throw new IllegalArgumentException("A " + op.label + " of record '" + name + "' needs data");
 		}
+		if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
+			throw new IllegalArgumentException("A time to live must be positive, was " + ttl);
+		}
+	}
+
+	/** A call without a time to live. */
+	public RecordCall(Op op, String name, long version, String path, byte[] data, String origin) {
+		this(op, name, version, path, data, origin, null);
 	}
 
 	public static RecordCall read(String name) {
@@ -47,11 +57,20 @@ public record RecordCall(Op op, String name, long version, String path, byte[] d
 	}
 
 	public static RecordCall set(String name, long version, byte[] data, String origin) {
-		return new RecordCall(Op.SET, name, version, null, data, origin);
+		return set(name, version, data, origin, null);
+	}
+
+	public static RecordCall set(String name, long version, byte[] data, String origin, Duration ttl) {
+		return new RecordCall(Op.SET, name, version, null, data, origin, ttl);
 	}
 
 	public static RecordCall patch(String name, long version, String path, byte[] value, String origin) {
-		return new RecordCall(Op.PATCH, name, version, path, value, origin);
+		return patch(name, version, path, value, origin, null);
+	}
+
+	public static RecordCall patch(String name, long version, String path, byte[] value, String origin,
+			Duration ttl) {
+		return new RecordCall(Op.PATCH, name, version, path, value, origin, ttl);
 	}
 
 	public static RecordCall erase(String name, long version, String path, String origin) {
@@ -71,7 +90,8 @@ public record RecordCall(Op op, String name, long version, String path, byte[] d
 	public String toString() {
 		return "RecordCall[" + this.op + " '" + this.name + "' v" + this.version
 				+ ((this.path != null) ? " path " + this.path : "")
-				+ ((this.data != null) ? ", " + this.data.length + " bytes" : "") + "]";
+				+ ((this.data != null) ? ", " + this.data.length + " bytes" : "")
+				+ ((this.ttl != null) ? ", ttl " + this.ttl : "") + "]";
 	}
 
 	/** The {@link RecordService} methods the API serves, in wire order: never reorder, only append. */

@@ -77,12 +77,24 @@ public final class RemoteRecordService implements RecordService, AutoCloseable {
 
 	@Override
 	public Mono<VersionedRecord> set(String name, long version, byte[] data, String origin) {
-		return call(() -> RecordCall.set(name, version, data, origin), name).flatMap(RecordReply::toRecord);
+		return set(name, version, data, origin, null);
+	}
+
+	@Override
+	public Mono<VersionedRecord> set(String name, long version, byte[] data, String origin, Duration ttl) {
+		return call(() -> RecordCall.set(name, version, data, origin, ttl), name).flatMap(RecordReply::toRecord);
 	}
 
 	@Override
 	public Mono<VersionedRecord> patch(String name, long version, String path, byte[] value, String origin) {
-		return call(() -> RecordCall.patch(name, version, path, value, origin), name).flatMap(RecordReply::toRecord);
+		return patch(name, version, path, value, origin, null);
+	}
+
+	@Override
+	public Mono<VersionedRecord> patch(String name, long version, String path, byte[] value, String origin,
+			Duration ttl) {
+		return call(() -> RecordCall.patch(name, version, path, value, origin, ttl), name)
+			.flatMap(RecordReply::toRecord);
 	}
 
 	@Override

@@ -1,11 +1,15 @@
 package io.sluice.record.write;
 
+import java.time.Clock;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -38,7 +42,7 @@ public final class RecordServiceAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(RecordService.class)
 	@ConditionalOnProperty(name = "sluice.records.mode", havingValue = "local", matchIfMissing = true)
-	RecordService recordService(RecordCache cache, RecordStore store, MessageBus bus,
+	WriteThroughRecordService recordService(RecordCache cache, RecordStore store, MessageBus bus,
 			ObjectProvider<StorageQueue> queue, ConnectorChoice choice, RecordServiceProperties properties) {
 		StorageQueue storageQueue = queue.getIfAvailable();
 		if (storageQueue == null && choice.queue().type() != ConnectorChoice.QueueType.NONE) {
@@ -50,8 +54,22 @@ public final class RecordServiceAutoConfiguration {
 		logger.info("Records: cache {}, store {}, durable through {}", cache.getClass().getSimpleName(),
 				store.getClass().getSimpleName(), (storageQueue != null) ? storageQueue.getClass().getSimpleName()
 						: "the store itself (group commit, no storage queue)");
+		RecordExpiry expiry = new RecordExpiry(Clock.systemUTC(), properties.ttl());
+		if (!properties.ttl().isEmpty()) {
+			logger.info("Records: time to live by name {}", properties.ttl());
+		}
 		return new WriteThroughRecordService(cache, store, durable, new RecordChangeFeed(bus),
-				new RecordJson(properties.maxNestingDepth()), properties.casAttempts(), properties.drainTimeout());
+				new RecordJson(properties.maxNestingDepth()), properties.casAttempts(), properties.drainTimeout(),
+				expiry);
+	}
+
+	/** Deletes the records past their deadline that no one reads; only with this module's record service. */
+	@Bean
+	@ConditionalOnBean(WriteThroughRecordService.class)
+	ExpirySweep recordExpirySweep(WriteThroughRecordService recordService, RecordStore store,
+			RecordServiceProperties properties) {
+		return new ExpirySweep(recordService, recordService.expiry(), store, properties.expiryInterval(),
+				properties.expiryBatchSize(), Schedulers.parallel());
 	}
 
 }

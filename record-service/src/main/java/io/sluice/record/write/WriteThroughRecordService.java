@@ -61,9 +61,17 @@ final class WriteThroughRecordService implements RecordService {
 
 	private final Duration drainTimeout;
 
+	private final RecordExpiry expiry;
+
 	WriteThroughRecordService(RecordCache cache, RecordStore store, DurableWrites durable, RecordChangeFeed feed,
 			RecordJson json, int casAttempts, Duration drainTimeout) {
+		this(cache, store, durable, feed, json, casAttempts, drainTimeout, RecordExpiry.withoutRules());
+	}
+
+	WriteThroughRecordService(RecordCache cache, RecordStore store, DurableWrites durable, RecordChangeFeed feed,
+			RecordJson json, int casAttempts, Duration drainTimeout, RecordExpiry expiry) {
 		this.cache = cache;
+		this.expiry = expiry;
 		this.reads = new StoreReads(store, MAX_READS_PER_QUERY);
 		this.durable = durable;
 		this.feed = feed;
@@ -73,8 +81,18 @@ final class WriteThroughRecordService implements RecordService {
 		this.pipeline = new DurablePipeline(durable, feed, cache, this.lanes);
 	}
 
+	/**
+	 * The current record, seen as it is once expiry has been enforced: a live record past its deadline reads as the
+	 * tombstone that will replace it (one version above), whether or not that has been written yet.
+	 */
 	@Override
 	public Mono<VersionedRecord> read(String name) {
+		return current(name).map((record) -> this.expiry.expired(record)
+				? VersionedRecord.tombstone(name, record.version() + 1) : record);
+	}
+
+	/** The current record as the cache or the store holds it, expired or not. */
+	private Mono<VersionedRecord> current(String name) {
 		// A cache read fails open: the store has every acknowledged write once the queue has drained.
 		return this.cache.get(name).onErrorResume(ConnectorException.class, (ex) -> {
 			logger.warn("Cache read of record '{}' failed, reading the store: {}", name, ex.getMessage());
@@ -121,8 +139,12 @@ final class WriteThroughRecordService implements RecordService {
 	 * record it does not hold as version 0: a record the cache lost must be found in the store, not created again.
 	 */
 	private Mono<Mono<VersionedRecord>> creation(String name, int attemptsLeft) {
-		return read(name).map(Optional::of).defaultIfEmpty(Optional.empty()).flatMap((found) -> {
+		return current(name).map(Optional::of).defaultIfEmpty(Optional.empty()).flatMap((found) -> {
 			VersionedRecord current = found.orElse(null);
+			if (this.expiry.expired(current)) {
+				return expiration(current).then(Mono.defer(() -> retried(name, attemptsLeft,
+						() -> creation(name, attemptsLeft - 1))));
+			}
 			if (current != null && !current.deleted()) {
 				return Mono.just(this.pipeline.whenDurable(current));
 			}
@@ -130,23 +152,25 @@ final class WriteThroughRecordService implements RecordService {
 			// Never written: version 0, as deepstream creates it. Deleted: above the tombstone, as any write.
 			long version = (current != null) ? currentVersion + 1 : 0;
 			RecordChange change = new RecordChange(RecordChange.Kind.CREATE,
-					VersionedRecord.of(name, version, EMPTY_OBJECT), null, null, null);
+					this.expiry.record(name, version, EMPTY_OBJECT, null), null, null, null);
 			return compareAndSet(currentVersion, change.record())
 				.flatMap((result) -> {
 					if (result.won()) {
-						return Mono.just(this.pipeline.submit(change));
+						return Mono.just(submit(change));
 					}
-					if (attemptsLeft > 1) {
-						// Another node wrote first: judge again against what is current now.
-						return creation(name, attemptsLeft - 1);
-					}
-					return Mono.error(tooManyWriters(name));
+					// Another node wrote first: judge again against what is current now.
+					return retried(name, attemptsLeft, () -> creation(name, attemptsLeft - 1));
 				});
 		});
 	}
 
 	@Override
 	public Mono<VersionedRecord> set(String name, long version, byte[] data, String origin) {
+		return set(name, version, data, origin, null);
+	}
+
+	@Override
+	public Mono<VersionedRecord> set(String name, long version, byte[] data, String origin, Duration ttl) {
 		// Checked once, before the lane: a retried compare-and-set does not check it again.
 		byte[] document;
 		try {
@@ -156,27 +180,34 @@ final class WriteThroughRecordService implements RecordService {
 			return Mono.error(ex);
 		}
 		Mutation mutation = (current, next) -> new RecordChange(RecordChange.Kind.SET,
-				VersionedRecord.of(name, next, document), null, null, origin);
+				this.expiry.record(name, next, document, ttl), null, null, origin);
 		if (version <= 1) {
 			return write(name, version, mutation);
 		}
 		// A set needs nothing of the current record but its version: while the cache holds the one before it, the
 		// compare-and-set alone decides, one cache round trip instead of two. Otherwise (a miss, another version)
-		// the write is judged as any other. Not for version 1: a record the cache lost would pass for version 0.
+		// the write is judged as any other. Not for version 1: a record the cache lost would pass for version 0. Nor
+		// for a record past its deadline: the cache holds none such (it counts as version 0), so this one loses.
 		RecordChange change = mutation.apply(null, version);
 		return this.lanes.run(name, () -> compareAndSet(version - 1, change.record())
-			.flatMap((result) -> result.won() ? Mono.just(this.pipeline.submit(change))
+			.flatMap((result) -> result.won() ? Mono.just(submit(change))
 					: attempt(name, version, mutation, this.casAttempts)))
 			.flatMap(Function.identity());
 	}
 
 	@Override
 	public Mono<VersionedRecord> patch(String name, long version, String path, byte[] value, String origin) {
+		return patch(name, version, path, value, origin, null);
+	}
+
+	@Override
+	public Mono<VersionedRecord> patch(String name, long version, String path, byte[] value, String origin,
+			Duration ttl) {
 		return write(name, version, (current, next) -> {
 			RecordPath parsed = parsePath(name, path);
 			JsonNode patched = apply(name, parsed, () -> parsed.set(base(name, current), this.json.value(name, value)));
-			return new RecordChange(RecordChange.Kind.PATCH, VersionedRecord.of(name, next, this.json.bytes(patched)),
-					parsed.toString(), value, origin);
+			return new RecordChange(RecordChange.Kind.PATCH,
+					this.expiry.record(name, next, this.json.bytes(patched), ttl), parsed.toString(), value, origin);
 		});
 	}
 
@@ -185,8 +216,8 @@ final class WriteThroughRecordService implements RecordService {
 		return write(name, version, (current, next) -> {
 			RecordPath parsed = parsePath(name, path);
 			JsonNode erased = apply(name, parsed, () -> parsed.erase(base(name, current)));
-			return new RecordChange(RecordChange.Kind.ERASE, VersionedRecord.of(name, next, this.json.bytes(erased)),
-					parsed.toString(), null, origin);
+			return new RecordChange(RecordChange.Kind.ERASE,
+					this.expiry.record(name, next, this.json.bytes(erased), null), parsed.toString(), null, origin);
 		});
 	}
 
@@ -199,6 +230,11 @@ final class WriteThroughRecordService implements RecordService {
 			return new RecordChange(RecordChange.Kind.DELETE, VersionedRecord.tombstone(name, next), null, null,
 					origin);
 		});
+	}
+
+	/** When this service's records expire. */
+	RecordExpiry expiry() {
+		return this.expiry;
 	}
 
 	@Override
@@ -218,8 +254,13 @@ final class WriteThroughRecordService implements RecordService {
 
 	/** Decides the version; yields the write's answer from the pipeline, to which it was handed within the lane. */
 	private Mono<Mono<VersionedRecord>> attempt(String name, long version, Mutation mutation, int attemptsLeft) {
-		return read(name).map(Optional::of).defaultIfEmpty(Optional.empty()).flatMap((found) -> {
+		return current(name).map(Optional::of).defaultIfEmpty(Optional.empty()).flatMap((found) -> {
 			VersionedRecord current = found.orElse(null);
+			if (this.expiry.expired(current)) {
+				// Expired: the expiry is a delete, made first, and the write is judged against its tombstone.
+				return expiration(current).then(Mono.defer(() -> retried(name, attemptsLeft,
+						() -> attempt(name, version, mutation, attemptsLeft - 1))));
+			}
 			long currentVersion = (current != null) ? current.version() : 0;
 			if (version != FORCE && version <= currentVersion) {
 				return Mono.error(new VersionExistsException(name, version, current));
@@ -231,15 +272,51 @@ final class WriteThroughRecordService implements RecordService {
 			return compareAndSet(currentVersion, change.record())
 				.flatMap((result) -> {
 					if (result.won()) {
-						return Mono.just(this.pipeline.submit(change));
+						return Mono.just(submit(change));
 					}
-					if (attemptsLeft > 1) {
-						// Another node wrote first: judge the write again against what is current now.
-						return attempt(name, version, mutation, attemptsLeft - 1);
-					}
-					return Mono.error(tooManyWriters(name));
+					// Another node wrote first: judge the write again against what is current now.
+					return retried(name, attemptsLeft, () -> attempt(name, version, mutation, attemptsLeft - 1));
 				});
 		});
+	}
+
+	/**
+	 * Enforces the expiry of {@code name} if it is past its deadline: from {@link ExpirySweep}, for records no one
+	 * reads or writes. Runs in the record's lane, as a delete.
+	 * @return whether this call expired it (false if it was not due, was gone already, or another node did it)
+	 */
+	Mono<Boolean> expire(String name) {
+		return this.lanes.run(name, () -> current(name).filter(this.expiry::expired)
+			.flatMap(this::expiration)
+			.defaultIfEmpty(Mono.just(false)))
+			.flatMap(Function.identity());
+	}
+
+	/**
+	 * Replaces an expired record with a tombstone one version above, announced as a delete, exactly as
+	 * {@link #delete} would: inside the record's lane. The cache counts an expired record as not held (version 0).
+	 * @return once the compare-and-set is decided: whether it won, and then when the tombstone is durable
+	 */
+	private Mono<Mono<Boolean>> expiration(VersionedRecord expired) {
+		RecordChange change = new RecordChange(RecordChange.Kind.DELETE,
+				VersionedRecord.tombstone(expired.name(), expired.version() + 1), null, null, null);
+		return compareAndSet(0, change.record()).map((result) -> {
+			if (!result.won()) {
+				return Mono.just(false);
+			}
+			logger.debug("Record '{}' v{} expired at {}", expired.name(), expired.version(), expired.expiresAt());
+			return submit(change).thenReturn(true);
+		});
+	}
+
+	/** Hands a write that won its compare-and-set to the pipeline, remembering its deadline if it has one. */
+	private Mono<VersionedRecord> submit(RecordChange change) {
+		this.expiry.written(change.record());
+		return this.pipeline.submit(change);
+	}
+
+	private <T> Mono<T> retried(String name, int attemptsLeft, java.util.function.Supplier<Mono<T>> again) {
+		return (attemptsLeft > 1) ? again.get() : Mono.error(tooManyWriters(name));
 	}
 
 	/** The cache's compare-and-set; a write fails closed when the cache fails. */

@@ -2,6 +2,7 @@ package io.sluice.record.api;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,8 @@ class RecordApiCodecTests {
 				RecordCall.has("codec/x"), RecordCall.set("codec/s", 3, DATA, "conn-1"),
 				RecordCall.patch("codec/p", -1, "a.b[2]", "7".getBytes(StandardCharsets.UTF_8), null),
 				RecordCall.erase("codec/e", 9, "a", "conn-2"), RecordCall.delete("codec/d", "conn-3"),
-				RecordCall.create("codec/c"));
+				RecordCall.create("codec/c"), RecordCall.set("codec/t", 2, DATA, null, Duration.ofSeconds(30, 5)),
+				RecordCall.patch("codec/pt", 1, "a", DATA, "conn-4", Duration.ofDays(400)));
 		for (RecordCall call : calls) {
 			assertSameCall(RecordApiCodec.decodeCall(RecordApiCodec.encodeCall(call)), call);
 		}
@@ -62,7 +64,7 @@ class RecordApiCodecTests {
 		VersionedRecord record = VersionedRecord.of("codec/form", 3, DATA);
 		byte[] form = VersionedRecordCodec.encode(record);
 		ByteBuffer expected = ByteBuffer.allocate(1 + 1 + 4 + form.length)
-			.put((byte) 2)
+			.put((byte) 3)
 			.put((byte) RecordReply.Kind.RECORD.ordinal())
 			.putInt(form.length)
 			.put(form);
@@ -166,6 +168,19 @@ class RecordApiCodecTests {
 		assertThat(decoded.path()).isEqualTo(call.path());
 		assertThat(decoded.data()).isEqualTo(call.data());
 		assertThat(decoded.origin()).isEqualTo(call.origin());
+		assertThat(decoded.ttl()).isEqualTo(call.ttl());
+	}
+
+	@Test
+	void aCallsTimeToLiveFollowsItsOriginAsSecondsAndNanoseconds() {
+		byte[] without = RecordApiCodec.encodeCall(RecordCall.set("codec/ttl", 1, DATA, null));
+		byte[] with = RecordApiCodec.encodeCall(RecordCall.set("codec/ttl", 1, DATA, null, Duration.ofMillis(1500)));
+		assertThat(ByteBuffer.wrap(without, without.length - 8, 8).getLong()).isEqualTo(-1);
+		ByteBuffer ttl = ByteBuffer.wrap(with, with.length - 12, 12);
+		assertThat(ttl.getLong()).isEqualTo(1);
+		assertThat(ttl.getInt()).isEqualTo(500_000_000);
+		assertThatIllegalArgumentException().isThrownBy(() -> RecordCall.set("codec/ttl", 1, DATA, null, Duration.ZERO))
+			.withMessage("A time to live must be positive, was PT0S");
 	}
 
 }

@@ -2,6 +2,7 @@ package io.sluice.record.remote;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -96,6 +97,20 @@ class RemoteRecordServiceTests {
 	}
 
 	@Test
+	void aWritesTimeToLiveReachesTheRecordService() {
+		Instant before = Instant.now();
+		StepVerifier.create(this.remote.set("remote/ttl", 1, json("{}"), "c1", Duration.ofHours(1)))
+			.assertNext((written) -> assertThat(written.expiresAt()).isBetween(before.plus(Duration.ofHours(1)),
+					Instant.now().plus(Duration.ofHours(1))))
+			.expectComplete()
+			.verify(TIMEOUT);
+		StepVerifier.create(this.remote.patch("remote/ttl", 2, "a", json("1"), "c1", Duration.ofMinutes(1)))
+			.assertNext((written) -> assertThat(written.expiresAt()).isBefore(Instant.now().plus(Duration.ofMinutes(1))))
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
 	void failuresArriveAsTheSameExceptionsAsInProcess() {
 		RecordService local = this.server.records();
 		local.set("remote/stale", 1, json("{\"v\":1}"), null).block(TIMEOUT);
@@ -157,7 +172,7 @@ class RemoteRecordServiceTests {
 		try {
 			assertThatExceptionOfType(StatusRuntimeException.class)
 				.isThrownBy(() -> ClientCalls.blockingUnaryCall(channel, RecordApi.CALL,
-						io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), new byte[] { 2, 99 }))
+						io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), new byte[] { 3, 99 }))
 				.satisfies((ex) -> {
 					assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
 					assertThat(ex.getStatus().getDescription()).isEqualTo("Bad record call: Unknown record operation 99");

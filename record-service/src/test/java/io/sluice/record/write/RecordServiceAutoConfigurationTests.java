@@ -1,5 +1,7 @@
 package io.sluice.record.write;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
@@ -47,6 +49,38 @@ class RecordServiceAutoConfigurationTests {
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("sluice.records.cas-attempts"));
+	}
+
+	@Test
+	void ttlRulesReachTheRecordServiceAndItsSweepRuns() {
+		this.runner.withPropertyValues("sluice.records.ttl[session/.*]=30m", "sluice.records.expiry-interval=250ms")
+			.run((context) -> {
+				WriteThroughRecordService records = context.getBean(WriteThroughRecordService.class);
+				assertThat(records.expiry().rule("session/alice")).isEqualTo(Duration.ofMinutes(30));
+				assertThat(records.expiry().rule("users/alice")).isNull();
+				assertThat(context).hasSingleBean(ExpirySweep.class);
+				assertThat(context.getBean(ExpirySweep.class).isRunning()).isTrue();
+			});
+	}
+
+	@Test
+	void aBadTtlRuleFailsStartUpNamingTheProperty() {
+		this.runner.withPropertyValues("sluice.records.ttl[session/(]=30m")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageStartingWith("sluice.records.ttl[session/(] is not a valid regular expression"));
+		// Spring's binding failure names it, which its failure analyzer explains at start-up.
+		this.runner.withPropertyValues("sluice.records.ttl[session/.*]=soon")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("Failed to bind properties under 'sluice.records.ttl"));
+	}
+
+	@Test
+	void noSweepBesideAUserSuppliedRecordService() {
+		this.runner.withBean(RecordService.class, () -> mock(RecordService.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(ExpirySweep.class));
 	}
 
 	@Test

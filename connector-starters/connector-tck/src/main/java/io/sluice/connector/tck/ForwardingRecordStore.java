@@ -1,5 +1,6 @@
 package io.sluice.connector.tck;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 
@@ -44,6 +45,11 @@ public abstract class ForwardingRecordStore implements RecordStore {
 	@Override
 	public Flux<VersionedRecord> scan(String prefix) {
 		return this.delegate.scan(prefix);
+	}
+
+	@Override
+	public Flux<VersionedRecord> findExpired(Instant at, int limit) {
+		return this.delegate.findExpired(at, limit);
 	}
 
 }

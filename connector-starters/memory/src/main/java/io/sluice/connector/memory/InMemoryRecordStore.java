@@ -3,6 +3,7 @@ package io.sluice.connector.memory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,7 +20,8 @@ import io.sluice.connector.VersionedRecord;
  * key range. Each write is a version-guarded atomic replace of one entry.
  *
  * <p>Not durable: everything is lost with the process, so this store suits tests and trying Sluice out, not
- * data anyone needs to keep. Expired records are kept (they still guard their version) but never returned.
+ * data anyone needs to keep. Expired records are kept and found (they still guard their version), never scanned;
+ * {@link #findExpired} looks at every record, which suits the few records a test holds.
  * Records are not copied: callers must not change the data they hand over or get back.
  */
 public final class InMemoryRecordStore implements RecordStore {
@@ -38,15 +40,12 @@ public final class InMemoryRecordStore implements RecordStore {
 
 	@Override
 	public Mono<VersionedRecord> find(String name) {
-		return Mono.fromSupplier(() -> live(this.records.get(name), this.clock.instant()));
+		return Mono.fromSupplier(() -> this.records.get(name));
 	}
 
 	@Override
 	public Flux<VersionedRecord> findMany(Collection<String> names) {
-		return Flux.defer(() -> {
-			Instant now = this.clock.instant();
-			return Flux.fromIterable(names).mapNotNull((name) -> live(this.records.get(name), now));
-		});
+		return Flux.defer(() -> Flux.fromIterable(names).mapNotNull(this.records::get));
 	}
 
 	@Override
@@ -79,8 +78,13 @@ public final class InMemoryRecordStore implements RecordStore {
 		});
 	}
 
-	private static VersionedRecord live(VersionedRecord record, Instant now) {
-		return (record != null && !record.isExpiredAt(now)) ? record : null;
+	@Override
+	public Flux<VersionedRecord> findExpired(Instant at, int limit) {
+		return Flux.defer(() -> Flux.fromStream(this.records.values()
+			.stream()
+			.filter((record) -> !record.deleted() && record.isExpiredAt(at))
+			.sorted(Comparator.comparing(VersionedRecord::expiresAt))
+			.limit(limit)));
 	}
 
 }

@@ -38,10 +38,15 @@ class InMemoryExpiryTests {
 	@Test
 	void expiredStoredRecordStillGuardsItsVersion() {
 		InMemoryRecordStore store = new InMemoryRecordStore(this.clock);
-		store.upsertIfNewer(List.of(new VersionedRecord("r", 3, new byte[] { '{', '}' }, false,
-				this.clock.instant().plusSeconds(1)))).block(TIMEOUT);
+		VersionedRecord expiring = new VersionedRecord("r", 3, new byte[] { '{', '}' }, false,
+				this.clock.instant().plusSeconds(1));
+		store.upsertIfNewer(List.of(expiring)).block(TIMEOUT);
 		this.clock.advance(Duration.ofSeconds(1));
-		StepVerifier.create(store.find("r")).expectComplete().verify(TIMEOUT);
+		// Still found, with its version, but never scanned, and due.
+		StepVerifier.create(store.find("r")).expectNext(expiring).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(store.scan("r")).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(store.findExpired(this.clock.instant(), 10)).expectNext(expiring).expectComplete()
+			.verify(TIMEOUT);
 		StepVerifier.create(store.upsertIfNewer(List.of(VersionedRecord.of("r", 2, "{}"))))
 			.expectNext(0)
 			.expectComplete()

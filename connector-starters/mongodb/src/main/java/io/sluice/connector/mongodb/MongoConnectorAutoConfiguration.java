@@ -84,7 +84,7 @@ public final class MongoConnectorAutoConfiguration {
 			MongoRecordStore store = new MongoRecordStore(operations(operations, environment),
 					properties.recordsCollection(), Clock.systemUTC());
 			createIndexes(store.createIndexes(), properties.indexTimeout());
-			logger.info("RecordStore: mongodb (collection {}, TTL index on exp)", properties.recordsCollection());
+			logger.info("RecordStore: mongodb (collection {}, expiry index on exp)", properties.recordsCollection());
 			return store;
 		}
 

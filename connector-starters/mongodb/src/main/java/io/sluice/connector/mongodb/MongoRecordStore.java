@@ -10,9 +10,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoCommandException;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.bulk.BulkWriteResult;
 import com.mongodb.client.model.BulkWriteOptions;
@@ -51,10 +51,11 @@ import io.sluice.connector.VersionedRecord;
  * duplicate key are sent once more, when the document certainly exists and the filter decides.</li>
  * <li><b>Counting.</b> The count is what the server reports as matched (an older version replaced) plus
  * inserted; writes are always acknowledged for that reason, even under an unacknowledged default.</li>
- * <li><b>Expiry.</b> Reads filter {@code exp} in the query and again exactly in this process ({@code exp} is a
- * BSON date, whole milliseconds; {@code expNanos} keeps the rest, so {@code expiresAt} reads back unchanged).
- * The TTL index created by {@link #createIndexes()} lets MongoDB delete expired records eventually; until it
- * does an expired record still guards its version, afterwards a write of any version recreates it.</li>
+ * <li><b>Expiry.</b> {@code exp} is a BSON date, whole milliseconds; {@code expNanos} keeps the rest, so
+ * {@code expiresAt} reads back unchanged, and queries on {@code exp} are checked again exactly in this process. An
+ * expired record is kept (it guards its version) until a newer version replaces it, so there is no TTL index:
+ * MongoDB deleting the document would let the record come back at a lower version. {@link #createIndexes()}
+ * drops the TTL index that earlier versions created, and indexes {@code exp} for {@link #findExpired}.</li>
  * <li><b>Scan</b> matches names with an anchored regular expression in which every character but ASCII letters
  * and digits is escaped, so the prefix is taken literally, and sorts by {@code _id}: by UTF-8 bytes, which is
  * code-point order.</li>
@@ -75,7 +76,13 @@ public final class MongoRecordStore implements RecordStore {
 
 	static final String EXPIRES_NANOS = "expNanos";
 
+	/** The TTL index earlier versions created on {@code exp}: dropped, see the class comment. */
 	static final String TTL_INDEX = "sluice_exp_ttl";
+
+	static final String EXPIRY_INDEX = "sluice_exp";
+
+	/** MongoDB's code for an index that does not exist. */
+	private static final int INDEX_NOT_FOUND = 27;
 
 	// Keeps each $in (and so each query document) far below MongoDB's 16 MiB limit, whatever the names' lengths.
 	private static final int NAMES_PER_QUERY = 1_000;
@@ -104,28 +111,28 @@ public final class MongoRecordStore implements RecordStore {
 	}
 
 	/**
-	 * Creates the TTL index on {@code exp} ({@code expireAfterSeconds: 0}); harmless when it exists. The store works
-	 * without it, but expired records then stay until overwritten.
+	 * Drops the TTL index on {@code exp} that earlier versions created, and creates a plain index on {@code exp} in
+	 * its place; harmless when done already. The store works without it, but {@link #findExpired} then reads the
+	 * whole collection.
 	 */
 	public Mono<Void> createIndexes() {
-		IndexOptions ttl = new IndexOptions().name(TTL_INDEX).expireAfter(0L, TimeUnit.SECONDS);
+		IndexOptions expiry = new IndexOptions().name(EXPIRY_INDEX);
 		return this.collections.with(this.collection,
-				(records) -> Mono.from(records.createIndex(Indexes.ascending(EXPIRES), ttl)).then(),
-				"creating the TTL index of collection '" + this.collection + "'");
+				(records) -> Mono.from(records.dropIndex(TTL_INDEX))
+					.onErrorResume(MongoCommandException.class, (ex) -> (ex.getErrorCode() == INDEX_NOT_FOUND)
+							? Mono.empty() : Mono.error(ex))
+					.then(Mono.from(records.createIndex(Indexes.ascending(EXPIRES), expiry)))
+					.then(),
+				"creating the expiry index of collection '" + this.collection + "'");
 	}
 
 	@Override
 	public Mono<VersionedRecord> find(String name) {
 		Objects.requireNonNull(name, "name");
-		return Mono.defer(() -> {
-			Instant now = this.clock.instant();
-			return this.collections
-				.with(this.collection,
-						(records) -> Mono.from(records.find(Filters.and(Filters.eq(ID, name), notExpired(now))).first()),
-						"finding record '" + name + "'")
-				.map(MongoRecordStore::toRecord)
-				.filter((record) -> !record.isExpiredAt(now));
-		});
+		return Mono.defer(() -> this.collections
+			.with(this.collection, (records) -> Mono.from(records.find(Filters.eq(ID, name)).first()),
+					"finding record '" + name + "'")
+			.map(MongoRecordStore::toRecord));
 	}
 
 	@Override
@@ -139,15 +146,10 @@ public final class MongoRecordStore implements RecordStore {
 		for (int from = 0; from < distinct.size(); from += NAMES_PER_QUERY) {
 			chunks.add(distinct.subList(from, Math.min(distinct.size(), from + NAMES_PER_QUERY)));
 		}
-		return Flux.defer(() -> {
-			Instant now = this.clock.instant();
-			return Flux.fromIterable(chunks)
-				.concatMap((chunk) -> this.collections.withMany(this.collection,
-						(records) -> Flux.from(records.find(Filters.and(Filters.in(ID, chunk), notExpired(now)))),
-						"finding " + chunk.size() + " records"))
-				.map(MongoRecordStore::toRecord)
-				.filter((record) -> !record.isExpiredAt(now));
-		});
+		return Flux.fromIterable(chunks)
+			.concatMap((chunk) -> this.collections.withMany(this.collection,
+					(records) -> Flux.from(records.find(Filters.in(ID, chunk))), "finding " + chunk.size() + " records"))
+			.map(MongoRecordStore::toRecord);
 	}
 
 	@Override
@@ -163,6 +165,23 @@ public final class MongoRecordStore implements RecordStore {
 				.map(MongoRecordStore::toRecord)
 				.filter((record) -> !record.isExpiredAt(now));
 		});
+	}
+
+	@Override
+	public Flux<VersionedRecord> findExpired(Instant at, int limit) {
+		Objects.requireNonNull(at, "at");
+		if (limit < 1) {
+			return Flux.empty();
+		}
+		// exp holds whole milliseconds: the query takes the whole millisecond of at, the exact check follows here.
+		Bson filter = Filters.and(Filters.lte(EXPIRES, new Date(at.toEpochMilli())), Filters.eq(DELETED, false));
+		return this.collections
+			.withMany(this.collection,
+					(records) -> Flux.from(records.find(filter).sort(Sorts.ascending(EXPIRES, EXPIRES_NANOS))),
+					"finding records expired at " + at)
+			.map(MongoRecordStore::toRecord)
+			.filter((record) -> record.isExpiredAt(at))
+			.take(limit);
 	}
 
 	@Override

@@ -94,7 +94,7 @@ class MongoConnectorAutoConfigurationTests {
 				.expectComplete()
 				.verify(TIMEOUT);
 		});
-		assertThat(output).containsOnlyOnce("RecordStore: mongodb (collection sluice_records, TTL index on exp)");
+		assertThat(output).containsOnlyOnce("RecordStore: mongodb (collection sluice_records, expiry index on exp)");
 	}
 
 	@Test
@@ -256,6 +256,11 @@ class MongoConnectorAutoConfigurationTests {
 
 		@Override
 		public Flux<VersionedRecord> scan(String prefix) {
+			return Flux.empty();
+		}
+
+		@Override
+		public Flux<VersionedRecord> findExpired(java.time.Instant at, int limit) {
 			return Flux.empty();
 		}
 

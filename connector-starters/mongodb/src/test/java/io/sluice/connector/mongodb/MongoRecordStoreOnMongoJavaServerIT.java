@@ -9,8 +9,8 @@ import io.sluice.connector.RecordStore;
 import io.sluice.connector.tck.RecordStoreContract;
 
 /**
- * The record store contract, against mongo-java-server answering as MongoDB 5.0. Expiry is checked by the
- * adapter's read filters here; MongoDB's TTL deletion is not exercised.
+ * The record store contract, against mongo-java-server answering as MongoDB 5.0, expiry included (the store
+ * keeps expired records; it creates no TTL index).
  */
 class MongoRecordStoreOnMongoJavaServerIT extends RecordStoreContract {
 

@@ -156,7 +156,8 @@ enum SqlDialect {
 				"CREATE TABLE IF NOT EXISTS " + tables.entry() + " (stream " + this.nameType + " NOT NULL, "
 						+ "entry_offset BIGINT NOT NULL, ts " + this.timeType + " NOT NULL, payload " + this.bytesType
 						+ " NOT NULL, PRIMARY KEY (stream, entry_offset))",
-				"CREATE INDEX IF NOT EXISTS " + tables.entry() + "_ts ON " + tables.entry() + " (stream, ts)");
+				"CREATE INDEX IF NOT EXISTS " + tables.entry() + "_ts ON " + tables.entry() + " (stream, ts)",
+				"CREATE INDEX IF NOT EXISTS " + tables.record() + "_expires ON " + tables.record() + " (expires_at)");
 	}
 
 	/**

@@ -49,8 +49,9 @@ import io.sluice.connector.VersionedRecord;
  * is atomic), without a transaction begun and committed around it. Its statements hold power-of-two numbers of
  * rows, so that the few statement texts stay parsed in H2's cache. {@link #close()} gives the connection back.
  * On PostgreSQL every batch takes a pooled connection, so batches of different callers run concurrently.</li>
- * <li><b>Expiry</b> is judged by this process's clock, to the nanosecond; {@code expiresAt} reads back exactly
- * (the timestamp column keeps microseconds, the finest PostgreSQL has, and a second column the nanoseconds).</li>
+ * <li><b>Expiry</b> is judged to the nanosecond (by this process's clock for a scan); {@code expiresAt} reads back
+ * exactly (the timestamp column keeps microseconds, the finest PostgreSQL has, and a second column the
+ * nanoseconds). An index on {@code expires_at} serves {@link #findExpired}.</li>
  * </ul>
  * The schema must have been {@linkplain SqlSchema#create() created} first.
  */
@@ -119,8 +120,8 @@ public final class SqlRecordStore implements RecordStore, AutoCloseable {
 	public Mono<VersionedRecord> find(String name) {
 		Objects.requireNonNull(name, "name");
 		Mono<VersionedRecord> found = Mono.defer(() -> this.operations.client()
-			.sql(this.columns + " WHERE name = $1 AND " + live(2))
-			.bindValues(withNow(name))
+			.sql(this.columns + " WHERE name = $1")
+			.bind(0, name)
 			.map(SqlRecordStore::toRecord)
 			.one());
 		return this.operations.run(found, "reading record '" + name + "'");
@@ -139,16 +140,16 @@ public final class SqlRecordStore implements RecordStore, AutoCloseable {
 
 	private Flux<VersionedRecord> findChunk(List<String> names) {
 		StringJoiner markers = new StringJoiner(", ", "(", ")");
-		List<Object> values = withNow();
+		List<Object> values = new ArrayList<>(NAMES_PER_QUERY);
 		// Padded to a power of two with the last name again, so that the query's text repeats and a database that
 		// keeps parsed statements by their text finds it there.
 		int padded = Math.min(NAMES_PER_QUERY, Integer.highestOneBit(names.size() * 2 - 1));
 		for (int i = 0; i < padded; i++) {
-			markers.add("$" + (i + 3));
+			markers.add("$" + (i + 1));
 			values.add(names.get(Math.min(i, names.size() - 1)));
 		}
 		return this.operations.client()
-			.sql(this.columns + " WHERE " + live(1) + " AND name IN " + markers)
+			.sql(this.columns + " WHERE name IN " + markers)
 			.bindValues(values)
 			.map(SqlRecordStore::toRecord)
 			.all();
@@ -284,6 +285,23 @@ public final class SqlRecordStore implements RecordStore, AutoCloseable {
 			.map(SqlRecordStore::toRecord)
 			.all());
 		return this.operations.run(live, "scanning records starting with '" + prefix + "'");
+	}
+
+	@Override
+	public Flux<VersionedRecord> findExpired(Instant at, int limit) {
+		Objects.requireNonNull(at, "at");
+		if (limit < 1) {
+			return Flux.empty();
+		}
+		// Rows whose deadline is at or before the instant, to the nanosecond (the index is on expires_at).
+		Flux<VersionedRecord> due = Flux.defer(() -> this.operations.client()
+			.sql(this.columns + " WHERE expires_at <= $1 AND deleted = FALSE AND (expires_at < $1 OR expires_nano <= $2)"
+					+ " ORDER BY expires_at, expires_nano LIMIT " + limit)
+			.bind(0, at.truncatedTo(ChronoUnit.MICROS))
+			.bind(1, at.getNano())
+			.map(SqlRecordStore::toRecord)
+			.all());
+		return this.operations.run(due, "finding records expired at " + at);
 	}
 
 	/**

@@ -190,6 +190,11 @@ class SqlConnectorAutoConfigurationTests {
 			return Flux.empty();
 		}
 
+		@Override
+		public Flux<VersionedRecord> findExpired(java.time.Instant at, int limit) {
+			return Flux.empty();
+		}
+
 	}
 
 }

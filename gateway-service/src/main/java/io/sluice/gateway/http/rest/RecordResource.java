@@ -1,5 +1,6 @@
 package io.sluice.gateway.http.rest;
 
+import java.time.Duration;
 import java.util.List;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -22,6 +23,7 @@ import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -97,11 +99,14 @@ final class RecordResource {
 							schema = @Schema(types = { "object", "array" }))),
 			responses = { @ApiResponse(responseCode = "204", description = "Written; the ETag is the new version"),
 					@ApiResponse(responseCode = "412", description = "If-Match is not the current version") })
-	Mono<ResponseEntity<Void>> put(@PathVariable String name, ServerHttpRequest request) {
+	Mono<ResponseEntity<Void>> put(@PathVariable String name,
+			@RequestParam(name = RecordTtl.PARAMETER, required = false) @Parameter(description = RecordTtl.DESCRIPTION) String ttl,
+			ServerHttpRequest request) {
 		Long ifMatch = ETags.ifMatch(request.getHeaders().getFirst(HttpHeaders.IF_MATCH));
+		Duration timeToLive = RecordTtl.parse(ttl);
 		return this.rest.as(request, name, (caller, recordName) -> this.rest.bodies()
 			.required(request, JsonBodies.JSON)
-			.flatMap((body) -> written(caller, recordName, ifMatch, null, body.bytes()))
+			.flatMap((body) -> written(caller, recordName, ifMatch, null, body.bytes(), timeToLive))
 			.map((record) -> ResponseEntity.noContent().eTag(ETags.of(record.version())).<Void>build()));
 	}
 
@@ -114,14 +119,17 @@ final class RecordResource {
 									schema = @Schema(implementation = PathPatch.class)) }),
 			responses = { @ApiResponse(responseCode = "200", description = "The data as written; the ETag is its version"),
 					@ApiResponse(responseCode = "412", description = "If-Match is not the current version") })
-	Mono<ResponseEntity<byte[]>> patch(@PathVariable String name, ServerHttpRequest request) {
+	Mono<ResponseEntity<byte[]>> patch(@PathVariable String name,
+			@RequestParam(name = RecordTtl.PARAMETER, required = false) @Parameter(description = RecordTtl.DESCRIPTION) String ttl,
+			ServerHttpRequest request) {
 		Long ifMatch = ETags.ifMatch(request.getHeaders().getFirst(HttpHeaders.IF_MATCH));
+		Duration timeToLive = RecordTtl.parse(ttl);
 		return this.rest.as(request, name, (caller, recordName) -> this.rest.bodies()
 			.required(request, List.of(MERGE_PATCH, MediaType.APPLICATION_JSON))
 			.flatMap((body) -> MERGE_PATCH.includes(request.getHeaders().getContentType())
-					? merged(caller, recordName, ifMatch, body.tree(), MERGE_ATTEMPTS)
+					? merged(caller, recordName, ifMatch, body.tree(), timeToLive, MERGE_ATTEMPTS)
 					: written(caller, recordName, ifMatch, PathPatch.path(body.tree()),
-							RestJson.bytes(PathPatch.value(body.tree()))))
+							RestJson.bytes(PathPatch.value(body.tree())), timeToLive))
 			.map((record) -> ResponseEntity.ok()
 				.eTag(ETags.of(record.version()))
 				.contentType(MediaType.APPLICATION_JSON)
@@ -138,9 +146,10 @@ final class RecordResource {
 	}
 
 	/** Writes the whole data or the value at a path, as the version after {@code ifMatch} (or forced). */
-	private Mono<VersionedRecord> written(Caller caller, String name, Long ifMatch, String path, byte[] data) {
+	private Mono<VersionedRecord> written(Caller caller, String name, Long ifMatch, String path, byte[] data,
+			Duration ttl) {
 		Long version = (ifMatch != null) ? ifMatch + 1 : null;
-		return this.actions.write(caller, name, version, path, data).flatMap((outcome) -> {
+		return this.actions.write(caller, name, version, path, data, ttl).flatMap((outcome) -> {
 			if (outcome instanceof Outcome.Failed failed) {
 				return this.rest.refusedWrite(caller, name, failed);
 			}
@@ -149,7 +158,8 @@ final class RecordResource {
 	}
 
 	/** Applies a merge patch to the record as read, written as the next version: tried again if that was taken. */
-	private Mono<VersionedRecord> merged(Caller caller, String name, Long ifMatch, JsonNode patch, int attempts) {
+	private Mono<VersionedRecord> merged(Caller caller, String name, Long ifMatch, JsonNode patch, Duration ttl,
+			int attempts) {
 		return this.actions.read(caller, name).flatMap((outcome) -> {
 			VersionedRecord current = (outcome instanceof Outcome.Done done) ? (VersionedRecord) done.value() : null;
 			if (current == null && ((Outcome.Failed) outcome).kind() != Outcome.Kind.RECORD_NOT_FOUND) {
@@ -162,10 +172,10 @@ final class RecordResource {
 					patch));
 			// A record that does not exist (never written, or deleted) is created on top of whatever version it had.
 			Long version = (current != null) ? current.version() + 1 : null;
-			return this.actions.write(caller, name, version, null, data).flatMap((written) -> {
+			return this.actions.write(caller, name, version, null, data, ttl).flatMap((written) -> {
 				if (written instanceof Outcome.Failed failed) {
 					if (ifMatch == null && failed.kind() == Outcome.Kind.VERSION_EXISTS && attempts > 1) {
-						return merged(caller, name, null, patch, attempts - 1);
+						return merged(caller, name, null, patch, ttl, attempts - 1);
 					}
 					return this.rest.refusedWrite(caller, name, failed);
 				}

@@ -35,7 +35,8 @@ final class RestProblemException extends RuntimeException {
 
 	/**
 	 * The problem as RFC 9457 says it: type, title, status, detail, plus {@code code} (deepstream's name for it) and,
-	 * when the record's current state is known (a failed conditional write), its {@code version} and {@code data}.
+	 * when the record's current state is known (a failed conditional write), its {@code version} and, unless it is
+	 * deleted, its {@code data}.
 	 */
 	ProblemDetail detail() {
 		ProblemDetail detail = ProblemDetail.forStatusAndDetail(this.problem.status(), getMessage());
@@ -44,7 +45,10 @@ final class RestProblemException extends RuntimeException {
 		detail.setProperty("code", this.problem.name());
 		if (this.current != null) {
 			detail.setProperty("version", this.current.version());
-			detail.setProperty("data", RestJson.tree(this.current.data()));
+			// A deleted (or expired) record has a version and no data.
+			if (!this.current.deleted()) {
+				detail.setProperty("data", RestJson.tree(this.current.data()));
+			}
 		}
 		return detail;
 	}
