@@ -1,15 +1,19 @@
 package io.sluice.record.write;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import io.sluice.connector.ConnectorChoice;
 import io.sluice.connector.MessageBus;
@@ -29,7 +33,10 @@ import io.sluice.record.feed.RecordChangeFeed;
  */
 @AutoConfiguration(afterName = { "io.sluice.connector.memory.MemoryConnectorAutoConfiguration",
 		"io.sluice.connector.sql.SqlConnectorAutoConfiguration",
-		"io.sluice.connector.kafka.KafkaConnectorAutoConfiguration", "io.sluice.connector.redis.RedisConnectorAutoConfiguration" })
+		"io.sluice.connector.kafka.KafkaConnectorAutoConfiguration", "io.sluice.connector.redis.RedisConnectorAutoConfiguration",
+		// Registries are defined there; the metrics below look for one.
+		"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @EnableConfigurationProperties({ ConnectorChoice.class, RecordServiceProperties.class })
 public final class RecordServiceAutoConfiguration {
 
@@ -39,7 +46,8 @@ public final class RecordServiceAutoConfiguration {
 	@ConditionalOnMissingBean(RecordService.class)
 	@ConditionalOnProperty(name = "sluice.records.mode", havingValue = "local", matchIfMissing = true)
 	RecordService recordService(RecordCache cache, RecordStore store, MessageBus bus,
-			ObjectProvider<StorageQueue> queue, ConnectorChoice choice, RecordServiceProperties properties) {
+			ObjectProvider<StorageQueue> queue, ConnectorChoice choice, RecordServiceProperties properties,
+			ObjectProvider<RecordServiceListener> listener) {
 		StorageQueue storageQueue = queue.getIfAvailable();
 		if (storageQueue == null && choice.queue().type() != ConnectorChoice.QueueType.NONE) {
 			throw new NoSuchBeanDefinitionException(StorageQueue.class, ConnectorChoice.QUEUE_TYPE + "="
@@ -51,7 +59,23 @@ public final class RecordServiceAutoConfiguration {
 				store.getClass().getSimpleName(), (storageQueue != null) ? storageQueue.getClass().getSimpleName()
 						: "the store itself (group commit, no storage queue)");
 		return new WriteThroughRecordService(cache, store, durable, new RecordChangeFeed(bus),
-				new RecordJson(properties.maxNestingDepth()), properties.casAttempts(), properties.drainTimeout());
+				new RecordJson(properties.maxNestingDepth()), properties.casAttempts(), properties.drainTimeout(),
+				listener.getIfUnique(() -> RecordServiceListener.NONE));
+	}
+
+	/** The record service's meters, where the application has Micrometer and a registry. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	static final class Metrics {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBean(MeterRegistry.class)
+		@ConditionalOnProperty(name = "sluice.records.mode", havingValue = "local", matchIfMissing = true)
+		RecordServiceMetrics recordServiceMetrics(MeterRegistry registry) {
+			return new RecordServiceMetrics(registry);
+		}
+
 	}
 
 }

@@ -24,6 +24,7 @@ import io.sluice.record.RecordUnavailableException;
 import io.sluice.record.RecordWriteException;
 import io.sluice.record.VersionExistsException;
 import io.sluice.record.feed.RecordChangeFeed;
+import io.sluice.record.write.RecordServiceListener.Operation;
 
 /**
  * The record service of DESIGN §2: a write's version is decided by a compare-and-set in the cache; only a
@@ -61,8 +62,16 @@ final class WriteThroughRecordService implements RecordService {
 
 	private final Duration drainTimeout;
 
+	private final RecordServiceListener listener;
+
 	WriteThroughRecordService(RecordCache cache, RecordStore store, DurableWrites durable, RecordChangeFeed feed,
 			RecordJson json, int casAttempts, Duration drainTimeout) {
+		this(cache, store, durable, feed, json, casAttempts, drainTimeout, RecordServiceListener.NONE);
+	}
+
+	WriteThroughRecordService(RecordCache cache, RecordStore store, DurableWrites durable, RecordChangeFeed feed,
+			RecordJson json, int casAttempts, Duration drainTimeout, RecordServiceListener listener) {
+		this.listener = listener;
 		this.cache = cache;
 		this.reads = new StoreReads(store, MAX_READS_PER_QUERY);
 		this.durable = durable;
@@ -76,10 +85,15 @@ final class WriteThroughRecordService implements RecordService {
 	@Override
 	public Mono<VersionedRecord> read(String name) {
 		// A cache read fails open: the store has every acknowledged write once the queue has drained.
-		return this.cache.get(name).onErrorResume(ConnectorException.class, (ex) -> {
-			logger.warn("Cache read of record '{}' failed, reading the store: {}", name, ex.getMessage());
-			return drained(name).then(this.reads.find(name));
-		}).switchIfEmpty(Mono.defer(() -> fill(name)));
+		return this.cache.get(name).doOnNext((hit) -> this.listener.cacheRead(true))
+			.onErrorResume(ConnectorException.class, (ex) -> {
+				logger.warn("Cache read of record '{}' failed, reading the store: {}", name, ex.getMessage());
+				return drained(name).then(this.reads.find(name));
+			})
+			.switchIfEmpty(Mono.defer(() -> {
+				this.listener.cacheRead(false);
+				return fill(name);
+			}));
 	}
 
 	/**
@@ -95,7 +109,7 @@ final class WriteThroughRecordService implements RecordService {
 	}
 
 	private Mono<Void> drained(String name) {
-		return this.durable.drained(name)
+		return Measured.waited(this.durable.drained(name), this.listener)
 			.timeout(this.drainTimeout, Mono.error(() -> new RecordUnavailableException(name, "Record '" + name
 					+ "' cannot be read yet: the storage queue has not handed the store its latest writes within "
 					+ this.drainTimeout.toMillis() + " ms (is a storage worker running?)")));
@@ -138,6 +152,7 @@ final class WriteThroughRecordService implements RecordService {
 					}
 					if (attemptsLeft > 1) {
 						// Another node wrote first: judge again against what is current now.
+						this.listener.casRetried();
 						return creation(name, attemptsLeft - 1);
 					}
 					return Mono.error(tooManyWriters(name));
@@ -147,6 +162,10 @@ final class WriteThroughRecordService implements RecordService {
 
 	@Override
 	public Mono<VersionedRecord> set(String name, long version, byte[] data, String origin) {
+		return Measured.written(Operation.SET, setting(name, version, data, origin), this.listener);
+	}
+
+	private Mono<VersionedRecord> setting(String name, long version, byte[] data, String origin) {
 		// Checked once, before the lane: a retried compare-and-set does not check it again.
 		byte[] document;
 		try {
@@ -172,33 +191,33 @@ final class WriteThroughRecordService implements RecordService {
 
 	@Override
 	public Mono<VersionedRecord> patch(String name, long version, String path, byte[] value, String origin) {
-		return write(name, version, (current, next) -> {
+		return Measured.written(Operation.PATCH, write(name, version, (current, next) -> {
 			RecordPath parsed = parsePath(name, path);
 			JsonNode patched = apply(name, parsed, () -> parsed.set(base(name, current), this.json.value(name, value)));
 			return new RecordChange(RecordChange.Kind.PATCH, VersionedRecord.of(name, next, this.json.bytes(patched)),
 					parsed.toString(), value, origin);
-		});
+		}), this.listener);
 	}
 
 	@Override
 	public Mono<VersionedRecord> erase(String name, long version, String path, String origin) {
-		return write(name, version, (current, next) -> {
+		return Measured.written(Operation.ERASE, write(name, version, (current, next) -> {
 			RecordPath parsed = parsePath(name, path);
 			JsonNode erased = apply(name, parsed, () -> parsed.erase(base(name, current)));
 			return new RecordChange(RecordChange.Kind.ERASE, VersionedRecord.of(name, next, this.json.bytes(erased)),
 					parsed.toString(), null, origin);
-		});
+		}), this.listener);
 	}
 
 	@Override
 	public Mono<VersionedRecord> delete(String name, String origin) {
-		return write(name, FORCE, (current, next) -> {
+		return Measured.written(Operation.DELETE, write(name, FORCE, (current, next) -> {
 			if (current == null || current.deleted()) {
 				throw new RecordNotFoundException(name);
 			}
 			return new RecordChange(RecordChange.Kind.DELETE, VersionedRecord.tombstone(name, next), null, null,
 					origin);
-		});
+		}), this.listener);
 	}
 
 	@Override
@@ -235,6 +254,7 @@ final class WriteThroughRecordService implements RecordService {
 					}
 					if (attemptsLeft > 1) {
 						// Another node wrote first: judge the write again against what is current now.
+						this.listener.casRetried();
 						return attempt(name, version, mutation, attemptsLeft - 1);
 					}
 					return Mono.error(tooManyWriters(name));
