@@ -39,8 +39,9 @@ class RecordServiceMetricsTests {
 	private final InMemoryRecordStore store = new InMemoryRecordStore();
 
 	private final RecordService records = new WriteThroughRecordService(this.cache, this.store,
-			DurableWrites.direct(this.store), new RecordChangeFeed(new InMemoryMessageBus("node", new InMemoryMessageBus.Medium())),
-			new RecordJson(64), 16, Duration.ofSeconds(5), new RecordServiceMetrics(this.registry));
+			DurableWrites.direct(this.store),
+			new RecordChangeFeed(new InMemoryMessageBus("node", new InMemoryMessageBus.Medium())), new RecordJson(64),
+			16, Duration.ofSeconds(5), new RecordServiceMetrics(this.registry));
 
 	@Test
 	void writesAreCountedByOperationAndOutcomeAndTheAcknowledgedOnesTimed() {
