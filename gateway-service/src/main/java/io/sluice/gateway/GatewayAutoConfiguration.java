@@ -1,5 +1,6 @@
 package io.sluice.gateway;
 
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.scheduler.Schedulers;
@@ -12,6 +13,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
@@ -31,6 +33,7 @@ import io.sluice.gateway.http.HttpConfiguration;
 import io.sluice.gateway.http.deepstream.DeepstreamHttpConfiguration;
 import io.sluice.gateway.http.rest.RestConfiguration;
 import io.sluice.gateway.listen.ListenProperties;
+import io.sluice.gateway.metrics.GatewayMetrics;
 import io.sluice.gateway.permission.PermissionConfiguration;
 import io.sluice.gateway.permission.Permissions;
 import io.sluice.gateway.presence.PresenceHandler;
@@ -156,6 +159,18 @@ public final class GatewayAutoConfiguration {
 					+ "sluice.gateway.allowed-origins to the origins of your application's pages");
 		}
 		return new GatewayRoute(properties, handlers.orderedStream().toList(), authenticator, gate.getIfAvailable());
+	}
+
+	/** The gateway's meters, where the application has Micrometer. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterBinder.class)
+	static final class Metrics {
+
+		@Bean
+		GatewayMetrics gatewayMetrics(GatewayRoute route) {
+			return new GatewayMetrics(route::connectionCount, route::largestOutboundQueue);
+		}
+
 	}
 
 	/** A property that was replaced stops start-up, rather than being ignored while the user thinks it works. */

@@ -59,7 +59,7 @@ class AheadOfTimeStartIT {
 				"/actuator/metrics", 200);
 
 		assertThat(log).contains("Starting without the ahead-of-time processed configuration, which takes longer: "
-				+ "management.endpoints.web.exposure.include is 'health,metrics', the build processed 'health,info'")
+				+ "management.endpoints.web.exposure.include is 'health,metrics', the build processed 'health,info,prometheus'")
 			.doesNotContain("Starting AOT-processed");
 	}
 

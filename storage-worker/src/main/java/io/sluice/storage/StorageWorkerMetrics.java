@@ -3,14 +3,17 @@ package io.sluice.storage;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
 
 /**
  * The storage worker's meters:
@@ -20,7 +23,11 @@ import io.micrometer.core.instrument.MeterRegistry;
  * <li>{@value #STORE_FAILURES}: store writes that failed (not those the open breaker held back);</li>
  * <li>{@value #BREAKER_STATE}, tagged {@code state}: 1 for the breaker's current state, 0 for the others;</li>
  * <li>{@value #LAG}, tagged {@code partition}: the writes of the partition after the latest batch taken from it,
- * as the queue counted them when the batch was taken.</li>
+ * as the queue counted them when the batch was taken;</li>
+ * <li>{@value #OLDEST_UNSTORED}: how long the oldest write the worker knows to be unstored has waited, at the most of
+ * all partitions: from when the batch holding it, or the first batch of a run that left the partition behind, was
+ * taken from the queue, until a batch that reached the end of the partition is stored. A lower bound: the time a
+ * write spent in the queue before the worker took it is not in it. Zero while every partition is caught up.</li>
  * </ul>
  */
 public final class StorageWorkerMetrics implements StorageWorkerListener {
@@ -35,6 +42,8 @@ public final class StorageWorkerMetrics implements StorageWorkerListener {
 
 	static final String LAG = "sluice.worker.lag";
 
+	static final String OLDEST_UNSTORED = "sluice.worker.oldest.unstored.age";
+
 	private final MeterRegistry registry;
 
 	private final DistributionSummary batchSize;
@@ -48,8 +57,25 @@ public final class StorageWorkerMetrics implements StorageWorkerListener {
 
 	private final Map<Integer, AtomicLong> lag = new ConcurrentHashMap<>();
 
+	/** Per partition behind (or with a batch being stored): when the worker first took a batch of its run. */
+	private final Map<Integer, Long> behindSince = new ConcurrentHashMap<>();
+
+	/** Per partition: the lag of the latest batch taken, -1 unknown. */
+	private final Map<Integer, Long> takenLag = new ConcurrentHashMap<>();
+
+	private final LongSupplier nanoTime;
+
 	public StorageWorkerMetrics(MeterRegistry registry) {
+		this(registry, System::nanoTime);
+	}
+
+	StorageWorkerMetrics(MeterRegistry registry, LongSupplier nanoTime) {
 		this.registry = registry;
+		this.nanoTime = nanoTime;
+		TimeGauge.builder(OLDEST_UNSTORED, this, TimeUnit.NANOSECONDS, StorageWorkerMetrics::oldestUnstoredNanos)
+			.description("How long the oldest write the storage worker knows to be unstored has waited since it was "
+					+ "taken from the queue (the most of all partitions)")
+			.register(registry);
 		this.batchSize = DistributionSummary.builder(BATCH_SIZE)
 			.description("Writes per batch taken from the storage queue")
 			.baseUnit("writes")
@@ -74,6 +100,8 @@ public final class StorageWorkerMetrics implements StorageWorkerListener {
 
 	@Override
 	public void batchTaken(int partition, int size, long lag) {
+		this.behindSince.putIfAbsent(partition, this.nanoTime.getAsLong());
+		this.takenLag.put(partition, lag);
 		this.batchSize.record(size);
 		if (lag >= 0) {
 			this.lag.computeIfAbsent(partition, this::lagGauge).set(lag);
@@ -93,6 +121,20 @@ public final class StorageWorkerMetrics implements StorageWorkerListener {
 	@Override
 	public void batchStored(int partition, int written) {
 		this.recordsWritten.increment(written);
+		if (this.takenLag.getOrDefault(partition, -1L) <= 0) {
+			// Caught up as far as the queue could tell when the batch was taken (an unknown lag counts as caught up,
+			// rather than leave the age growing for a queue that cannot tell).
+			this.behindSince.remove(partition);
+		}
+	}
+
+	private double oldestUnstoredNanos() {
+		long now = this.nanoTime.getAsLong();
+		long oldest = 0;
+		for (long since : this.behindSince.values()) {
+			oldest = Math.max(oldest, now - since);
+		}
+		return oldest;
 	}
 
 	@Override

@@ -1,6 +1,7 @@
 package io.sluice.storage;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -64,6 +65,30 @@ class StorageWorkerMetricsTests {
 		metrics.batchTaken(3, 2, -1);
 		assertThat(this.registry.get(StorageWorkerMetrics.LAG).tag("partition", "3").gauge().value()).isEqualTo(2);
 		assertThat(this.registry.find(StorageWorkerMetrics.LAG).tag("partition", "0").gauge()).isNull();
+	}
+
+	@Test
+	void theOldestUnstoredAgeRunsFromTheFirstBatchOfARunBehindUntilABatchThatCaughtUpIsStored() {
+		long[] now = { 1_000_000_000L };
+		StorageWorkerMetrics metrics = new StorageWorkerMetrics(this.registry, () -> now[0]);
+		assertThat(oldestUnstoredSeconds()).isZero();
+		metrics.batchTaken(0, 4, 6);
+		now[0] += 2_000_000_000L;
+		metrics.batchStored(0, 4);
+		// Still behind: six writes were waiting when the first batch was taken.
+		metrics.batchTaken(0, 4, 0);
+		now[0] += 1_000_000_000L;
+		metrics.batchTaken(1, 1, 0);
+		assertThat(oldestUnstoredSeconds()).isEqualTo(3.0);
+		metrics.batchStored(0, 4);
+		assertThat(oldestUnstoredSeconds()).isZero();
+		now[0] += 500_000_000L;
+		metrics.batchStored(1, 1);
+		assertThat(oldestUnstoredSeconds()).isZero();
+	}
+
+	private double oldestUnstoredSeconds() {
+		return this.registry.get(StorageWorkerMetrics.OLDEST_UNSTORED).timeGauge().value(TimeUnit.SECONDS);
 	}
 
 	@Test

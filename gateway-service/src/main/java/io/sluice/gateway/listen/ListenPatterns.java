@@ -14,6 +14,7 @@ import java.util.regex.PatternSyntaxException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.sluice.gateway.metrics.GatewayCounters;
 import io.sluice.gateway.session.Connection;
 
 /**
@@ -56,7 +57,11 @@ final class ListenPatterns {
 	/** Whether {@code regex} is found in {@code name}; {@code false} when finding out costs too much. */
 	static boolean matches(Pattern regex, String name) {
 		try {
-			return regex.matcher(new BoundedText(name, new int[] { MATCH_BUDGET })).find();
+			boolean matched = regex.matcher(new BoundedText(name, new int[] { MATCH_BUDGET })).find();
+			if (matched) {
+				GatewayCounters.listenMatched();
+			}
+			return matched;
 		}
 		catch (BoundedText.TooCostly ex) {
 			logger.warn("Listen pattern '{}' took too long to match a name of {} characters; taken as no match", regex,

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import io.sluice.gateway.metrics.GatewayCounters;
 import io.sluice.gateway.protocol.EventAction;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.PresenceAction;
@@ -204,6 +205,7 @@ public final class PermissionGate implements MessageGate {
 
 	/** Tells the client its action on {@code name} was denied, or that the rule failed. */
 	public static void refuse(Connection connection, Message message, String name, RuleDecision decision) {
+		GatewayCounters.permissionDenied(message.topic());
 		int action = decision.failed() ? permissionError(message.topic()) : denied(message.topic());
 		Message.Builder refusal = Message.builder(message.topic(), action).originalAction(message.action())
 			.name(name.isEmpty() ? null : name).correlationId(message.correlationId()).isError(true);

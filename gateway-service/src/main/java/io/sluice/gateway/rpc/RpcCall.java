@@ -7,6 +7,8 @@ import java.util.function.Consumer;
 
 import reactor.core.Disposable;
 
+import io.sluice.gateway.metrics.GatewayCounters;
+import io.sluice.gateway.metrics.GatewayCounters.RpcOutcome;
 import io.sluice.gateway.protocol.JsonText;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.MessageCodec;
@@ -52,6 +54,8 @@ final class RpcCall {
 	private boolean finished;
 
 	private Disposable timer;
+
+	private final long startedAt = System.nanoTime();
 
 	/**
 	 * @param request the requestor's REQUEST, forwarded to each provider as it is
@@ -100,7 +104,7 @@ final class RpcCall {
 			default -> {
 				// RESPONSE or REQUEST_ERROR (or a node's timeout): it goes to the requestor and the call is over.
 				this.requestor.send(reply(answer.action(), answer.data()));
-				finish();
+				finish((answer.action() == RpcAction.RESPONSE) ? RpcOutcome.RESPONSE : RpcOutcome.ERROR);
 			}
 		}
 		return true;
@@ -112,13 +116,13 @@ final class RpcCall {
 			return;
 		}
 		this.requestor.send(reply(RpcAction.REQUEST_ERROR, JsonText.quote(PROVIDER_GONE)));
-		finish();
+		finish(RpcOutcome.PROVIDER_GONE);
 	}
 
 	/** The requestor went away: nobody is left to answer, so the call just ends. */
 	synchronized void requestorGone() {
 		if (!this.finished) {
-			finish();
+			finish(RpcOutcome.REQUESTOR_GONE);
 		}
 	}
 
@@ -144,7 +148,7 @@ final class RpcCall {
 		if (next == null) {
 			this.provider = null;
 			this.requestor.send(reply(RpcAction.NO_RPC_PROVIDER, null));
-			finish();
+			finish(RpcOutcome.NO_PROVIDER);
 			return;
 		}
 		this.provider = next;
@@ -173,7 +177,7 @@ final class RpcCall {
 		}
 		if (!this.accepted && deadline.acceptDeadline) {
 			this.requestor.send(reply(RpcAction.ACCEPT_TIMEOUT, null));
-			finish();
+			finish(RpcOutcome.ACCEPT_TIMEOUT);
 		}
 		else if (deadline.responseLeftNanos > 0) {
 			// An accepted call past its accept deadline: what is left is the rest of the response timeout.
@@ -181,12 +185,13 @@ final class RpcCall {
 		}
 		else {
 			this.requestor.send(reply(RpcAction.RESPONSE_TIMEOUT, null));
-			finish();
+			finish(RpcOutcome.RESPONSE_TIMEOUT);
 		}
 	}
 
-	private void finish() {
+	private void finish(RpcOutcome outcome) {
 		this.finished = true;
+		GatewayCounters.rpcFinished(outcome, System.nanoTime() - this.startedAt);
 		cancelTimer();
 		this.onFinished.accept(this);
 	}

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.sluice.gateway.metrics.GatewayCounters;
 import io.sluice.gateway.protocol.FrameCodec;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.transport.CloseStatus;
@@ -106,6 +107,7 @@ public final class Connection {
 	/** Encodes and queues one message for this client only. */
 	public void send(Message message) {
 		if (isOpen()) {
+			GatewayCounters.messageOut(message.topic(), message.action());
 			enqueue(this.codec.encode(message));
 		}
 	}
@@ -116,6 +118,7 @@ public final class Connection {
 	 */
 	public void send(byte[] frame) {
 		if (isOpen()) {
+			GatewayCounters.frameOut(frame);
 			enqueue(this.codec.fromBinary(frame));
 		}
 	}
@@ -137,6 +140,7 @@ public final class Connection {
 		}
 		logger.warn("Connection {} of {} is not reading; disconnecting it ({} bytes waiting): {}", this.id, this.userId,
 				this.outbound.queued(), refusal.reason());
+		GatewayCounters.slowConsumer();
 		closeNow(refusal);
 		return false;
 	}

@@ -18,6 +18,8 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
 
+import io.sluice.gateway.metrics.GatewayCounters;
+import io.sluice.gateway.metrics.GatewayCounters.Limit;
 import io.sluice.gateway.protocol.FrameCodec;
 import io.sluice.gateway.protocol.JsonText;
 import io.sluice.gateway.protocol.Message;
@@ -25,6 +27,7 @@ import io.sluice.gateway.protocol.ParserAction;
 import io.sluice.gateway.protocol.ProtocolException;
 import io.sluice.gateway.protocol.Topic;
 import io.sluice.gateway.transport.BoundedWork;
+import io.sluice.gateway.transport.CloseStatus;
 import io.sluice.gateway.transport.OutboundPolicy;
 
 /**
@@ -75,6 +78,7 @@ final class ConnectionHandler implements BiFunction<WebsocketInbound, WebsocketO
 			return out.sendClose(ConnectionRegistry.GOING_AWAY, ConnectionRegistry.SHUTDOWN_REASON);
 		}
 		connection.handshake(in.headers());
+		GatewayCounters.connectionOpened();
 		this.timers.opened(connection);
 		logger.debug("{} opened ({})", connection, this.codec);
 		return new Session(in, connection, channel);
@@ -93,6 +97,7 @@ final class ConnectionHandler implements BiFunction<WebsocketInbound, WebsocketO
 		}
 		if (!rate.tryAcquire()) {
 			if (connection.isOpen()) {
+				GatewayCounters.refused(Limit.MESSAGE_RATE);
 				logger.info("{} sent more than {} messages a second; disconnecting it", connection,
 						this.properties.maxMessagesPerSecond());
 				connection.close(FLOODING,
@@ -122,6 +127,11 @@ final class ConnectionHandler implements BiFunction<WebsocketInbound, WebsocketO
 	private static boolean tooLong(Throwable ex) {
 		return ex instanceof TooLongFrameException || (ex instanceof CorruptedWebSocketFrameException corrupted
 				&& corrupted.closeStatus() != null && corrupted.closeStatus().code() == TOO_BIG);
+	}
+
+	private static int closeCode(Connection connection) {
+		CloseStatus status = connection.closedBy();
+		return (status != null) ? status.code() : -1;
 	}
 
 	private static Channel channel(WebsocketInbound in) {
@@ -225,6 +235,7 @@ final class ConnectionHandler implements BiFunction<WebsocketInbound, WebsocketO
 				logger.debug("{} ended with an error", this.connection, ex);
 				return Mono.empty();
 			}
+			GatewayCounters.refused(Limit.MESSAGE_SIZE);
 			String reason = "Message larger than " + ConnectionHandler.this.properties.maxMessageSize();
 			logger.debug("Closing {}: {}", this.connection, reason);
 			this.connection.send(Message.builder(Topic.PARSER, ParserAction.MAXIMUM_MESSAGE_SIZE_EXCEEDED)
@@ -238,6 +249,7 @@ final class ConnectionHandler implements BiFunction<WebsocketInbound, WebsocketO
 		protected void ended() {
 			this.fragments = null;
 			this.connection.peerClosed();
+			GatewayCounters.connectionClosed(closeCode(this.connection));
 			ConnectionHandler.this.registry.remove(this.connection);
 			ConnectionHandler.this.dispatcher.closed(this.connection);
 			logger.debug("{} closed", this.connection);

@@ -64,6 +64,14 @@ final class ConnectionRegistry {
 		return this.open.size();
 	}
 
+	long largestOutboundQueue() {
+		long largest = 0;
+		for (Connection connection : this.open) {
+			largest = Math.max(largest, connection.outbound().queued());
+		}
+		return largest;
+	}
+
 	boolean isDraining() {
 		return this.draining;
 	}

@@ -8,6 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 
+import io.sluice.gateway.metrics.GatewayCounters;
 import io.sluice.gateway.protocol.FrameCodec;
 import io.sluice.gateway.transport.OutboundPolicy;
 import io.sluice.gateway.transport.WebSocketFrames;
@@ -67,6 +68,7 @@ public final class Fanout {
 				fanout.moreBatches.forEach(LoopBatch::start);
 			}
 		}
+		GatewayCounters.fanout(binary, count);
 		return count;
 	}
 

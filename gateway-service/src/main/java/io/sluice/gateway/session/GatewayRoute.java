@@ -120,6 +120,11 @@ public final class GatewayRoute
 		return this.registry.size();
 	}
 
+	/** The bytes waiting in the fullest outbound queue of this node's connections (a walk over all of them). */
+	public long largestOutboundQueue() {
+		return this.registry.largestOutboundQueue();
+	}
+
 	@Override
 	public void start() {
 		this.sweep = this.timers.start(this.registry.connections());

@@ -1,5 +1,7 @@
 package io.sluice.gateway.session;
 
+import io.sluice.gateway.metrics.GatewayCounters;
+import io.sluice.gateway.metrics.GatewayCounters.Limit;
 import io.sluice.gateway.protocol.EventAction;
 import io.sluice.gateway.protocol.JsonDepth;
 import io.sluice.gateway.protocol.JsonText;
@@ -38,15 +40,18 @@ final class MessageChecks {
 			problem = Names.problem(message.subscription(), this.maxNameLength);
 		}
 		if (problem != null) {
+			GatewayCounters.refused(Limit.NAME);
 			return error(message, invalidData(message.topic()), problem);
 		}
 		if (message.data() != null && JsonDepth.exceeds(message.data(), this.maxJsonDepth)) {
+			GatewayCounters.refused(Limit.JSON_DEPTH);
 			return error(message, invalidData(message.topic()),
 					"Data nests deeper than " + this.maxJsonDepth + " levels");
 		}
 		if (isSubscribe(message)) {
 			int adding = Math.max(1, message.names().size());
 			if (connection.subscriptionCount() + adding > this.maxSubscriptions) {
+				GatewayCounters.refused(Limit.SUBSCRIPTIONS);
 				return error(message, 1, "Too many subscriptions: a connection may hold " + this.maxSubscriptions);
 			}
 		}

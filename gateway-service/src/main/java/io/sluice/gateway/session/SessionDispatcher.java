@@ -15,6 +15,7 @@ import io.sluice.gateway.auth.AuthResult;
 import io.sluice.gateway.auth.Authenticator;
 import io.sluice.gateway.auth.ConnectionData;
 import io.sluice.gateway.auth.OpenAuthenticator;
+import io.sluice.gateway.metrics.GatewayCounters;
 import io.sluice.gateway.protocol.AuthAction;
 import io.sluice.gateway.protocol.ConnectionAction;
 import io.sluice.gateway.protocol.JsonText;
@@ -80,6 +81,7 @@ final class SessionDispatcher {
 
 	/** Handles one message; never fails. */
 	Mono<Void> dispatch(Connection connection, Message message) {
+		GatewayCounters.messageIn(message.topic(), message.action());
 		if (message.topic() == Topic.CONNECTION) {
 			onConnectionMessage(connection, message);
 			return Mono.empty();
@@ -171,6 +173,7 @@ final class SessionDispatcher {
 		if (!connection.isOpen()) {
 			return;
 		}
+		GatewayCounters.login(this.authenticator, result.accepted());
 		if (result.accepted()) {
 			connection.authenticated(result.userId(), result.clientData(), result.serverData());
 			for (TopicHandler handler : this.allHandlers) {

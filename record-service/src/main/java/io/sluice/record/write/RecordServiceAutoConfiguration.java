@@ -2,6 +2,7 @@ package io.sluice.record.write;
 
 import java.time.Clock;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.scheduler.Schedulers;
@@ -10,10 +11,12 @@ import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import io.sluice.connector.ConnectorChoice;
 import io.sluice.connector.MessageBus;
@@ -33,7 +36,10 @@ import io.sluice.record.feed.RecordChangeFeed;
  */
 @AutoConfiguration(afterName = { "io.sluice.connector.memory.MemoryConnectorAutoConfiguration",
 		"io.sluice.connector.sql.SqlConnectorAutoConfiguration",
-		"io.sluice.connector.kafka.KafkaConnectorAutoConfiguration", "io.sluice.connector.redis.RedisConnectorAutoConfiguration" })
+		"io.sluice.connector.kafka.KafkaConnectorAutoConfiguration", "io.sluice.connector.redis.RedisConnectorAutoConfiguration",
+		// Registries are defined there; the metrics below look for one.
+		"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @EnableConfigurationProperties({ ConnectorChoice.class, RecordServiceProperties.class })
 public final class RecordServiceAutoConfiguration {
 
@@ -43,7 +49,8 @@ public final class RecordServiceAutoConfiguration {
 	@ConditionalOnMissingBean(RecordService.class)
 	@ConditionalOnProperty(name = "sluice.records.mode", havingValue = "local", matchIfMissing = true)
 	WriteThroughRecordService recordService(RecordCache cache, RecordStore store, MessageBus bus,
-			ObjectProvider<StorageQueue> queue, ConnectorChoice choice, RecordServiceProperties properties) {
+			ObjectProvider<StorageQueue> queue, ConnectorChoice choice, RecordServiceProperties properties,
+			ObjectProvider<RecordServiceListener> listener) {
 		StorageQueue storageQueue = queue.getIfAvailable();
 		if (storageQueue == null && choice.queue().type() != ConnectorChoice.QueueType.NONE) {
 			throw new NoSuchBeanDefinitionException(StorageQueue.class, ConnectorChoice.QUEUE_TYPE + "="
@@ -60,7 +67,7 @@ public final class RecordServiceAutoConfiguration {
 		}
 		return new WriteThroughRecordService(cache, store, durable, new RecordChangeFeed(bus),
 				new RecordJson(properties.maxNestingDepth()), properties.casAttempts(), properties.drainTimeout(),
-				expiry);
+				expiry, listener.getIfUnique(() -> RecordServiceListener.NONE));
 	}
 
 	/** Deletes the records past their deadline that no one reads; only with this module's record service. */
@@ -70,6 +77,21 @@ public final class RecordServiceAutoConfiguration {
 			RecordServiceProperties properties) {
 		return new ExpirySweep(recordService, recordService.expiry(), store, properties.expiryInterval(),
 				properties.expiryBatchSize(), Schedulers.parallel());
+	}
+
+	/** The record service's meters, where the application has Micrometer and a registry. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	static final class Metrics {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBean(MeterRegistry.class)
+		@ConditionalOnProperty(name = "sluice.records.mode", havingValue = "local", matchIfMissing = true)
+		RecordServiceMetrics recordServiceMetrics(MeterRegistry registry) {
+			return new RecordServiceMetrics(registry);
+		}
+
 	}
 
 }

@@ -24,6 +24,7 @@ import io.sluice.record.RecordUnavailableException;
 import io.sluice.record.RecordWriteException;
 import io.sluice.record.VersionExistsException;
 import io.sluice.record.feed.RecordChangeFeed;
+import io.sluice.record.write.RecordServiceListener.Operation;
 
 /**
  * The record service of DESIGN §2: a write's version is decided by a compare-and-set in the cache; only a
@@ -63,13 +64,18 @@ final class WriteThroughRecordService implements RecordService {
 
 	private final RecordExpiry expiry;
 
+	private final RecordServiceListener listener;
+
 	WriteThroughRecordService(RecordCache cache, RecordStore store, DurableWrites durable, RecordChangeFeed feed,
 			RecordJson json, int casAttempts, Duration drainTimeout) {
-		this(cache, store, durable, feed, json, casAttempts, drainTimeout, RecordExpiry.withoutRules());
+		this(cache, store, durable, feed, json, casAttempts, drainTimeout, RecordExpiry.withoutRules(),
+				RecordServiceListener.NONE);
 	}
 
 	WriteThroughRecordService(RecordCache cache, RecordStore store, DurableWrites durable, RecordChangeFeed feed,
-			RecordJson json, int casAttempts, Duration drainTimeout, RecordExpiry expiry) {
+			RecordJson json, int casAttempts, Duration drainTimeout, RecordExpiry expiry,
+			RecordServiceListener listener) {
+		this.listener = listener;
 		this.cache = cache;
 		this.expiry = expiry;
 		this.reads = new StoreReads(store, MAX_READS_PER_QUERY);
@@ -94,10 +100,15 @@ final class WriteThroughRecordService implements RecordService {
 	/** The current record as the cache or the store holds it, expired or not. */
 	private Mono<VersionedRecord> current(String name) {
 		// A cache read fails open: the store has every acknowledged write once the queue has drained.
-		return this.cache.get(name).onErrorResume(ConnectorException.class, (ex) -> {
-			logger.warn("Cache read of record '{}' failed, reading the store: {}", name, ex.getMessage());
-			return drained(name).then(this.reads.find(name));
-		}).switchIfEmpty(Mono.defer(() -> fill(name)));
+		return this.cache.get(name).doOnNext((hit) -> this.listener.cacheRead(true))
+			.onErrorResume(ConnectorException.class, (ex) -> {
+				logger.warn("Cache read of record '{}' failed, reading the store: {}", name, ex.getMessage());
+				return drained(name).then(this.reads.find(name));
+			})
+			.switchIfEmpty(Mono.defer(() -> {
+				this.listener.cacheRead(false);
+				return fill(name);
+			}));
 	}
 
 	/**
@@ -113,7 +124,7 @@ final class WriteThroughRecordService implements RecordService {
 	}
 
 	private Mono<Void> drained(String name) {
-		return this.durable.drained(name)
+		return Measured.waited(this.durable.drained(name), this.listener)
 			.timeout(this.drainTimeout, Mono.error(() -> new RecordUnavailableException(name, "Record '" + name
 					+ "' cannot be read yet: the storage queue has not handed the store its latest writes within "
 					+ this.drainTimeout.toMillis() + " ms (is a storage worker running?)")));
@@ -171,6 +182,10 @@ final class WriteThroughRecordService implements RecordService {
 
 	@Override
 	public Mono<VersionedRecord> set(String name, long version, byte[] data, String origin, Duration ttl) {
+		return Measured.written(Operation.SET, setting(name, version, data, origin, ttl), this.listener);
+	}
+
+	private Mono<VersionedRecord> setting(String name, long version, byte[] data, String origin, Duration ttl) {
 		// Checked once, before the lane: a retried compare-and-set does not check it again.
 		byte[] document;
 		try {
@@ -203,33 +218,33 @@ final class WriteThroughRecordService implements RecordService {
 	@Override
 	public Mono<VersionedRecord> patch(String name, long version, String path, byte[] value, String origin,
 			Duration ttl) {
-		return write(name, version, (current, next) -> {
+		return Measured.written(Operation.PATCH, write(name, version, (current, next) -> {
 			RecordPath parsed = parsePath(name, path);
 			JsonNode patched = apply(name, parsed, () -> parsed.set(base(name, current), this.json.value(name, value)));
 			return new RecordChange(RecordChange.Kind.PATCH,
 					this.expiry.record(name, next, this.json.bytes(patched), ttl), parsed.toString(), value, origin);
-		});
+		}), this.listener);
 	}
 
 	@Override
 	public Mono<VersionedRecord> erase(String name, long version, String path, String origin) {
-		return write(name, version, (current, next) -> {
+		return Measured.written(Operation.ERASE, write(name, version, (current, next) -> {
 			RecordPath parsed = parsePath(name, path);
 			JsonNode erased = apply(name, parsed, () -> parsed.erase(base(name, current)));
 			return new RecordChange(RecordChange.Kind.ERASE,
 					this.expiry.record(name, next, this.json.bytes(erased), null), parsed.toString(), null, origin);
-		});
+		}), this.listener);
 	}
 
 	@Override
 	public Mono<VersionedRecord> delete(String name, String origin) {
-		return write(name, FORCE, (current, next) -> {
+		return Measured.written(Operation.DELETE, write(name, FORCE, (current, next) -> {
 			if (current == null || current.deleted()) {
 				throw new RecordNotFoundException(name);
 			}
 			return new RecordChange(RecordChange.Kind.DELETE, VersionedRecord.tombstone(name, next), null, null,
 					origin);
-		});
+		}), this.listener);
 	}
 
 	/** When this service's records expire. */
@@ -316,7 +331,11 @@ final class WriteThroughRecordService implements RecordService {
 	}
 
 	private <T> Mono<T> retried(String name, int attemptsLeft, java.util.function.Supplier<Mono<T>> again) {
-		return (attemptsLeft > 1) ? again.get() : Mono.error(tooManyWriters(name));
+		if (attemptsLeft > 1) {
+			this.listener.casRetried();
+			return again.get();
+		}
+		return Mono.error(tooManyWriters(name));
 	}
 
 	/** The cache's compare-and-set; a write fails closed when the cache fails. */

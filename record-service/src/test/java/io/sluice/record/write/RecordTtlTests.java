@@ -58,7 +58,7 @@ class RecordTtlTests {
 	private WriteThroughRecordService service(String node, RecordCache cache) {
 		return new WriteThroughRecordService(cache, this.store, DurableWrites.direct(this.store),
 				new RecordChangeFeed(new InMemoryMessageBus(node, this.medium)), new RecordJson(64), 16,
-				Duration.ofSeconds(5), new RecordExpiry(this.clock, Map.of("tmp/.*", TTL)));
+				Duration.ofSeconds(5), new RecordExpiry(this.clock, Map.of("tmp/.*", TTL)), RecordServiceListener.NONE);
 	}
 
 	private ExpirySweep sweep(WriteThroughRecordService service, VirtualTimeScheduler scheduler) {

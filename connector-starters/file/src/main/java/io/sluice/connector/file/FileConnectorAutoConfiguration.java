@@ -1,13 +1,17 @@
 package io.sluice.connector.file;
 
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import io.sluice.connector.ConnectorChoice;
 import io.sluice.connector.StorageQueue;
@@ -47,6 +51,19 @@ public final class FileConnectorAutoConfiguration {
 					+ "a crash of the process; a power cut loses up to the last interval's)";
 			case NEVER -> "fsync never (acknowledged writes survive a crash of the process, not a power cut)";
 		};
+	}
+
+	/** The journal's gauges, where the application has Micrometer. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterBinder.class)
+	static final class Metrics {
+
+		@Bean
+		FileQueueMetrics fileQueueMetrics(ObjectProvider<FileStorageQueue> queue) {
+			// An application's own storage queue leaves none to measure.
+			return new FileQueueMetrics(queue::getIfAvailable);
+		}
+
 	}
 
 }
