@@ -26,6 +26,7 @@ import io.sluice.gateway.http.HttpConfiguration;
 import io.sluice.gateway.http.deepstream.DeepstreamHttpConfiguration;
 import io.sluice.gateway.http.rest.RestConfiguration;
 import io.sluice.gateway.listen.ListenProperties;
+import io.sluice.gateway.listen.ListenRelay;
 import io.sluice.gateway.permission.PermissionConfiguration;
 import io.sluice.gateway.permission.Permissions;
 import io.sluice.gateway.presence.PresenceHandler;
@@ -85,6 +86,16 @@ public final class GatewayAutoConfiguration {
 	ClusterMembership gatewayClusterMembership(MessageBus bus, ClusterProperties properties, Environment environment) {
 		rejectWithdrawn(environment, "sluice.rpc.resync-interval", "sluice.presence.resync-interval");
 		return new ClusterMembership(bus, properties, Schedulers.parallel());
+	}
+
+	@Bean
+	ListenRelay gatewayRecordListenRelay(RecordHandler handler, ClusterMembership membership) {
+		return ListenRelay.attach(handler, membership);
+	}
+
+	@Bean
+	ListenRelay gatewayEventListenRelay(EventHandler handler, ClusterMembership membership) {
+		return ListenRelay.attach(handler, membership);
 	}
 
 	@Bean
