@@ -38,6 +38,12 @@ final class ListenElsewhere {
 	/** What listeners here accepted to provide for other nodes' names. */
 	private final Set<Provided> providing = new LinkedHashSet<>();
 
+	/**
+	 * Claims of names this node does not decide for yet by its view of the membership: the sender learnt first
+	 * that this node decides now. Applied when this node learns it too; dropped at each resync, which repeats them.
+	 */
+	private final Map<String, Candidate> earlyClaims = new HashMap<>();
+
 	ListenElsewhere(ListenRegistry registry) {
 		this.registry = registry;
 		this.search = registry.search;
@@ -174,27 +180,30 @@ final class ListenElsewhere {
 			}
 		});
 		this.search.subscriberNodes.keySet().removeIf((name) -> nodes.owner(name) != null);
-		claimAll();
-		new ArrayList<>(this.reported.entrySet()).forEach((entry) -> {
-			String name = entry.getKey();
-			String owner = nodes.owner(name);
-			if (owner == null) {
+		// Taken over: no one is asked until the providers had the time to claim their names.
+		new ArrayList<>(this.reported.keySet()).forEach((name) -> {
+			if (nodes.owner(name) == null) {
 				this.reported.remove(name);
-				boolean wasProvided = this.provided.remove(name);
-				this.search.search(name);
-				Provision provision = this.search.provisions.get(name);
-				if (wasProvided && (provision == null || provision.provider == null)) {
-					this.search.tellLocalSubscribers(name, false);
-				}
+				this.search.takeOver(name, this.provided.remove(name));
 			}
-			else if (!owner.equals(entry.getValue())) {
-				report(owner, name, false);
+		});
+		this.search.subscriberNodes.keySet().forEach((name) -> this.search.takeOver(name, false));
+		claimAll();
+		new ArrayList<>(this.earlyClaims.entrySet()).forEach((entry) -> {
+			if (nodes.owner(entry.getKey()) == null) {
+				this.earlyClaims.remove(entry.getKey());
+				this.search.claimed(entry.getValue(), entry.getKey());
+			}
+		});
+		new ArrayList<>(this.reported.entrySet()).forEach((entry) -> {
+			String owner = nodes.owner(entry.getKey());
+			if (!owner.equals(entry.getValue())) {
+				report(owner, entry.getKey(), false);
 			}
 		});
 		for (String name : handedOver) {
-			String owner = nodes.owner(name);
 			if (!this.registry.subscriptions.subscribers(name).isEmpty()) {
-				report(owner, name, false);
+				report(nodes.owner(name), name, false);
 			}
 		}
 	}
@@ -267,13 +276,16 @@ final class ListenElsewhere {
 			});
 		}
 		for (String name : names) {
-			// Not decided here by this node's view: the sender's view differs for now, and it reports again when
-			// it learns of the same membership.
+			// Kept even when not decided here by this node's view: the sender may have learnt of a change of the
+			// membership first. If this node does not learn of it, the entry goes with its next change.
+			this.search.subscriberNodes.computeIfAbsent(name, (key) -> new HashSet<>()).add(node);
 			if (nodes().owner(name) == null) {
-				this.search.subscriberNodes.computeIfAbsent(name, (key) -> new HashSet<>()).add(node);
 				this.search.search(name);
 				Provision provision = this.search.provisions.get(name);
-				nodes().providerChanged(node, name, provision != null && provision.provider != null);
+				// In a handover the answer comes when it ends.
+				if (provision == null || !provision.handover) {
+					nodes().providerChanged(node, name, provision != null && provision.provider != null);
+				}
 			}
 		}
 	}
@@ -295,8 +307,11 @@ final class ListenElsewhere {
 	/** A listener on another node answered an offer, or claims a name it provides. */
 	void answeredThere(Candidate candidate, String name, Answer answer) {
 		if (nodes().owner(name) != null) {
-			// Sent before the sender learnt who decides now: what it provides, it claims from the owner at the next
-			// resync.
+			// The sender's view of the membership differs for now. A claim waits for this node to learn what the
+			// sender learnt first; the rest was sent to the node that decided before, and is repeated as claims.
+			if (answer == Answer.PROVIDING) {
+				this.earlyClaims.put(name, candidate);
+			}
 			return;
 		}
 		switch (answer) {
@@ -312,6 +327,7 @@ final class ListenElsewhere {
 		if (this.registry.remote.removeNode(node)) {
 			this.search.gone((candidate) -> candidate.isOn(node));
 		}
+		this.earlyClaims.values().removeIf((candidate) -> candidate.isOn(node));
 		new ArrayList<>(this.search.subscriberNodes.keySet()).forEach((name) -> unsubscribedThere(node, name));
 	}
 
@@ -328,6 +344,7 @@ final class ListenElsewhere {
 			nodes().subscribed(owner, reportedTo(owner), true);
 		}
 		claimAll();
+		this.earlyClaims.clear();
 		new ArrayList<>(this.search.provisions.keySet()).forEach((name) -> {
 			if (!this.search.hasSubscribers(name)) {
 				this.search.release(name);

@@ -62,7 +62,10 @@ public final class ListenRelay extends ClusterRelay implements ListenNodes {
 
 	/** Makes the listening of {@code handler} cluster-wide: before any client is connected. */
 	public static ListenRelay attach(ListeningTopicHandler handler, ClusterMembership membership) {
-		ListenRegistry registry = handler.listening();
+		return attach(handler.listening(), membership);
+	}
+
+	static ListenRelay attach(ListenRegistry registry, ClusterMembership membership) {
 		ListenRelay relay = new ListenRelay(membership, registry);
 		registry.attach(relay);
 		membership.subscribe(relay);

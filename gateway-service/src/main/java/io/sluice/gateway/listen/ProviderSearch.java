@@ -79,7 +79,7 @@ final class ProviderSearch {
 	 */
 	void search(String name) {
 		Provision provision = this.provisions.get(name);
-		if (provision != null && (provision.provider != null || provision.isSearching())) {
+		if (provision != null && (provision.provider != null || provision.isSearching() || provision.handover)) {
 			return;
 		}
 		List<Candidate> candidates = hasSubscribers(name) ? this.patterns.candidates(name) : List.of();
@@ -134,7 +134,7 @@ final class ProviderSearch {
 		while ((next = provision.remaining.poll()) != null) {
 			// A listener that subscribed to the name itself is not asked to provide it to itself (one on another
 			// node is asked there, and answers UNAVAILABLE).
-			if (isListening(next) && !subscribers.contains(next.connection())) {
+			if (isListening(next) && (!next.isLocal() || !subscribers.contains(next.connection()))) {
 				long number = ++provision.offerNumber;
 				provision.offered = next;
 				provision.responseTimeout = this.scheduler.schedule(() -> timedOut(name, provision, number),
@@ -200,6 +200,39 @@ final class ProviderSearch {
 		}
 	}
 
+	/**
+	 * {@code name} has come to be decided here (the node that decided for it left, or this node joined): its
+	 * provider, if it has one, is on its way to claim it, so no one is asked for {@code response-timeout}.
+	 * @param toldProvided whether this node's subscribers were told it has a provider
+	 */
+	void takeOver(String name, boolean toldProvided) {
+		if (this.provisions.containsKey(name)) {
+			return;
+		}
+		Provision provision = new Provision();
+		this.provisions.put(name, provision);
+		provision.handover = true;
+		provision.toldProvided = toldProvided;
+		provision.rematch = this.scheduler.schedule(() -> handoverEnded(name, provision),
+				this.properties.responseTimeout().toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	private void handoverEnded(String name, Provision provision) {
+		synchronized (this.lock) {
+			if (this.provisions.get(name) == provision && provision.handover) {
+				provision.handover = false;
+				provision.rematch = null;
+				if (provision.toldProvided) {
+					tellLocalSubscribers(name, false);
+				}
+				// The nodes that reported subscribers meanwhile were not answered, and may have heard otherwise.
+				tellSubscriberNodes(name, false);
+				search(name);
+			}
+		}
+		this.outbox.drain();
+	}
+
 	/** A listener on another node could not be asked: the next one is. */
 	void unavailable(Candidate candidate, String name) {
 		Provision provision = this.provisions.get(name);
@@ -261,7 +294,14 @@ final class ProviderSearch {
 		}
 		provision.reserve = null;
 		provision.provider = provider;
-		tellSubscribers(name, true);
+		if (provision.handover && provision.toldProvided) {
+			// This node's subscribers heard of this provider from the node that decided before.
+			tellSubscriberNodes(name, true);
+		}
+		else {
+			tellSubscribers(name, true);
+		}
+		provision.handover = false;
 	}
 
 	/**
@@ -334,6 +374,10 @@ final class ProviderSearch {
 
 	private void tellSubscribers(String name, boolean hasProvider) {
 		tellLocalSubscribers(name, hasProvider);
+		tellSubscriberNodes(name, hasProvider);
+	}
+
+	private void tellSubscriberNodes(String name, boolean hasProvider) {
 		Set<String> nodes = this.subscriberNodes.get(name);
 		if (nodes != null) {
 			nodes.forEach((node) -> this.nodes.providerChanged(node, name, hasProvider));
