@@ -89,6 +89,19 @@ final class ListenElsewhere {
 		nodes().subscribed(owner, List.of(name), false);
 	}
 
+	/** Tells {@code owner} in one message that those of {@code names} it was not told of have subscribers here. */
+	void report(String owner, List<String> names) {
+		List<String> news = new ArrayList<>(names.size());
+		for (String name : names) {
+			if (!owner.equals(this.reported.put(name, owner))) {
+				news.add(name);
+			}
+		}
+		if (!news.isEmpty()) {
+			nodes().subscribed(owner, news, false);
+		}
+	}
+
 	/** The last subscriber here left. */
 	void unsubscribed(String name) {
 		this.provided.remove(name);

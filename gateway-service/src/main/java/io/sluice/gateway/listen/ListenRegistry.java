@@ -1,7 +1,9 @@
 package io.sluice.gateway.listen;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -221,6 +223,7 @@ public final class ListenRegistry implements Subscriptions.Listener {
 	 */
 	void listenerArrived(Candidate candidate, Pattern regex) {
 		this.active = true;
+		Map<String, List<String>> reports = new HashMap<>();
 		for (String name : new ArrayList<>(this.subscriptions.names())) {
 			if (ListenPatterns.matches(regex, name)) {
 				String owner = this.search.nodes.owner(name);
@@ -228,10 +231,11 @@ public final class ListenRegistry implements Subscriptions.Listener {
 					this.search.listenerArrived(name, candidate);
 				}
 				else {
-					this.elsewhere.report(owner, name, false);
+					reports.computeIfAbsent(owner, (key) -> new ArrayList<>()).add(name);
 				}
 			}
 		}
+		reports.forEach(this.elsewhere::report);
 		for (String name : new ArrayList<>(this.search.subscriberNodes.keySet())) {
 			if (this.subscriptions.subscribers(name).isEmpty() && ListenPatterns.matches(regex, name)) {
 				this.search.listenerArrived(name, candidate);

@@ -204,6 +204,10 @@ public final class ListenRelay extends ClusterRelay implements ListenNodes {
 		String connectionId = message.correlationId();
 		String pattern = message.name();
 		String name = message.subscription();
+		if (!isComplete(message)) {
+			logger.warn("Dropping {} from node {}: it lacks what its action needs", message, node);
+			return;
+		}
 		switch (message.action()) {
 			case RecordAction.LISTEN -> this.registry.fromNodes(() -> {
 				if (STATE.equals(connectionId)) {
@@ -237,6 +241,21 @@ public final class ListenRelay extends ClusterRelay implements ListenNodes {
 			}
 			default -> logger.debug("Ignoring {} from node {}", message, node);
 		}
+	}
+
+	/** Whether a message has the fields its action needs, as {@link #onMessage} reads them. */
+	private static boolean isComplete(Message message) {
+		boolean listener = message.name() != null && message.correlationId() != null;
+		return switch (message.action()) {
+			case RecordAction.LISTEN -> STATE.equals(message.correlationId()) || listener;
+			case RecordAction.UNLISTEN -> listener;
+			case RecordAction.UNSUBSCRIBE, RecordAction.SUBSCRIPTION_HAS_PROVIDER,
+					RecordAction.SUBSCRIPTION_HAS_NO_PROVIDER -> message.name() != null;
+			case RecordAction.SUBSCRIPTION_FOR_PATTERN_FOUND, RecordAction.SUBSCRIPTION_FOR_PATTERN_REMOVED,
+					RecordAction.LISTEN_ACCEPT, RecordAction.LISTEN_REJECT, RecordAction.LISTEN_UNSUCCESSFUL ->
+				listener && message.subscription() != null;
+			default -> true;
+		};
 	}
 
 	private static byte[] about(int action, Candidate listener, String name) {
