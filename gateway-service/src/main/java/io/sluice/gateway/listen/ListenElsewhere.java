@@ -188,6 +188,10 @@ final class ListenElsewhere {
 				if (provider != null && provider.isLocal()) {
 					this.providing.add(new Provided(provider, name));
 				}
+				if (provider != null) {
+					// What the subscribers here were told, so that the new owner's word changes it only if it differs.
+					this.provided.add(name);
+				}
 				this.search.forget(name);
 				handedOver.add(name);
 			}
@@ -345,14 +349,15 @@ final class ListenElsewhere {
 	}
 
 	/**
-	 * Sends this node's listeners to {@code node}, which joined; or, at each resync, to all, with every owner's
-	 * reported names and claims, and forgets the names decided here that no one subscribes to any more.
+	 * At each resync ({@code node} is {@code null}): sends this node's listeners to all, every owner the names
+	 * reported to it and the claims, and forgets the names decided here that no one subscribes to any more.
 	 */
 	void sendState(String node) {
-		nodes().listeners(node, this.registry.patterns.all());
 		if (node != null) {
+			// Sent when it joined (ListenRelay#memberChanged), ahead of the claims.
 			return;
 		}
+		nodes().listeners(null, this.registry.patterns.all());
 		for (String owner : nodes().others()) {
 			nodes().subscribed(owner, reportedTo(owner), true);
 		}

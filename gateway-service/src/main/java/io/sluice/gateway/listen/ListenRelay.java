@@ -193,6 +193,8 @@ public final class ListenRelay extends ClusterRelay implements ListenNodes {
 			}
 			else {
 				this.others.add(node);
+				// Before the claims that ownersChanged sends it: a claim of a listener it does not know is refused.
+				listeners(node, this.registry.patterns.all());
 			}
 			this.registry.elsewhere.ownersChanged();
 		});

@@ -234,6 +234,27 @@ class ClusterListeningTests {
 	}
 
 	@Test
+	void aProviderKeepsItsNameWhenANodeThatJoinsComesToDecideForIt() {
+		String name = ownedBy(this.c, "car/");
+		this.c.member.stop();
+		settle();
+		Peer alice = new Peer("alice");
+		Peer provider = providing(this.a, this.b, name, alice);
+		Peer other = new Peer("other");
+		this.b.listen(other, PATTERN);
+		this.c.member.start();
+		this.cluster.time().advanceTimeBy(HEARTBEAT.multipliedBy(3));
+		assertThat(this.a.owner(name)).isEqualTo("c");
+		assertThat(this.c.registry.trackedNames()).as("taken over").containsExactly(name);
+		assertThat(actions(provider)).as("not told to stop, nor asked again").isEmpty();
+		assertThat(actions(other)).as("not asked").isEmpty();
+		assertThat(actions(alice)).as("never without a provider").isEmpty();
+		this.b.close(alice);
+		settle();
+		assertThat(actions(provider)).as("the new owner stops it").containsExactly(REMOVED);
+	}
+
+	@Test
 	void aHealedPartitionEndsWithOneProvider() {
 		String name = ownedBy(this.c, "car/");
 		Peer providerA = new Peer("provider-a");
