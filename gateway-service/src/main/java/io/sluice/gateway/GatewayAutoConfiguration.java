@@ -33,6 +33,7 @@ import io.sluice.gateway.http.HttpConfiguration;
 import io.sluice.gateway.http.deepstream.DeepstreamHttpConfiguration;
 import io.sluice.gateway.http.rest.RestConfiguration;
 import io.sluice.gateway.listen.ListenProperties;
+import io.sluice.gateway.listen.ListenRelay;
 import io.sluice.gateway.metrics.GatewayMetrics;
 import io.sluice.gateway.permission.PermissionConfiguration;
 import io.sluice.gateway.permission.Permissions;
@@ -124,6 +125,16 @@ public final class GatewayAutoConfiguration {
 	ClusterMembership gatewayClusterMembership(MessageBus bus, ClusterProperties properties, Environment environment) {
 		rejectWithdrawn(environment, "sluice.rpc.resync-interval", "sluice.presence.resync-interval");
 		return new ClusterMembership(bus, properties, Schedulers.parallel());
+	}
+
+	@Bean
+	ListenRelay gatewayRecordListenRelay(RecordHandler handler, ClusterMembership membership) {
+		return ListenRelay.attach(handler, membership);
+	}
+
+	@Bean
+	ListenRelay gatewayEventListenRelay(EventHandler handler, ClusterMembership membership) {
+		return ListenRelay.attach(handler, membership);
 	}
 
 	@Bean

@@ -100,6 +100,16 @@ public interface RecordService {
 	Mono<VersionedRecord> delete(String name, String origin);
 
 	/**
+	 * Reads a record again from the store, for a change made there behind this service's back (deepstream's
+	 * {@code record.notify}): once the storage queue has handed the store this record's writes, the cached copy is
+	 * replaced by the stored one (or dropped, when the store has none), and the stored record is announced in
+	 * {@link #changes()} as a change (a {@code SET}, or a {@code DELETE} for a tombstone) without an origin, so that
+	 * every subscriber on every node hears of it.
+	 * @return the stored record, or empty when the store has none (then nothing is announced)
+	 */
+	Mono<VersionedRecord> reload(String name);
+
+	/**
 	 * Every durable change to any record, from this node and, through the message bus, from others: hot, and
 	 * in version order per record for changes made through one node.
 	 */

@@ -139,6 +139,11 @@ final class ServerProcess implements AutoCloseable {
 		return "ws://localhost:" + this.port + "/deepstream";
 	}
 
+	/** The server's process id, for a script that kills it. */
+	long pid() {
+		return this.process.pid();
+	}
+
 	Path log() {
 		return this.log;
 	}

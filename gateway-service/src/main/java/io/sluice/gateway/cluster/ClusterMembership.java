@@ -86,6 +86,11 @@ public final class ClusterMembership implements SmartLifecycle {
 		this.capabilities.add(capability);
 	}
 
+	/** This node's id on the bus, as the others know it. */
+	public String nodeId() {
+		return this.bus.nodeId();
+	}
+
 	/** The other nodes alive, as far as this node knows. */
 	public Set<String> members() {
 		return Set.copyOf(this.lastHeard.keySet());

@@ -117,6 +117,34 @@ final class ListenPatterns {
 		return this.byPattern.isEmpty();
 	}
 
+	/** The listening connection of id {@code id}, or {@code null}. */
+	Connection connection(String id) {
+		for (Connection connection : this.byConnection.keySet()) {
+			if (connection.id().equals(id)) {
+				return connection;
+			}
+		}
+		return null;
+	}
+
+	/** Every listener registration, in the order of the patterns. */
+	List<Candidate> all() {
+		List<Candidate> all = new ArrayList<>();
+		this.byPattern.forEach((pattern, listeners) -> listeners.connections
+			.forEach((connection) -> all.add(new Candidate(connection, pattern))));
+		return all;
+	}
+
+	/** Whether any listener's pattern matches {@code name}. */
+	boolean anyMatches(String name) {
+		for (Listeners listeners : this.byPattern.values()) {
+			if (matches(listeners.regex, name)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	/** Every listener whose pattern matches {@code name}, in the order they started listening, pattern by pattern. */
 	List<Candidate> candidates(String name) {
 		List<Candidate> candidates = new ArrayList<>();

@@ -1,6 +1,9 @@
 package io.sluice.gateway.listen;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -25,35 +28,41 @@ import io.sluice.gateway.session.Connection;
  * listens: a name that loses its last subscriber, a provider that goes away, a listener that closes or unlistens
  * leave nothing behind that could make later listeners or subscribers wait.
  *
- * <p>This node's listeners and subscribers only. A cluster-wide registry would take the same decisions with the
- * candidates of every node, holding the lock per name on the bus topic {@code listen}: what the decisions read and
- * change is kept in {@link Provision} per name for that reason.
+ * <p>Across gateway nodes ({@link ListenRelay}): every node knows every node's listeners, and each name is decided by
+ * one node, its owner, which asks the listeners of all nodes; the other nodes report to it that they have
+ * subscribers, and hear from it whether there is a provider ({@link ListenElsewhere}). Alone, every name is decided
+ * here and nothing goes to the bus.
  *
- * <p>Thread-safe: every change is made under one lock, without I/O; what is to be sent is queued in order and sent
- * after the lock is released ({@link Outbox}).
+ * <p>Thread-safe: every change is made under one lock, without I/O; what is to be sent to clients is queued in order
+ * and sent after the lock is released ({@link Outbox}).
  */
 public final class ListenRegistry implements Subscriptions.Listener {
 
 	private static final Logger logger = LoggerFactory.getLogger(ListenRegistry.class);
 
-	private final ListenTopic topic;
+	final ListenTopic topic;
 
-	private final Subscriptions subscriptions;
+	final Subscriptions subscriptions;
 
-	private final ListenPatterns patterns = new ListenPatterns();
+	final ListenPatterns patterns = new ListenPatterns();
 
-	private final Outbox outbox = new Outbox();
+	final RemoteListeners remote = new RemoteListeners();
 
-	private final Object lock = new Object();
+	final Outbox outbox = new Outbox();
 
-	private final ProviderSearch search;
+	final Object lock = new Object();
+
+	final ProviderSearch search;
+
+	final ListenElsewhere elsewhere;
 
 	/**
-	 * Whether anyone listens on this topic; read without the lock so that subscriptions on a topic no one listens on
-	 * (the usual case) never take it. A subscription added before a listener's scan of the names is found by the scan;
-	 * one added after it reads this as {@code true}.
+	 * Whether anyone listens on this topic, here or on another node, or this node reported names to another: read
+	 * without the lock so that subscriptions on a topic no one listens on (the usual case) never take it. A
+	 * subscription added before a listener's scan of the names is found by the scan; one added after it reads this as
+	 * {@code true}.
 	 */
-	private volatile boolean anyListeners;
+	private volatile boolean active;
 
 	/**
 	 * @param subscriptions the topic's subscriptions, which must tell this registry of their changes
@@ -63,8 +72,16 @@ public final class ListenRegistry implements Subscriptions.Listener {
 			Scheduler scheduler) {
 		this.topic = topic;
 		this.subscriptions = subscriptions;
-		this.search = new ProviderSearch(topic, subscriptions, this.patterns, properties, scheduler, this.outbox,
-				this.lock);
+		this.search = new ProviderSearch(topic, subscriptions, this.patterns, this.remote, properties, scheduler,
+				this.outbox, this.lock);
+		this.elsewhere = new ListenElsewhere(this);
+	}
+
+	/** Makes this registry one of a cluster's: before any client is connected. */
+	void attach(ListenNodes nodes) {
+		synchronized (this.lock) {
+			this.search.nodes = nodes;
+		}
 	}
 
 	/** LISTEN, UNLISTEN, LISTEN_ACCEPT and LISTEN_REJECT. */
@@ -84,30 +101,35 @@ public final class ListenRegistry implements Subscriptions.Listener {
 				return;
 			}
 			Candidate candidate = new Candidate(connection, message.name());
+			String name = message.subscription();
 			synchronized (this.lock) {
-				if (action == this.topic.accept) {
-					this.search.accepted(candidate, message.subscription());
+				String owner = this.search.nodes.owner(name);
+				if (owner != null) {
+					this.elsewhere.answered(owner, candidate, name, action == this.topic.accept);
+				}
+				else if (action == this.topic.accept) {
+					this.search.accepted(candidate, name);
 				}
 				else {
-					this.search.rejected(candidate, message.subscription());
+					this.search.rejected(candidate, name);
 				}
 			}
 		}
 		this.outbox.drain();
 	}
 
-	/** Whether someone provides {@code name}. */
+	/** Whether someone provides {@code name}, on any node. */
 	public boolean hasProvider(String name) {
-		if (!this.anyListeners) {
+		if (!this.active) {
 			return false;
 		}
 		synchronized (this.lock) {
 			Provision provision = this.search.provisions.get(name);
-			return provision != null && provision.provider != null;
+			return (provision != null && provision.provider != null) || this.elsewhere.isProvided(name);
 		}
 	}
 
-	/** The names being provided or searched for: for tests, which check that nothing outlives its cause. */
+	/** The names being provided or searched for here: for tests, which check that nothing outlives its cause. */
 	Set<String> trackedNames() {
 		synchronized (this.lock) {
 			return Set.copyOf(this.search.provisions.keySet());
@@ -116,19 +138,25 @@ public final class ListenRegistry implements Subscriptions.Listener {
 
 	@Override
 	public void subscribed(String name, Connection connection) {
-		if (!this.anyListeners) {
+		if (!this.active) {
 			return;
 		}
 		synchronized (this.lock) {
-			Provision provision = this.search.provisions.get(name);
-			if (provision != null && provision.provider != null) {
-				this.search.tellSubscriber(connection, name, true);
+			String owner = this.search.nodes.owner(name);
+			if (owner != null) {
+				this.elsewhere.subscribed(owner, name, connection);
 			}
 			else {
-				// A subscriber to a name no one provides starts a round of asking at once, unless one is under way:
-				// a rematch left waiting by an earlier round (perhaps for subscribers who have left since) does not
-				// make it wait.
-				this.search.search(name);
+				Provision provision = this.search.provisions.get(name);
+				if (provision != null && provision.provider != null) {
+					this.search.tellSubscriber(connection, name, true);
+				}
+				else {
+					// A subscriber to a name no one provides starts a round of asking at once, unless one is under
+					// way: a rematch left waiting by an earlier round (perhaps for subscribers who have left since)
+					// does not make it wait.
+					this.search.search(name);
+				}
 			}
 		}
 		this.outbox.drain();
@@ -136,15 +164,19 @@ public final class ListenRegistry implements Subscriptions.Listener {
 
 	@Override
 	public void lastUnsubscribed(String name) {
-		// No listener means no name is tracked (see listenersChanged), so there is nothing to forget.
-		if (!this.anyListeners) {
+		// Nothing listens and nothing was reported, so there is nothing to forget.
+		if (!this.active) {
 			return;
 		}
 		synchronized (this.lock) {
 			// Changes reach here in any order: only what is true now counts.
 			if (this.subscriptions.subscribers(name).isEmpty()) {
-				this.search.release(name);
+				this.elsewhere.unsubscribed(name);
+				if (!this.search.hasSubscribers(name)) {
+					this.search.release(name);
+				}
 			}
+			changed();
 		}
 		this.outbox.drain();
 	}
@@ -154,8 +186,9 @@ public final class ListenRegistry implements Subscriptions.Listener {
 		synchronized (this.lock) {
 			Set<String> patterns = this.patterns.removeAll(connection);
 			if (!patterns.isEmpty()) {
+				patterns.forEach((pattern) -> ended(new Candidate(connection, pattern)));
 				this.search.gone((candidate) -> candidate.is(connection) && patterns.contains(candidate.pattern()));
-				listenersChanged();
+				changed();
 			}
 		}
 		this.outbox.drain();
@@ -176,13 +209,36 @@ public final class ListenRegistry implements Subscriptions.Listener {
 				this.search.send(connection, ListenReplies.refused(this.topic, this.topic.multipleSubscriptions, message));
 				return;
 			}
-			this.anyListeners = true;
+			this.active = true;
 			this.search.send(connection, ListenReplies.ack(this.topic, this.topic.listen, pattern));
 			Candidate candidate = new Candidate(connection, pattern);
-			for (String name : new ArrayList<>(this.subscriptions.names())) {
-				if (ListenPatterns.matches(regex, name)) {
+			this.search.nodes.listened(candidate);
+			listenerArrived(candidate, regex);
+		}
+	}
+
+	/**
+	 * A listener arrived here or on another node: each subscribed name it matches that this node decides for is
+	 * offered to it, and each that another node decides for is reported there.
+	 */
+	void listenerArrived(Candidate candidate, Pattern regex) {
+		this.active = true;
+		Map<String, List<String>> reports = new HashMap<>();
+		for (String name : new ArrayList<>(this.subscriptions.names())) {
+			if (ListenPatterns.matches(regex, name)) {
+				String owner = this.search.nodes.owner(name);
+				if (owner == null) {
 					this.search.listenerArrived(name, candidate);
 				}
+				else {
+					reports.computeIfAbsent(owner, (key) -> new ArrayList<>()).add(name);
+				}
+			}
+		}
+		reports.forEach(this.elsewhere::report);
+		for (String name : new ArrayList<>(this.search.subscriberNodes.keySet())) {
+			if (this.subscriptions.subscribers(name).isEmpty() && ListenPatterns.matches(regex, name)) {
+				this.search.listenerArrived(name, candidate);
 			}
 		}
 	}
@@ -194,18 +250,38 @@ public final class ListenRegistry implements Subscriptions.Listener {
 			return;
 		}
 		this.search.send(connection, ListenReplies.ack(this.topic, this.topic.unlisten, pattern));
+		ended(new Candidate(connection, pattern));
 		this.search.gone((candidate) -> candidate.is(connection) && candidate.pattern().equals(pattern));
-		listenersChanged();
+		changed();
+	}
+
+	/** A listener here unlistened or closed: the other nodes hear of it, and what it provided elsewhere ends. */
+	private void ended(Candidate candidate) {
+		this.search.nodes.unlistened(candidate);
+		this.elsewhere.ended(candidate);
+	}
+
+	/** Applies what another node said, or a change of the membership: under the lock, then sends. */
+	void fromNodes(Runnable change) {
+		synchronized (this.lock) {
+			change.run();
+			changed();
+		}
+		this.outbox.drain();
 	}
 
 	/**
-	 * After a listener left: when it was the last, every tracked name is forgotten (no one is left to provide or be
-	 * asked), so that nothing of this round waits for the next listeners, and subscriptions need not take the lock.
+	 * After a listener left or a report ended: when no one listens on any node and nothing is reported either way,
+	 * every tracked name is forgotten (no one is left to provide or be asked), so that nothing of this round waits
+	 * for the next listeners, and subscriptions need not take the lock.
 	 */
-	private void listenersChanged() {
-		if (this.patterns.isEmpty()) {
+	void changed() {
+		if (this.patterns.isEmpty() && this.remote.isEmpty()) {
 			this.search.clear();
-			this.anyListeners = false;
+			this.active = !this.elsewhere.isEmpty() || !this.search.subscriberNodes.isEmpty();
+		}
+		else {
+			this.active = true;
 		}
 	}
 

@@ -28,6 +28,11 @@ public abstract class ListeningTopicHandler implements TopicHandler {
 		return this.subscriptions;
 	}
 
+	/** The topic's listening on this node, for wiring it to the other nodes. */
+	public final ListenRegistry listening() {
+		return this.subscriptions.listening();
+	}
+
 	@Override
 	public final int topic() {
 		return this.topic.topic;

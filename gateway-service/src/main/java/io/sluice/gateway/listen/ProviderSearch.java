@@ -24,9 +24,13 @@ import io.sluice.gateway.session.Connection;
  * timeout or a listener going away does to it. Called under the registry's lock, and takes that lock itself when a
  * timer fires; it sends only through the outbox.
  *
- * <p>A name is tracked ({@link Provision}) only while it has subscribers on this node and someone listens: every
- * entry point looks at the subscribers as they are now and forgets the name when none is left, so nothing an earlier
- * round of asking left behind can hold up the next one.
+ * <p>A name is tracked ({@link Provision}) only while it has subscribers and someone listens: every entry point looks
+ * at the subscribers as they are now and forgets the name when none is left, so nothing an earlier round of asking
+ * left behind can hold up the next one.
+ *
+ * <p>In a cluster each name is decided by one node, its owner ({@link ListenNodes#owner}): only the owner asks, and it
+ * asks the listeners of every node. Its subscribers are this node's and those of the nodes that reported theirs
+ * ({@link #subscriberNodes}); a listener on another node is asked, and answers, through {@link ListenNodes}.
  */
 final class ProviderSearch {
 
@@ -34,11 +38,19 @@ final class ProviderSearch {
 
 	final Map<String, Provision> provisions = new HashMap<>();
 
+	/** The other nodes that have subscribers of each name this node decides for, as they reported them. */
+	final Map<String, Set<String>> subscriberNodes = new HashMap<>();
+
+	/** The other nodes; {@link ListenNodes#NONE} until a relay is attached. */
+	ListenNodes nodes = ListenNodes.NONE;
+
 	private final ListenTopic topic;
 
 	private final Subscriptions subscriptions;
 
 	private final ListenPatterns patterns;
+
+	private final RemoteListeners remote;
 
 	private final ListenProperties properties;
 
@@ -48,11 +60,12 @@ final class ProviderSearch {
 
 	private final Object lock;
 
-	ProviderSearch(ListenTopic topic, Subscriptions subscriptions, ListenPatterns patterns,
+	ProviderSearch(ListenTopic topic, Subscriptions subscriptions, ListenPatterns patterns, RemoteListeners remote,
 			ListenProperties properties, Scheduler scheduler, Outbox outbox, Object lock) {
 		this.topic = topic;
 		this.subscriptions = subscriptions;
 		this.patterns = patterns;
+		this.remote = remote;
 		this.properties = properties;
 		this.scheduler = scheduler;
 		this.outbox = outbox;
@@ -66,11 +79,13 @@ final class ProviderSearch {
 	 */
 	void search(String name) {
 		Provision provision = this.provisions.get(name);
-		if (provision != null && (provision.provider != null || provision.isSearching())) {
+		if (provision != null && (provision.provider != null || provision.isSearching() || provision.handover)) {
 			return;
 		}
-		List<Candidate> candidates = this.subscriptions.subscribers(name).isEmpty() ? List.of()
-				: this.patterns.candidates(name);
+		List<Candidate> candidates = hasSubscribers(name) ? this.patterns.candidates(name) : List.of();
+		if (!this.remote.isEmpty() && hasSubscribers(name)) {
+			this.remote.addCandidates(name, candidates);
+		}
 		if (candidates.isEmpty()) {
 			forget(name);
 			return;
@@ -106,24 +121,30 @@ final class ProviderSearch {
 	private void offerNext(String name, Provision provision) {
 		provision.cancelResponseTimeout();
 		provision.offered = null;
-		Set<Connection> subscribers = this.subscriptions.subscribers(name);
-		if (subscribers.isEmpty()) {
+		if (!hasSubscribers(name)) {
 			release(name);
 			return;
 		}
+		Set<Connection> subscribers = this.subscriptions.subscribers(name);
 		if (provision.reserve != null) {
 			provide(name, provision, provision.reserve);
 			return;
 		}
 		Candidate next;
 		while ((next = provision.remaining.poll()) != null) {
-			// A listener that subscribed to the name itself is not asked to provide it to itself.
-			if (this.patterns.isListening(next) && !subscribers.contains(next.connection())) {
+			// A listener that subscribed to the name itself is not asked to provide it to itself (one on another
+			// node is asked there, and answers UNAVAILABLE).
+			if (isListening(next) && (!next.isLocal() || !subscribers.contains(next.connection()))) {
 				long number = ++provision.offerNumber;
 				provision.offered = next;
 				provision.responseTimeout = this.scheduler.schedule(() -> timedOut(name, provision, number),
 						this.properties.responseTimeout().toMillis(), TimeUnit.MILLISECONDS);
-				send(next.connection(), ListenReplies.found(this.topic, next, name));
+				if (next.isLocal()) {
+					send(next.connection(), ListenReplies.found(this.topic, next, name));
+				}
+				else {
+					this.nodes.offer(next, name);
+				}
 				return;
 			}
 		}
@@ -133,7 +154,7 @@ final class ProviderSearch {
 
 	void accepted(Candidate candidate, String name) {
 		Provision provision = this.provisions.get(name);
-		if (provision != null && this.patterns.isListening(candidate)) {
+		if (provision != null && isListening(candidate)) {
 			if (candidate.equals(provision.offered)) {
 				provide(name, provision, candidate);
 				return;
@@ -153,13 +174,83 @@ final class ProviderSearch {
 			}
 		}
 		// Unasked, too late or no longer needed: tell it to stop, so that it does not provide for no one.
-		send(candidate.connection(), ListenReplies.removed(this.topic, candidate, name));
+		stop(candidate, name);
+	}
+
+	/**
+	 * A listener on another node says it provides {@code name}, by the word of the node that decided for it before
+	 * this one (which left, or a partition that healed): it keeps providing unless another does already, so that one
+	 * provider is left.
+	 */
+	void claimed(Candidate candidate, String name) {
+		if (!isListening(candidate)) {
+			stop(candidate, name);
+			return;
+		}
+		Provision provision = this.provisions.get(name);
+		if (provision == null) {
+			provision = new Provision();
+			this.provisions.put(name, provision);
+		}
+		if (provision.provider == null) {
+			provide(name, provision, candidate);
+		}
+		else if (!candidate.equals(provision.provider) && !candidate.equals(provision.reserve)) {
+			stop(candidate, name);
+		}
+	}
+
+	/**
+	 * {@code name} has come to be decided here (the node that decided for it left, or this node joined): its
+	 * provider, if it has one, is on its way to claim it, so no one is asked for {@code response-timeout}.
+	 * @param toldProvided whether this node's subscribers were told it has a provider
+	 */
+	void takeOver(String name, boolean toldProvided) {
+		if (this.provisions.containsKey(name)) {
+			return;
+		}
+		Provision provision = new Provision();
+		this.provisions.put(name, provision);
+		provision.handover = true;
+		provision.toldProvided = toldProvided;
+		provision.rematch = this.scheduler.schedule(() -> handoverEnded(name, provision),
+				this.properties.responseTimeout().toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	private void handoverEnded(String name, Provision provision) {
+		synchronized (this.lock) {
+			if (this.provisions.get(name) == provision && provision.handover) {
+				provision.handover = false;
+				provision.rematch = null;
+				if (provision.toldProvided) {
+					tellLocalSubscribers(name, false);
+				}
+				// The nodes that reported subscribers meanwhile were not answered, and may have heard otherwise.
+				tellSubscriberNodes(name, false);
+				search(name);
+			}
+		}
+		this.outbox.drain();
+	}
+
+	/** A listener on another node could not be asked: the next one is. */
+	void unavailable(Candidate candidate, String name) {
+		Provision provision = this.provisions.get(name);
+		if (provision == null) {
+			return;
+		}
+		if (candidate.equals(provision.offered)) {
+			offerNext(name, provision);
+		}
+		else {
+			provision.withdraw(candidate::equals);
+		}
 	}
 
 	void rejected(Candidate candidate, String name) {
 		Provision provision = this.provisions.get(name);
 		// A registration that has ended leaves no cooldown behind: its connection may be gone by now.
-		if (provision == null || !this.patterns.isListening(candidate)) {
+		if (provision == null || !isListening(candidate)) {
 			return;
 		}
 		provision.rejectedAt.put(candidate, this.scheduler.now(TimeUnit.MILLISECONDS));
@@ -203,7 +294,14 @@ final class ProviderSearch {
 		}
 		provision.reserve = null;
 		provision.provider = provider;
-		tellSubscribers(name, true);
+		if (provision.handover && provision.toldProvided) {
+			// This node's subscribers heard of this provider from the node that decided before.
+			tellSubscriberNodes(name, true);
+		}
+		else {
+			tellSubscribers(name, true);
+		}
+		provision.handover = false;
 	}
 
 	/**
@@ -244,20 +342,50 @@ final class ProviderSearch {
 		this.provisions.clear();
 	}
 
-	private void forget(String name) {
+	/** Forgets a name without a word to anyone: another node decides for it now, and hears of it from them. */
+	void forget(String name) {
 		Provision provision = this.provisions.remove(name);
 		if (provision != null) {
 			provision.cancelTimers();
 		}
 	}
 
+	/** Whether {@code name} has subscribers on this node or on a node that reported them. */
+	boolean hasSubscribers(String name) {
+		return !this.subscriptions.subscribers(name).isEmpty() || this.subscriberNodes.containsKey(name);
+	}
+
+	/** Whether the listener registration still stands, on this node or on the node it was announced by. */
+	boolean isListening(Candidate candidate) {
+		return candidate.isLocal() ? this.patterns.isListening(candidate) : this.remote.contains(candidate);
+	}
+
 	private void stop(Candidate candidate, String name) {
-		if (candidate != null) {
+		if (candidate == null) {
+			return;
+		}
+		if (candidate.isLocal()) {
 			send(candidate.connection(), ListenReplies.removed(this.topic, candidate, name));
+		}
+		else {
+			this.nodes.remove(candidate, name);
 		}
 	}
 
 	private void tellSubscribers(String name, boolean hasProvider) {
+		tellLocalSubscribers(name, hasProvider);
+		tellSubscriberNodes(name, hasProvider);
+	}
+
+	private void tellSubscriberNodes(String name, boolean hasProvider) {
+		Set<String> nodes = this.subscriberNodes.get(name);
+		if (nodes != null) {
+			nodes.forEach((node) -> this.nodes.providerChanged(node, name, hasProvider));
+		}
+	}
+
+	/** Tells this node's subscribers of {@code name} whether it has a provider (records only). */
+	void tellLocalSubscribers(String name, boolean hasProvider) {
 		if (this.topic.tellsSubscribers) {
 			byte[] frame = MessageCodec.encode(ListenReplies.hasProvider(name, hasProvider));
 			// Subscribers as they are when sent: one who subscribes meanwhile is told on subscribing.

@@ -44,8 +44,14 @@ final class Provision {
 	 */
 	final Map<Candidate, Long> rejectedAt = new HashMap<>();
 
-	/** The next round of asking after every listener declined, or {@code null}. */
+	/** The next round of asking after every listener declined, or the end of a handover; or {@code null}. */
 	Disposable rematch;
+
+	/** Just taken over from another node: waiting for the provider to claim it before anyone is asked. */
+	boolean handover;
+
+	/** In a handover, whether the subscribers here were told by the node before that there is a provider. */
+	boolean toldProvided;
 
 	boolean isSearching() {
 		return this.offered != null;

@@ -34,6 +34,11 @@ public final class TopicSubscriptions {
 		return this.subscriptions;
 	}
 
+	/** The listening on this topic. */
+	ListenRegistry listening() {
+		return this.listening;
+	}
+
 	/** Whether {@code message} is LISTEN, UNLISTEN, LISTEN_ACCEPT or LISTEN_REJECT; if so, it has been handled. */
 	public boolean listen(Connection connection, Message message) {
 		if (!this.topic.isListenAction(message.action())) {

@@ -45,7 +45,7 @@ public final class RecordHandler extends ListeningTopicHandler {
 		this.reads = new RecordReads(records, subscriptions(), permissions);
 		this.writes = new RecordWrites(records, subscriptions().subscriptions());
 		this.notifier = new RecordNotifier(records, subscriptions().subscriptions());
-		this.notifyRequests = new RecordNotifyRequests(records, subscriptions().subscriptions());
+		this.notifyRequests = new RecordNotifyRequests(records);
 	}
 
 	/** What tells this node's subscribers of changes; it must be started for them to hear of any. */

@@ -7,24 +7,24 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import io.sluice.connector.VersionedRecord;
 import io.sluice.gateway.protocol.JsonText;
 import io.sluice.gateway.protocol.Message;
-import io.sluice.gateway.protocol.MessageCodec;
 import io.sluice.gateway.protocol.RecordAction;
 import io.sluice.gateway.protocol.Topic;
-import io.sluice.gateway.pubsub.Subscriptions;
 import io.sluice.gateway.session.Connection;
 import io.sluice.record.RecordService;
 
 /**
  * NOTIFY: a client says that records changed in storage behind the server's back ({@code record.notify(names)}).
- * As deepstream does, each named record with subscribers here is read again and its current version sent to all of
- * them, the notifier included; a deleted one is announced as deleted. The notifier is acknowledged once every name
- * was handled, or told RECORD_NOTIFY_ERROR if one could not be read.
+ * As deepstream does, each named record is read again from the store, its cached copy replaced, and its current
+ * version sent to all its subscribers, the notifier included, on every node: the record service announces it in its
+ * change feed ({@link RecordService#reload}), which every gateway's {@link RecordNotifier} hears; a deleted one is
+ * announced as deleted. Every name is reloaded, not only those subscribed to here, since another node may have
+ * subscribers. The notifier is acknowledged once every name was handled, or told RECORD_NOTIFY_ERROR if one could
+ * not be read.
  *
- * <p>A record never written is left alone: "create" does not write here, so subscribers may hold such a record at
- * version 0, and telling them it was deleted would be wrong.
+ * <p>A record the store does not hold is left alone: "create" does not write there, so subscribers may hold such a
+ * record at version 0, and telling them it was deleted would be wrong.
  */
 final class RecordNotifyRequests {
 
@@ -32,18 +32,15 @@ final class RecordNotifyRequests {
 
 	private final RecordService records;
 
-	private final Subscriptions subscriptions;
-
-	RecordNotifyRequests(RecordService records, Subscriptions subscriptions) {
+	RecordNotifyRequests(RecordService records) {
 		this.records = records;
-		this.subscriptions = subscriptions;
 	}
 
 	Mono<Void> notify(Connection connection, Message request) {
 		List<String> names = !request.names().isEmpty() ? request.names()
 				: (request.name() != null && !request.name().isEmpty()) ? List.of(request.name()) : List.of();
 		return Flux.fromIterable(names)
-			.concatMap(this::refresh)
+			.concatMap((name) -> Mono.defer(() -> this.records.reload(name)))
 			.then(Mono.fromRunnable(() -> connection.send(RecordReplies.ack(request))))
 			.onErrorResume((ex) -> {
 				logger.warn("Notifying subscribers of records changed in storage failed: {}", ex.getMessage());
@@ -53,23 +50,6 @@ final class RecordNotifyRequests {
 				return Mono.empty();
 			})
 			.then();
-	}
-
-	private Mono<Void> refresh(String name) {
-		if (this.subscriptions.subscribers(name).isEmpty()) {
-			return Mono.empty();
-		}
-		return Mono.defer(() -> this.records.read(name)).doOnNext((record) -> send(name, record)).then();
-	}
-
-	private void send(String name, VersionedRecord record) {
-		if (record.deleted()) {
-			RecordNotifier.deleted(this.subscriptions, name, null);
-			return;
-		}
-		byte[] frame = MessageCodec.encode(Message.builder(Topic.RECORD, RecordAction.UPDATE).name(name)
-			.version(record.version()).data(record.data()).build());
-		this.subscriptions.send(name, frame, null);
 	}
 
 }

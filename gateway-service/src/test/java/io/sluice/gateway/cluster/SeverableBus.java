@@ -25,6 +25,10 @@ final class SeverableBus implements MessageBus {
 		this.severed = true;
 	}
 
+	void restore() {
+		this.severed = false;
+	}
+
 	@Override
 	public String nodeId() {
 		return this.bus.nodeId();

@@ -92,6 +92,11 @@ public final class TestCluster implements AutoCloseable {
 			this.bus.sever();
 		}
 
+		/** This node sends and hears again: a partition healed. */
+		public void restore() {
+			this.bus.restore();
+		}
+
 	}
 
 }

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class ListenFixture implements AutoCloseable {
 
-	final VirtualTimeScheduler time = VirtualTimeScheduler.create();
+	final VirtualTimeScheduler time;
 
 	final Subscriptions subscriptions = new Subscriptions();
 
@@ -31,6 +31,12 @@ final class ListenFixture implements AutoCloseable {
 	}
 
 	ListenFixture(ListenTopic topic, ListenProperties properties) {
+		this(topic, properties, VirtualTimeScheduler.create());
+	}
+
+	/** @param time the clock, which {@link #close()} disposes of */
+	ListenFixture(ListenTopic topic, ListenProperties properties, VirtualTimeScheduler time) {
+		this.time = time;
 		this.topic = topic;
 		this.registry = new ListenRegistry(topic, this.subscriptions, properties, this.time);
 		this.subscriptions.setListener(this.registry);

@@ -230,6 +230,11 @@ class PermissionDecisionTests {
 		}
 
 		@Override
+		public Mono<VersionedRecord> reload(String name) {
+			throw new UnsupportedOperationException("permission checks do not reload");
+		}
+
+		@Override
 		public Flux<RecordChange> changes() {
 			return Flux.empty();
 		}

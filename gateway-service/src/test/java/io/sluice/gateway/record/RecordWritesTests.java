@@ -178,6 +178,11 @@ class RecordWritesTests {
 		}
 
 		@Override
+		public Mono<VersionedRecord> reload(String name) {
+			return start("reload " + name);
+		}
+
+		@Override
 		public Flux<RecordChange> changes() {
 			return Flux.never();
 		}

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 import io.sluice.connector.VersionedRecord;
 import io.sluice.record.RecordChange;
@@ -14,8 +15,8 @@ import io.sluice.record.RecordNotFoundException;
 import io.sluice.record.RecordService;
 
 /**
- * Records a test stored, in a map: reads and creates what the test stored; deletes find nothing to delete; other
- * writes are not expected by the tests that use it.
+ * Records a test stored, in a map: reads, creates and reloads what the test stored (a reload announced in
+ * {@link #changes()}); deletes find nothing to delete; other writes are not expected by the tests that use it.
  */
 public final class StoredRecords implements RecordService {
 
@@ -24,6 +25,8 @@ public final class StoredRecords implements RecordService {
 	public final List<String> reads = new ArrayList<>();
 
 	public boolean failReads;
+
+	private final Sinks.Many<RecordChange> changes = Sinks.many().multicast().directBestEffort();
 
 	@Override
 	public Mono<VersionedRecord> read(String name) {
@@ -72,9 +75,17 @@ public final class StoredRecords implements RecordService {
 		return Mono.error(new RecordNotFoundException(name));
 	}
 
+	/** Announces the stored record as {@link RecordService#reload} does, unless there is none. */
+	@Override
+	public Mono<VersionedRecord> reload(String name) {
+		return read(name).doOnNext((record) -> this.changes.tryEmitNext(new RecordChange(
+				record.deleted() ? RecordChange.Kind.DELETE : RecordChange.Kind.SET, record, null, null, null)));
+	}
+
+	/** Only what {@link #reload} announces. */
 	@Override
 	public Flux<RecordChange> changes() {
-		return Flux.never();
+		return this.changes.asFlux();
 	}
 
 }

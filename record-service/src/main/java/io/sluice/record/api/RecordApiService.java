@@ -83,6 +83,7 @@ final class RecordApiService {
 			case ERASE -> written(this.records.erase(call.name(), call.version(), call.path(), call.origin()));
 			case DELETE -> written(this.records.delete(call.name(), call.origin()));
 			case CREATE -> written(this.records.create(call.name()));
+			case RELOAD -> written(this.records.reload(call.name()));
 		};
 	}
 

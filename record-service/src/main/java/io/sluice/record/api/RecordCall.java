@@ -77,6 +77,10 @@ public record RecordCall(Op op, String name, long version, String path, byte[] d
 		return new RecordCall(Op.ERASE, name, version, path, null, origin);
 	}
 
+	public static RecordCall reload(String name) {
+		return new RecordCall(Op.RELOAD, name, 0, null, null, null);
+	}
+
 	public static RecordCall delete(String name, String origin) {
 		return new RecordCall(Op.DELETE, name, RecordService.FORCE, null, null, origin);
 	}
@@ -98,7 +102,7 @@ public record RecordCall(Op op, String name, long version, String path, byte[] d
 	public enum Op {
 
 		READ("read", true), HEAD("head", true), HAS("has", true), SET("set", false), PATCH("patch", false),
-		ERASE("erase", false), DELETE("delete", false), CREATE("create", false);
+		ERASE("erase", false), DELETE("delete", false), CREATE("create", false), RELOAD("reload", false);
 
 		private final String label;
 

@@ -108,6 +108,11 @@ public final class RemoteRecordService implements RecordService, AutoCloseable {
 	}
 
 	@Override
+	public Mono<VersionedRecord> reload(String name) {
+		return call(() -> RecordCall.reload(name), name).flatMap(RecordReply::toRecord);
+	}
+
+	@Override
 	public Flux<RecordChange> changes() {
 		return this.changes;
 	}

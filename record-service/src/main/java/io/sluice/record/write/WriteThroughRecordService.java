@@ -253,6 +253,41 @@ final class WriteThroughRecordService implements RecordService {
 	}
 
 	@Override
+	public Mono<VersionedRecord> reload(String name) {
+		return this.lanes.run(name, () -> drained(name).then(this.reads.find(name))
+			.map(Optional::of)
+			.defaultIfEmpty(Optional.empty())
+			.flatMap((stored) -> replaceCached(name, stored.orElse(null), this.casAttempts)));
+	}
+
+	/** Puts {@code stored} in the cache in place of whatever it holds, and announces it. */
+	private Mono<VersionedRecord> replaceCached(String name, VersionedRecord stored, int attemptsLeft) {
+		// Fails closed: a cache that cannot be read cannot be told to forget its copy.
+		return this.cache.get(name)
+			.map(VersionedRecord::version)
+			.defaultIfEmpty(0L)
+			.onErrorMap(ConnectorException.class, (ex) -> new RecordUnavailableException(name,
+					"Record '" + name + "' cannot be reloaded: the cache failed: " + ex.getMessage()))
+			.flatMap((cachedVersion) -> {
+				if (stored == null) {
+					return (cachedVersion == 0) ? Mono.empty() : this.cache.evict(name, cachedVersion).then(Mono.empty());
+				}
+				return compareAndSet(cachedVersion, stored).flatMap((result) -> {
+					if (result.won()) {
+						RecordChange.Kind kind = stored.deleted() ? RecordChange.Kind.DELETE : RecordChange.Kind.SET;
+						return this.feed.announce(new RecordChange(kind, stored, null, null, null))
+							.thenReturn(stored);
+					}
+					if (attemptsLeft > 1) {
+						// Another node wrote meanwhile: replace what it wrote too, as the store is the truth here.
+						return replaceCached(name, stored, attemptsLeft - 1);
+					}
+					return Mono.error(tooManyWriters(name));
+				});
+			});
+	}
+
+	@Override
 	public Flux<RecordChange> changes() {
 		return this.feed.changes();
 	}

@@ -264,6 +264,40 @@ class WriteThroughRecordServiceTests {
 	}
 
 	@Test
+	void reloadReplacesTheCachedCopyWithTheStoredOneAndAnnouncesItOnEveryNode() {
+		this.records.set("svc/reload", 1, json("{'v':1}"), "w").then(this.records.set("svc/reload", 2, json("{'v':2}"), "w"))
+			.block(TIMEOUT);
+		// Changed in the store behind the service's back.
+		this.store.upsertIfNewer(List.of(VersionedRecord.of("svc/reload", 7, "{\"v\":7}"))).block(TIMEOUT);
+		RecordService other = service("node-b", this.cache, DurableWrites.direct(this.store));
+		StepVerifier.create(other.changes().take(1))
+			.then(() -> this.records.reload("svc/reload").subscribe())
+			.assertNext((change) -> {
+				assertThat(change.kind()).isEqualTo(RecordChange.Kind.SET);
+				assertThat(change.version()).isEqualTo(7);
+				assertThat(change.origin()).isNull();
+			})
+			.expectComplete()
+			.verify(TIMEOUT);
+		StepVerifier.create(other.read("svc/reload").map(WriteThroughRecordServiceTests::text))
+			.expectNext("{'v':7}")
+			.expectComplete()
+			.verify(TIMEOUT);
+		StepVerifier.create(this.records.set("svc/reload", 8, json("{'v':8}"), "w").map(VersionedRecord::version))
+			.as("writes go on from the stored version")
+			.expectNext(8L)
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void reloadOfARecordTheStoreDoesNotHoldDropsTheCachedCopyAndAnnouncesNothing() {
+		this.cache.compareAndSet(0, VersionedRecord.of("svc/unstored", 3, "{}")).block(TIMEOUT);
+		StepVerifier.create(this.records.reload("svc/unstored")).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(this.cache.get("svc/unstored")).expectComplete().verify(TIMEOUT);
+	}
+
+	@Test
 	void afterCacheLossAMissWaitsForTheQueueToDrainSoVersionsNeverRepeat() {
 		InMemoryStorageQueue queue = new InMemoryStorageQueue();
 		RecordService writer = service("node-q", this.cache, DurableWrites.through(queue));

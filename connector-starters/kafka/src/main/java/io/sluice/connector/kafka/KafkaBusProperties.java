@@ -23,7 +23,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("sluice.kafka.bus")
 public record KafkaBusProperties(@DefaultValue("sluice.bus.") String topicPrefix,
-		@DefaultValue({ "records", "events", "rpc", "presence", "listen", "cluster" }) List<String> topics,
+		@DefaultValue({ "records", "events", "rpc", "presence", "listen-record", "listen-event",
+				"cluster" }) List<String> topics,
 		@DefaultValue("1") int partitions, @DefaultValue("1") short replicationFactor,
 		@DefaultValue("true") boolean createTopics, @DefaultValue("30s") Duration startupTimeout,
 		@DefaultValue("100ms") Duration pollTimeout) {
