@@ -6,9 +6,11 @@ import java.util.function.LongSupplier;
 
 /**
  * How many refused logins each remote address may have ({@code sluice.gateway.max-refused-logins-per-second}): a
- * login takes one of the address's allowance before the authenticator is asked, and gets it back when it is
- * accepted, so refusals are counted, and logins in progress at once too, while accepted ones cost nothing. The
- * allowance refills at the rate and holds up to ten seconds' worth.
+ * refusal takes one of the address's allowance, which refills at the rate and holds up to ten seconds' worth, and a
+ * login from an address with none left is refused before the authenticator is asked. Accepted logins cost nothing,
+ * so any number of clients may log in at once (a reconnecting crowd, say). Logins decided at the same time are all
+ * asked for, one per connection at most; their refusals are all counted, and put the address that much further
+ * behind, up to twice the allowance.
  *
  * <p>An address's state is one number, the time its allowance will be whole again (the generic cell rate
  * algorithm), changed atomically in its map entry; an address whose allowance is whole is not held. Memory is
@@ -28,7 +30,7 @@ final class RefusedLogins {
 
 	private final ConcurrentHashMap<String, Long> wholeAt = new ConcurrentHashMap<>();
 
-	/** Nanoseconds per login of the allowance; 0 when there is no limit. */
+	/** Nanoseconds per refusal of the allowance; 0 when there is no limit. */
 	private final long interval;
 
 	private final long burst;
@@ -44,42 +46,38 @@ final class RefusedLogins {
 		this.swept = new AtomicLong(nanoTime.getAsLong() - SWEEP_INTERVAL);
 	}
 
-	/**
-	 * Takes one login of {@code address}'s allowance: returns what it was counted under, to give back with
-	 * {@link #accepted}, or {@code null} when the address has none left and the login is to be refused.
-	 */
-	String tryStart(String address) {
+	/** Whether a login from {@code address} may be asked for: the address has a refusal left. */
+	boolean allows(String address) {
 		if (this.interval == 0) {
-			return address;
+			return true;
 		}
-		long now = this.nanoTime.getAsLong();
-		String key = address;
-		if (this.wholeAt.size() >= MAX_ADDRESSES && !this.wholeAt.containsKey(address)) {
-			sweep(now);
-			key = (this.wholeAt.size() >= MAX_ADDRESSES) ? OTHERS : address;
-		}
-		boolean[] allowed = new boolean[1];
-		this.wholeAt.compute(key, (counted, whole) -> {
-			long from = (whole == null || whole - now < 0) ? now : whole;
-			allowed[0] = from + this.interval - now <= this.burst;
-			return allowed[0] ? from + this.interval : whole;
-		});
-		return allowed[0] ? key : null;
+		Long whole = this.wholeAt.get(counted(address));
+		return whole == null || whole - this.nanoTime.getAsLong() + this.interval <= this.burst;
 	}
 
-	/** Gives back what {@link #tryStart} took for a login the authenticator accepted. */
-	void accepted(String counted) {
+	/** Counts a refused login from {@code address}. */
+	void refused(String address) {
 		if (this.interval == 0) {
 			return;
 		}
 		long now = this.nanoTime.getAsLong();
-		this.wholeAt.computeIfPresent(counted, (key, whole) -> (whole - this.interval - now <= 0) ? null
-				: whole - this.interval);
+		if (this.wholeAt.size() >= MAX_ADDRESSES && !this.wholeAt.containsKey(address)) {
+			sweep(now);
+		}
+		this.wholeAt.compute(counted(address), (counted, whole) -> {
+			long from = (whole == null || whole - now < 0) ? now : whole;
+			return Math.min(from + this.interval, now + 2 * this.burst);
+		});
 	}
 
-	/** How many addresses are held (whole ones may still be, until the next sweep or login). */
+	/** How many addresses are held (whole ones may still be, until the next sweep). */
 	int held() {
 		return this.wholeAt.size();
+	}
+
+	/** What {@code address} is counted under: itself, or {@link #OTHERS} when it is new and the map is full. */
+	private String counted(String address) {
+		return (this.wholeAt.size() < MAX_ADDRESSES || this.wholeAt.containsKey(address)) ? address : OTHERS;
 	}
 
 	/** Drops the addresses whose allowance is whole again; at most once a second. */

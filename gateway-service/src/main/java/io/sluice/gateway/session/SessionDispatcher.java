@@ -162,10 +162,9 @@ final class SessionDispatcher {
 			connection.close(POLICY, "Invalid authentication message");
 			return Mono.empty();
 		}
-		String counted = this.refusedLogins.tryStart(connection.limitedAddress());
-		if (counted == null) {
-			logger.debug("{} was refused without asking: too many refused logins from {}", connection,
-					connection.limitedAddress());
+		String address = connection.limitedAddress();
+		if (!this.refusedLogins.allows(address)) {
+			logger.debug("{} was refused without asking: too many refused logins from {}", connection, address);
 			connection.send(Message.builder(Topic.AUTH, AuthAction.AUTH_UNSUCCESSFUL)
 				.data(JsonText.quote("Too many refused logins from this address: try again later"))
 				.build());
@@ -183,8 +182,8 @@ final class SessionDispatcher {
 			})
 			.defaultIfEmpty(AuthResult.refused("Authentication failed"))
 			.doOnNext((result) -> {
-				if (result.accepted()) {
-					this.refusedLogins.accepted(counted);
+				if (!result.accepted()) {
+					this.refusedLogins.refused(address);
 				}
 				answer(connection, result);
 			})

@@ -26,67 +26,70 @@ class RefusedLoginsTests {
 	void anAddressHasTenSecondsOfRefusalsAtOnceThenTheRate() {
 		RefusedLogins logins = new RefusedLogins(2, this.nanos::get);
 		for (int i = 0; i < 20; i++) {
-			assertThat(logins.tryStart("10.0.0.1")).as("login %d", i).isEqualTo("10.0.0.1");
+			assertThat(logins.allows("10.0.0.1")).as("login %d", i).isTrue();
+			logins.refused("10.0.0.1");
 		}
-		assertThat(logins.tryStart("10.0.0.1")).isNull();
-		assertThat(logins.tryStart("10.0.0.2")).as("another address").isEqualTo("10.0.0.2");
+		assertThat(logins.allows("10.0.0.1")).isFalse();
+		assertThat(logins.allows("10.0.0.2")).as("another address").isTrue();
 
 		advance(Duration.ofMillis(499));
-		assertThat(logins.tryStart("10.0.0.1")).isNull();
+		assertThat(logins.allows("10.0.0.1")).isFalse();
 		advance(Duration.ofMillis(1));
-		assertThat(logins.tryStart("10.0.0.1")).isNotNull();
-		assertThat(logins.tryStart("10.0.0.1")).isNull();
+		assertThat(logins.allows("10.0.0.1")).isTrue();
+		logins.refused("10.0.0.1");
+		assertThat(logins.allows("10.0.0.1")).isFalse();
 	}
 
 	@Test
-	void acceptedLoginsCostNothing() {
+	void refusalsDecidedAtOnceAreAllCountedUpToTwiceTheAllowance() {
+		RefusedLogins logins = new RefusedLogins(1, this.nanos::get);
+		for (int i = 0; i < 100; i++) {
+			logins.refused("10.0.0.1");
+		}
+
+		advance(Duration.ofSeconds(10));
+		assertThat(logins.allows("10.0.0.1")).as("ten seconds behind still").isFalse();
+		advance(Duration.ofSeconds(1));
+		assertThat(logins.allows("10.0.0.1")).as("not a hundred seconds behind").isTrue();
+	}
+
+	@Test
+	void acceptedLoginsAreNotCounted() {
 		RefusedLogins logins = new RefusedLogins(1, this.nanos::get);
 		for (int i = 0; i < 1000; i++) {
-			String counted = logins.tryStart("10.0.0.1");
-			assertThat(counted).as("login %d", i).isNotNull();
-			logins.accepted(counted);
+			assertThat(logins.allows("10.0.0.1")).as("login %d", i).isTrue();
 		}
-		assertThat(logins.held()).as("an address whose allowance is whole is not held").isZero();
-	}
-
-	@Test
-	void loginsInProgressAtOnceAreCountedUntilAccepted() {
-		RefusedLogins logins = new RefusedLogins(1, this.nanos::get);
-		List<String> inProgress = new ArrayList<>();
-		for (int i = 0; i < 10; i++) {
-			inProgress.add(logins.tryStart("10.0.0.1"));
-		}
-		assertThat(logins.tryStart("10.0.0.1")).isNull();
-
-		logins.accepted(inProgress.get(0));
-		assertThat(logins.tryStart("10.0.0.1")).isNotNull();
+		assertThat(logins.held()).isZero();
 	}
 
 	@Test
 	void memoryIsBoundedUnderManyAddresses() {
 		RefusedLogins logins = new RefusedLogins(1, this.nanos::get);
 		for (int i = 0; i < RefusedLogins.MAX_ADDRESSES; i++) {
-			assertThat(logins.tryStart("address-" + i)).isNotNull();
+			logins.refused("address-" + i);
 		}
 
 		for (int i = 0; i < 10; i++) {
-			assertThat(logins.tryStart("new-" + i)).as("new addresses share one allowance")
-				.isEqualTo(RefusedLogins.OTHERS);
+			assertThat(logins.allows("new-" + i)).isTrue();
+			logins.refused("new-" + i);
 		}
-		assertThat(logins.tryStart("new-10")).isNull();
+		assertThat(logins.allows("new-10")).as("new addresses share one allowance").isFalse();
+		assertThat(logins.allows("address-1")).as("a held address keeps its own").isTrue();
 		assertThat(logins.held()).isEqualTo(RefusedLogins.MAX_ADDRESSES + 1);
 
-		advance(Duration.ofSeconds(2));
-		assertThat(logins.tryStart("later")).as("the held ones are whole again and dropped").isEqualTo("later");
-		assertThat(logins.held()).isEqualTo(2);
+		advance(Duration.ofSeconds(11));
+		logins.refused("later");
+		assertThat(logins.held()).as("the whole ones are dropped when the map is full").isEqualTo(1);
+		assertThat(logins.allows("later")).isTrue();
 	}
 
 	@Test
 	void noLimitCountsNothing() {
 		RefusedLogins logins = new RefusedLogins(0, this.nanos::get);
 		for (int i = 0; i < 1000; i++) {
-			assertThat(logins.tryStart("10.0.0.1")).isEqualTo("10.0.0.1");
+			logins.refused("10.0.0.1");
 		}
+		assertThat(logins.allows("10.0.0.1")).isTrue();
 		assertThat(logins.held()).isZero();
 	}
 
