@@ -45,6 +45,7 @@ import io.sluice.gateway.rpc.BuiltInProcedure;
 import io.sluice.gateway.rpc.RpcHandler;
 import io.sluice.gateway.rpc.RpcProperties;
 import io.sluice.gateway.rpc.RpcRelay;
+import io.sluice.gateway.session.ConnectionLimits;
 import io.sluice.gateway.session.GatewayProperties;
 import io.sluice.gateway.session.GatewayRoute;
 import io.sluice.gateway.session.MessageGate;
@@ -60,8 +61,8 @@ import io.sluice.record.RecordService;
 @ConditionalOnClass(name = "reactor.netty.http.server.HttpServer")
 @Import({ AuthConfiguration.class, PermissionConfiguration.class, HttpConfiguration.class,
 		DeepstreamHttpConfiguration.class, RestConfiguration.class })
-@EnableConfigurationProperties({ GatewayProperties.class, ClusterProperties.class, RpcProperties.class,
-		ListenProperties.class, HistoryProperties.class })
+@EnableConfigurationProperties({ GatewayProperties.class, ConnectionLimits.class, ClusterProperties.class,
+		RpcProperties.class, ListenProperties.class, HistoryProperties.class })
 public final class GatewayAutoConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(GatewayAutoConfiguration.class);
@@ -161,15 +162,17 @@ public final class GatewayAutoConfiguration {
 	}
 
 	@Bean
-	GatewayRoute gatewayRoute(GatewayProperties properties, ObjectProvider<TopicHandler> handlers,
-			Authenticator authenticator, ObjectProvider<MessageGate> gate, Environment environment) {
+	GatewayRoute gatewayRoute(GatewayProperties properties, ConnectionLimits limits,
+			ObjectProvider<TopicHandler> handlers, Authenticator authenticator, ObjectProvider<MessageGate> gate,
+			Environment environment) {
 		boolean tls = environment.getProperty("server.ssl.enabled", Boolean.class, false)
 				|| environment.containsProperty("server.ssl.bundle");
 		if (tls && properties.allowedOrigins().isEmpty()) {
 			logger.warn("TLS is on and a browser page of any origin may open a WebSocket here: set "
 					+ "sluice.gateway.allowed-origins to the origins of your application's pages");
 		}
-		return new GatewayRoute(properties, handlers.orderedStream().toList(), authenticator, gate.getIfAvailable());
+		return new GatewayRoute(properties, limits, handlers.orderedStream().toList(), authenticator,
+				gate.getIfAvailable());
 	}
 
 	/** The gateway's meters, where the application has Micrometer. */

@@ -19,6 +19,7 @@ import io.sluice.gateway.cluster.ClusterProperties;
 import io.sluice.gateway.permission.PermissionAction;
 import io.sluice.gateway.permission.PermissionFileWatcher;
 import io.sluice.gateway.permission.Permissions;
+import io.sluice.gateway.session.ConnectionLimits;
 import io.sluice.gateway.session.GatewayProperties;
 import io.sluice.gateway.session.GatewayRoute;
 import io.sluice.gateway.session.MessageGate;
@@ -60,6 +61,20 @@ class GatewayAutoConfigurationTests {
 				assertThat(context.getStartupFailure()).rootCause()
 					.hasMessageContaining("sluice.gateway.allowed-origins: 'app.example.com' is not an origin");
 			});
+	}
+
+	@Test
+	void connectionLimitsAreBoundBesideTheOtherGatewaySettingsAndCheckedNamingThem() {
+		this.runner.withPropertyValues("sluice.gateway.max-connections=10", "sluice.gateway.path=/ds")
+			.run((context) -> {
+				assertThat(context.getBean(ConnectionLimits.class).maxConnections()).isEqualTo(10);
+				assertThat(context.getBean(GatewayProperties.class).path()).isEqualTo("/ds");
+			});
+		this.runner.withPropertyValues("sluice.gateway.max-connections-per-address=-1").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("sluice.gateway.max-connections-per-address must be 0 (no limit) or more");
+		});
 	}
 
 	@Test

@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Users files and JWTs with the real {@code @deepstream/client} ({@code clients/node-interop/auth.js}) against a
  * Sluice server in a child JVM with {@code sluice.auth.type=file,jwt}: the users file is made afresh by deepstream's
  * own {@code deepstream hash} command ({@code @deepstream/server} 7.0.2, installed from {@code bench/peers/deepstream}),
- * the tokens by this test (HS256). A session is ended when its token expires. Skipped, loudly, when Node.js 18+ and
+ * the tokens by this test (HS256). A session is ended when its token expires. The server's log, with Sluice's
+ * debug logging on, holds none of the secrets used: passwords, keys, tokens, serverData. Skipped, loudly, when Node.js 18+ and
  * npm are not on the PATH.
  */
 class AuthInteropIT {
@@ -35,6 +36,12 @@ class AuthInteropIT {
 	private static final Pattern HASH_OUTPUT = Pattern.compile("Password hash: (\\S+)");
 
 	private static final String SECRET = "the secret of AuthInteropIT, at least 32 bytes";
+
+	private static final String OTHER_SECRET = "another secret, also at least 32 bytes";
+
+	private static final String SERVER_DATA_SECRET = "users-file-server-data-" + Long.toString(System.nanoTime(), 36);
+
+	private static final String TOKEN_SERVER_DATA_SECRET = "token-server-data-" + Long.toString(System.nanoTime(), 36);
 
 	private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
 
@@ -50,24 +57,27 @@ class AuthInteropIT {
 	void usersFileFromDeepstreamsToolAndJwtsLogInAndAnExpiredTokenEndsTheSession() throws Exception {
 		String password = "correct horse " + Long.toString(System.nanoTime(), 36);
 		Path users = this.directory.resolve("users.yml");
+		String hash = deepstreamHash(password);
 		Files.writeString(users, """
 				alice:
 				  password: "%s"
-				  serverData: { role: admin }
+				  serverData: { role: admin, apiKey: "%s" }
 				  clientData: { favouriteColor: red }
-				""".formatted(deepstreamHash(password)));
+				""".formatted(hash, SERVER_DATA_SECRET));
 		try {
 			ServerProcess server = interop.start(ServerProcess.freePort(), "server.log", STARTUP_TIMEOUT,
 					List.of("--sluice.data-dir=" + this.directory.resolve("data"), "--sluice.auth.type=file,jwt",
 							"--sluice.auth.file.path=" + users, "--sluice.auth.jwt.secret=" + SECRET,
-							"--sluice.auth.jwt.clock-skew=0s"));
+							"--sluice.auth.jwt.clock-skew=0s", SecretsInLogs.TRACE));
 			Instant shortExp = Instant.now().plusSeconds(6);
+			String good = token(SECRET, "jay", Instant.now().plusSeconds(600));
+			String bad = token(OTHER_SECRET, "jay", Instant.now().plusSeconds(600));
+			String shortLived = token(SECRET, "kim", shortExp);
+			String fresh = token(SECRET, "kim", Instant.now().plusSeconds(600));
 			NodeInterop.Run run = interop.node()
 				.run("auth.js", "auth",
-						List.of(server.webSocketUrl(), password, token(SECRET, "jay", Instant.now().plusSeconds(600)),
-								token("another secret, also at least 32 bytes", "jay", Instant.now().plusSeconds(600)),
-								token(SECRET, "kim", shortExp), Long.toString(shortExp.getEpochSecond()),
-								token(SECRET, "kim", Instant.now().plusSeconds(600))),
+						List.of(server.webSocketUrl(), password, good, bad, shortLived,
+								Long.toString(shortExp.getEpochSecond()), fresh),
 						Map.of(), SCENARIO_TIMEOUT);
 			assertThat(run.failed()).as(run::describe).isEmpty();
 			assertThat(run.checks()).as(run::describe)
@@ -76,6 +86,12 @@ class AuthInteropIT {
 						"jwt-short-login", "jwt-session-ends-at-exp", "jwt-expired-token-refused-on-reconnect",
 						"jwt-login-again-with-a-fresh-token");
 			assertThat(run.exitStatus()).as(run::describe).isZero();
+			SecretsInLogs.assertNoneIn(server.log(),
+					Map.of("the password", password, "its hash", hash, "the JWT key", SECRET,
+							"the other JWT key", OTHER_SECRET, "serverData of the users file", SERVER_DATA_SECRET,
+							"serverData of the tokens", TOKEN_SERVER_DATA_SECRET, "a token", good,
+							"another token's signature", bad.substring(bad.lastIndexOf('.') + 1),
+							"a short-lived token", shortLived, "a fresh token", fresh));
 		}
 		catch (AssertionError | Exception failure) {
 			throw interop.withServerOutput(failure);
@@ -111,7 +127,7 @@ class AuthInteropIT {
 		JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(subject)
 			.expirationTime(Date.from(expiresAt))
 			.claim("clientData", Map.of("plan", "pro"))
-			.claim("serverData", Map.of("tier", "gold"))
+			.claim("serverData", Map.of("tier", "gold", "apiKey", TOKEN_SERVER_DATA_SECRET))
 			.build();
 		SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
 		jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));

@@ -37,7 +37,7 @@ public class AuthConfiguration {
 				}
 				case WEBHOOK -> {
 					WebhookProperties webhook = binder.bindOrCreate("sluice.auth.webhook", WebhookProperties.class);
-					logger.info("Authentication: webhook {}", webhook.url());
+					logger.info("Authentication: webhook {}", LoggedUrl.of(webhook.url()));
 					yield new WebhookAuthenticator(webhook);
 				}
 				case FILE -> new FileAuthenticator(binder.bindOrCreate("sluice.auth.file", UsersFileProperties.class));

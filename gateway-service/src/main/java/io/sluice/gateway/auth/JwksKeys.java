@@ -93,8 +93,9 @@ final class JwksKeys {
 		this.fetching = get().doOnNext((fetched) -> {
 			this.keys = fetched;
 			this.fetchedAt = this.nanoTime.getAsLong();
-			logger.debug("Fetched {} keys from {}", fetched.size(), this.url);
-		}).doOnError((ex) -> logger.warn("Fetching the JWT keys from {} failed: {}", this.url, ex.toString()))
+			logger.debug("Fetched {} keys from {}", fetched.size(), LoggedUrl.of(this.url));
+		}).doOnError((ex) -> logger.warn("Fetching the JWT keys from {} failed: {}", LoggedUrl.of(this.url),
+				ex.toString()))
 			.doFinally((signal) -> done())
 			.cache();
 		return this.fetching;

@@ -176,7 +176,7 @@ public final class JwtAuthenticator implements Authenticator {
 
 	private String describeKeys() {
 		if (this.properties.jwksUrl() != null) {
-			return this.properties.jwksUrl().toString();
+			return LoggedUrl.of(this.properties.jwksUrl());
 		}
 		if (this.properties.secret() != null && !this.properties.secret().isEmpty()) {
 			return "a shared secret";

@@ -63,8 +63,8 @@ public final class WebhookAuthenticator implements Authenticator {
 				.filter(Retryable.class::isInstance))
 			.onErrorResume((ex) -> {
 				// Fail closed: a login the service did not answer is refused.
-				logger.warn("Authentication webhook {} did not answer a login: {}", this.properties.url(),
-						Exceptions.isRetryExhausted(ex) ? ex.getCause().getMessage() : ex.toString());
+				logger.warn("Authentication webhook {} did not answer a login: {}",
+						LoggedUrl.of(this.properties.url()), Exceptions.isRetryExhausted(ex) ? ex.getCause().getMessage() : ex.toString());
 				return Mono.just(AuthResult.refused(RETRIES_EXCEEDED));
 			});
 	}
@@ -82,10 +82,10 @@ public final class WebhookAuthenticator implements Authenticator {
 		return rehearse().then(this.http.warmup())
 			.then(exchange(HttpMethod.HEAD, new byte[0], this.json.createObjectNode(), (status, body) -> status))
 			.doOnNext((status) -> logger.debug("Authentication webhook {} answered HEAD with {} at start-up",
-					this.properties.url(), status))
+					LoggedUrl.of(this.properties.url()), status))
 			.onErrorResume((ex) -> {
 				logger.warn("Authentication webhook {} could not be reached at start-up ({}); logins will try it",
-						this.properties.url(), ex.toString());
+						LoggedUrl.of(this.properties.url()), ex.toString());
 				return Mono.empty();
 			})
 			.then();
@@ -203,7 +203,7 @@ public final class WebhookAuthenticator implements Authenticator {
 
 	@Override
 	public String toString() {
-		return "webhook " + this.properties.url();
+		return "webhook " + LoggedUrl.of(this.properties.url());
 	}
 
 	/** A request worth sending again. */

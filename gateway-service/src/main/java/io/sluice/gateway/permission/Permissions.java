@@ -229,7 +229,8 @@ public final class Permissions {
 		}
 		catch (JacksonException ex) {
 			userData = null;
-			logger.warn("The server data of {} is not JSON; rules see none: {}", connection, ex.getOriginalMessage());
+			// Not the parser's message: it quotes the data, which may be secret.
+			logger.warn("The server data of {} is not JSON; rules see none", connection);
 		}
 		Subject subject = new Subject(connection.userId(), userData);
 		connection.permissionState(subject);

@@ -233,6 +233,15 @@ public final class Connection {
 		return (remote instanceof InetSocketAddress inet) ? inet.getHostString() : String.valueOf(remote);
 	}
 
+	/**
+	 * The remote address the connection counts under for the limits ({@link ConnectionSlots#key}), as its upgrade
+	 * request gave it.
+	 */
+	String limitedAddress() {
+		String address = this.channel.attr(ConnectionSlots.ADDRESS).get();
+		return (address != null) ? address : ConnectionSlots.key(this.channel.remoteAddress());
+	}
+
 	/** The upgrade request's headers by lower-case name (the first of a repeated one); empty once logged in. */
 	Map<String, String> headers() {
 		HttpHeaders headers = this.handshakeHeaders;

@@ -2,8 +2,12 @@ package io.sluice.gateway.session;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +44,19 @@ public final class GatewayRoute
 
 	private static final Logger logger = LoggerFactory.getLogger(GatewayRoute.class);
 
+	/** What a refused upgrade is told to wait, in seconds, before trying again. */
+	static final String RETRY_AFTER = "5";
+
+	private static final long FULL_LOG_INTERVAL = Duration.ofMinutes(1).toNanos();
+
 	private final GatewayProperties properties;
+
+	private final ConnectionLimits limits;
+
+	private final ConnectionSlots slots;
+
+	/** When a full node was last logged, so that a node that stays full logs it once a minute. */
+	private final AtomicLong fullLogged = new AtomicLong(System.nanoTime() - FULL_LOG_INTERVAL);
 
 	private final ConnectionRegistry registry = new ConnectionRegistry();
 
@@ -65,9 +81,18 @@ public final class GatewayRoute
 	/** @param gate the permission check, or {@code null} when every authenticated client may do anything */
 	public GatewayRoute(GatewayProperties properties, List<TopicHandler> handlers, Authenticator authenticator,
 			MessageGate gate) {
+		this(properties, ConnectionLimits.defaults(), handlers, authenticator, gate);
+	}
+
+	/** @param gate the permission check, or {@code null} when every authenticated client may do anything */
+	public GatewayRoute(GatewayProperties properties, ConnectionLimits limits, List<TopicHandler> handlers,
+			Authenticator authenticator, MessageGate gate) {
 		this.properties = properties;
+		this.limits = limits;
+		this.slots = new ConnectionSlots(limits);
 		this.authenticator = authenticator;
-		SessionDispatcher dispatcher = new SessionDispatcher(handlers, authenticator, properties, gate);
+		SessionDispatcher dispatcher = new SessionDispatcher(handlers, authenticator, properties, gate,
+				new RefusedLogins(limits.maxRefusedLoginsPerSecond(), System::nanoTime));
 		this.timers = new ConnectionTimers(properties, Schedulers.parallel());
 		this.binary = new ConnectionHandler(dispatcher, properties, FrameCodec.BINARY, this.registry, this.timers);
 		this.json = new ConnectionHandler(dispatcher, properties, new JsonFrameCodec(properties.maxJsonDepth()),
@@ -86,6 +111,9 @@ public final class GatewayRoute
 		if (!this.properties.allowedOrigins().isEmpty()) {
 			logger.info("Browser pages may open a WebSocket from {} only", this.properties.allowedOrigins());
 		}
+		logger.info("At most {} connections{}", this.limits.maxConnections(),
+				(this.limits.maxConnectionsPerAddress() > 0)
+						? ", " + this.limits.maxConnectionsPerAddress() + " from one address" : "");
 		HttpServerRoutes mounted = mount(routes, this.properties.path(), this.binary, spec);
 		if (!this.properties.jsonPath().isEmpty()) {
 			logger.info("deepstream JSON endpoint at {}", this.properties.jsonPath());
@@ -95,24 +123,59 @@ public final class GatewayRoute
 	}
 
 	/**
-	 * Reactor Netty's WebSocket route at {@code path}; with allowed origins, a route ahead of it answers an upgrade
-	 * from a browser page of another origin with 403, so it is never upgraded.
+	 * Reactor Netty's WebSocket route at {@code path}, behind routes that answer the upgrades it must not take: with
+	 * allowed origins, one from a browser page of another origin gets 403; one beyond the connection limits gets 503
+	 * and {@code Retry-After}. The last route's condition takes the connection's slot when it lets the upgrade
+	 * through: Reactor Netty tests a request against the routes once each, in order, until one takes it.
 	 */
 	private HttpServerRoutes mount(HttpServerRoutes routes, String path, ConnectionHandler handler,
 			WebsocketServerSpec spec) {
-		if (this.properties.allowedOrigins().isEmpty()) {
-			return routes.ws(path, handler, spec);
+		HttpServerRoutes checked = routes;
+		if (!this.properties.allowedOrigins().isEmpty()) {
+			checked = checked.route((request) -> refusedOrigin(request, path), (request, response) -> {
+				logger.debug("Refused a WebSocket from a page of {}: not in sluice.gateway.allowed-origins",
+						request.requestHeaders().get(HttpHeaderNames.ORIGIN));
+				return response.status(HttpResponseStatus.FORBIDDEN).send();
+			});
 		}
-		return routes.route((request) -> refusedOrigin(request, path), (request, response) -> {
-			logger.debug("Refused a WebSocket from a page of {}: not in sluice.gateway.allowed-origins",
-					request.requestHeaders().get(HttpHeaderNames.ORIGIN));
-			return response.status(HttpResponseStatus.FORBIDDEN).send();
-		}).ws(path, handler, spec);
+		return checked.route((request) -> isUpgrade(request, path) && !admitted(request),
+				(request, response) -> response.status(HttpResponseStatus.SERVICE_UNAVAILABLE)
+					.header(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER)
+					.header(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
+					.send())
+			.ws(path, handler, spec);
 	}
 
 	private boolean refusedOrigin(HttpServerRequest request, String path) {
 		String origin = request.requestHeaders().get(HttpHeaderNames.ORIGIN);
 		return origin != null && path.equals(request.fullPath()) && !this.properties.allowsOrigin(origin);
+	}
+
+	private static boolean isUpgrade(HttpServerRequest request, String path) {
+		return request.method().equals(HttpMethod.GET) && path.equals(request.fullPath()) && request.requestHeaders()
+			.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+	}
+
+	/** Takes a slot for the upgrade's connection, or says why not and returns {@code false}. */
+	private boolean admitted(HttpServerRequest request) {
+		String address = ConnectionSlots.key(request.remoteAddress());
+		Channel[] channel = new Channel[1];
+		request.withConnection((connection) -> channel[0] = connection.channel());
+		ConnectionSlots.Refusal refusal = this.slots.admit(channel[0], address);
+		if (refusal == null) {
+			return true;
+		}
+		if (refusal == ConnectionSlots.Refusal.NODE) {
+			long now = System.nanoTime();
+			long logged = this.fullLogged.get();
+			if (now - logged >= FULL_LOG_INTERVAL && this.fullLogged.compareAndSet(logged, now)) {
+				logger.warn("This node has sluice.gateway.max-connections ({}) clients: refusing new ones with 503",
+						this.limits.maxConnections());
+			}
+		}
+		logger.debug("Refused a WebSocket from {}: {} connections reached", address,
+				(refusal == ConnectionSlots.Refusal.NODE) ? "max-connections" : "max-connections-per-address");
+		return false;
 	}
 
 	/** How many clients are connected to this node. */
@@ -123,6 +186,11 @@ public final class GatewayRoute
 	/** The bytes waiting in the fullest outbound queue of this node's connections (a walk over all of them). */
 	public long largestOutboundQueue() {
 		return this.registry.largestOutboundQueue();
+	}
+
+	/** How many connections hold a slot of {@code sluice.gateway.max-connections}: upgraded and not closed yet. */
+	public int admittedConnections() {
+		return this.slots.taken();
 	}
 
 	@Override

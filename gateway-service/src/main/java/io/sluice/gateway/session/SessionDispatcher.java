@@ -51,6 +51,8 @@ final class SessionDispatcher {
 	/** The permission check, or {@code null} when every authenticated client may do anything. */
 	private final MessageGate gate;
 
+	private final RefusedLogins refusedLogins;
+
 	private final SessionExpiry expiry = new SessionExpiry(Clock.systemUTC());
 
 	private final JsonMapper json = JsonMapper.builder().build();
@@ -66,7 +68,13 @@ final class SessionDispatcher {
 
 	SessionDispatcher(List<TopicHandler> handlers, Authenticator authenticator, GatewayProperties properties,
 			MessageGate gate) {
+		this(handlers, authenticator, properties, gate, new RefusedLogins(0, System::nanoTime));
+	}
+
+	SessionDispatcher(List<TopicHandler> handlers, Authenticator authenticator, GatewayProperties properties,
+			MessageGate gate, RefusedLogins refusedLogins) {
 		this.gate = gate;
+		this.refusedLogins = refusedLogins;
 		this.allHandlers = List.copyOf(handlers);
 		this.authenticator = authenticator;
 		this.properties = properties;
@@ -156,6 +164,16 @@ final class SessionDispatcher {
 			connection.close(POLICY, "Invalid authentication message");
 			return Mono.empty();
 		}
+		String address = connection.limitedAddress();
+		if (!this.refusedLogins.allows(address)) {
+			logger.debug("{} was refused without asking: too many refused logins from {}", connection, address);
+			connection.send(Message.builder(Topic.AUTH, AuthAction.AUTH_UNSUCCESSFUL)
+				.data(JsonText.quote("Too many refused logins from this address: try again later"))
+				.build());
+			connection.send(Message.builder(Topic.AUTH, AuthAction.TOO_MANY_AUTH_ATTEMPTS).build());
+			connection.close(POLICY, "Too many refused logins from this address");
+			return Mono.empty();
+		}
 		connection.authenticating();
 		ConnectionData data = new ConnectionData(connection.remoteAddress(), connection.headers(), connection.url());
 		return Mono.defer(() -> this.authenticator.authenticate(data, authData))
@@ -165,7 +183,12 @@ final class SessionDispatcher {
 				return Mono.just(AuthResult.refused("Authentication failed"));
 			})
 			.defaultIfEmpty(AuthResult.refused("Authentication failed"))
-			.doOnNext((result) -> answer(connection, result))
+			.doOnNext((result) -> {
+				if (!result.accepted()) {
+					this.refusedLogins.refused(address);
+				}
+				answer(connection, result);
+			})
 			.then();
 	}
 
