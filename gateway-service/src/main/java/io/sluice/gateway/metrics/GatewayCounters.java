@@ -82,13 +82,25 @@ public final class GatewayCounters {
 	private static final Count slowConsumers = count(SLOW_CONSUMERS,
 			"Connections closed because their outbound queue overflowed or stalled");
 
-	static {
-		// Every counter of a fixed set exists from the start, at zero, rather than appearing with its first count.
-		Limit.values();
-		RpcOutcome.values();
-		Closed.values();
-		Login.values();
-	}
+	// Every counter of a fixed set exists from the start, at zero, rather than appearing with its first count. The
+	// counts are kept here by ordinal, not in the enums: an enum whose constants made counters here would start this
+	// class's initialisation from its own, and whichever of the two a thread touched first would see the other
+	// half-made.
+	private static final Count[] limits = counts(Limit.values(), (limit) -> count(REFUSALS,
+			"Messages and connections refused for going over a limit", "limit", lowerCase(limit)));
+
+	private static final Count[] rpcOutcomes = counts(RpcOutcome.values(), (outcome) -> timed(RPC_CALLS,
+			"RPCs this node routed, by how they ended, with the time from request to the end", "outcome",
+			lowerCase(outcome)));
+
+	private static final Count[] closes = counts(Closed.values(), (closed) -> count(CONNECTIONS_CLOSED,
+			"WebSocket connections ended, by who or what closed them", "reason", lowerCase(closed)));
+
+	private static final Count[] logins = counts(Login.values(), (login) -> {
+		String[] parts = lowerCase(login).split("_");
+		return count(LOGINS, "Logins answered, by authentication strategy and result", "strategy", parts[0],
+				"result", parts[1]);
+	});
 
 	private GatewayCounters() {
 	}
@@ -103,7 +115,7 @@ public final class GatewayCounters {
 	 * @param closeCode the close code this side sent, or -1 when the client closed it
 	 */
 	public static void connectionClosed(int closeCode) {
-		Closed.of(closeCode).count.adder.increment();
+		closes[Closed.of(closeCode).ordinal()].adder.increment();
 	}
 
 	/** A message arrived from a client. */
@@ -148,7 +160,7 @@ public final class GatewayCounters {
 
 	/** A message or connection was refused for going over {@code limit}. */
 	public static void refused(Limit limit) {
-		limit.count.adder.increment();
+		limits[limit.ordinal()].adder.increment();
 	}
 
 	/** The permission rules denied a message on {@code topic} (or failed deciding it). */
@@ -158,8 +170,9 @@ public final class GatewayCounters {
 
 	/** An RPC ended with {@code outcome}, {@code nanos} after the request reached this node. */
 	public static void rpcFinished(RpcOutcome outcome, long nanos) {
-		outcome.count.adder.increment();
-		outcome.count.nanos.add(nanos);
+		Count count = rpcOutcomes[outcome.ordinal()];
+		count.adder.increment();
+		count.nanos.add(nanos);
 	}
 
 	/** A listen pattern matched a name. */
@@ -217,6 +230,18 @@ public final class GatewayCounters {
 			}
 			return count;
 		}
+	}
+
+	private static <E extends Enum<E>> Count[] counts(E[] constants, java.util.function.Function<E, Count> made) {
+		Count[] counts = new Count[constants.length];
+		for (E constant : constants) {
+			counts[constant.ordinal()] = made.apply(constant);
+		}
+		return counts;
+	}
+
+	private static String lowerCase(Enum<?> constant) {
+		return constant.name().toLowerCase(Locale.ROOT);
 	}
 
 	static Count count(String name, String description, String... tags) {
@@ -283,10 +308,7 @@ public final class GatewayCounters {
 		/** Data nested deeper than {@code sluice.gateway.max-json-depth}: the message is refused. */
 		JSON_DEPTH,
 		/** More subscriptions than {@code sluice.gateway.max-subscriptions}: the subscription is refused. */
-		SUBSCRIPTIONS;
-
-		private final Count count = count(REFUSALS, "Messages and connections refused for going over a limit",
-				"limit", name().toLowerCase(Locale.ROOT));
+		SUBSCRIPTIONS
 
 	}
 
@@ -306,11 +328,7 @@ public final class GatewayCounters {
 		/** The provider disconnected before it responded. */
 		PROVIDER_GONE,
 		/** The requestor disconnected; nobody was left to answer. */
-		REQUESTOR_GONE;
-
-		private final Count count = timed(RPC_CALLS,
-				"RPCs this node routed, by how they ended, with the time from request to the end",
-				"outcome", name().toLowerCase(Locale.ROOT));
+		REQUESTOR_GONE
 
 	}
 
@@ -318,9 +336,6 @@ public final class GatewayCounters {
 	private enum Closed {
 
 		CLIENT, NORMAL, GOING_AWAY, POLICY_VIOLATION, MESSAGE_TOO_BIG, OTHER;
-
-		private final Count count = count(CONNECTIONS_CLOSED, "WebSocket connections ended, by who or what closed them",
-				"reason", name().toLowerCase(Locale.ROOT));
 
 		static Closed of(int code) {
 			return switch (code) {
@@ -340,14 +355,6 @@ public final class GatewayCounters {
 
 		OPEN_ACCEPTED, OPEN_REFUSED, FILE_ACCEPTED, FILE_REFUSED, JWT_ACCEPTED, JWT_REFUSED, WEBHOOK_ACCEPTED,
 		WEBHOOK_REFUSED, CHAIN_ACCEPTED, CHAIN_REFUSED, CUSTOM_ACCEPTED, CUSTOM_REFUSED;
-
-		private final Count count;
-
-		Login() {
-			String[] parts = name().toLowerCase(Locale.ROOT).split("_");
-			this.count = GatewayCounters.count(LOGINS, "Logins answered, by authentication strategy and result",
-					"strategy", parts[0], "result", parts[1]);
-		}
 
 		static Count of(Object authenticator, boolean accepted) {
 			int strategy;
@@ -369,7 +376,7 @@ public final class GatewayCounters {
 			else {
 				strategy = 5;
 			}
-			return values()[strategy * 2 + (accepted ? 0 : 1)].count;
+			return logins[strategy * 2 + (accepted ? 0 : 1)];
 		}
 
 	}
