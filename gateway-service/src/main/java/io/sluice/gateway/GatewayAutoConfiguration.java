@@ -48,6 +48,7 @@ import io.sluice.gateway.rpc.RpcRelay;
 import io.sluice.gateway.session.ConnectionLimits;
 import io.sluice.gateway.session.GatewayProperties;
 import io.sluice.gateway.session.GatewayRoute;
+import io.sluice.gateway.session.RefusedLogins;
 import io.sluice.gateway.session.MessageGate;
 import io.sluice.gateway.session.TopicHandler;
 import io.sluice.record.RecordService;
@@ -161,8 +162,15 @@ public final class GatewayAutoConfiguration {
 		return handler.relay();
 	}
 
+	/** Refused logins per remote address, counted across WebSocket logins and the HTTP API's. */
 	@Bean
-	GatewayRoute gatewayRoute(GatewayProperties properties, ConnectionLimits limits,
+	@ConditionalOnMissingBean
+	RefusedLogins gatewayRefusedLogins(ConnectionLimits limits) {
+		return new RefusedLogins(limits);
+	}
+
+	@Bean
+	GatewayRoute gatewayRoute(GatewayProperties properties, ConnectionLimits limits, RefusedLogins refusedLogins,
 			ObjectProvider<TopicHandler> handlers, Authenticator authenticator, ObjectProvider<MessageGate> gate,
 			Environment environment) {
 		boolean tls = environment.getProperty("server.ssl.enabled", Boolean.class, false)
@@ -171,7 +179,7 @@ public final class GatewayAutoConfiguration {
 			logger.warn("TLS is on and a browser page of any origin may open a WebSocket here: set "
 					+ "sluice.gateway.allowed-origins to the origins of your application's pages");
 		}
-		return new GatewayRoute(properties, limits, handlers.orderedStream().toList(), authenticator,
+		return new GatewayRoute(properties, limits, refusedLogins, handlers.orderedStream().toList(), authenticator,
 				gate.getIfAvailable());
 	}
 

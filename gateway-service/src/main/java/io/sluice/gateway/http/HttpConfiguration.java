@@ -11,11 +11,13 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.sluice.gateway.auth.Authenticator;
 import io.sluice.gateway.event.EventHandler;
 import io.sluice.gateway.history.HistoryProcedure;
 import io.sluice.gateway.permission.Permissions;
 import io.sluice.gateway.presence.PresenceHandler;
 import io.sluice.gateway.rpc.RpcHandler;
+import io.sluice.gateway.session.RefusedLogins;
 import io.sluice.record.RecordService;
 
 /**
@@ -47,6 +49,11 @@ public class HttpConfiguration {
 	@Bean(destroyMethod = "dispose")
 	Scheduler httpScheduler() {
 		return Schedulers.newParallel("sluice-http", Runtime.getRuntime().availableProcessors(), true);
+	}
+
+	@Bean
+	HttpLogins httpLogins(Authenticator authenticator, RefusedLogins refusedLogins) {
+		return new HttpLogins(authenticator, refusedLogins);
 	}
 
 	@Bean

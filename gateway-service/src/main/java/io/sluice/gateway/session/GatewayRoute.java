@@ -87,12 +87,21 @@ public final class GatewayRoute
 	/** @param gate the permission check, or {@code null} when every authenticated client may do anything */
 	public GatewayRoute(GatewayProperties properties, ConnectionLimits limits, List<TopicHandler> handlers,
 			Authenticator authenticator, MessageGate gate) {
+		this(properties, limits, new RefusedLogins(limits), handlers, authenticator, gate);
+	}
+
+	/**
+	 * @param refusedLogins the allowance of refused logins per address, shared with the gateway's other ways in
+	 * @param gate the permission check, or {@code null} when every authenticated client may do anything
+	 */
+	public GatewayRoute(GatewayProperties properties, ConnectionLimits limits, RefusedLogins refusedLogins,
+			List<TopicHandler> handlers, Authenticator authenticator, MessageGate gate) {
 		this.properties = properties;
 		this.limits = limits;
 		this.slots = new ConnectionSlots(limits);
 		this.authenticator = authenticator;
 		SessionDispatcher dispatcher = new SessionDispatcher(handlers, authenticator, properties, gate,
-				new RefusedLogins(limits.maxRefusedLoginsPerSecond(), System::nanoTime));
+				refusedLogins);
 		this.timers = new ConnectionTimers(properties, Schedulers.parallel());
 		this.binary = new ConnectionHandler(dispatcher, properties, FrameCodec.BINARY, this.registry, this.timers);
 		this.json = new ConnectionHandler(dispatcher, properties, new JsonFrameCodec(properties.maxJsonDepth()),

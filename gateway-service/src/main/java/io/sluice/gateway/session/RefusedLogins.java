@@ -1,5 +1,7 @@
 package io.sluice.gateway.session;
 
+import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -15,8 +17,10 @@ import java.util.function.LongSupplier;
  * <p>An address's state is one number, the time its allowance will be whole again (the generic cell rate
  * algorithm), changed atomically in its map entry; an address whose allowance is whole is not held. Memory is
  * bounded: beyond {@link #MAX_ADDRESSES}, after the whole ones are dropped, new addresses share one allowance.
+ *
+ * <p>One per gateway, shared by every way in: WebSocket logins, deepstream's HTTP endpoint and the REST API.
  */
-final class RefusedLogins {
+public final class RefusedLogins {
 
 	/** The most addresses held at once. */
 	static final int MAX_ADDRESSES = 100_000;
@@ -39,24 +43,44 @@ final class RefusedLogins {
 
 	private final AtomicLong swept;
 
-	RefusedLogins(int perSecond, LongSupplier nanoTime) {
+	/** With the allowance of {@code sluice.gateway.max-refused-logins-per-second}. */
+	public RefusedLogins(ConnectionLimits limits) {
+		this(limits.maxRefusedLoginsPerSecond(), System::nanoTime);
+	}
+
+	/**
+	 * @param perSecond refusals an address may have per second, in bursts of ten seconds' worth; 0 for no limit
+	 * @param nanoTime the clock, as {@link System#nanoTime}
+	 */
+	public RefusedLogins(int perSecond, LongSupplier nanoTime) {
 		this.interval = (perSecond > 0) ? 1_000_000_000L / perSecond : 0;
 		this.burst = this.interval * perSecond * BURST_SECONDS;
 		this.nanoTime = nanoTime;
 		this.swept = new AtomicLong(nanoTime.getAsLong() - SWEEP_INTERVAL);
 	}
 
+	/** What logins from {@code remote} count under: an IPv4 address, or an IPv6 address's /64 network. */
+	public static String address(SocketAddress remote) {
+		return ConnectionSlots.key(remote);
+	}
+
 	/** Whether a login from {@code address} may be asked for: the address has a refusal left. */
-	boolean allows(String address) {
+	public boolean allows(String address) {
+		return wait(address).isZero();
+	}
+
+	/** How long until a login from {@code address} may be asked for: zero when it has a refusal left. */
+	public Duration wait(String address) {
 		if (this.interval == 0) {
-			return true;
+			return Duration.ZERO;
 		}
 		Long whole = this.wholeAt.get(counted(address));
-		return whole == null || whole - this.nanoTime.getAsLong() + this.interval <= this.burst;
+		long over = (whole != null) ? whole - this.nanoTime.getAsLong() + this.interval - this.burst : 0;
+		return (over > 0) ? Duration.ofNanos(over) : Duration.ZERO;
 	}
 
 	/** Counts a refused login from {@code address}. */
-	void refused(String address) {
+	public void refused(String address) {
 		if (this.interval == 0) {
 			return;
 		}

@@ -12,10 +12,10 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import io.sluice.gateway.auth.Authenticator;
 import io.sluice.gateway.http.AdmissionFilter;
 import io.sluice.gateway.http.GatewayActions;
 import io.sluice.gateway.http.HttpProperties;
+import io.sluice.gateway.http.HttpLogins;
 import io.sluice.gateway.http.HttpTokens;
 import io.sluice.gateway.http.InFlightLimit;
 import io.sluice.gateway.session.GatewayProperties;
@@ -33,9 +33,9 @@ public class DeepstreamHttpConfiguration {
 
 	@Bean
 	RouterFunction<ServerResponse> deepstreamHttpRoutes(HttpProperties http, GatewayProperties gateway,
-			Authenticator authenticator, HttpTokens tokens, GatewayActions actions, RecordService records) {
+			HttpLogins logins, HttpTokens tokens, GatewayActions actions, RecordService records) {
 		JifBatch batch = new JifBatch(new JifCommands(actions, records), http.requestTimeout());
-		DeepstreamHttpEndpoint endpoint = new DeepstreamHttpEndpoint(authenticator, tokens, batch,
+		DeepstreamHttpEndpoint endpoint = new DeepstreamHttpEndpoint(logins, tokens, batch,
 				http.allowAuthData(), (int) gateway.maxMessageSize().toBytes());
 		RouterFunctions.Builder routes = RouterFunctions.route()
 			.POST(http.path(), endpoint::post)

@@ -2,9 +2,7 @@ package io.sluice.gateway.http.deepstream;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -25,14 +23,11 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import io.sluice.gateway.auth.AuthResult;
-import io.sluice.gateway.auth.Authenticator;
-import io.sluice.gateway.auth.ConnectionData;
 import io.sluice.gateway.http.AdmissionFilter;
 import io.sluice.gateway.http.Caller;
+import io.sluice.gateway.http.HttpLogins;
 import io.sluice.gateway.http.HttpTokens;
 import io.sluice.gateway.http.InFlightLimit;
-import io.sluice.gateway.permission.Permissions;
 
 /**
  * deepstream's HTTP endpoint: {@code POST} a batch of JIF commands to the path, with a token, auth data or neither,
@@ -51,7 +46,7 @@ final class DeepstreamHttpEndpoint {
 
 	private static final byte[] END = "\r\n\r\n".getBytes(StandardCharsets.UTF_8);
 
-	private final Authenticator authenticator;
+	private final HttpLogins logins;
 
 	private final HttpTokens tokens;
 
@@ -61,9 +56,9 @@ final class DeepstreamHttpEndpoint {
 
 	private final int maxBodyBytes;
 
-	DeepstreamHttpEndpoint(Authenticator authenticator, HttpTokens tokens, JifBatch batch, boolean allowAuthData,
+	DeepstreamHttpEndpoint(HttpLogins logins, HttpTokens tokens, JifBatch batch, boolean allowAuthData,
 			int maxBodyBytes) {
-		this.authenticator = authenticator;
+		this.logins = logins;
 		this.tokens = tokens;
 		this.batch = batch;
 		this.allowAuthData = allowAuthData;
@@ -102,7 +97,9 @@ final class DeepstreamHttpEndpoint {
 				caller = authenticate(request, JsonNodeFactory.instance.objectNode());
 			}
 			return caller.flatMap((who) -> run(who, body))
-				.switchIfEmpty(Mono.defer(() -> text(HttpStatus.UNAUTHORIZED, "Unsuccessful authentication attempt.")));
+				.onErrorResume(HttpLogins.Refused.class,
+						(ex) -> text(HttpStatus.UNAUTHORIZED, "Unsuccessful authentication attempt."))
+				.onErrorResume(HttpLogins.TooManyRefusedLogins.class, DeepstreamHttpEndpoint::tooManyRefused);
 		});
 	}
 
@@ -115,7 +112,15 @@ final class DeepstreamHttpEndpoint {
 				answer.set("clientData", JifResults.json(caller.clientData()));
 			}
 			return json(answer);
-		}).switchIfEmpty(Mono.defer(() -> text(HttpStatus.UNAUTHORIZED, "Invalid authentication data."))));
+		})
+			.onErrorResume(HttpLogins.Refused.class,
+					(ex) -> text(HttpStatus.UNAUTHORIZED, "Invalid authentication data."))
+			.onErrorResume(HttpLogins.TooManyRefusedLogins.class, DeepstreamHttpEndpoint::tooManyRefused));
+	}
+
+	/** deepstream has no such limit: 429, in its manner of plain text. */
+	private static Mono<ServerResponse> tooManyRefused(HttpLogins.TooManyRefusedLogins ex) {
+		return text(HttpStatus.TOO_MANY_REQUESTS, ex.getMessage() + ".", ex.retryAfterSeconds());
 	}
 
 	/** {@code GET} on the path: deepstream has no reads by GET. */
@@ -224,23 +229,9 @@ final class DeepstreamHttpEndpoint {
 		}
 	}
 
-	/** The caller, or empty when the authenticator refuses. */
+	/** The caller; {@link HttpLogins.Refused} when the authenticator refuses. */
 	private Mono<Caller> authenticate(ServerRequest request, JsonNode authData) {
-		return this.authenticator.authenticate(connection(request), authData)
-			.filter(AuthResult::accepted)
-			.map((result) -> new Caller(Permissions.Subject.of(result.userId(), result.serverData()),
-					result.clientData()));
-	}
-
-	private static ConnectionData connection(ServerRequest request) {
-		Map<String, String> headers = new LinkedHashMap<>();
-		request.headers().asHttpHeaders().forEach((name, values) -> {
-			if (!values.isEmpty()) {
-				headers.putIfAbsent(name.toLowerCase(), values.get(0));
-			}
-		});
-		String remote = request.remoteAddress().map((address) -> address.getAddress().getHostAddress()).orElse(null);
-		return new ConnectionData(remote, headers, request.uri().toString());
+		return this.logins.login(request.exchange().getRequest(), authData);
 	}
 
 	private static byte[] serverData(Caller caller) {
@@ -266,11 +257,19 @@ final class DeepstreamHttpEndpoint {
 	}
 
 	private static Mono<ServerResponse> text(HttpStatus status, String message) {
+		return text(status, message, 0);
+	}
+
+	/** deepstream's plain-text answer; with a {@code Retry-After} when {@code retryAfterSeconds} is positive. */
+	private static Mono<ServerResponse> text(HttpStatus status, String message, long retryAfterSeconds) {
 		byte[] bytes = (message + "\r\n\r\n").getBytes(StandardCharsets.UTF_8);
-		return ServerResponse.status(status)
+		ServerResponse.BodyBuilder response = ServerResponse.status(status)
 			.header(HttpHeaders.CONTENT_TYPE, TEXT)
-			.header("Access-Control-Allow-Origin", "*")
-			.bodyValue(bytes);
+			.header("Access-Control-Allow-Origin", "*");
+		if (retryAfterSeconds > 0) {
+			response.header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
+		}
+		return response.bodyValue(bytes);
 	}
 
 	private static Mono<ServerResponse> json(ObjectNode answer) {

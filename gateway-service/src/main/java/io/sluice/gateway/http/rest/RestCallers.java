@@ -1,8 +1,5 @@
 package io.sluice.gateway.http.rest;
 
-import java.net.InetSocketAddress;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -13,10 +10,9 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 
 import io.sluice.gateway.auth.AuthResult;
 import io.sluice.gateway.auth.Authenticator;
-import io.sluice.gateway.auth.ConnectionData;
 import io.sluice.gateway.http.Caller;
+import io.sluice.gateway.http.HttpLogins;
 import io.sluice.gateway.http.HttpTokens;
-import io.sluice.gateway.permission.Permissions;
 
 /**
  * Who a REST request acts for. {@code Authorization: Bearer <token>} carries either a token of deepstream's
@@ -27,7 +23,8 @@ import io.sluice.gateway.permission.Permissions;
  * as an anonymous caller (a generated user id), while {@code jwt} and {@code file} refuse it without work.
  *
  * <p>Nothing is cached: a token of {@code /api/auth} is checked by one HMAC, and every other login costs what a
- * WebSocket login costs, once per request.
+ * WebSocket login costs, once per request, and counts against the same allowance of refused logins per address
+ * ({@link HttpLogins}).
  */
 final class RestCallers {
 
@@ -35,14 +32,17 @@ final class RestCallers {
 
 	private final HttpTokens tokens;
 
-	private final Authenticator authenticator;
+	private final HttpLogins logins;
 
-	RestCallers(HttpTokens tokens, Authenticator authenticator) {
+	RestCallers(HttpTokens tokens, HttpLogins logins) {
 		this.tokens = tokens;
-		this.authenticator = authenticator;
+		this.logins = logins;
 	}
 
-	/** The caller, or an {@link RestProblem#UNAUTHORIZED} problem saying why there is none. */
+	/**
+	 * The caller; or an {@link RestProblem#UNAUTHORIZED} problem saying why there is none, or
+	 * {@link RestProblem#TOO_MANY_REFUSED_LOGINS} when the request's address has no refused login left.
+	 */
 	Mono<Caller> caller(ServerHttpRequest request) {
 		String authorization = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
 		ObjectNode authData = RestJson.JSON.createObjectNode();
@@ -61,20 +61,16 @@ final class RestCallers {
 				authData.put("token", token);
 			}
 		}
-		else if (!this.authenticator.recognises(authData)) {
+		else if (!this.logins.recognises(authData)) {
 			return Mono.error(new RestProblemException(RestProblem.UNAUTHORIZED,
 					"The request needs credentials: Authorization: Bearer <token>"));
 		}
-		return this.authenticator.authenticate(connection(request), authData)
-			.defaultIfEmpty(AuthResult.refused("Authentication failed"))
-			.map(RestCallers::caller);
-	}
-
-	private static Caller caller(AuthResult result) {
-		if (!result.accepted()) {
-			throw new RestProblemException(RestProblem.UNAUTHORIZED, "The credentials were refused: " + reason(result));
-		}
-		return new Caller(Permissions.Subject.of(result.userId(), result.serverData()), result.clientData());
+		return this.logins.login(request, authData)
+			.onErrorMap(HttpLogins.Refused.class, (ex) -> new RestProblemException(RestProblem.UNAUTHORIZED,
+					"The credentials were refused: " + reason(ex.result())))
+			.onErrorMap(HttpLogins.TooManyRefusedLogins.class,
+					(ex) -> new RestProblemException(RestProblem.TOO_MANY_REFUSED_LOGINS, ex.getMessage(),
+							ex.retryAfterSeconds()));
 	}
 
 	private static String reason(AuthResult result) {
@@ -83,14 +79,6 @@ final class RestCallers {
 		}
 		JsonNode reason = RestJson.tree(result.clientData());
 		return reason.isString() ? reason.asString() : reason.toString();
-	}
-
-	private static ConnectionData connection(ServerHttpRequest request) {
-		InetSocketAddress remote = request.getRemoteAddress();
-		Map<String, String> headers = new LinkedHashMap<>();
-		request.getHeaders().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT),
-				String.join(", ", values)));
-		return new ConnectionData((remote != null) ? remote.getHostString() : null, headers, request.getURI().toString());
 	}
 
 }

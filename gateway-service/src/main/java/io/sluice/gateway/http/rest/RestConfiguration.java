@@ -21,9 +21,9 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import io.sluice.gateway.auth.Authenticator;
 import io.sluice.gateway.http.AdmissionFilter;
 import io.sluice.gateway.http.GatewayActions;
+import io.sluice.gateway.http.HttpLogins;
 import io.sluice.gateway.http.HttpTokens;
 import io.sluice.gateway.http.InFlightLimit;
 import io.sluice.gateway.session.GatewayProperties;
@@ -40,9 +40,9 @@ public class RestConfiguration {
 	static final String PREFIX = "/api/v1/";
 
 	@Bean
-	RestSupport restSupport(GatewayProperties gateway, HttpTokens tokens, Authenticator authenticator,
+	RestSupport restSupport(GatewayProperties gateway, HttpTokens tokens, HttpLogins logins,
 			GatewayActions actions) {
-		return new RestSupport(new RestCallers(tokens, authenticator),
+		return new RestSupport(new RestCallers(tokens, logins),
 				new JsonBodies((int) gateway.maxMessageSize().toBytes(), gateway.maxJsonDepth()),
 				new RestNames(gateway.maxNameLength()), actions);
 	}

@@ -40,6 +40,11 @@ enum RestProblem {
 	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
 	/** The gateway has {@code sluice.http.max-in-flight} requests in progress: retry after {@code Retry-After}. */
 	TOO_MANY_REQUESTS(HttpStatus.TOO_MANY_REQUESTS, "Too many requests"),
+	/**
+	 * The request's address used up its refused logins ({@code sluice.gateway.max-refused-logins-per-second}): the
+	 * credentials were not checked; retry after {@code Retry-After}.
+	 */
+	TOO_MANY_REFUSED_LOGINS(HttpStatus.TOO_MANY_REQUESTS, "Too many refused logins"),
 	/** Anything else wrong with the request: a name, a header, a body of the wrong shape. */
 	INVALID_REQUEST(HttpStatus.BAD_REQUEST, "Invalid request");
 

@@ -18,10 +18,21 @@ final class RestProblemException extends RuntimeException {
 		this(problem, detail, null);
 	}
 
+	private final long retryAfterSeconds;
+
 	RestProblemException(RestProblem problem, String detail, VersionedRecord current) {
 		super(detail, null, false, false);
 		this.problem = problem;
 		this.current = current;
+		this.retryAfterSeconds = 0;
+	}
+
+	/** A problem that the same request may not meet again after {@code retryAfterSeconds}. */
+	RestProblemException(RestProblem problem, String detail, long retryAfterSeconds) {
+		super(detail, null, false, false);
+		this.problem = problem;
+		this.current = null;
+		this.retryAfterSeconds = retryAfterSeconds;
 	}
 
 	/** The failure of an action. */
@@ -31,6 +42,11 @@ final class RestProblemException extends RuntimeException {
 
 	RestProblem problem() {
 		return this.problem;
+	}
+
+	/** The {@code Retry-After} to answer with, in seconds; 0 for none. */
+	long retryAfterSeconds() {
+		return this.retryAfterSeconds;
 	}
 
 	/**

@@ -30,6 +30,9 @@ final class RestProblems {
 		if (ex.problem() == RestProblem.UNAUTHORIZED) {
 			response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
 		}
+		if (ex.retryAfterSeconds() > 0) {
+			response.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds()));
+		}
 		return response.body(ex.detail());
 	}
 
