@@ -1,9 +1,13 @@
 package io.sluice.record.api;
 
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 
 import io.sluice.record.RecordService;
@@ -21,12 +25,15 @@ public final class RecordApiAutoConfiguration {
 	@Bean
 	@ConditionalOnBean(RecordService.class)
 	RecordApiServer recordApiServer(RecordService records, RecordApiProperties properties,
-			RecordServiceProperties recordProperties) {
+			RecordServiceProperties recordProperties, ObjectProvider<SslBundles> sslBundles) {
 		if (recordProperties.mode() == RecordServiceProperties.Mode.REMOTE) {
 			throw new IllegalStateException("sluice.records.api.enabled serves this process's own records, but "
 					+ "sluice.records.mode=remote says they live elsewhere: set one or the other");
 		}
-		return new RecordApiServer(records, properties);
+		RecordApiProperties.Ssl ssl = properties.ssl();
+		SslContext tls = (ssl.bundle() != null) ? RecordApiTls.server(sslBundles.getIfAvailable(), ssl.bundle(),
+				ssl.clientAuth(), "sluice.records.api.ssl.bundle") : null;
+		return new RecordApiServer(records, properties, tls);
 	}
 
 }

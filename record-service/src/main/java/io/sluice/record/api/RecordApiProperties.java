@@ -16,13 +16,33 @@ import org.springframework.util.unit.DataSize;
  * @param port the port to listen on; 0 picks a free one
  * @param maxMessageSize the largest request accepted (a batch of writes, say)
  * @param shutdownGrace how long a stopping server lets calls in progress finish
+ * @param ssl TLS for the API; plaintext unless {@code ssl.bundle} names an SSL bundle
  */
 @ConfigurationProperties("sluice.records.api")
 public record RecordApiProperties(@DefaultValue("false") boolean enabled, @DefaultValue("0.0.0.0") String host,
 		@DefaultValue("7070") int port, @DefaultValue("16MB") DataSize maxMessageSize,
-		@DefaultValue("10s") Duration shutdownGrace) {
+		@DefaultValue("10s") Duration shutdownGrace, @DefaultValue Ssl ssl) {
+
+	/**
+	 * TLS for the records API.
+	 * @param bundle the SSL bundle ({@code spring.ssl.bundle.*}) whose certificate and key the server presents;
+	 *     empty for plaintext
+	 * @param clientAuth whether clients must present a certificate that the bundle's trust store trusts
+	 */
+	public record Ssl(String bundle, @DefaultValue("none") RecordApiTls.ClientCertificates clientAuth) {
+
+		public Ssl {
+			bundle = (bundle != null && !bundle.isBlank()) ? bundle.strip() : null;
+			if (bundle == null && clientAuth != RecordApiTls.ClientCertificates.NONE) {
+				throw new IllegalArgumentException("sluice.records.api.ssl.client-auth=" + clientAuth.name()
+					.toLowerCase(java.util.Locale.ROOT) + " needs TLS: set sluice.records.api.ssl.bundle");
+			}
+		}
+
+	}
 
 	public RecordApiProperties {
+		ssl = (ssl != null) ? ssl : new Ssl(null, RecordApiTls.ClientCertificates.NONE);
 		if (port < 0 || port > 65535) {
 			throw new IllegalArgumentException("sluice.records.api.port must be from 0 to 65535, was " + port);
 		}

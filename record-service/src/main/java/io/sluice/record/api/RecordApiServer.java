@@ -3,10 +3,12 @@ package io.sluice.record.api;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +31,13 @@ public final class RecordApiServer implements SmartLifecycle {
 
 	private volatile Server server;
 
-	public RecordApiServer(RecordService records, RecordApiProperties properties) {
+	private final SslContext tls;
+
+	/** @param tls the TLS to serve, or {@code null} for plaintext */
+	public RecordApiServer(RecordService records, RecordApiProperties properties, SslContext tls) {
 		this.records = records;
 		this.properties = properties;
+		this.tls = tls;
 	}
 
 	@Override
@@ -41,19 +47,29 @@ public final class RecordApiServer implements SmartLifecycle {
 		}
 		try {
 			// directExecutor: the handlers only decode and subscribe, so they run on the event loop.
-			this.server = NettyServerBuilder
+			NettyServerBuilder builder = NettyServerBuilder
 				.forAddress(new InetSocketAddress(this.properties.host(), this.properties.port()))
 				.addService(new RecordApiService(this.records).definition())
 				.maxInboundMessageSize((int) this.properties.maxMessageSize().toBytes())
-				.directExecutor()
-				.build()
-				.start();
+				.directExecutor();
+			if (this.tls != null) {
+				builder.sslContext(this.tls);
+			}
+			this.server = builder.build().start();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not listen for the records API on " + this.properties.host() + ":"
 					+ this.properties.port() + ": " + ex.getMessage(), ex);
 		}
-		logger.info("Records API listening on {}:{}", this.properties.host(), port());
+		if (this.tls != null) {
+			logger.info("Records API listening on {}:{} over TLS (SSL bundle '{}', client certificates: {})",
+					this.properties.host(), port(), this.properties.ssl().bundle(),
+					this.properties.ssl().clientAuth().name().toLowerCase(Locale.ROOT));
+		}
+		else {
+			logger.info("Records API listening on {}:{} in plaintext (sluice.records.api.ssl.bundle for TLS)",
+					this.properties.host(), port());
+		}
 	}
 
 	@Override

@@ -9,6 +9,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import reactor.core.publisher.Mono;
@@ -27,16 +28,28 @@ final class RecordInstance {
 
 	private volatile boolean live = true;
 
-	RecordInstance(String address, int maxMessageSize) {
+	/**
+	 * @param tls the TLS to speak, or {@code null} for plaintext
+	 * @param authority the name the instance's certificate is checked against, or {@code null} for its host
+	 */
+	RecordInstance(String address, int maxMessageSize, SslContext tls, String authority) {
 		this.address = address;
 		this.seed = Rendezvous.seed(address);
 		HostAndPort target = HostAndPort.parse(address);
 		// directExecutor: replies are handed on from the transport's event loop; nothing downstream blocks.
-		this.channel = NettyChannelBuilder.forAddress(target.host(), target.port())
-			.usePlaintext()
+		NettyChannelBuilder channel = NettyChannelBuilder.forAddress(target.host(), target.port())
 			.directExecutor()
-			.maxInboundMessageSize(maxMessageSize)
-			.build();
+			.maxInboundMessageSize(maxMessageSize);
+		if (tls != null) {
+			channel.sslContext(tls);
+			if (authority != null) {
+				channel.overrideAuthority(authority);
+			}
+		}
+		else {
+			channel.usePlaintext();
+		}
+		this.channel = channel.build();
 	}
 
 	String address() {

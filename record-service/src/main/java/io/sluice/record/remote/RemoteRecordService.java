@@ -9,6 +9,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.grpc.MethodDescriptor;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -217,7 +218,15 @@ public final class RemoteRecordService implements RecordService, AutoCloseable {
 	}
 
 	static Function<String, RecordInstance> connector(int maxMessageSize) {
-		return (address) -> new RecordInstance(address, maxMessageSize);
+		return connector(maxMessageSize, null, null);
+	}
+
+	/**
+	 * @param tls the TLS to speak to every instance, or {@code null} for plaintext
+	 * @param authority the name their certificates are checked against, or {@code null} for each one's host
+	 */
+	static Function<String, RecordInstance> connector(int maxMessageSize, SslContext tls, String authority) {
+		return (address) -> new RecordInstance(address, maxMessageSize, tls, authority);
 	}
 
 }

@@ -21,15 +21,38 @@ import org.springframework.util.unit.DataSize;
  * @param callTimeout how long a call waits for its answer (more than the instances' {@code drain-timeout}, so that
  *     their own error arrives first)
  * @param maxMessageSize the largest reply accepted
+ * @param ssl TLS to the instances; plaintext unless {@code ssl.bundle} names an SSL bundle
  */
 @ConfigurationProperties("sluice.records.remote")
 public record RemoteRecordServiceProperties(@DefaultValue List<String> instances, String dnsName,
 		@DefaultValue("7070") int dnsPort, @DefaultValue("10s") Duration dnsInterval,
 		@DefaultValue("2s") Duration probeInterval, @DefaultValue("3s") Duration probeTimeout,
-		@DefaultValue("15s") Duration callTimeout, @DefaultValue("16MB") DataSize maxMessageSize) {
+		@DefaultValue("15s") Duration callTimeout, @DefaultValue("16MB") DataSize maxMessageSize,
+		@DefaultValue Ssl ssl) {
+
+	/**
+	 * TLS to the record-service instances.
+	 * @param bundle the SSL bundle ({@code spring.ssl.bundle.*}) whose trust store decides which servers are
+	 *     trusted and whose key, when it has one, is presented for mutual TLS; empty for plaintext
+	 * @param authority the name the instances' certificates are checked against, when it is not the host each is
+	 *     reached by (a certificate for a Kubernetes Service reached through its pods' addresses); empty for the host
+	 */
+	public record Ssl(String bundle, String authority) {
+
+		public Ssl {
+			bundle = (bundle != null && !bundle.isBlank()) ? bundle.strip() : null;
+			authority = (authority != null && !authority.isBlank()) ? authority.strip() : null;
+			if (authority != null && bundle == null) {
+				throw new IllegalArgumentException(
+						"sluice.records.remote.ssl.authority needs TLS: set sluice.records.remote.ssl.bundle");
+			}
+		}
+
+	}
 
 	public RemoteRecordServiceProperties {
 		instances = (instances != null) ? List.copyOf(instances) : List.of();
+		ssl = (ssl != null) ? ssl : new Ssl(null, null);
 		require(dnsPort >= 1 && dnsPort <= 65535, "sluice.records.remote.dns-port must be from 1 to 65535, was "
 				+ dnsPort);
 		requirePositive(dnsInterval, "dns-interval");

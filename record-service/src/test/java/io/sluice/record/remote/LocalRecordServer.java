@@ -1,5 +1,6 @@
 package io.sluice.record.remote;
 
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 
@@ -19,13 +20,15 @@ final class LocalRecordServer implements AutoCloseable {
 
 	private final AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
 
-	LocalRecordServer(int port, InMemoryMessageBus.Medium medium, String nodeId) {
+	/** @param properties more settings, as {@code name=value} (SSL bundles, say) */
+	LocalRecordServer(int port, InMemoryMessageBus.Medium medium, String nodeId, String... properties) {
 		TestPropertyValues.of("sluice.records.api.enabled=true", "sluice.records.api.host=127.0.0.1",
 				"sluice.records.api.port=" + port, "sluice.records.api.shutdown-grace=0s", "sluice.node-id=" + nodeId)
+			.and(properties)
 			.applyTo(this.context);
 		this.context.registerBean(InMemoryMessageBus.Medium.class, () -> medium);
-		this.context.register(MemoryConnectorAutoConfiguration.class, RecordServiceAutoConfiguration.class,
-				RecordApiAutoConfiguration.class);
+		this.context.register(SslAutoConfiguration.class, MemoryConnectorAutoConfiguration.class,
+				RecordServiceAutoConfiguration.class, RecordApiAutoConfiguration.class);
 		this.context.refresh();
 	}
 
