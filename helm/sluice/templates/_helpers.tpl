@@ -192,6 +192,34 @@ securityContext:
 {{- end }}
 {{- end -}}
 
+{{/* The SSL bundle "records" from the records API's Secret, for the record services and the gateways. */}}
+{{- define "sluice.recordsTlsEnv" -}}
+{{- if .Values.recordService.apiTls.existingSecret -}}
+- name: SPRING_SSL_BUNDLE_PEM_RECORDS_KEYSTORE_CERTIFICATE
+  value: file:/etc/sluice/records-tls/tls.crt
+- name: SPRING_SSL_BUNDLE_PEM_RECORDS_KEYSTORE_PRIVATEKEY
+  value: file:/etc/sluice/records-tls/tls.key
+- name: SPRING_SSL_BUNDLE_PEM_RECORDS_TRUSTSTORE_CERTIFICATE
+  value: file:/etc/sluice/records-tls/ca.crt
+{{- end -}}
+{{- end -}}
+
+{{- define "sluice.recordsTlsVolumeMount" -}}
+{{- if .Values.recordService.apiTls.existingSecret -}}
+- name: records-tls
+  mountPath: /etc/sluice/records-tls
+  readOnly: true
+{{- end -}}
+{{- end -}}
+
+{{- define "sluice.recordsTlsVolume" -}}
+{{- if .Values.recordService.apiTls.existingSecret -}}
+- name: records-tls
+  secret:
+    secretName: {{ .Values.recordService.apiTls.existingSecret }}
+{{- end -}}
+{{- end -}}
+
 {{- define "sluice.tmpVolumeMount" -}}
 - name: tmp
   mountPath: /tmp

@@ -190,6 +190,35 @@ class ChartOperationsTests {
 	}
 
 	@Test
+	void theRecordsApiSpeaksMutualTlsFromASecretWhenOneIsNamed() {
+		RenderedChart plain = RenderedChart.render((template) -> {
+		});
+		assertThat(env(plain.get(Deployment.class, "edge-sluice-record-service")))
+			.doesNotContainKey("SLUICE_RECORDS_API_SSL_BUNDLE");
+		assertThat(env(plain.get(Deployment.class, "edge-sluice-gateway")))
+			.doesNotContainKey("SLUICE_RECORDS_REMOTE_SSL_BUNDLE");
+
+		RenderedChart chart = RenderedChart.render((template) -> template.set("recordService.apiTls.existingSecret",
+				"records-tls"));
+		Deployment records = chart.get(Deployment.class, "edge-sluice-record-service");
+		Deployment gateway = chart.get(Deployment.class, "edge-sluice-gateway");
+		assertThat(env(records)).containsEntry("SLUICE_RECORDS_API_SSL_BUNDLE", "records")
+			.containsEntry("SLUICE_RECORDS_API_SSL_CLIENT_AUTH", "need")
+			.containsEntry("SPRING_SSL_BUNDLE_PEM_RECORDS_TRUSTSTORE_CERTIFICATE", "file:/etc/sluice/records-tls/ca.crt");
+		assertThat(env(gateway)).containsEntry("SLUICE_RECORDS_REMOTE_SSL_BUNDLE", "records")
+			.containsEntry("SLUICE_RECORDS_REMOTE_SSL_AUTHORITY", "edge-sluice-record-service-headless")
+			.containsEntry("SPRING_SSL_BUNDLE_PEM_RECORDS_KEYSTORE_CERTIFICATE", "file:/etc/sluice/records-tls/tls.crt")
+			.containsEntry("SPRING_SSL_BUNDLE_PEM_RECORDS_KEYSTORE_PRIVATEKEY", "file:/etc/sluice/records-tls/tls.key");
+		for (Deployment each : List.of(records, gateway)) {
+			assertThat(volume(each, "records-tls").getSecret().getSecretName()).isEqualTo("records-tls");
+			assertThat(container(each).getVolumeMounts()).anySatisfy((mount) -> {
+				assertThat(mount.getName()).isEqualTo("records-tls");
+				assertThat(mount.getMountPath()).isEqualTo("/etc/sluice/records-tls");
+			});
+		}
+	}
+
+	@Test
 	void usersAndPermissionFilesAreMountedFromASecretAndAConfigMap() {
 		RenderedChart chart = RenderedChart.render((template) -> template.set("gateway.auth.type", "file,jwt")
 			.set("gateway.auth.usersFile.existingSecret", "sluice-users")
