@@ -143,7 +143,7 @@ class AdminPageIT {
 						assertThat(text("listeners")).contains(prefix + "/.*");
 					});
 				// Some history on the chart before the picture is taken.
-				await().pollDelay(Duration.ofSeconds(4)).until(() -> true);
+				await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
 				assertThat(this.browser.findElement(By.id("nodes")).getText()).contains("(this node)");
 				screenshot();
 			}
