@@ -71,7 +71,7 @@ final class AdminSnapshot {
 		Duration expiry = this.sources.membership.expiry();
 		Map<String, NodeLoads.Load> loads = this.sources.loads.others();
 		for (Map.Entry<String, Duration> other : this.sources.membership.sinceHeard().entrySet()) {
-			// Alive until it expires; "late" once it missed more than one heartbeat's worth of the expiry.
+			// Alive until it expires; "late" once it has been silent for half the time after which it expires.
 			boolean late = other.getValue().compareTo(expiry.dividedBy(2)) > 0;
 			Map<String, Object> node = row("id", other.getKey(), "self", false, "health", late ? "late" : "up",
 					"lastHeardMillis", other.getValue().toMillis());
