@@ -19,6 +19,7 @@ import org.springframework.core.env.Environment;
 
 import io.sluice.connector.MessageBus;
 import io.sluice.connector.StreamHistory;
+import io.sluice.gateway.admin.AdminConfiguration;
 import io.sluice.gateway.auth.AuthConfiguration;
 import io.sluice.gateway.auth.Authenticator;
 import io.sluice.gateway.cluster.ClusterMembership;
@@ -60,7 +61,7 @@ import io.sluice.record.RecordService;
 @AutoConfiguration(afterName = { "io.sluice.record.write.RecordServiceAutoConfiguration",
 		"io.sluice.connector.memory.MemoryConnectorAutoConfiguration" })
 @ConditionalOnClass(name = "reactor.netty.http.server.HttpServer")
-@Import({ AuthConfiguration.class, PermissionConfiguration.class, HttpConfiguration.class,
+@Import({ AdminConfiguration.class, AuthConfiguration.class, PermissionConfiguration.class, HttpConfiguration.class,
 		DeepstreamHttpConfiguration.class, RestConfiguration.class })
 @EnableConfigurationProperties({ GatewayProperties.class, ConnectionLimits.class, ClusterProperties.class,
 		RpcProperties.class, ListenProperties.class, HistoryProperties.class })

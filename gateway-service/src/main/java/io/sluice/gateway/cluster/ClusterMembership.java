@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -94,6 +95,19 @@ public final class ClusterMembership implements SmartLifecycle {
 	/** The other nodes alive, as far as this node knows. */
 	public Set<String> members() {
 		return Set.copyOf(this.lastHeard.keySet());
+	}
+
+	/** The other nodes alive, each with how long ago this node last heard from it. */
+	public Map<String, Duration> sinceHeard() {
+		long now = now();
+		Map<String, Duration> since = new TreeMap<>();
+		this.lastHeard.forEach((node, heard) -> since.put(node, Duration.ofMillis(Math.max(0, now - heard))));
+		return since;
+	}
+
+	/** How long a node may stay silent before this one takes it to be gone. */
+	public Duration expiry() {
+		return this.properties.expiry();
 	}
 
 	/**

@@ -96,6 +96,14 @@ public final class ClusterTopic {
 		enqueue(new Outgoing(node, payload));
 	}
 
+	/**
+	 * Queues a capability's state: for {@code node} only when one is named (it just joined), for every other node
+	 * when it is {@code null} (the periodic resync), as {@link ClusterCapability#sendState} asks.
+	 */
+	public void sendState(String node, byte[] state) {
+		enqueue(new Outgoing(node, state));
+	}
+
 	private void enqueue(Outgoing outgoing) {
 		Sinks.EmitResult result;
 		// Serialised: connections, closes and timers send from different threads.

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -68,6 +69,13 @@ final class ListenPatterns {
 					name.length());
 			return false;
 		}
+	}
+
+	/** Each pattern with how many connections listen on it, sorted by pattern. */
+	Map<String, Integer> listenerCounts() {
+		Map<String, Integer> counts = new TreeMap<>();
+		this.byPattern.forEach((pattern, listeners) -> counts.put(pattern, listeners.connections.size()));
+		return counts;
 	}
 
 	/** Adds a listener; {@code false} if it already listened on that pattern. */

@@ -129,6 +129,13 @@ public final class ListenRegistry implements Subscriptions.Listener {
 		}
 	}
 
+	/** The patterns listened on at this node, each with how many of its connections listen on it, sorted. */
+	public Map<String, Integer> listeners() {
+		synchronized (this.lock) {
+			return this.patterns.listenerCounts();
+		}
+	}
+
 	/** The names being provided or searched for here: for tests, which check that nothing outlives its cause. */
 	Set<String> trackedNames() {
 		synchronized (this.lock) {

@@ -127,12 +127,7 @@ public final class ListenRelay extends ClusterRelay implements ListenNodes {
 			pairs.add(listener.pattern());
 		});
 		byte[] state = encode(Message.builder(Topic.RECORD, RecordAction.LISTEN).correlationId(STATE).names(pairs));
-		if (node != null) {
-			this.topic.send(node, state);
-		}
-		else {
-			this.topic.publish(state);
-		}
+		this.topic.sendState(node, state);
 	}
 
 	@Override

@@ -180,6 +180,25 @@ public final class GatewayCounters {
 		listenMatches.adder.increment();
 	}
 
+	/** The counts so far of this process, summed over their tags; for a page that works out rates from two reads. */
+	public static Totals totals() {
+		long messagesIn = 0;
+		long messagesOut = 0;
+		long deliveries = 0;
+		synchronized (lock) {
+			for (Count count : all) {
+				switch (count.name) {
+					case MESSAGES_IN -> messagesIn += count.adder.sum();
+					case MESSAGES_OUT -> messagesOut += count.adder.sum();
+					case FANOUT_DELIVERIES -> deliveries += count.adder.sum();
+					default -> {
+					}
+				}
+			}
+		}
+		return new Totals(messagesIn, messagesOut, deliveries, opened.adder.sum());
+	}
+
 	/** Calls {@code watcher} with every counter made so far, and with each one made from now on. */
 	static void watch(Consumer<Count> watcher) {
 		synchronized (lock) {
@@ -293,6 +312,17 @@ public final class GatewayCounters {
 			this.tags = tags;
 			this.nanos = timed ? new LongAdder() : null;
 		}
+
+	}
+
+	/**
+	 * Counts of this process since it started.
+	 * @param messagesIn messages received from clients
+	 * @param messagesOut messages queued to clients
+	 * @param fanoutDeliveries subscribers fanned-out messages were sent to
+	 * @param connectionsOpened WebSocket connections accepted
+	 */
+	public record Totals(long messagesIn, long messagesOut, long fanoutDeliveries, long connectionsOpened) {
 
 	}
 

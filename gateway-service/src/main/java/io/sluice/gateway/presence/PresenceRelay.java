@@ -56,12 +56,7 @@ public final class PresenceRelay extends ClusterRelay implements PresenceNodes {
 	public void sendState(String node) {
 		byte[] state = encode(Message.builder(Topic.PRESENCE, PresenceAction.QUERY_ALL_RESPONSE).correlationId(STATE)
 			.names(List.copyOf(this.handler.usersHere())));
-		if (node != null) {
-			this.topic.send(node, state);
-		}
-		else {
-			this.topic.publish(state);
-		}
+		this.topic.sendState(node, state);
 	}
 
 	@Override

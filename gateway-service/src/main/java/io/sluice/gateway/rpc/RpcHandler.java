@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -87,6 +88,27 @@ public final class RpcHandler implements TopicHandler {
 		if (this.relay != null) {
 			this.relay.attach(this, providers);
 		}
+	}
+
+	/**
+	 * The procedures provided, for a page to show: each name with how many connections of this node provide it, and
+	 * which other nodes provide it (as far as this node knows), sorted by name.
+	 */
+	public List<Provided> provided() {
+		TreeMap<String, Provided> byName = new TreeMap<>();
+		for (String name : this.providers.names()) {
+			byName.put(name, new Provided(name, this.providers.providers(name).size(), List.of()));
+		}
+		if (this.relay != null) {
+			this.relay.providedElsewhere().forEach((node, names) -> names.forEach((name) -> {
+				Provided known = byName.getOrDefault(name, new Provided(name, 0, List.of()));
+				List<String> nodes = new ArrayList<>(known.nodes());
+				nodes.add(node);
+				nodes.sort(null);
+				byName.put(name, new Provided(name, known.here(), List.copyOf(nodes)));
+			}));
+		}
+		return List.copyOf(byName.values());
 	}
 
 	/** What connects this handler to the other nodes; it must be started for them to be reached. */
@@ -301,6 +323,16 @@ public final class RpcHandler implements TopicHandler {
 			return message.names();
 		}
 		return (message.name() != null) ? List.of(message.name()) : List.of();
+	}
+
+	/**
+	 * A procedure and who provides it.
+	 * @param name the procedure's name
+	 * @param here how many connections of this node provide it
+	 * @param nodes the other nodes that provide it
+	 */
+	public record Provided(String name, int here, List<String> nodes) {
+
 	}
 
 }

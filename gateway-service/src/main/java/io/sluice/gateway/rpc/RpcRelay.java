@@ -1,6 +1,7 @@
 package io.sluice.gateway.rpc;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,15 +86,17 @@ public final class RpcRelay extends ClusterRelay implements RpcNodes {
 		this.topic.publish(names(RpcAction.UNPROVIDE, null, names));
 	}
 
+	/** The names each other node said it provides: a copy. */
+	Map<String, Set<String>> providedElsewhere() {
+		Map<String, Set<String>> copy = new HashMap<>();
+		this.namesByNode.forEach((node, names) -> copy.put(node, Set.copyOf(names)));
+		return copy;
+	}
+
 	@Override
 	public void sendState(String node) {
 		byte[] state = names(RpcAction.PROVIDE, STATE, this.providers.names());
-		if (node != null) {
-			this.topic.send(node, state);
-		}
-		else {
-			this.topic.publish(state);
-		}
+		this.topic.sendState(node, state);
 	}
 
 	@Override

@@ -16,6 +16,7 @@ import io.sluice.gateway.auth.Authenticator;
 import io.sluice.gateway.auth.ConnectionData;
 import io.sluice.gateway.auth.OpenAuthenticator;
 import io.sluice.gateway.metrics.GatewayCounters;
+import io.sluice.gateway.metrics.NameSampler;
 import io.sluice.gateway.protocol.AuthAction;
 import io.sluice.gateway.protocol.ConnectionAction;
 import io.sluice.gateway.protocol.JsonText;
@@ -90,6 +91,7 @@ final class SessionDispatcher {
 	/** Handles one message; never fails. */
 	Mono<Void> dispatch(Connection connection, Message message) {
 		GatewayCounters.messageIn(message.topic(), message.action());
+		NameSampler.offer(message.topic(), message.name());
 		if (message.topic() == Topic.CONNECTION) {
 			onConnectionMessage(connection, message);
 			return Mono.empty();
