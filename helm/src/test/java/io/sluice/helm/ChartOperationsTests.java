@@ -256,6 +256,25 @@ class ChartOperationsTests {
 	}
 
 	@Test
+	void theAdminPageIsOffUnlessEnabledWithAPasswordFromASecret() {
+		assertThat(env(RenderedChart.render((template) -> {
+		}).get(Deployment.class, "edge-sluice-gateway"))).doesNotContainKey("SLUICE_ADMIN_ENABLED");
+		assertThatThrownBy(() -> RenderedChart.render((template) -> template.set("gateway.admin.enabled", true)))
+			.hasMessageContaining("gateway.admin.enabled needs gateway.admin.existingSecret");
+
+		Deployment gateway = RenderedChart.render((template) -> template.set("gateway.admin.enabled", true)
+			.set("gateway.admin.existingSecret", "admin-login")).get(Deployment.class, "edge-sluice-gateway");
+		assertThat(env(gateway)).containsEntry("SLUICE_ADMIN_ENABLED", "true")
+			.containsEntry("SLUICE_ADMIN_USERNAME", "admin");
+		assertThat(container(gateway).getEnv()).filteredOn((variable) -> variable.getName().equals("SLUICE_ADMIN_PASSWORD"))
+			.singleElement()
+			.satisfies((password) -> {
+				assertThat(password.getValueFrom().getSecretKeyRef().getName()).isEqualTo("admin-login");
+				assertThat(password.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("password");
+			});
+	}
+
+	@Test
 	void helmTestConnectsAndRoundTripsARecordThroughTheHttpApi() {
 		RenderedChart chart = RenderedChart.render((template) -> template.set("tests.existingSecret", "probe-login"));
 
