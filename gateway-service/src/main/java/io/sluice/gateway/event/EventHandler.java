@@ -68,15 +68,9 @@ public final class EventHandler extends ListeningTopicHandler {
 			case EventAction.EMIT:
 				return emit(connection, message);
 			case EventAction.SUBSCRIBE:
-				if (message.position() != null) {
-					return recover(connection, message);
-				}
-				if (subscriptions().subscribe(connection, message, names(message))) {
-					connection.send(subscriptions().ack(message));
-				}
-				return Mono.empty();
+				return subscribe(connection, message);
 			case EventAction.UNSUBSCRIBE:
-				subscriptions().unsubscribe(connection, message, names(message));
+				unsubscribe(connection, message);
 				return Mono.empty();
 			default:
 				connection.send(Message.builder(Topic.EVENT, EventAction.ERROR).name(message.name())
@@ -86,6 +80,31 @@ public final class EventHandler extends ListeningTopicHandler {
 					.build());
 				return Mono.empty();
 		}
+	}
+
+	private Mono<Void> subscribe(Connection connection, Message message) {
+		if (message.position() != null) {
+			return recover(connection, message);
+		}
+		List<String> names = names(message);
+		if (this.recovery != null) {
+			names = this.recovery.notRecovering(connection, message, names);
+		}
+		if (subscriptions().subscribe(connection, message, names)) {
+			connection.send(subscriptions().ack(message));
+		}
+		return Mono.empty();
+	}
+
+	/** An unsubscribe, also of a subscription still recovering (which then does not go live). */
+	private void unsubscribe(Connection connection, Message message) {
+		List<String> names = names(message);
+		List<String> others = (this.recovery != null) ? this.recovery.abandon(connection, names) : names;
+		if (others.isEmpty() && !names.isEmpty()) {
+			connection.send(subscriptions().ack(message));
+			return;
+		}
+		subscriptions().unsubscribe(connection, message, others);
 	}
 
 	/** A subscribe that asks for the events missed since a position. */

@@ -101,9 +101,9 @@ final class EventRecovery {
 			return Mono.empty();
 		}
 		String name = names.get(0);
-		if (this.subscriptions.isSubscribed(name, connection)) {
-			// Already live: answered as any second subscribe is (MULTIPLE_SUBSCRIPTIONS).
-			this.topic.subscribe(connection, request, name);
+		if (this.subscriptions.isSubscribed(name, connection) || recovering(connection, name) != null) {
+			// Already live, or on its way: answered as any second subscribe is.
+			multiple(connection, request, name);
 			return Mono.empty();
 		}
 		Recovering waiting = new Recovering(connection);
@@ -122,6 +122,65 @@ final class EventRecovery {
 			.doOnNext((missed) -> goLive(connection, request, name, waiting, missed))
 			.doFinally((signal) -> forget(name, waiting))
 			.then();
+	}
+
+	/**
+	 * The names of a plain subscribe that {@code connection} is not recovering already; those it is are answered
+	 * MULTIPLE_SUBSCRIPTIONS, as a second subscribe is.
+	 */
+	List<String> notRecovering(Connection connection, Message request, List<String> names) {
+		if (this.recovering.isEmpty()) {
+			return names;
+		}
+		List<String> others = new ArrayList<>(names.size());
+		for (String name : names) {
+			if (recovering(connection, name) != null) {
+				multiple(connection, request, name);
+			}
+			else {
+				others.add(name);
+			}
+		}
+		return others;
+	}
+
+	/**
+	 * Abandons the recoveries of {@code connection} among {@code names}, as an unsubscribe does: the subscriber does
+	 * not go live once the history is read.
+	 * @return the names it was not recovering
+	 */
+	List<String> abandon(Connection connection, List<String> names) {
+		if (this.recovering.isEmpty()) {
+			return names;
+		}
+		List<String> others = new ArrayList<>(names.size());
+		for (String name : names) {
+			Recovering waiting = recovering(connection, name);
+			if (waiting != null) {
+				waiting.abandoned = true;
+			}
+			else {
+				others.add(name);
+			}
+		}
+		return others;
+	}
+
+	private Recovering recovering(Connection connection, String name) {
+		List<Recovering> waiting = this.recovering.get(name);
+		if (waiting != null) {
+			for (Recovering each : waiting) {
+				if (each.connection == connection && !each.abandoned) {
+					return each;
+				}
+			}
+		}
+		return null;
+	}
+
+	private static void multiple(Connection connection, Message request, String name) {
+		connection.send(Message.builder(Topic.EVENT, EventAction.MULTIPLE_SUBSCRIPTIONS).name(name)
+			.originalAction(request.action()).correlationId(request.correlationId()).build());
 	}
 
 	private static String refusal(Message request, List<String> names) {
@@ -181,7 +240,7 @@ final class EventRecovery {
 		Lock lock = stripe(name).writeLock();
 		lock.lock();
 		try {
-			if (!connection.isOpen()) {
+			if (!connection.isOpen() || waiting.abandoned) {
 				return;
 			}
 			this.subscriptions.subscribe(name, connection);
@@ -215,6 +274,9 @@ final class EventRecovery {
 		private final Connection connection;
 
 		private final Queue<Kept> kept = new ConcurrentLinkedQueue<>();
+
+		/** Unsubscribed while recovering: it does not go live. */
+		private volatile boolean abandoned;
 
 		Recovering(Connection connection) {
 			this.connection = connection;

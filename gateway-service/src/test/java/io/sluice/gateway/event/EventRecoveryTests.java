@@ -106,6 +106,36 @@ class EventRecoveryTests {
 	}
 
 	@Test
+	void anUnsubscribeWhileRecoveringStopsTheSubscriptionGoingLiveAndASecondSubscribeIsRefused() {
+		publish("chat/left", 1, 2);
+		String epoch = epoch("chat/left");
+		Sinks.Empty<Void> gate = this.reads.hold();
+
+		StepVerifier.create(this.events.handle(this.client.connection, subscribe("chat/left", epoch, 1)))
+			.then(() -> {
+				handle(this.events.handle(this.client.connection, Message.builder(Topic.EVENT, EventAction.SUBSCRIBE)
+					.names(List.of("chat/left")).correlationId("again").build()));
+				assertThat(received()).singleElement().satisfies((refused) -> {
+					assertThat(refused.get("action").asInt()).isEqualTo(EventAction.MULTIPLE_SUBSCRIPTIONS);
+					assertThat(refused.get("correlationId").asString()).isEqualTo("again");
+				});
+				handle(this.events.handle(this.client.connection, Message.builder(Topic.EVENT, EventAction.UNSUBSCRIBE)
+					.names(List.of("chat/left")).correlationId("u").build()));
+				assertThat(received()).singleElement().satisfies((ack) -> {
+					assertThat(ack.get("action").asInt()).isEqualTo(EventAction.UNSUBSCRIBE);
+					assertThat(ack.get("isAck").asBoolean()).isTrue();
+				});
+				gate.tryEmitEmpty();
+			})
+			.expectComplete()
+			.verify(TIMEOUT);
+		received();
+		publish("chat/left", 3, 3);
+
+		assertThat(received()).as("not subscribed once the recovery ended").isEmpty();
+	}
+
+	@Test
 	void aGapBeyondTheRetentionIsNotRecoveredAndNothingOfItIsResent() {
 		publish("small/room", 1, 10);
 
