@@ -10,6 +10,12 @@
 #                           (Redis cache and bus, Kafka storage queue drained by the storage worker in the same JVM,
 #                           PostgreSQL store), whose servers io.sluice.bench.cluster.ClusterServices starts on loopback
 #                           (with --quick, after one discarded warm-up pass, about 8 minutes)
+#   bench/run.sh --history  event history only, on Sluice alone (--only sluice): the events scenario (S=1 and S=100)
+#                           on names that keep history (bench/history/...) against names that do not (bench/event/...),
+#                           alternated on one server, and the time to resend 10,000 entries of one stream
+#                           (history-resend: over the JSON endpoint, a subscribe that recovers from offset 0, and over
+#                           GET /api/v1/events/{name}/history page by page). The server keeps the history of
+#                           bench/history/.* (1,000 entries) and bench/resend/.* (10,000 entries).
 #   bench/run.sh --permissions FILE
 #                           a second Sluice as well, with the permission file FILE (target sluice-permissions: the
 #                           same defaults plus --sluice.permission.type=config --sluice.permission.file=FILE), measured
@@ -24,7 +30,7 @@
 #                           (summary-baseline.md); --only sluice runs both. The idle scenario runs on this tree's only.
 #
 # Options: --runs N, --duration S, --warmup S, --idle N, --only sluice|sluice-cluster|sluice-permissions|deepstream,
-#          --scenarios "events records record-opens rpc idle",
+#          --scenarios "events records record-opens rpc idle history",
 #          --jfr (a JFR recording of Sluice per run, summarised), --rebuild (rebuild Sluice and the load generator).
 # Ports come from the environment, so a run can stay clear of another one on the same machine: SLUICE_PORT (6020),
 # DEEPSTREAM_PORT (6021; another port runs deepstream from a copy of its configuration), with --cluster
@@ -68,6 +74,7 @@ while [[ $# -gt 0 ]]; do
 		--jfr) JFR=1 ;;
 		--rebuild) REBUILD=1 ;;
 		--cluster) CLUSTER=1 ;;
+		--history) SCENARIOS="history"; ONLY="sluice" ;;
 		--permissions) PERMISSIONS="$(realpath "$2")"; shift ;;
 		--baseline) BASELINE="$(realpath "$2")"; shift ;;
 		*) echo "Unknown option $1" >&2; exit 2 ;;
@@ -127,6 +134,13 @@ JVM_OPTS="$SLUICE_JVM_OPTS"
 # (10,000 by default): the record-opens client never discards, and deepstream has no such limit. Everything else is
 # the embedded default (H2 file store).
 SLUICE_ARGS="--sluice.gateway.max-messages-per-second=10000000 --sluice.gateway.max-subscriptions=10000000"
+# Event history: only for the history scenarios, so that the others measure the server without any stream. An array,
+# so that the patterns reach the server as written.
+HISTORY_ARGS=()
+if [[ " $SCENARIOS " == *" history "* ]]; then
+	HISTORY_ARGS=('--sluice.history.streams[0].pattern=bench/history/.*'
+		'--sluice.history.streams[1].pattern=bench/resend/.*' '--sluice.history.streams[1].max-entries=10000')
+fi
 
 SLUICE_PID=""
 SLUICE_PERMISSIONS_PID=""
@@ -225,7 +239,7 @@ run_sluice() {
 }
 
 start_sluice() {
-	SLUICE_PID=$(run_sluice sluice "$OUT/sluice-server.jar" "$SLUICE_PORT" "$1")
+	SLUICE_PID=$(run_sluice sluice "$OUT/sluice-server.jar" "$SLUICE_PORT" "$1" "${HISTORY_ARGS[@]}")
 	wait_for_port $SLUICE_PORT
 	log "sluice started (pid $SLUICE_PID, $JVM_OPTS)"
 }
@@ -390,6 +404,25 @@ if has record-opens; then
 	grep -v '"run":0,' "$RESULTS" > "$RESULTS.tmp" || true
 	mv "$RESULTS.tmp" "$RESULTS"
 fi
+# Publishing to a stream against publishing to a name without history, alternated on the same server; and the time to
+# resend 10,000 entries. On Sluice only: deepstream keeps no history.
+history_runs() {
+	local run=$1 s prefix how
+	for s in 1 100; do
+		for prefix in bench/event/ bench/history/; do
+			load sluice $SLUICE_PORT "$SLUICE_PID" "$run" --scenario events --subscribers $s --event-prefix $prefix
+		done
+	done
+	for how in json rest; do
+		load sluice $SLUICE_PORT "$SLUICE_PID" "$run" --scenario history-resend --entries 10000 --resend $how
+	done
+}
+if has history && wants sluice; then
+	log "warm-up pass of the history scenarios (not a result; load: $(cut -d' ' -f1-3 /proc/loadavg))"
+	history_runs 0 > /dev/null
+	grep -v '"run":0,' "$RESULTS" > "$RESULTS.tmp" || true
+	mv "$RESULTS.tmp" "$RESULTS"
+fi
 # Alternate servers scenario by scenario and repeat the whole list, so drift in machine load hits both alike.
 for run in $(seq 1 "$RUNS"); do
 	log "run $run of $RUNS (load: $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -407,6 +440,9 @@ for run in $(seq 1 "$RUNS"); do
 	fi
 	if has rpc; then
 		for n in 1 100; do both "$run" --scenario rpc --in-flight $n; done
+	fi
+	if has history && wants sluice; then
+		history_runs "$run"
 	fi
 done
 stop_servers

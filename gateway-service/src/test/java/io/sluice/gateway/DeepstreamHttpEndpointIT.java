@@ -16,6 +16,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import io.sluice.gateway.http.HttpTokens;
 import io.sluice.gateway.protocol.EventAction;
 import io.sluice.gateway.protocol.Message;
+import io.sluice.gateway.protocol.RecordAction;
 import io.sluice.gateway.protocol.Topic;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,6 +75,33 @@ class DeepstreamHttpEndpointIT {
 				"{\"token\":\"not-ours\",\"body\":[{\"topic\":\"record\",\"action\":\"head\",\"recordName\":\"http/none\"}]}");
 		assertThat(answer.statusCode()).isEqualTo(200);
 		assertThat(answer.body()).isEqualTo("{\"result\":\"SUCCESS\",\"body\":[{\"version\":-1,\"success\":true}]}\r\n\r\n");
+	}
+
+	@Test
+	void aRecordWriteWithATimeToLiveExpiresAsADeleteSubscribersHearOf() throws Exception {
+		String name = "http/ttl/write";
+		try (TestClient subscriber = TestClient.loggedIn(this.port, "http-ttl-subscriber")) {
+			subscriber.openNewRecord(name);
+
+			HttpResponse<String> answer = post("/api", "{\"body\":[{\"topic\":\"record\",\"action\":\"write\","
+					+ "\"recordName\":\"" + name + "\",\"data\":{\"a\":1},\"ttl\":\"1s\"}]}");
+			assertThat(answer.body()).isEqualTo("{\"result\":\"SUCCESS\",\"body\":[{\"success\":true}]}\r\n\r\n");
+			assertThat(subscriber.next().action()).isEqualTo(RecordAction.UPDATE);
+			// The sweep deletes it within its interval of the deadline: no one reads it meanwhile.
+			Message deleted = subscriber.next();
+			assertThat(deleted.action()).isEqualTo(RecordAction.DELETED);
+			assertThat(deleted.name()).isEqualTo(name);
+		}
+	}
+
+	@Test
+	void aTimeToLiveThatIsNoDurationFailsTheCommandWithItsReason() throws Exception {
+		HttpResponse<String> answer = post("/api", "{\"body\":[{\"topic\":\"record\",\"action\":\"write\","
+				+ "\"recordName\":\"http/ttl/bad\",\"data\":{},\"ttl\":\"30\"},"
+				+ "{\"topic\":\"record\",\"action\":\"head\",\"recordName\":\"http/ttl/bad\"}]}");
+		assertThat(answer.statusCode()).isEqualTo(400);
+		assertThat(answer.body()).contains("property '.ttl' must be a positive duration with its unit, such as 30s, "
+				+ "15m, 2h, 7d or PT30S; was '30'");
 	}
 
 	@Test

@@ -53,10 +53,7 @@ class RestResourcesIT {
 	void putWritesARecordThatGetReadsWithItsVersionAsETagAndSubscribersHear() throws Exception {
 		String name = "rest/put/users/alice";
 		try (TestClient subscriber = TestClient.loggedIn(this.port, "put-subscriber")) {
-			subscriber.send(Message.builder(Topic.RECORD, RecordAction.SUBSCRIBECREATEANDREAD).names(List.of(name))
-				.correlationId("1").build());
-			assertThat(subscriber.next().isAck()).isTrue();
-			assertThat(subscriber.next().version()).isZero();
+			subscriber.openNewRecord(name);
 
 			put(name, "{\"a\":1}").exchange().expectStatus().isNoContent().expectHeader().valueEquals("ETag", "\"1\"");
 
@@ -77,10 +74,7 @@ class RestResourcesIT {
 	void putWithATimeToLiveExpiresTheRecordAsADeleteSubscribersHearOf() throws Exception {
 		String name = "rest/put/ttl";
 		try (TestClient subscriber = TestClient.loggedIn(this.port, "ttl-subscriber")) {
-			subscriber.send(Message.builder(Topic.RECORD, RecordAction.SUBSCRIBECREATEANDREAD).names(List.of(name))
-				.correlationId("1").build());
-			assertThat(subscriber.next().isAck()).isTrue();
-			assertThat(subscriber.next().version()).isZero();
+			subscriber.openNewRecord(name);
 
 			this.http.put().uri("/api/v1/records/" + name + "?ttl=1s").contentType(MediaType.APPLICATION_JSON)
 				.bodyValue("{\"a\":1}").exchange()
@@ -375,6 +369,37 @@ class RestResourcesIT {
 			.jsonPath("$.records[1].error.version").isEqualTo(2)
 			.jsonPath("$.records[2].error.status").isEqualTo(400);
 		this.http.get().uri("/api/v1/records/rest/batch/set/a").exchange().expectBody().json("{\"x\":1}", true);
+	}
+
+	@Test
+	void batchSetEntriesTakeATimeToLiveEachAndABadOneIsThatEntrysError() throws Exception {
+		String expiring = "rest/batch/ttl/expiring";
+		try (TestClient subscriber = TestClient.loggedIn(this.port, "batch-ttl-subscriber")) {
+			subscriber.openNewRecord(expiring);
+
+			this.http.post().uri("/api/v1/records:batchSet").contentType(MediaType.APPLICATION_JSON)
+				.bodyValue("{\"records\":[{\"name\":\"" + expiring + "\",\"data\":{\"x\":1},\"ttl\":\"1s\"},"
+						+ "{\"name\":\"rest/batch/ttl/kept\",\"data\":{\"x\":2}},"
+						+ "{\"name\":\"rest/batch/ttl/bad\",\"data\":{\"x\":3},\"ttl\":\"30\"},"
+						+ "{\"name\":\"rest/batch/ttl/number\",\"data\":{\"x\":4},\"ttl\":30}]}")
+				.exchange()
+				.expectStatus().isOk()
+				.expectBody()
+				.jsonPath("$.records[0].version").isEqualTo(1)
+				.jsonPath("$.records[1].version").isEqualTo(1)
+				.jsonPath("$.records[2].error.status").isEqualTo(400)
+				.jsonPath("$.records[2].error.detail").isEqualTo("ttl of record 'rest/batch/ttl/bad' must be a positive "
+						+ "duration with its unit, such as 30s, 15m, 2h, 7d or PT30S; was '30'")
+				.jsonPath("$.records[3].error.detail").isEqualTo("ttl of record 'rest/batch/ttl/number' must be a "
+						+ "positive duration with its unit, such as 30s, 15m, 2h, 7d or PT30S, as a string; was 30");
+			assertThat(subscriber.next().action()).isEqualTo(RecordAction.UPDATE);
+			Message deleted = subscriber.next();
+			assertThat(deleted.action()).isEqualTo(RecordAction.DELETED);
+			assertThat(deleted.name()).isEqualTo(expiring);
+		}
+		this.http.get().uri("/api/v1/records/" + expiring).exchange().expectStatus().isNotFound();
+		this.http.get().uri("/api/v1/records/rest/batch/ttl/kept").exchange().expectBody().json("{\"x\":2}", true);
+		this.http.get().uri("/api/v1/records/rest/batch/ttl/bad").exchange().expectStatus().isNotFound();
 	}
 
 	@Test

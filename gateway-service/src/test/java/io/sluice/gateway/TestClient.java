@@ -1,6 +1,7 @@
 package io.sluice.gateway;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,7 @@ import io.sluice.gateway.protocol.AuthAction;
 import io.sluice.gateway.protocol.ConnectionAction;
 import io.sluice.gateway.protocol.Message;
 import io.sluice.gateway.protocol.MessageCodec;
+import io.sluice.gateway.protocol.RecordAction;
 import io.sluice.gateway.protocol.Topic;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,6 +68,14 @@ final class TestClient implements AutoCloseable {
 		assertThat(reply.topic()).isEqualTo(Topic.AUTH);
 		assertThat(reply.action()).isEqualTo(AuthAction.AUTH_SUCCESSFUL);
 		return client;
+	}
+
+	/** Opens a record nobody has written, as {@code getRecord} does: acknowledged, then read at version 0. */
+	void openNewRecord(String name) throws InterruptedException {
+		send(Message.builder(Topic.RECORD, RecordAction.SUBSCRIBECREATEANDREAD).names(List.of(name)).correlationId("1")
+			.build());
+		assertThat(next().isAck()).isTrue();
+		assertThat(next().version()).isZero();
 	}
 
 	void send(Message message) {

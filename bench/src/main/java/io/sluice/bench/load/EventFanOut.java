@@ -33,7 +33,7 @@ final class EventFanOut {
 	}
 
 	static RunResult run(Options options) throws Exception {
-		String event = "bench/event/" + UUID.randomUUID();
+		String event = options.eventPrefix() + UUID.randomUUID();
 		String padding = options.padding();
 		LongAdder delivered = new LongAdder();
 		LongAdder errors = new LongAdder();
@@ -71,7 +71,8 @@ final class EventFanOut {
 			sender.stop();
 			long dropped = subscribers.stream().filter(ClientConnection::wasDropped).count();
 			double rate = (after - before) / measurement.seconds();
-			String label = "events S=" + options.subscribers() + ((options.rate() > 0) ? " @" + options.rate() : "");
+			String label = "events S=" + options.subscribers() + ((options.rate() > 0) ? " @" + options.rate() : "")
+					+ (options.eventPrefix().equals(Options.EVENT_PREFIX) ? "" : " " + options.eventPrefix());
 			return new RunResult(options, label, rate, "msg/s", measurement.percentileMicros(50),
 					measurement.percentileMicros(99), measurement.maxMicros(),
 					measurement.histogram().getTotalCount(), measurement.serverCpu(), measurement.serverRssKib(),

@@ -11,7 +11,9 @@ import java.io.PrintStream;
  * </pre>
  *
  * Scenarios: {@code events} (--subscribers, --rate, --window), {@code records} (--subscribers, --rate, --window),
- * {@code record-opens} (--in-flight), {@code rpc} (--in-flight), {@code idle} (--connections, needs --server-pid). Every run is bounded by
+ * {@code record-opens} (--in-flight), {@code rpc} (--in-flight), {@code idle} (--connections, needs --server-pid),
+ * {@code history-resend} (--entries, --resend; needs a server that keeps the history of {@code bench/resend/.*}).
+ * Every run is bounded by
  * {@code --warmup} + {@code --duration} plus connection set-up, and the process exits when it is done.
  */
 public final class LoadMain {
@@ -28,7 +30,8 @@ public final class LoadMain {
 		catch (RuntimeException ex) {
 			System.err.println(ex.getMessage());
 			System.err.println("Usage: LoadMain --url ws://127.0.0.1:6020/deepstream --target NAME "
-					+ "--scenario events|records|record-opens|rpc|idle [--subscribers N] [--rate N] [--window N] [--in-flight N] "
+					+ "--scenario events|records|record-opens|rpc|idle|history-resend [--subscribers N] [--rate N] [--window N] "
+					+ "[--in-flight N] [--event-prefix P] [--entries N] [--resend json|rest] "
 					+ "[--connections N] [--duration S] [--warmup S] [--server-pid PID] [--threads N] "
 					+ "[--source-addresses N] [--payload-bytes N] [--run N]");
 			System.exit(2);
@@ -41,6 +44,7 @@ public final class LoadMain {
 				case "record-opens" -> RecordOpens.run(options);
 				case "rpc" -> RpcCalls.run(options);
 				case "idle" -> IdleConnections.run(options);
+				case "history-resend" -> HistoryResend.run(options);
 				default -> throw new IllegalArgumentException("Unknown scenario '" + options.scenario() + "'");
 			};
 			out.println("RESULT " + result.toJson());

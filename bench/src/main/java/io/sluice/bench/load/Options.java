@@ -23,10 +23,18 @@ import java.util.Map;
  * @param sourceAddresses how many 127.0.0.x source addresses to spread connections over
  * @param payloadBytes padding added to each payload beyond its timestamp
  * @param run the run's ordinal, carried into the results
+ * @param eventPrefix what the names of the events scenario's events start with (a server may keep the history of
+ * some prefixes)
+ * @param entries events the history-resend scenario publishes, then reads back
+ * @param resend how the history-resend scenario reads them back: {@code json} (a subscribe that recovers from
+ * offset 0 on the JSON endpoint) or {@code rest} ({@code GET /api/v1/events/{name}/history}, page by page)
  */
 record Options(URI url, String target, String scenario, int subscribers, int rate, int window, int inFlight,
 		int connections, Duration duration, Duration warmup, long serverPid, int threads, int sourceAddresses,
-		int payloadBytes, int run) {
+		int payloadBytes, int run, String eventPrefix, int entries, String resend) {
+
+	/** The events scenario's default names, which a server keeps no history of unless told to. */
+	static final String EVENT_PREFIX = "bench/event/";
 
 	static Options parse(String[] args) {
 		Map<String, String> values = new LinkedHashMap<>();
@@ -53,7 +61,9 @@ record Options(URI url, String target, String scenario, int subscribers, int rat
 				Integer.parseInt(take(values, "connections", "1000")), seconds(take(values, "duration", "10")),
 				seconds(take(values, "warmup", "3")), Long.parseLong(take(values, "server-pid", "0")),
 				Integer.parseInt(take(values, "threads", "2")), Integer.parseInt(take(values, "source-addresses", "4")),
-				Integer.parseInt(take(values, "payload-bytes", "16")), Integer.parseInt(take(values, "run", "1")));
+				Integer.parseInt(take(values, "payload-bytes", "16")), Integer.parseInt(take(values, "run", "1")),
+				take(values, "event-prefix", EVENT_PREFIX), Integer.parseInt(take(values, "entries", "10000")),
+				take(values, "resend", "json"));
 		if (!values.isEmpty()) {
 			throw new IllegalArgumentException("Unknown arguments: " + values.keySet());
 		}

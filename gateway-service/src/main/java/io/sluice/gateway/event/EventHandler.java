@@ -1,6 +1,7 @@
 package io.sluice.gateway.event;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,6 +9,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
+import io.sluice.connector.HistoryEntry;
 import io.sluice.connector.MessageBus;
 import io.sluice.connector.Retention;
 import io.sluice.gateway.history.EventHistory;
@@ -17,7 +19,6 @@ import io.sluice.gateway.listen.ListeningTopicHandler;
 import io.sluice.gateway.protocol.EventAction;
 import io.sluice.gateway.protocol.JsonText;
 import io.sluice.gateway.protocol.Message;
-import io.sluice.gateway.protocol.MessageCodec;
 import io.sluice.gateway.protocol.Topic;
 import io.sluice.gateway.session.Connection;
 
@@ -37,6 +38,9 @@ public final class EventHandler extends ListeningTopicHandler {
 	/** The history of the names that keep one, or {@code null} when none does. */
 	private final EventHistory history;
 
+	/** Subscribes that recover missed events, or {@code null} when no name keeps history. */
+	private final EventRecovery recovery;
+
 	public EventHandler(MessageBus bus) {
 		this(bus, ListenProperties.defaults(), Schedulers.parallel(), null);
 	}
@@ -48,8 +52,9 @@ public final class EventHandler extends ListeningTopicHandler {
 	public EventHandler(MessageBus bus, ListenProperties listen, Scheduler scheduler, EventHistory history) {
 		super(ListenTopic.EVENT, listen, scheduler);
 		this.bus = bus;
-		this.relay = new EventRelay(bus, subscriptions().subscriptions());
 		this.history = history;
+		this.recovery = (history != null) ? new EventRecovery(history, subscriptions()) : null;
+		this.relay = new EventRelay(bus, subscriptions().subscriptions(), this.recovery);
 	}
 
 	/** What delivers other nodes' events here; it must be started for them to arrive. */
@@ -63,12 +68,9 @@ public final class EventHandler extends ListeningTopicHandler {
 			case EventAction.EMIT:
 				return emit(connection, message);
 			case EventAction.SUBSCRIBE:
-				if (subscriptions().subscribe(connection, message, names(message))) {
-					connection.send(subscriptions().ack(message));
-				}
-				return Mono.empty();
+				return subscribe(connection, message);
 			case EventAction.UNSUBSCRIBE:
-				subscriptions().unsubscribe(connection, message, names(message));
+				unsubscribe(connection, message);
 				return Mono.empty();
 			default:
 				connection.send(Message.builder(Topic.EVENT, EventAction.ERROR).name(message.name())
@@ -78,6 +80,51 @@ public final class EventHandler extends ListeningTopicHandler {
 					.build());
 				return Mono.empty();
 		}
+	}
+
+	private Mono<Void> subscribe(Connection connection, Message message) {
+		if (message.position() != null) {
+			return recover(connection, message);
+		}
+		List<String> names = names(message);
+		if (this.recovery != null) {
+			names = this.recovery.notRecovering(connection, message, names);
+		}
+		if (subscriptions().subscribe(connection, message, names)) {
+			connection.send(subscriptions().ack(message));
+		}
+		return Mono.empty();
+	}
+
+	/** An unsubscribe, also of a subscription still recovering (which then does not go live). */
+	private void unsubscribe(Connection connection, Message message) {
+		List<String> names = names(message);
+		List<String> others = (this.recovery != null) ? this.recovery.abandon(connection, names) : names;
+		if (others.isEmpty() && !names.isEmpty()) {
+			connection.send(subscriptions().ack(message));
+			return;
+		}
+		subscriptions().unsubscribe(connection, message, others);
+	}
+
+	/** A subscribe that asks for the events missed since a position. */
+	private Mono<Void> recover(Connection connection, Message message) {
+		List<String> names = names(message);
+		String refusal = null;
+		if (this.recovery == null) {
+			refusal = "No event keeps history on this server: a subscribe cannot recover from an offset";
+		}
+		else if (names.size() == 1 && this.history.retention(names.get(0)) == null) {
+			refusal = "Events named '" + names.get(0) + "' keep no history: a subscribe to them cannot recover from an "
+					+ "offset";
+		}
+		if (refusal != null) {
+			connection.send(Message.builder(Topic.EVENT, EventAction.INVALID_MESSAGE_DATA).name(message.name())
+				.originalAction(message.action()).correlationId(message.correlationId()).isError(true)
+				.data(JsonText.quote(refusal)).build());
+			return Mono.empty();
+		}
+		return this.recovery.subscribe(connection, message, names);
 	}
 
 	private Mono<Void> emit(Connection connection, Message message) {
@@ -112,16 +159,34 @@ public final class EventHandler extends ListeningTopicHandler {
 		// Fail open: the event still reaches its subscribers when the history cannot take it. It is then missing from
 		// the history without a gap in the offsets to show it, so it is logged.
 		return this.history.append(name, data, retention)
+			.map(Optional::of)
 			.onErrorResume((ex) -> {
 				logger.warn("Event '{}' could not be appended to its history: {}", name, ex.getMessage());
-				return Mono.empty();
+				return Mono.just(Optional.empty());
 			})
-			.then(Mono.defer(() -> deliver(name, data, origin)));
+			.defaultIfEmpty(Optional.empty())
+			.flatMap((entry) -> toOtherNodes(name, entry.isPresent() ? deliverHere(name, entry.get(), data, origin)
+					: deliverHere(name, data, origin)));
 	}
 
 	private Mono<Void> deliver(String name, byte[] data, String origin) {
-		byte[] frame = MessageCodec.encodeNamed(Topic.EVENT, EventAction.EMIT, name, data);
+		return toOtherNodes(name, deliverHere(name, data, origin));
+	}
+
+	/** Delivers an event appended to its history with its position, also to the subscribers that are recovering. */
+	private byte[] deliverHere(String name, HistoryEntry entry, byte[] data, String origin) {
+		byte[] frame = EventFrames.frame(name, entry, data);
+		this.recovery.deliver(name, frame, entry.offset(), origin);
+		return frame;
+	}
+
+	private byte[] deliverHere(String name, byte[] data, String origin) {
+		byte[] frame = EventFrames.frame(name, data);
 		subscriptions().subscriptions().send(name, frame, origin);
+		return frame;
+	}
+
+	private Mono<Void> toOtherNodes(String name, byte[] frame) {
 		Mono<Void> published = this.bus.publish(EventRelay.BUS_TOPIC, frame);
 		if (published == Mono.<Void>empty()) {
 			// Nothing to wait for or to fail (a bus with no other node to reach): the dispatch counts it as done.

@@ -29,10 +29,14 @@ public final class EventRelay extends LifelongFeed<BusMessage> {
 
 	private final Subscriptions subscriptions;
 
-	EventRelay(MessageBus bus, Subscriptions subscriptions) {
+	/** Where events with an offset are delivered, or {@code null} when no name keeps history. */
+	private final EventRecovery recovery;
+
+	EventRelay(MessageBus bus, Subscriptions subscriptions, EventRecovery recovery) {
 		super("Event bus subscription");
 		this.bus = bus;
 		this.subscriptions = subscriptions;
+		this.recovery = recovery;
 	}
 
 	@Override
@@ -55,7 +59,12 @@ public final class EventRelay extends LifelongFeed<BusMessage> {
 			logger.warn("Dropping {} from node {}: not an event", message, busMessage.from());
 			return;
 		}
-		this.subscriptions.send(message.name(), busMessage.payload(), null);
+		if (this.recovery != null && message.position() != null && message.position().offset() != null) {
+			this.recovery.deliver(message.name(), busMessage.payload(), message.position().offset(), null);
+		}
+		else {
+			this.subscriptions.send(message.name(), busMessage.payload(), null);
+		}
 	}
 
 }

@@ -5,7 +5,10 @@ enum Field {
 
 	ACTION, DATA, CORRELATION_ID, IS_ERROR, IS_ACK, NAME, NAMES, ORIGINAL_TOPIC, ORIGINAL_ACTION, IS_WRITE_ACK, PATH,
 	VERSION, VERSIONS, URL, PROTOCOL_VERSION, SDK_VERSION, SDK_TYPE, SUBSCRIPTION,
-	REQUESTOR_NAME, REQUESTOR_DATA;
+	REQUESTOR_NAME, REQUESTOR_DATA,
+
+	/** Sluice's own fields of an EVENT message ({@link EventPosition}). */
+	OFFSET, EPOCH, RECOVERED;
 
 	/** The protobuf wire type the field is encoded with. */
 	int wireType() {
@@ -17,6 +20,8 @@ enum Field {
 			case ORIGINAL_ACTION:
 			case IS_WRITE_ACK:
 			case VERSION:
+			case OFFSET:
+			case RECOVERED:
 				return ProtoReader.VARINT;
 			default:
 				return ProtoReader.LENGTH_DELIMITED;

@@ -19,7 +19,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code name}, {@code data}, ...). {@code data} is JSON text inside a JSON string, as in the binary protocol; the
  * client also sends its {@code parsedData} object, which is read only when {@code data} is absent. Fields that are
  * absent, {@code false}, zero or empty are left out, except a set {@code version}, which the client needs even when
- * it is 0.
+ * it is 0. Events of names that keep history also have {@code offset} and {@code epoch}, and the acknowledgement of a
+ * subscribe that asked to recover has {@code recovered} ({@link EventPosition}).
  */
 public final class JsonFrameCodec implements FrameCodec {
 
@@ -75,6 +76,7 @@ public final class JsonFrameCodec implements FrameCodec {
 			.sdkType(text(root, "sdkType"))
 			.subscription(text(root, "subscription"))
 			.requestorName(text(root, "requestorName"))
+			.position(position(root, topic))
 			.build();
 	}
 
@@ -116,6 +118,16 @@ public final class JsonFrameCodec implements FrameCodec {
 			// The JSON value itself, as the binary client hands it to the provider once it has parsed the text.
 			node.set("requestorData", this.json.readTree(message.requestorData()));
 		}
+		EventPosition position = message.position();
+		if (position != null) {
+			if (position.offset() != null) {
+				node.put("offset", position.offset());
+			}
+			putText(node, "epoch", position.epoch());
+			if (position.recovered() != null) {
+				node.put("recovered", position.recovered());
+			}
+		}
 		return this.json.writeValueAsBytes(node);
 	}
 
@@ -147,6 +159,26 @@ public final class JsonFrameCodec implements FrameCodec {
 		}
 		// A JSON value in place of its text: accepted, as it can only mean that value.
 		return this.json.writeValueAsBytes(data);
+	}
+
+	/**
+	 * The {@code epoch} and {@code offset} a client sends on an event subscribe to recover what it missed; refused on
+	 * other topics, which have no history.
+	 */
+	private static EventPosition position(JsonNode root, int topic) {
+		String epoch = text(root, "epoch");
+		JsonNode offset = root.get("offset");
+		boolean hasOffset = offset != null && !offset.isNull();
+		if (epoch == null && !hasOffset) {
+			return null;
+		}
+		if (topic != Topic.EVENT) {
+			throw new ProtocolException("Fields epoch and offset are for event messages only");
+		}
+		if (hasOffset && (!offset.isIntegralNumber() || !offset.canConvertToLong() || offset.longValue() < 0)) {
+			throw new ProtocolException("Field offset must be a whole number, 0 or more");
+		}
+		return new EventPosition(epoch, hasOffset ? offset.longValue() : null, null);
 	}
 
 	private static String text(JsonNode root, String field) {

@@ -33,15 +33,27 @@ import java.util.Objects;
  * @param subscription the name a listen message is about, its {@code name} being the listener's pattern
  * @param requestorName the user who made an RPC request, as its provider is told
  * @param requestorData the client data of the user who made an RPC request (UTF-8 JSON), as its provider is told
+ * @param position where an event stands in its name's history, where a subscribe asks to recover from, or what a
+ * subscribe's acknowledgement says of the recovery ({@link EventPosition}); {@code null} for none
  */
 public record Message(int topic, int action, String name, byte[] data, String correlationId, boolean isAck,
 		boolean isError, boolean isWriteAck, String path, Long version, List<String> names, Map<String, Long> versions,
 		int originalTopic, int originalAction, String url, String protocolVersion, String sdkVersion, String sdkType,
-		String subscription, String requestorName, byte[] requestorData) {
+		String subscription, String requestorName, byte[] requestorData, EventPosition position) {
 
 	public Message {
 		names = (names != null) ? names : Collections.emptyList();
 		versions = (versions != null) ? versions : Collections.emptyMap();
+	}
+
+	/** A message without a {@code position}, which only events of names that keep history carry. */
+	public Message(int topic, int action, String name, byte[] data, String correlationId, boolean isAck,
+			boolean isError, boolean isWriteAck, String path, Long version, List<String> names,
+			Map<String, Long> versions, int originalTopic, int originalAction, String url, String protocolVersion,
+			String sdkVersion, String sdkType, String subscription, String requestorName, byte[] requestorData) {
+		this(topic, action, name, data, correlationId, isAck, isError, isWriteAck, path, version, names, versions,
+				originalTopic, originalAction, url, protocolVersion, sdkVersion, sdkType, subscription, requestorName,
+				requestorData, null);
 	}
 
 	/** A message without {@code requestorData}, which only RPC requests to providers carry. */
@@ -98,6 +110,7 @@ public record Message(int topic, int action, String name, byte[] data, String co
 		builder.subscription = this.subscription;
 		builder.requestorName = this.requestorName;
 		builder.requestorData = this.requestorData;
+		builder.position = this.position;
 		return builder;
 	}
 
@@ -126,7 +139,8 @@ public record Message(int topic, int action, String name, byte[] data, String co
 				&& Objects.equals(this.sdkVersion, that.sdkVersion) && Objects.equals(this.sdkType, that.sdkType)
 				&& Objects.equals(this.subscription, that.subscription)
 				&& Objects.equals(this.requestorName, that.requestorName)
-				&& Arrays.equals(this.requestorData, that.requestorData);
+				&& Arrays.equals(this.requestorData, that.requestorData)
+				&& Objects.equals(this.position, that.position);
 	}
 
 	@Override
@@ -160,6 +174,7 @@ public record Message(int topic, int action, String name, byte[] data, String co
 		if (this.isWriteAck) {
 			text.append(" writeAck");
 		}
+		append(text, "position", this.position);
 		if (this.data != null) {
 			text.append(" data ").append(this.data.length).append(" bytes");
 		}
@@ -216,6 +231,8 @@ public record Message(int topic, int action, String name, byte[] data, String co
 		private String requestorName;
 
 		private byte[] requestorData;
+
+		private EventPosition position;
 
 		private Builder(int topic, int action) {
 			this.topic = topic;
@@ -327,11 +344,16 @@ public record Message(int topic, int action, String name, byte[] data, String co
 			return this;
 		}
 
+		public Builder position(EventPosition position) {
+			this.position = position;
+			return this;
+		}
+
 		public Message build() {
 			return new Message(this.topic, this.action, this.name, this.data, this.correlationId, this.isAck,
 					this.isError, this.isWriteAck, this.path, this.version, this.names, this.versions,
 					this.originalTopic, this.originalAction, this.url, this.protocolVersion, this.sdkVersion,
-					this.sdkType, this.subscription, this.requestorName, this.requestorData);
+					this.sdkType, this.subscription, this.requestorName, this.requestorData, this.position);
 		}
 
 	}

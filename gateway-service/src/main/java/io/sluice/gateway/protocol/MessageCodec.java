@@ -90,6 +90,9 @@ public final class MessageCodec {
 		int originalAction = 0;
 		List<String> names = null;
 		Map<String, Long> versions = null;
+		Long offset = null;
+		String epoch = null;
+		Boolean recovered = null;
 		while (reader.hasMore()) {
 			long tag = reader.readVarint("a field tag");
 			int fieldNumber = fieldNumber(tag);
@@ -131,11 +134,16 @@ public final class MessageCodec {
 				case SUBSCRIPTION -> subscription = reader.readString("subscription");
 				case REQUESTOR_NAME -> requestorName = reader.readString("requestorName");
 				case REQUESTOR_DATA -> requestorData = reader.readBytes("requestorData");
+				case OFFSET -> offset = reader.readVarint("offset");
+				case EPOCH -> epoch = reader.readString("epoch");
+				case RECOVERED -> recovered = reader.readVarint("recovered") != 0;
 			}
 		}
 		return new Message(topic, action, name, data, correlationId, isAck, isError, isWriteAck, path, version, names,
 				versions, originalTopic, originalAction, url, protocolVersion, sdkVersion, sdkType, subscription,
-				requestorName, requestorData);
+				requestorName, requestorData,
+				(offset != null || epoch != null || recovered != null) ? new EventPosition(epoch, offset, recovered)
+						: null);
 	}
 
 	/** An int32 field: protobuf.js writes negatives sign-extended to 64 bits and reads back the low 32. */

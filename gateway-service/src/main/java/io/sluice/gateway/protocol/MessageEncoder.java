@@ -231,6 +231,10 @@ final class MessageEncoder {
 			case VERSION:
 				// Written whenever set, zero included: the client tells a new record (0) from no version.
 				return message.version() != null;
+			case OFFSET:
+				return message.position() != null && message.position().offset() != null;
+			case RECOVERED:
+				return message.position() != null && message.position().recovered() != null;
 			default:
 				throw new IllegalStateException("Not a varint field: " + field);
 		}
@@ -251,6 +255,10 @@ final class MessageEncoder {
 				return message.originalAction();
 			case VERSION:
 				return message.version();
+			case OFFSET:
+				return message.position().offset();
+			case RECOVERED:
+				return message.position().recovered() ? 1 : 0;
 			default:
 				throw new IllegalStateException("Not a varint field: " + field);
 		}
@@ -324,6 +332,8 @@ final class MessageEncoder {
 					return utf8(this.message.requestorName());
 				case REQUESTOR_DATA:
 					return this.message.requestorData();
+				case EPOCH:
+					return (this.message.position() != null) ? utf8(this.message.position().epoch()) : null;
 				default:
 					throw new IllegalStateException("Not a bytes field: " + field);
 			}

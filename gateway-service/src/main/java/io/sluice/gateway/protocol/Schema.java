@@ -3,7 +3,8 @@ package io.sluice.gateway.protocol;
 /**
  * Which field number each topic's message gives each {@link Field}, read off {@code @deepstream/protobuf} 1.0.9's
  * generated {@code protobuf.js}. Fields a topic message has but the gateway does not use (a record's
- * {@code pattern}, ...) are left out and skipped like unknown fields.
+ * {@code pattern}, ...) are left out and skipped like unknown fields. EVENT messages also have Sluice's own fields
+ * ({@link EventPosition}), numbered beyond deepstream's.
  */
 final class Schema {
 
@@ -16,7 +17,8 @@ final class Schema {
 		LAYOUTS[Topic.AUTH] = layout(1, Field.ACTION, 2, Field.DATA, 3, Field.IS_ERROR, 4, Field.IS_ACK);
 		LAYOUTS[Topic.EVENT] = layout(1, Field.ACTION, 2, Field.DATA, 3, Field.CORRELATION_ID, 4, Field.IS_ERROR, 5,
 				Field.IS_ACK, 6, Field.NAME, 7, Field.NAMES, 8, Field.SUBSCRIPTION, 10, Field.ORIGINAL_TOPIC, 11,
-				Field.ORIGINAL_ACTION);
+				Field.ORIGINAL_ACTION, EventPosition.OFFSET_FIELD, Field.OFFSET, EventPosition.EPOCH_FIELD, Field.EPOCH,
+				EventPosition.RECOVERED_FIELD, Field.RECOVERED);
 		LAYOUTS[Topic.RECORD] = layout(1, Field.ACTION, 2, Field.DATA, 3, Field.CORRELATION_ID, 4, Field.IS_ERROR, 5,
 				Field.IS_ACK, 6, Field.NAME, 7, Field.NAMES, 9, Field.SUBSCRIPTION, 10, Field.ORIGINAL_ACTION, 11,
 				Field.IS_WRITE_ACK, 12,

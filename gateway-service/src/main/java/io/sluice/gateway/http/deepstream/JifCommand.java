@@ -1,5 +1,6 @@
 package io.sluice.gateway.http.deepstream;
 
+import java.time.Duration;
 import java.util.List;
 
 import tools.jackson.databind.JsonNode;
@@ -27,8 +28,9 @@ sealed interface JifCommand {
 	 * @param version the version the write makes, or {@code null} for whatever is next (deepstream's -1, which is
 	 *     what it makes of a version that is absent or 0)
 	 * @param path where to write, or {@code null} for the whole record (an empty path is none, as deepstream sees it)
+	 * @param ttl how long after this write the record expires, or {@code null} for the name's rule, or never
 	 */
-	record Write(String name, Long version, String path, JsonNode data) implements JifCommand {
+	record Write(String name, Long version, String path, JsonNode data, Duration ttl) implements JifCommand {
 	}
 
 	/** {@code record delete} or {@code list delete}. */

@@ -83,7 +83,7 @@ final class JifCommands {
 
 	private Mono<ObjectNode> write(Caller caller, JifCommand.Write write) {
 		int action = (write.path() != null) ? RecordAction.CREATEANDPATCH : RecordAction.CREATEANDUPDATE;
-		return this.actions.write(caller, write.name(), write.version(), write.path(), bytes(write.data()))
+		return this.actions.write(caller, write.name(), write.version(), write.path(), bytes(write.data()), write.ttl())
 			.flatMap((outcome) -> {
 				if (outcome instanceof Outcome.Done) {
 					return Mono.just(JifResults.success());

@@ -1,5 +1,6 @@
 package io.sluice.gateway.http.deepstream;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,10 +10,13 @@ import java.util.function.Predicate;
 
 import tools.jackson.databind.JsonNode;
 
+import io.sluice.gateway.http.RecordTimeToLive;
+
 /**
  * Checks a command against deepstream's JIF schema and reads it. A command is valid when it fits one of the schema's
  * shapes (event emit; rpc make; record read, head, delete; record write, whole or at a path; record notify; list
- * read, delete, write; presence query). An invalid one gets deepstream's reason, which its schema validator takes
+ * read, delete, write; presence query). Beyond deepstream, the writes take a {@code ttl} ({@link RecordTimeToLive});
+ * one that is not a duration is refused with a reason that says so. An invalid one gets deepstream's reason, which its schema validator takes
  * from the first shape it tried, the event emit, whatever the command's topic: in order, a property that is not an
  * event emit's has no reason, then {@code topic}, {@code action} and {@code eventName} are each required, must be
  * {@code 'event'} and {@code 'emit'} (no reason when not), and a non-empty string. So {@code {topic: 'record'}}
@@ -50,13 +54,13 @@ final class JifParser {
 			shape("rpc", Set.of("make"), props("rpcName", NAME, true, "data", ANY, false)),
 			shape("record", Set.of("read", "head", "delete"), props("recordName", NAME, true)),
 			shape("record", Set.of("write"), props("recordName", NAME, true, "data", OBJECT_OR_ARRAY, true, "version",
-					VERSION, false)),
+					VERSION, false, "ttl", STRING, false)),
 			shape("record", Set.of("write"), props("recordName", NAME, true, "data", ANY, true, "path", STRING, true,
-					"version", VERSION, false)),
+					"version", VERSION, false, "ttl", STRING, false)),
 			shape("record", Set.of("notify"), props("recordNames", STRINGS, true)),
 			shape("list", Set.of("read", "delete"), props("listName", NAME, true)),
 			shape("list", Set.of("write"), props("listName", NAME, true, "data", STRINGS, true, "version", VERSION,
-					false)),
+					false, "ttl", STRING, false)),
 			shape("presence", Set.of("query"), props("names", STRINGS, false)));
 
 	private static final Set<String> EMIT_PROPERTIES = Set.of("topic", "action", "eventName", "data");
@@ -69,7 +73,12 @@ final class JifParser {
 		if (jif != null && jif.isObject()) {
 			for (Shape shape : SHAPES) {
 				if (shape.fits(jif)) {
-					return new Parsed(read(jif), null);
+					try {
+						return new Parsed(read(jif), null);
+					}
+					catch (IllegalArgumentException ex) {
+						return new Parsed(null, ex.getMessage());
+					}
 				}
 			}
 		}
@@ -134,8 +143,15 @@ final class JifParser {
 		// deepstream writes "version || -1": a version that is absent or 0 writes on top of whatever is current
 		Long writeVersion = (version == null || version.longValue() == 0 || version.longValue() == -1) ? null
 				: version.longValue();
+		Duration ttl;
+		try {
+			ttl = RecordTimeToLive.parse(text(jif, "ttl"));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("property '.ttl' " + ex.getMessage());
+		}
 		return new JifCommand.Write(name, writeVersion, (path == null || path.isEmpty()) ? null : path,
-				jif.get("data"));
+				jif.get("data"), ttl);
 	}
 
 	private static String text(JsonNode jif, String property) {

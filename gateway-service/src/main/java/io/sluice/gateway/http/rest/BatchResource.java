@@ -2,6 +2,7 @@ package io.sluice.gateway.http.rest;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -26,6 +27,7 @@ import io.sluice.connector.VersionedRecord;
 import io.sluice.gateway.http.Caller;
 import io.sluice.gateway.http.GatewayActions;
 import io.sluice.gateway.http.Outcome;
+import io.sluice.gateway.http.RecordTimeToLive;
 import io.sluice.gateway.protocol.JsonText;
 
 /**
@@ -71,7 +73,7 @@ final class BatchResource {
 	}
 
 	@PostMapping(path = "/api/v1/records:batchSet", produces = MediaType.APPLICATION_JSON_VALUE)
-	@Operation(summary = "Write up to 10,000 records: {\"records\": [{name, data, ifMatch?}, ...]} gives "
+	@Operation(summary = "Write up to 10,000 records: {\"records\": [{name, data, ifMatch?, ttl?}, ...]} gives "
 			+ "{\"records\": [{name, version} or {name, error}, ...]} in the same order",
 			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
 					content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
@@ -96,6 +98,7 @@ final class BatchResource {
 	private Mono<byte[]> write(Caller caller, String name, JsonNode write) {
 		JsonNode data = write.get("data");
 		JsonNode ifMatch = write.get("ifMatch");
+		JsonNode ttl = write.get("ttl");
 		if (data == null || !(data.isObject() || data.isArray())) {
 			return Mono.error(new RestProblemException(RestProblem.INVALID_MESSAGE_DATA,
 					"Record '" + name + "' needs its data, a JSON object or array"));
@@ -104,8 +107,13 @@ final class BatchResource {
 			return Mono.error(new RestProblemException(RestProblem.INVALID_REQUEST,
 					"ifMatch of record '" + name + "' must be a version, a whole number from 0"));
 		}
+		if (ttl != null && !ttl.isString()) {
+			return Mono.error(new RestProblemException(RestProblem.INVALID_REQUEST, "ttl of record '" + name
+					+ "' must be " + RecordTimeToLive.FORMAT + ", as a string; was " + ttl));
+		}
+		Duration timeToLive = RecordTtl.parse((ttl != null) ? ttl.asString() : null, "ttl of record '" + name + "'");
 		Long version = (ifMatch != null) ? ifMatch.asLong() + 1 : null;
-		return this.actions.write(caller, name, version, null, RestJson.bytes(data)).flatMap((outcome) -> {
+		return this.actions.write(caller, name, version, null, RestJson.bytes(data), timeToLive).flatMap((outcome) -> {
 			if (outcome instanceof Outcome.Failed failed) {
 				return this.rest.<byte[]>refusedWrite(caller, name, failed);
 			}
@@ -197,9 +205,10 @@ final class BatchResource {
 
 		/**
 		 * One write. @param name the record @param data its whole data @param ifMatch the version it must be at (as
-		 * If-Match), or none to write on top of whatever is there
+		 * If-Match), or none to write on top of whatever is there @param ttl how long after this write the record
+		 * expires (30s, 15m, 2h, 7d or PT30S), or none for the name's rule (sluice.records.ttl), or never
 		 */
-		record Write(String name, Object data, Long ifMatch) {
+		record Write(String name, Object data, Long ifMatch, String ttl) {
 		}
 
 	}

@@ -1,5 +1,6 @@
 package io.sluice.gateway.http.deepstream;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -76,9 +77,9 @@ class JifParserTests {
 		assertThat(parse("{\"topic\":\"record\",\"action\":\"delete\",\"recordName\":\"r\"}"))
 			.isEqualTo(new JifCommand.Delete("r"));
 		assertThat(parse("{\"topic\":\"record\",\"action\":\"write\",\"recordName\":\"r\",\"data\":[],\"version\":3}"))
-			.isEqualTo(new JifCommand.Write("r", 3L, null, JSON.readTree("[]")));
+			.isEqualTo(new JifCommand.Write("r", 3L, null, JSON.readTree("[]"), null));
 		assertThat(parse("{\"topic\":\"record\",\"action\":\"write\",\"recordName\":\"r\",\"data\":5,\"path\":\"a.b\"}"))
-			.isEqualTo(new JifCommand.Write("r", null, "a.b", JSON.readTree("5")));
+			.isEqualTo(new JifCommand.Write("r", null, "a.b", JSON.readTree("5"), null));
 		assertThat(parse("{\"topic\":\"record\",\"action\":\"notify\",\"recordNames\":[\"a\",\"b\"]}"))
 			.isEqualTo(new JifCommand.Notify(List.of("a", "b")));
 		assertThat(parse("{\"topic\":\"list\",\"action\":\"read\",\"listName\":\"l\"}"))
@@ -86,10 +87,33 @@ class JifParserTests {
 		assertThat(parse("{\"topic\":\"list\",\"action\":\"delete\",\"listName\":\"l\"}"))
 			.isEqualTo(new JifCommand.Delete("l"));
 		assertThat(parse("{\"topic\":\"list\",\"action\":\"write\",\"listName\":\"l\",\"data\":[\"a\"]}"))
-			.isEqualTo(new JifCommand.Write("l", null, null, JSON.readTree("[\"a\"]")));
+			.isEqualTo(new JifCommand.Write("l", null, null, JSON.readTree("[\"a\"]"), null));
 		assertThat(parse("{\"topic\":\"presence\",\"action\":\"query\"}")).isEqualTo(new JifCommand.Presence(null));
 		assertThat(parse("{\"topic\":\"presence\",\"action\":\"query\",\"names\":[]}"))
 			.isEqualTo(new JifCommand.Presence(List.of()));
+	}
+
+	@Test
+	void writesTakeATimeToLiveAndABadOneIsRefusedWithItsReason() {
+		assertThat(parse("{\"topic\":\"record\",\"action\":\"write\",\"recordName\":\"r\",\"data\":{},\"ttl\":\"30s\"}"))
+			.isEqualTo(new JifCommand.Write("r", null, null, JSON.readTree("{}"), Duration.ofSeconds(30)));
+		assertThat(parse("{\"topic\":\"record\",\"action\":\"write\",\"recordName\":\"r\",\"data\":1,\"path\":\"a\","
+				+ "\"ttl\":\"PT2H\"}"))
+			.isEqualTo(new JifCommand.Write("r", null, "a", JSON.readTree("1"), Duration.ofHours(2)));
+		assertThat(parse("{\"topic\":\"list\",\"action\":\"write\",\"listName\":\"l\",\"data\":[],\"ttl\":\"7d\"}"))
+			.isEqualTo(new JifCommand.Write("l", null, null, JSON.readTree("[]"), Duration.ofDays(7)));
+
+		JifParser.Parsed bare = JifParser.parse(JSON.readTree(
+				"{\"topic\":\"record\",\"action\":\"write\",\"recordName\":\"r\",\"data\":{},\"ttl\":\"30\"}"));
+		assertThat(bare.valid()).isFalse();
+		assertThat(bare.reason()).isEqualTo("property '.ttl' must be a positive duration with its unit, such as 30s, "
+				+ "15m, 2h, 7d or PT30S; was '30'");
+		assertThat(JifParser.parse(JSON.readTree(
+				"{\"topic\":\"record\",\"action\":\"write\",\"recordName\":\"r\",\"data\":{},\"ttl\":30}")).valid())
+			.as("a ttl that is not a string fits no shape").isFalse();
+		assertThat(JifParser.parse(JSON.readTree(
+				"{\"topic\":\"record\",\"action\":\"read\",\"recordName\":\"r\",\"ttl\":\"30s\"}")).valid())
+			.as("only writes take a ttl").isFalse();
 	}
 
 	@Test
