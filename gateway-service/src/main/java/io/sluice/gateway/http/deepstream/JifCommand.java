@@ -11,16 +11,23 @@ import tools.jackson.databind.JsonNode;
  */
 sealed interface JifCommand {
 
+	/** A command on one record, event or procedure, which deepstream's schema requires to be named. */
+	sealed interface Named extends JifCommand {
+
+		String name();
+
+	}
+
 	/** {@code event emit}: publish an event. */
-	record Emit(String name, JsonNode data) implements JifCommand {
+	record Emit(String name, JsonNode data) implements Named {
 	}
 
 	/** {@code record read} or {@code list read}: a record's version and data. */
-	record Read(String name) implements JifCommand {
+	record Read(String name) implements Named {
 	}
 
 	/** {@code record head}: a record's version. */
-	record Head(String name) implements JifCommand {
+	record Head(String name) implements Named {
 	}
 
 	/**
@@ -30,11 +37,11 @@ sealed interface JifCommand {
 	 * @param path where to write, or {@code null} for the whole record (an empty path is none, as deepstream sees it)
 	 * @param ttl how long after this write the record expires, or {@code null} for the name's rule, or never
 	 */
-	record Write(String name, Long version, String path, JsonNode data, Duration ttl) implements JifCommand {
+	record Write(String name, Long version, String path, JsonNode data, Duration ttl) implements Named {
 	}
 
 	/** {@code record delete} or {@code list delete}. */
-	record Delete(String name) implements JifCommand {
+	record Delete(String name) implements Named {
 	}
 
 	/** {@code record notify}: records changed in storage behind the server's back. */
@@ -42,7 +49,7 @@ sealed interface JifCommand {
 	}
 
 	/** {@code rpc make}: call a procedure and wait for its answer. */
-	record Make(String name, JsonNode data) implements JifCommand {
+	record Make(String name, JsonNode data) implements Named {
 	}
 
 	/** {@code presence query}: everyone online, or whether each of {@code names} is ({@code null} for everyone). */

@@ -40,26 +40,8 @@ class DeepstreamBodyFuzzTests {
 
 	/** The name a valid command acts on, which deepstream's schema requires to be non-empty. */
 	private static List<String> names(JifCommand command) {
-		if (command instanceof JifCommand.Emit emit) {
-			return List.of(emit.name());
-		}
-		if (command instanceof JifCommand.Read read) {
-			return List.of(read.name());
-		}
-		if (command instanceof JifCommand.Head head) {
-			return List.of(head.name());
-		}
-		if (command instanceof JifCommand.Write write) {
-			return List.of(write.name());
-		}
-		if (command instanceof JifCommand.Delete delete) {
-			return List.of(delete.name());
-		}
-		if (command instanceof JifCommand.Make make) {
-			return List.of(make.name());
-		}
 		// Notify and presence take a list of any strings, as deepstream's schema does.
-		return List.of();
+		return (command instanceof JifCommand.Named named) ? List.of(named.name()) : List.of();
 	}
 
 }
