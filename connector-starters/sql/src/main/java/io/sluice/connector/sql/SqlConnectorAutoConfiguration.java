@@ -27,6 +27,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import io.sluice.connector.ConnectionMissingException;
 import io.sluice.connector.ConnectorChoice;
 import io.sluice.connector.RecordStore;
+import io.sluice.connector.StreamArchive;
 import io.sluice.connector.StreamHistory;
 
 /**
@@ -104,6 +105,17 @@ public final class SqlConnectorAutoConfiguration {
 		logger.info("StreamHistory: sql, on {} (tables {}stream, {}stream_entry)", sluiceSqlSchema.databaseProduct(),
 				properties.tablePrefix(), properties.tablePrefix());
 		return new SqlStreamHistory(sluiceSqlSchema, Clock.systemUTC());
+	}
+
+	/**
+	 * The cold tier of a hot event history (memory, Redis) when the records are stored in SQL: the storage worker
+	 * stores the history's entries in the same tables {@link #sqlStreamHistory} uses.
+	 */
+	@Bean
+	@ConditionalOnProperty(name = STORAGE_TYPE, havingValue = "sql")
+	@ConditionalOnMissingBean(StreamArchive.class)
+	StreamArchive sqlStreamArchive(SqlSchema sluiceSqlSchema) {
+		return new SqlStreamHistory(sluiceSqlSchema, Clock.systemUTC()).archive();
 	}
 
 	/**
