@@ -225,15 +225,12 @@ public final class MongoStreamHistory extends AbstractStreamHistory {
 	 * stored by one caller at a time (the storage worker drains a stream's partition in order), so no transaction.
 	 */
 	private Mono<Void> store(String stream, List<HistoryEntry> given, Retention retention) {
-		Objects.requireNonNull(stream, "stream");
-		Objects.requireNonNull(retention, "retention");
-		if (given.isEmpty()) {
+		List<HistoryEntry> entries = toStore(stream, given, retention);
+		if (entries.isEmpty()) {
 			return Mono.empty();
 		}
 		String what = "storing into stream '" + stream + "'";
-		String epoch = given.get(given.size() - 1).epoch();
-		// Only the entries of the newest epoch count: older ones belong to a history that has started over.
-		List<HistoryEntry> entries = given.stream().filter((entry) -> entry.epoch().equals(epoch)).toList();
+		String epoch = entries.get(0).epoch();
 		HistoryEntry newest = entries.get(entries.size() - 1);
 		long highest = entries.stream().mapToLong(HistoryEntry::offset).max().orElse(0);
 		FindOneAndUpdateOptions create = new FindOneAndUpdateOptions().upsert(true)

@@ -132,14 +132,11 @@ public final class SqlStreamHistory extends AbstractStreamHistory {
 	 * trimmed, by age from the newest entry's time.
 	 */
 	private Mono<Void> store(String stream, List<HistoryEntry> given, Retention retention) {
-		Objects.requireNonNull(stream, "stream");
-		Objects.requireNonNull(retention, "retention");
-		if (given.isEmpty()) {
+		List<HistoryEntry> entries = toStore(stream, given, retention);
+		if (entries.isEmpty()) {
 			return Mono.empty();
 		}
-		String epoch = given.get(given.size() - 1).epoch();
-		// Only the entries of the newest epoch count: older ones belong to a history that has started over.
-		List<HistoryEntry> entries = given.stream().filter((entry) -> entry.epoch().equals(epoch)).toList();
+		String epoch = entries.get(0).epoch();
 		long highest = entries.stream().mapToLong(HistoryEntry::offset).max().orElse(0);
 		Instant newest = entries.get(entries.size() - 1).timestamp();
 		return this.operations.inTransaction((client) -> createHead(client, stream, epoch)
