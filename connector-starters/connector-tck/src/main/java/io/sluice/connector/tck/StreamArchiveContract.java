@@ -9,6 +9,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
 import io.sluice.connector.HistoryEntry;
@@ -55,22 +56,10 @@ public abstract class StreamArchiveContract {
 		String stream = this.prefix + "stored";
 		List<HistoryEntry> entries = entries(stream, "epoch-a", 1, 5);
 		store(stream, entries, KEEP_ALL);
-		StepVerifier.create(this.history.from(stream, 1, 10).collectList())
-			.expectNext(entries)
-			.expectComplete()
-			.verify(timeout());
-		StepVerifier.create(this.history.range(stream, 2, 3).collectList())
-			.expectNext(entries.subList(1, 3))
-			.expectComplete()
-			.verify(timeout());
-		StepVerifier.create(this.history.since(stream, entries.get(3).timestamp(), 10).collectList())
-			.expectNext(entries.subList(3, 5))
-			.expectComplete()
-			.verify(timeout());
-		StepVerifier.create(this.history.position(stream))
-			.expectNext(new StreamPosition("epoch-a", 5))
-			.expectComplete()
-			.verify(timeout());
+		expect(this.history.from(stream, 1, 10), entries);
+		expect(this.history.range(stream, 2, 3), entries.subList(1, 3));
+		expect(this.history.since(stream, entries.get(3).timestamp(), 10), entries.subList(3, 5));
+		expectPosition(stream, new StreamPosition("epoch-a", 5));
 	}
 
 	@Test
@@ -80,10 +69,7 @@ public abstract class StreamArchiveContract {
 		store(stream, entries.subList(0, 3), KEEP_ALL);
 		store(stream, entries.subList(1, 5), KEEP_ALL);
 		store(stream, entries, KEEP_ALL);
-		StepVerifier.create(this.history.from(stream, 1, 10).collectList())
-			.expectNext(entries)
-			.expectComplete()
-			.verify(timeout());
+		expect(this.history.from(stream, 1, 10), entries);
 	}
 
 	@Test
@@ -91,14 +77,8 @@ public abstract class StreamArchiveContract {
 		String stream = this.prefix + "middle";
 		List<HistoryEntry> entries = entries(stream, "epoch-a", 41, 3);
 		store(stream, entries, KEEP_ALL);
-		StepVerifier.create(this.history.position(stream))
-			.expectNext(new StreamPosition("epoch-a", 43))
-			.expectComplete()
-			.verify(timeout());
-		StepVerifier.create(this.history.range(stream, 1, 100).collectList())
-			.expectNext(entries)
-			.expectComplete()
-			.verify(timeout());
+		expectPosition(stream, new StreamPosition("epoch-a", 43));
+		expect(this.history.range(stream, 1, 100), entries);
 	}
 
 	@Test
@@ -107,14 +87,8 @@ public abstract class StreamArchiveContract {
 		List<HistoryEntry> entries = entries(stream, "epoch-a", 1, 10);
 		store(stream, entries.subList(0, 6), Retention.entries(4));
 		store(stream, entries.subList(6, 10), Retention.entries(4));
-		StepVerifier.create(this.history.from(stream, 1, 100).collectList())
-			.expectNext(entries.subList(6, 10))
-			.expectComplete()
-			.verify(timeout());
-		StepVerifier.create(this.history.position(stream))
-			.expectNext(new StreamPosition("epoch-a", 10))
-			.expectComplete()
-			.verify(timeout());
+		expect(this.history.from(stream, 1, 100), entries.subList(6, 10));
+		expectPosition(stream, new StreamPosition("epoch-a", 10));
 	}
 
 	@Test
@@ -123,10 +97,7 @@ public abstract class StreamArchiveContract {
 		// One second apart: with an age of 3.5 s, the newest four are young enough.
 		List<HistoryEntry> entries = entries(stream, "epoch-a", 1, 10);
 		store(stream, entries, new Retention(1000, Duration.ofMillis(3_500)));
-		StepVerifier.create(this.history.from(stream, 1, 100).collectList())
-			.expectNext(entries.subList(6, 10))
-			.expectComplete()
-			.verify(timeout());
+		expect(this.history.from(stream, 1, 100), entries.subList(6, 10));
 	}
 
 	@Test
@@ -135,14 +106,8 @@ public abstract class StreamArchiveContract {
 		store(stream, entries(stream, "epoch-a", 1, 3), KEEP_ALL);
 		List<HistoryEntry> restarted = entries(stream, "epoch-b", 1, 2);
 		store(stream, restarted, KEEP_ALL);
-		StepVerifier.create(this.history.from(stream, 1, 10).collectList())
-			.expectNext(restarted)
-			.expectComplete()
-			.verify(timeout());
-		StepVerifier.create(this.history.position(stream))
-			.expectNext(new StreamPosition("epoch-b", 2))
-			.expectComplete()
-			.verify(timeout());
+		expect(this.history.from(stream, 1, 10), restarted);
+		expectPosition(stream, new StreamPosition("epoch-b", 2));
 	}
 
 	@Test
@@ -151,14 +116,16 @@ public abstract class StreamArchiveContract {
 		List<HistoryEntry> b = entries(this.prefix + "b", "epoch-b", 1, 3);
 		store(this.prefix + "a", a, KEEP_ALL);
 		store(this.prefix + "b", b, KEEP_ALL);
-		StepVerifier.create(this.history.last(this.prefix + "a", 10).collectList())
-			.expectNext(a)
-			.expectComplete()
-			.verify(timeout());
-		StepVerifier.create(this.history.last(this.prefix + "b", 10).collectList())
-			.expectNext(b)
-			.expectComplete()
-			.verify(timeout());
+		expect(this.history.last(this.prefix + "a", 10), a);
+		expect(this.history.last(this.prefix + "b", 10), b);
+	}
+
+	private void expect(Flux<HistoryEntry> read, List<HistoryEntry> expected) {
+		StepVerifier.create(read.collectList()).expectNext(expected).expectComplete().verify(timeout());
+	}
+
+	private void expectPosition(String stream, StreamPosition expected) {
+		StepVerifier.create(this.history.position(stream)).expectNext(expected).expectComplete().verify(timeout());
 	}
 
 	private void store(String stream, List<HistoryEntry> entries, Retention retention) {
