@@ -10,6 +10,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
@@ -102,10 +103,11 @@ public final class MongoConnectorAutoConfiguration {
 
 		/**
 		 * The cold tier of a hot event history (memory, Redis) when the records are stored in MongoDB: the storage
-		 * worker stores the history's entries in the collections {@link #mongoStreamHistory} uses.
+		 * worker stores the history's entries in the collections {@link #mongoStreamHistory} uses. Only beside this
+		 * starter's own record store.
 		 */
 		@Bean
-		@ConditionalOnProperty(name = STORAGE_TYPE, havingValue = "mongodb")
+		@ConditionalOnBean(MongoRecordStore.class)
 		@ConditionalOnMissingBean(StreamArchive.class)
 		StreamArchive mongoStreamArchive(ObjectProvider<ReactiveMongoOperations> operations,
 				MongoConnectorProperties properties, Environment environment) {

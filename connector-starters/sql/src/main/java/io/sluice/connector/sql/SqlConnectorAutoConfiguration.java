@@ -12,6 +12,7 @@ import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -109,10 +110,11 @@ public final class SqlConnectorAutoConfiguration {
 
 	/**
 	 * The cold tier of a hot event history (memory, Redis) when the records are stored in SQL: the storage worker
-	 * stores the history's entries in the same tables {@link #sqlStreamHistory} uses.
+	 * stores the history's entries in the same tables {@link #sqlStreamHistory} uses. Only beside this starter's own
+	 * record store: an application that defines its own store keeps this starter away from the database.
 	 */
 	@Bean
-	@ConditionalOnProperty(name = STORAGE_TYPE, havingValue = "sql")
+	@ConditionalOnBean(SqlRecordStore.class)
 	@ConditionalOnMissingBean(StreamArchive.class)
 	StreamArchive sqlStreamArchive(SqlSchema sluiceSqlSchema) {
 		return new SqlStreamHistory(sluiceSqlSchema, Clock.systemUTC()).archive();
