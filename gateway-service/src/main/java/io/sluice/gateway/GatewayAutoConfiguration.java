@@ -110,7 +110,7 @@ public final class GatewayAutoConfiguration {
 			if (connector instanceof HotStreamHistory hot && cold != null && storageQueue != null) {
 				logger.info("Event history: hot in {}, cold in the store through the storage queue",
 						connector.getClass().getSimpleName());
-				connector = new TieredStreamHistory(hot, cold, storageQueue);
+				connector = new TieredStreamHistory(hot, cold, storageQueue, streams::retention);
 			}
 		}
 		return new EventHistory(connector, streams, properties.maxRead());

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -28,6 +29,10 @@ import io.sluice.connector.StreamPosition;
  * the stream is started again where the cold tier stands, once the queue has handed the store every entry queued
  * for it: same epoch, offsets continuing after the highest stored. A stream the cold tier never held gets its epoch
  * from the cold tier too, so that both tiers always agree on it. Why this way: {@code docs/decisions/cold-history.md}.
+ *
+ * <p>The storage worker trims the cold tier to each stream's retention when it stores the stream's entries, after the
+ * hot tier did; so that a read never depends on how far behind it is, the cold tier's entries beyond the retention by
+ * count (at or below the last offset minus the most entries kept) are left out of every answer.
  */
 public final class TieredStreamHistory implements StreamHistory {
 
@@ -38,21 +43,26 @@ public final class TieredStreamHistory implements StreamHistory {
 
 	private final StreamHistory cold;
 
-	private final StreamArchive archive;
-
 	private final StorageQueue queue;
+
+	private final Function<String, Retention> retentions;
 
 	private final Duration drainTimeout;
 
-	public TieredStreamHistory(HotStreamHistory hot, StreamArchive archive, StorageQueue queue) {
-		this(hot, archive, queue, DRAIN_TIMEOUT);
+	/**
+	 * @param retentions each stream's retention ({@code null} for none), applied to what is read from the cold tier
+	 */
+	public TieredStreamHistory(HotStreamHistory hot, StreamArchive archive, StorageQueue queue,
+			Function<String, Retention> retentions) {
+		this(hot, archive, queue, retentions, DRAIN_TIMEOUT);
 	}
 
-	TieredStreamHistory(HotStreamHistory hot, StreamArchive archive, StorageQueue queue, Duration drainTimeout) {
+	TieredStreamHistory(HotStreamHistory hot, StreamArchive archive, StorageQueue queue,
+			Function<String, Retention> retentions, Duration drainTimeout) {
 		this.hot = Objects.requireNonNull(hot, "hot");
-		this.archive = Objects.requireNonNull(archive, "archive");
 		this.cold = archive.history();
 		this.queue = Objects.requireNonNull(queue, "queue");
+		this.retentions = Objects.requireNonNull(retentions, "retentions");
 		this.drainTimeout = drainTimeout;
 	}
 
@@ -90,10 +100,10 @@ public final class TieredStreamHistory implements StreamHistory {
 				return Flux.fromIterable(hot);
 			}
 			if (hot.isEmpty()) {
-				return this.cold.last(stream, count);
+				return retained(stream, this.cold.last(stream, count));
 			}
 			long first = hot.get(0).offset();
-			return this.cold.range(stream, Math.max(1, first - (count - hot.size())), first - 1)
+			return retained(stream, this.cold.range(stream, Math.max(1, first - (count - hot.size())), first - 1))
 				.concatWith(Flux.fromIterable(hot));
 		});
 	}
@@ -104,7 +114,7 @@ public final class TieredStreamHistory implements StreamHistory {
 			if (holdsFrom(hot, offset)) {
 				return Flux.fromIterable(hot);
 			}
-			return before(this.cold.from(stream, offset, limit), hot).take(limit);
+			return before(retained(stream, this.cold.from(stream, offset, limit)), hot).take(limit);
 		});
 	}
 
@@ -115,7 +125,7 @@ public final class TieredStreamHistory implements StreamHistory {
 				return Flux.fromIterable(hot);
 			}
 			long coldEnd = hot.isEmpty() ? toOffset : hot.get(0).offset() - 1;
-			return this.cold.range(stream, fromOffset, coldEnd).concatWith(Flux.fromIterable(hot));
+			return retained(stream, this.cold.range(stream, fromOffset, coldEnd)).concatWith(Flux.fromIterable(hot));
 		});
 	}
 
@@ -131,13 +141,25 @@ public final class TieredStreamHistory implements StreamHistory {
 				List<HistoryEntry> hot = found.getT1();
 				long oldest = found.getT2();
 				if (hot.isEmpty()) {
-					return (oldest > 0) ? Flux.empty() : this.cold.since(stream, time, limit);
+					return (oldest > 0) ? Flux.empty() : retained(stream, this.cold.since(stream, time, limit));
 				}
 				if (startsAtOne(hot) || hot.get(0).offset() > oldest) {
 					return Flux.fromIterable(hot);
 				}
-				return before(this.cold.since(stream, time, limit), hot).take(limit);
+				return before(retained(stream, this.cold.since(stream, time, limit)), hot).take(limit);
 			});
+	}
+
+	/** {@code cold} without the entries beyond the stream's retention by count, which the worker may not trim yet. */
+	private Flux<HistoryEntry> retained(String stream, Flux<HistoryEntry> cold) {
+		Retention retention = this.retentions.apply(stream);
+		if (retention == null) {
+			return cold;
+		}
+		return this.hot.positionIfStarted(stream)
+			.map((position) -> position.offset() - retention.maxEntries())
+			.defaultIfEmpty(0L)
+			.flatMapMany((dropped) -> cold.filter((entry) -> entry.offset() > dropped));
 	}
 
 	/** The cold entries older than the first hot one, then the hot ones. */

@@ -128,11 +128,24 @@ class TieredStreamHistoryTests {
 	}
 
 	@Test
+	void entriesBeyondTheRetentionAreNotReadFromTheArchiveBeforeTheWorkerTrimmedThem() {
+		drain();
+		// Queued as kept whole, so the archive holds all of them: as it does until the worker trims.
+		append(tiered(new InMemoryStreamHistory()), 5);
+		TieredStreamHistory restarted = new TieredStreamHistory(new InMemoryStreamHistory(), this.archive, this.queue,
+				(name) -> Retention.entries(3));
+		append(restarted, 1);
+		assertOffsets(restarted.range(NAME, 1, 6), 4, 5, 6);
+		assertOffsets(restarted.from(NAME, 1, 10), 4, 5, 6);
+		assertOffsets(restarted.last(NAME, 10), 4, 5, 6);
+	}
+
+	@Test
 	void aLostStreamIsNotStartedAgainBeforeTheQueueHandedTheArchiveItsEntries() {
 		// No drain: the entries stay in the queue, so the archive cannot say where the stream stands.
 		append(tiered(new InMemoryStreamHistory()), 2);
 		TieredStreamHistory restarted = new TieredStreamHistory(new InMemoryStreamHistory(), this.archive, this.queue,
-				Duration.ofMillis(100));
+				(name) -> KEEP, Duration.ofMillis(100));
 		StepVerifier.create(restarted.append(NAME, data(3), KEEP))
 			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(ConnectorException.class)
 				.hasMessageContaining("storage worker"))
@@ -145,7 +158,7 @@ class TieredStreamHistoryTests {
 	}
 
 	private TieredStreamHistory tiered(InMemoryStreamHistory hot) {
-		return new TieredStreamHistory(hot, this.archive, this.queue);
+		return new TieredStreamHistory(hot, this.archive, this.queue, (name) -> KEEP);
 	}
 
 	/** Stands in for the storage worker: stores each batch's history entries in the archive, then commits it. */
