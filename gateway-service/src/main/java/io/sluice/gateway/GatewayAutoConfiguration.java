@@ -17,7 +17,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
+import io.sluice.connector.HotStreamHistory;
 import io.sluice.connector.MessageBus;
+import io.sluice.connector.StorageQueue;
+import io.sluice.connector.StreamArchive;
 import io.sluice.connector.StreamHistory;
 import io.sluice.gateway.admin.AdminConfiguration;
 import io.sluice.gateway.auth.AuthConfiguration;
@@ -30,6 +33,7 @@ import io.sluice.gateway.history.EventHistory;
 import io.sluice.gateway.history.HistoryProcedure;
 import io.sluice.gateway.history.HistoryProperties;
 import io.sluice.gateway.history.HistoryStreams;
+import io.sluice.gateway.history.TieredStreamHistory;
 import io.sluice.gateway.http.HttpConfiguration;
 import io.sluice.gateway.http.deepstream.DeepstreamHttpConfiguration;
 import io.sluice.gateway.http.rest.RestConfiguration;
@@ -88,7 +92,8 @@ public final class GatewayAutoConfiguration {
 	 */
 	@Bean
 	@ConditionalOnMissingBean
-	EventHistory gatewayEventHistory(ObjectProvider<StreamHistory> history, HistoryProperties properties) {
+	EventHistory gatewayEventHistory(ObjectProvider<StreamHistory> history, ObjectProvider<StreamArchive> archive,
+			ObjectProvider<StorageQueue> queue, HistoryProperties properties) {
 		HistoryStreams streams = new HistoryStreams(properties);
 		StreamHistory connector = history.getIfAvailable();
 		if (connector == null) {
@@ -100,6 +105,15 @@ public final class GatewayAutoConfiguration {
 		}
 		if (streams.any()) {
 			logger.info("Event history: {} stream pattern(s)", properties.streams().size());
+			// A hot history (memory, Redis) keeps a cold copy in the store when there is one, written by the storage
+			// worker from the storage queue, so that the history survives losing the hot one.
+			StreamArchive cold = archive.getIfAvailable();
+			StorageQueue storageQueue = queue.getIfAvailable();
+			if (connector instanceof HotStreamHistory hot && cold != null && storageQueue != null) {
+				logger.info("Event history: hot in {}, cold in the store through the storage queue",
+						connector.getClass().getSimpleName());
+				connector = new TieredStreamHistory(hot, cold, storageQueue, streams::retention);
+			}
 		}
 		return new EventHistory(connector, streams, properties.maxRead());
 	}

@@ -1,6 +1,10 @@
 package io.sluice.storage;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,8 +23,12 @@ import reactor.util.retry.Retry;
 
 import org.springframework.context.SmartLifecycle;
 
+import io.sluice.connector.HistoryEntry;
+import io.sluice.connector.QueuedHistoryEntry;
 import io.sluice.connector.RecordStore;
 import io.sluice.connector.StorageQueue;
+import io.sluice.connector.StreamArchive;
+import io.sluice.connector.VersionedRecord;
 
 /**
  * Drains the storage queue into the store: each batch is written with one version-guarded upsert and committed
@@ -32,6 +40,11 @@ import io.sluice.connector.StorageQueue;
  * <p>Stopping is graceful: the worker takes no new batch, lets the ones being written be stored and committed
  * (for up to {@code sluice.worker.shutdown-timeout}), and only then lets go of the queue. A batch it did not
  * start stays uncommitted and goes to the next consumer.
+ *
+ * <p>The queue also carries event history entries ({@link QueuedHistoryEntry}) on their way to the cold tier of the
+ * history: the worker stores them in the {@link StreamArchive}, each stream's entries of a batch in one call that
+ * also trims the stream to its retention, before committing the batch. A worker without an archive logs them and
+ * lets them go, so that they never block the records behind them.
  */
 public final class StorageWorker implements SmartLifecycle {
 
@@ -40,6 +53,9 @@ public final class StorageWorker implements SmartLifecycle {
 	private final StorageQueue queue;
 
 	private final RecordStore store;
+
+	/** The cold tier of the event history, or {@code null}. */
+	private final StreamArchive archive;
 
 	private final StorageWorkerProperties properties;
 
@@ -61,8 +77,15 @@ public final class StorageWorker implements SmartLifecycle {
 
 	public StorageWorker(StorageQueue queue, RecordStore store, StorageWorkerProperties properties,
 			StorageWorkerListener listener) {
+		this(queue, store, null, properties, listener);
+	}
+
+	/** A worker that also stores queued history entries in {@code archive}, which may be {@code null}. */
+	public StorageWorker(StorageQueue queue, RecordStore store, StreamArchive archive,
+			StorageWorkerProperties properties, StorageWorkerListener listener) {
 		this.queue = queue;
 		this.store = store;
+		this.archive = archive;
 		this.properties = properties;
 		this.listener = listener;
 		this.breaker = StoreBreaker.create(properties.breaker());
@@ -112,11 +135,44 @@ public final class StorageWorker implements SmartLifecycle {
 	}
 
 	private Mono<Integer> write(StorageQueue.Batch batch) {
-		return Mono.defer(() -> this.store.upsertIfNewer(batch.writes()))
+		return Mono.defer(() -> store(batch.writes()))
 			// Before the breaker: a write the open breaker keeps from the store is not a store failure.
 			.doOnError(this.listener::storeFailed)
 			.transformDeferred(CircuitBreakerOperator.of(this.breaker))
 			.retryWhen(backoff("store"));
+	}
+
+	/**
+	 * The records' writes with one upsert, then each stream's history entries with one archive call.
+	 * @return how many records were written (history entries not counted)
+	 */
+	private Mono<Integer> store(List<VersionedRecord> writes) {
+		List<VersionedRecord> records = new ArrayList<>(writes.size());
+		Map<String, List<QueuedHistoryEntry>> streams = new LinkedHashMap<>();
+		for (VersionedRecord write : writes) {
+			if (QueuedHistoryEntry.isHistory(write)) {
+				QueuedHistoryEntry queued = QueuedHistoryEntry.fromWrite(write);
+				streams.computeIfAbsent(queued.entry().stream(), (stream) -> new ArrayList<>()).add(queued);
+			}
+			else {
+				records.add(write);
+			}
+		}
+		if (streams.isEmpty()) {
+			return this.store.upsertIfNewer(records);
+		}
+		Mono<Integer> stored = records.isEmpty() ? Mono.just(0) : this.store.upsertIfNewer(records);
+		if (this.archive == null) {
+			logger.warn("Storage worker: {} event history entries queued, but no archive keeps them (the store is "
+					+ "neither sql nor mongodb); dropped", writes.size() - records.size());
+			return stored;
+		}
+		return stored.flatMap((count) -> Flux.fromIterable(streams.entrySet()).concatMap((stream) -> {
+			List<QueuedHistoryEntry> queued = stream.getValue();
+			List<HistoryEntry> entries = queued.stream().map(QueuedHistoryEntry::entry).toList();
+			// The newest entry's retention: the one configured when it was appended.
+			return this.archive.store(stream.getKey(), entries, queued.get(queued.size() - 1).retention());
+		}).then(Mono.just(count)));
 	}
 
 	private Retry backoff(String what) {

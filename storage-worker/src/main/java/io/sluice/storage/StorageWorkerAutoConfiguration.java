@@ -14,9 +14,11 @@ import org.springframework.context.annotation.Configuration;
 
 import io.sluice.connector.RecordStore;
 import io.sluice.connector.StorageQueue;
+import io.sluice.connector.StreamArchive;
 
 /**
- * Starts a storage worker wherever there is a storage queue and a store to drain it into, with its metrics when
+ * Starts a storage worker wherever there is a storage queue and a store to drain it into (and the event history's
+ * archive, when the store's connector provides one), with its metrics when
  * the application has a Micrometer {@link MeterRegistry}.
  */
 @AutoConfiguration(afterName = { "io.sluice.connector.memory.MemoryConnectorAutoConfiguration",
@@ -34,9 +36,10 @@ public final class StorageWorkerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBean({ StorageQueue.class, RecordStore.class })
-	StorageWorker storageWorker(StorageQueue queue, RecordStore store, StorageWorkerProperties properties,
-			ObjectProvider<StorageWorkerListener> listener) {
-		return new StorageWorker(queue, store, properties, listener.getIfUnique(() -> StorageWorkerListener.NONE));
+	StorageWorker storageWorker(StorageQueue queue, RecordStore store, ObjectProvider<StreamArchive> archive,
+			StorageWorkerProperties properties, ObjectProvider<StorageWorkerListener> listener) {
+		return new StorageWorker(queue, store, archive.getIfAvailable(), properties,
+				listener.getIfUnique(() -> StorageWorkerListener.NONE));
 	}
 
 	@Configuration(proxyBeanMethods = false)

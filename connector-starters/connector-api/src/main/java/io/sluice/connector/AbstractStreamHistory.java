@@ -2,6 +2,7 @@ package io.sluice.connector;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Objects;
 
 import reactor.core.publisher.Flux;
@@ -49,6 +50,20 @@ public abstract class AbstractStreamHistory implements StreamHistory {
 
 	/** {@link #since}, with a limit of at least one. */
 	protected abstract Flux<HistoryEntry> readSince(String stream, Instant time, int limit);
+
+	/**
+	 * What an archive stores of {@code given} ({@link StreamArchive#store}): the entries of the newest epoch, since
+	 * older ones belong to a history that has started over; {@code null} arguments refused.
+	 */
+	protected static List<HistoryEntry> toStore(String stream, List<HistoryEntry> given, Retention retention) {
+		Objects.requireNonNull(stream, "stream");
+		Objects.requireNonNull(retention, "retention");
+		if (given.isEmpty()) {
+			return List.of();
+		}
+		String epoch = given.get(given.size() - 1).epoch();
+		return given.stream().filter((entry) -> entry.epoch().equals(epoch)).toList();
+	}
 
 	/**
 	 * The first whole {@code unit} at or after {@code time}: for a store that keeps times in whole units, "at or after

@@ -13,7 +13,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import io.sluice.connector.HistoryEntry;
+import io.sluice.connector.HotStreamHistory;
 import io.sluice.connector.Retention;
+import io.sluice.connector.StreamArchive;
 import io.sluice.connector.StreamHistory;
 import io.sluice.connector.StreamPosition;
 
@@ -24,8 +26,12 @@ import io.sluice.connector.StreamPosition;
  * <p>Every stream shares this instance's epoch, chosen at random when it is created: a new process starts
  * every stream at offset 1 again, under a new epoch. Retention is applied at each append, by count and by age.
  * Payloads are not copied: callers must not change the arrays they hand over or get back.
+ *
+ * <p>As a hot tier ({@link HotStreamHistory}), a stream {@linkplain #start started} at a position takes that
+ * position's epoch instead. As an archive ({@link #archive()}, for tests and for a store kept in memory), it keeps the
+ * entries it is given as a run of consecutive offsets: an entry after a gap replaces what it held.
  */
-public final class InMemoryStreamHistory implements StreamHistory {
+public final class InMemoryStreamHistory implements HotStreamHistory {
 
 	private final ConcurrentHashMap<String, Stream> streams = new ConcurrentHashMap<>();
 
@@ -47,6 +53,45 @@ public final class InMemoryStreamHistory implements StreamHistory {
 		Objects.requireNonNull(retention, "retention");
 		return Mono.fromSupplier(() -> this.streams.computeIfAbsent(stream, (name) -> new Stream(name, this.epoch))
 			.append(payload, retention, this.clock.instant()));
+	}
+
+	@Override
+	public Mono<HistoryEntry> appendIfStarted(String stream, byte[] payload, Retention retention) {
+		Objects.requireNonNull(payload, "payload");
+		Objects.requireNonNull(retention, "retention");
+		return Mono.fromSupplier(() -> {
+			Stream s = this.streams.get(stream);
+			return (s != null) ? s.append(payload, retention, this.clock.instant()) : null;
+		});
+	}
+
+	@Override
+	public Mono<StreamPosition> positionIfStarted(String stream) {
+		return Mono.fromSupplier(() -> {
+			Stream s = this.streams.get(stream);
+			return (s != null) ? s.position() : null;
+		});
+	}
+
+	@Override
+	public Mono<StreamPosition> start(String stream, StreamPosition position) {
+		Objects.requireNonNull(position, "position");
+		return Mono.fromSupplier(() -> this.streams
+			.computeIfAbsent(stream, (name) -> new Stream(name, position.epoch(), position.offset()))
+			.position());
+	}
+
+	/** This history as the cold tier of a hot one. */
+	public StreamArchive archive() {
+		return StreamArchive.of(this, (stream, entries, retention) -> {
+			Objects.requireNonNull(retention, "retention");
+			return Mono.fromRunnable(() -> {
+				if (!entries.isEmpty()) {
+					this.streams.computeIfAbsent(stream, (name) -> new Stream(name, entries.get(0).epoch(), 0))
+						.store(entries, retention);
+				}
+			});
+		});
 	}
 
 	@Override
@@ -73,7 +118,7 @@ public final class InMemoryStreamHistory implements StreamHistory {
 	public Mono<StreamPosition> position(String stream) {
 		return Mono.fromSupplier(() -> {
 			Stream s = this.streams.get(stream);
-			return new StreamPosition(this.epoch, (s != null) ? s.lastOffset() : 0);
+			return (s != null) ? s.position() : new StreamPosition(this.epoch, 0);
 		});
 	}
 
@@ -90,7 +135,7 @@ public final class InMemoryStreamHistory implements StreamHistory {
 
 		private final String name;
 
-		private final String epoch;
+		private String epoch;
 
 		private final ArrayList<HistoryEntry> entries = new ArrayList<>();
 
@@ -100,8 +145,45 @@ public final class InMemoryStreamHistory implements StreamHistory {
 		private long lastOffset;
 
 		Stream(String name, String epoch) {
+			this(name, epoch, 0);
+		}
+
+		Stream(String name, String epoch, long lastOffset) {
 			this.name = name;
 			this.epoch = epoch;
+			this.lastOffset = lastOffset;
+		}
+
+		synchronized StreamPosition position() {
+			return new StreamPosition(this.epoch, this.lastOffset);
+		}
+
+		/** Keeps entries appended elsewhere, as given, the stream's entries staying consecutive. */
+		synchronized void store(List<HistoryEntry> given, Retention retention) {
+			for (HistoryEntry entry : given) {
+				if (!entry.epoch().equals(this.epoch)) {
+					this.epoch = entry.epoch();
+					this.lastOffset = 0;
+					clear();
+				}
+				if (entry.offset() <= this.lastOffset) {
+					continue;
+				}
+				if (entry.offset() != this.lastOffset + 1) {
+					clear();
+				}
+				this.entries.add(new HistoryEntry(this.name, entry.offset(), this.epoch, entry.timestamp(),
+						entry.payload()));
+				this.lastOffset = entry.offset();
+			}
+			if (size() > 0) {
+				trim(retention, this.entries.get(this.entries.size() - 1).timestamp());
+			}
+		}
+
+		private void clear() {
+			this.entries.clear();
+			this.head = 0;
 		}
 
 		synchronized HistoryEntry append(byte[] payload, Retention retention, Instant now) {
@@ -117,10 +199,6 @@ public final class InMemoryStreamHistory implements StreamHistory {
 			this.entries.add(entry);
 			trim(retention, now);
 			return entry;
-		}
-
-		synchronized long lastOffset() {
-			return this.lastOffset;
 		}
 
 		synchronized List<HistoryEntry> last(int count) {

@@ -1,12 +1,11 @@
 package io.sluice.connector.memory;
 
-import io.sluice.connector.StreamHistory;
-import io.sluice.connector.tck.StreamHistoryContract;
+import io.sluice.connector.tck.HotStreamHistoryContract;
 
-class InMemoryStreamHistoryTests extends StreamHistoryContract {
+class InMemoryStreamHistoryTests extends HotStreamHistoryContract {
 
 	@Override
-	protected StreamHistory history() {
+	protected InMemoryStreamHistory history() {
 		return new InMemoryStreamHistory();
 	}
 

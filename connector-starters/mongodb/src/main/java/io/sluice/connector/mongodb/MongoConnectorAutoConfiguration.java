@@ -10,6 +10,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
@@ -25,6 +26,7 @@ import io.sluice.connector.ConnectionMissingException;
 import io.sluice.connector.ConnectorChoice;
 import io.sluice.connector.ConnectorException;
 import io.sluice.connector.RecordStore;
+import io.sluice.connector.StreamArchive;
 import io.sluice.connector.StreamHistory;
 
 /**
@@ -93,11 +95,30 @@ public final class MongoConnectorAutoConfiguration {
 		@ConditionalOnMissingBean(StreamHistory.class)
 		MongoStreamHistory mongoStreamHistory(ObjectProvider<ReactiveMongoOperations> operations,
 				MongoConnectorProperties properties, Environment environment) {
+			MongoStreamHistory history = history(operations, properties, environment);
+			logger.info("StreamHistory: mongodb, cold (collections {}, {})", properties.historyHeadsCollection(),
+					properties.historyEntriesCollection());
+			return history;
+		}
+
+		/**
+		 * The cold tier of a hot event history (memory, Redis) when the records are stored in MongoDB: the storage
+		 * worker stores the history's entries in the collections {@link #mongoStreamHistory} uses. Only beside this
+		 * starter's own record store.
+		 */
+		@Bean
+		@ConditionalOnBean(MongoRecordStore.class)
+		@ConditionalOnMissingBean(StreamArchive.class)
+		StreamArchive mongoStreamArchive(ObjectProvider<ReactiveMongoOperations> operations,
+				MongoConnectorProperties properties, Environment environment) {
+			return history(operations, properties, environment).archive();
+		}
+
+		private static MongoStreamHistory history(ObjectProvider<ReactiveMongoOperations> operations,
+				MongoConnectorProperties properties, Environment environment) {
 			MongoStreamHistory history = new MongoStreamHistory(operations(operations, environment),
 					properties.historyHeadsCollection(), properties.historyEntriesCollection(), Clock.systemUTC());
 			createIndexes(history.createIndexes(), properties.indexTimeout());
-			logger.info("StreamHistory: mongodb, cold (collections {}, {})", properties.historyHeadsCollection(),
-					properties.historyEntriesCollection());
 			return history;
 		}
 

@@ -8,7 +8,9 @@ import java.util.Collections;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
@@ -31,6 +33,7 @@ import io.sluice.connector.AbstractStreamHistory;
 import io.sluice.connector.ConnectorException;
 import io.sluice.connector.HistoryEntry;
 import io.sluice.connector.Retention;
+import io.sluice.connector.StreamArchive;
 import io.sluice.connector.StreamHistory;
 import io.sluice.connector.StreamPosition;
 
@@ -56,7 +59,8 @@ import io.sluice.connector.StreamPosition;
  * <li><b>Retention</b> is applied by each append after its insert, deleting by count and by age (against the
  * appended entry's timestamp) in one {@code deleteMany}; the appended entry itself is never deleted.</li>
  * </ul>
- * Every failure is a {@link ConnectorException}.
+ * It is also the cold tier behind a hot history ({@link #archive()}): {@link StreamArchive#store} keeps entries with
+ * the offsets, epochs and times they were given. Every failure is a {@link ConnectorException}.
  */
 public final class MongoStreamHistory extends AbstractStreamHistory {
 
@@ -207,6 +211,68 @@ public final class MongoStreamHistory extends AbstractStreamHistory {
 			.retryWhen(Retry.max(1).filter(MongoStreamHistory::lostRace))
 			.map(MongoStreamHistory::toPosition);
 		return existing.switchIfEmpty(created);
+	}
+
+	/** This history as the cold tier of a hot one. */
+	public StreamArchive archive() {
+		return StreamArchive.of(this, this::store);
+	}
+
+	/**
+	 * Stores entries appended elsewhere: the head is created with the entries' epoch if there is none, and a head of
+	 * another epoch starts over under theirs (its entries deleted); offsets already stored are skipped; the head's
+	 * last offset rises to the highest stored; then the stream is trimmed against the newest entry. One stream is
+	 * stored by one caller at a time (the storage worker drains a stream's partition in order), so no transaction.
+	 */
+	private Mono<Void> store(String stream, List<HistoryEntry> given, Retention retention) {
+		List<HistoryEntry> entries = toStore(stream, given, retention);
+		if (entries.isEmpty()) {
+			return Mono.empty();
+		}
+		String what = "storing into stream '" + stream + "'";
+		String epoch = entries.get(0).epoch();
+		HistoryEntry newest = entries.get(entries.size() - 1);
+		long highest = entries.stream().mapToLong(HistoryEntry::offset).max().orElse(0);
+		FindOneAndUpdateOptions create = new FindOneAndUpdateOptions().upsert(true)
+			.returnDocument(ReturnDocument.AFTER);
+		Mono<Document> head = this.collections.with(this.heads,
+				(collection) -> Mono.from(collection.findOneAndUpdate(Filters.eq(ID, stream),
+						Updates.combine(Updates.setOnInsert(EPOCH, epoch), Updates.setOnInsert(LAST, 0L)), create)),
+				what);
+		Mono<Void> startOver = this.collections
+			.with(this.entries, (collection) -> Mono.from(collection.deleteMany(Filters.eq(STREAM, stream))), what)
+			.then(this.collections.with(this.heads, (collection) -> Mono.from(collection
+				.updateOne(Filters.eq(ID, stream), Updates.combine(Updates.set(EPOCH, epoch), Updates.set(LAST, 0L)))),
+					what))
+			.then();
+		Mono<Set<Long>> stored = this.collections.withMany(this.entries,
+				(collection) -> Flux.from(collection
+					.find(Filters.and(Filters.eq(STREAM, stream), Filters.gte(OFFSET, entries.get(0).offset()),
+							Filters.lte(OFFSET, highest)))
+					.projection(Projections.include(OFFSET))),
+				what)
+			.map((document) -> document.get(OFFSET, Number.class).longValue())
+			.collect(Collectors.toSet());
+		return head.flatMap((held) -> epoch.equals(held.getString(EPOCH)) ? Mono.<Void>empty() : startOver)
+			.then(stored)
+			.flatMap((offsets) -> {
+				List<Document> missing = new ArrayList<>();
+				for (HistoryEntry entry : entries) {
+					if (!offsets.contains(entry.offset())) {
+						missing.add(new Document(STREAM, stream).append(OFFSET, entry.offset())
+							.append(EPOCH, epoch)
+							.append(TIMESTAMP, Date.from(entry.timestamp()))
+							.append(PAYLOAD, new Binary(entry.payload())));
+					}
+				}
+				return missing.isEmpty() ? Mono.empty()
+						: this.collections.with(this.entries, (collection) -> Mono.from(collection.insertMany(missing)),
+								what).then();
+			})
+			.then(this.collections.with(this.heads,
+					(collection) -> Mono.from(collection.updateOne(Filters.eq(ID, stream), Updates.max(LAST, highest))),
+					what))
+			.then(trim(newest, retention, what));
 	}
 
 	@Override

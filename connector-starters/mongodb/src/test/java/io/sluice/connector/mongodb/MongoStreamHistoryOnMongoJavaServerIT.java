@@ -4,8 +4,11 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 
+import io.sluice.connector.StreamArchive;
 import io.sluice.connector.StreamHistory;
+import io.sluice.connector.tck.StreamArchiveContract;
 import io.sluice.connector.tck.StreamHistoryContract;
 
 /**
@@ -38,6 +41,21 @@ class MongoStreamHistoryOnMongoJavaServerIT extends StreamHistoryContract {
 	@Override
 	protected Duration timeout() {
 		return MongoJavaServer.TIMEOUT;
+	}
+
+	@Nested
+	class Archive extends StreamArchiveContract {
+
+		@Override
+		protected StreamArchive archive() {
+			return history.archive();
+		}
+
+		@Override
+		protected Duration timeout() {
+			return MongoJavaServer.TIMEOUT;
+		}
+
 	}
 
 }

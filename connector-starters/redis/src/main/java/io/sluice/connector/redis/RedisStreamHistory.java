@@ -13,8 +13,8 @@ import reactor.core.publisher.Mono;
 import org.springframework.data.redis.core.script.RedisScript;
 
 import io.sluice.connector.HistoryEntry;
+import io.sluice.connector.HotStreamHistory;
 import io.sluice.connector.Retention;
-import io.sluice.connector.StreamHistory;
 import io.sluice.connector.StreamPosition;
 
 /**
@@ -37,8 +37,12 @@ import io.sluice.connector.StreamPosition;
  * (eviction), offsets still continue from whichever holds the higher one, and a lost epoch is replaced.
  * {@link #position} of a stream that never had an event creates its epoch, so that the epoch a reader gets
  * first is the one the first event is appended under.
+ *
+ * <p>As a hot tier ({@link HotStreamHistory}): a stream is started when its meta hash has an epoch;
+ * {@link #appendIfStarted} and {@link #positionIfStarted} run the same scripts told to do nothing without one, and
+ * {@link #start} sets the epoch and the last offset in one script, only if the epoch is missing.
  */
-public final class RedisStreamHistory implements StreamHistory {
+public final class RedisStreamHistory implements HotStreamHistory {
 
 	private static final String FUNCTIONS = """
 			local function offsetOf(entry) return tonumber(string.match(entry[1], '^(%d+)')) end
@@ -63,8 +67,10 @@ public final class RedisStreamHistory implements StreamHistory {
 			end
 			""";
 
-	// ARGV: payload, epoch if the stream has none, most entries kept, oldest age kept in millis or 0.
+	// ARGV: payload, epoch if the stream has none, most entries kept, oldest age kept in millis or 0, and '1' to append
+	// nothing (an empty reply) to a stream without an epoch.
 	private static final RedisScript<List> APPEND = RedisScript.of(FUNCTIONS + """
+			if ARGV[5] == '1' and redis.call('HEXISTS', KEYS[2], 'epoch') == 0 then return {} end
 			local clock = redis.call('TIME')
 			local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 			local offset, top = lastOffset()
@@ -112,9 +118,23 @@ public final class RedisStreamHistory implements StreamHistory {
 			return reply
 			""", List.class);
 
-	// ARGV: epoch if the stream has none.
+	// ARGV: epoch if the stream has none, or '' to create none (an empty reply then).
 	private static final RedisScript<List> POSITION = RedisScript.of(FUNCTIONS + """
-			redis.call('HSETNX', KEYS[2], 'epoch', ARGV[1])
+			if ARGV[1] == '' then
+				if redis.call('HEXISTS', KEYS[2], 'epoch') == 0 then return {} end
+			else
+				redis.call('HSETNX', KEYS[2], 'epoch', ARGV[1])
+			end
+			local offset = lastOffset()
+			return {redis.call('HGET', KEYS[2], 'epoch'), offset}
+			""", List.class);
+
+	// ARGV: the epoch and last offset to start a stream without an epoch at.
+	private static final RedisScript<List> START = RedisScript.of(FUNCTIONS + """
+			if redis.call('HSETNX', KEYS[2], 'epoch', ARGV[1]) == 1 then
+				local offset = lastOffset()
+				if tonumber(ARGV[2]) > offset then redis.call('HSET', KEYS[2], 'seq', ARGV[2]) end
+			end
 			local offset = lastOffset()
 			return {redis.call('HGET', KEYS[2], 'epoch'), offset}
 			""", List.class);
@@ -134,13 +154,24 @@ public final class RedisStreamHistory implements StreamHistory {
 
 	@Override
 	public Mono<HistoryEntry> append(String stream, byte[] payload, Retention retention) {
+		return append(stream, payload, retention, false);
+	}
+
+	@Override
+	public Mono<HistoryEntry> appendIfStarted(String stream, byte[] payload, Retention retention) {
+		return append(stream, payload, retention, true);
+	}
+
+	private Mono<HistoryEntry> append(String stream, byte[] payload, Retention retention, boolean ifStarted) {
 		Objects.requireNonNull(stream, "stream");
 		Objects.requireNonNull(payload, "payload");
 		Objects.requireNonNull(retention, "retention");
 		return Mono.defer(() -> {
 			long maxAge = (retention.maxAge() != null) ? Math.max(1, retention.maxAge().toMillis()) : 0;
-			List<Object> arguments = List.of(payload, this.epochs.get(), retention.maxEntries(), maxAge);
+			List<Object> arguments = List.of(payload, this.epochs.get(), retention.maxEntries(), maxAge,
+					ifStarted ? "1" : "0");
 			return this.redis.run(APPEND, keys(stream), arguments)
+				.filter((reply) -> !reply.isEmpty())
 				.map((reply) -> new HistoryEntry(stream, RedisConnectorTemplate.asLong(reply.get(1)),
 						RedisConnectorTemplate.asText(reply.get(0)),
 						Instant.ofEpochMilli(RedisConnectorTemplate.asLong(reply.get(2))), payload));
@@ -176,8 +207,24 @@ public final class RedisStreamHistory implements StreamHistory {
 
 	@Override
 	public Mono<StreamPosition> position(String stream) {
+		return position(stream, POSITION, List.of(this.epochs.get()));
+	}
+
+	@Override
+	public Mono<StreamPosition> positionIfStarted(String stream) {
+		return position(stream, POSITION, List.of(""));
+	}
+
+	@Override
+	public Mono<StreamPosition> start(String stream, StreamPosition position) {
+		Objects.requireNonNull(position, "position");
+		return position(stream, START, List.of(position.epoch(), position.offset()));
+	}
+
+	private Mono<StreamPosition> position(String stream, RedisScript<List> script, List<Object> arguments) {
 		Objects.requireNonNull(stream, "stream");
-		return Mono.defer(() -> this.redis.run(POSITION, keys(stream), List.of(this.epochs.get())))
+		return Mono.defer(() -> this.redis.run(script, keys(stream), arguments))
+			.filter((reply) -> !reply.isEmpty())
 			.map((reply) -> new StreamPosition(RedisConnectorTemplate.asText(reply.get(0)),
 					RedisConnectorTemplate.asLong(reply.get(1))))
 			.onErrorMap((ex) -> RedisConnectorTemplate.translate("Reading the position of stream " + stream, ex));

@@ -17,15 +17,14 @@ import org.springframework.data.redis.core.ReactiveRedisTemplate;
 
 import io.sluice.connector.HistoryEntry;
 import io.sluice.connector.Retention;
-import io.sluice.connector.StreamHistory;
 import io.sluice.connector.StreamPosition;
-import io.sluice.connector.tck.StreamHistoryContract;
+import io.sluice.connector.tck.HotStreamHistoryContract;
 import io.sluice.connector.tck.TckNames;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@link RedisStreamHistory} on a real Redis server: the contract, and what Redis adds. */
-class RedisStreamHistoryIT extends StreamHistoryContract {
+class RedisStreamHistoryIT extends HotStreamHistoryContract {
 
 	private static final String PREFIX = "it-history:";
 
@@ -50,7 +49,7 @@ class RedisStreamHistoryIT extends StreamHistoryContract {
 	}
 
 	@Override
-	protected StreamHistory history() {
+	protected RedisStreamHistory history() {
 		return history;
 	}
 

@@ -12,6 +12,7 @@ import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -27,6 +28,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import io.sluice.connector.ConnectionMissingException;
 import io.sluice.connector.ConnectorChoice;
 import io.sluice.connector.RecordStore;
+import io.sluice.connector.StreamArchive;
 import io.sluice.connector.StreamHistory;
 
 /**
@@ -104,6 +106,18 @@ public final class SqlConnectorAutoConfiguration {
 		logger.info("StreamHistory: sql, on {} (tables {}stream, {}stream_entry)", sluiceSqlSchema.databaseProduct(),
 				properties.tablePrefix(), properties.tablePrefix());
 		return new SqlStreamHistory(sluiceSqlSchema, Clock.systemUTC());
+	}
+
+	/**
+	 * The cold tier of a hot event history (memory, Redis) when the records are stored in SQL: the storage worker
+	 * stores the history's entries in the same tables {@link #sqlStreamHistory} uses. Only beside this starter's own
+	 * record store: an application that defines its own store keeps this starter away from the database.
+	 */
+	@Bean
+	@ConditionalOnBean(SqlRecordStore.class)
+	@ConditionalOnMissingBean(StreamArchive.class)
+	StreamArchive sqlStreamArchive(SqlSchema sluiceSqlSchema) {
+		return new SqlStreamHistory(sluiceSqlSchema, Clock.systemUTC()).archive();
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Flux;
@@ -18,6 +19,7 @@ import io.sluice.connector.AbstractStreamHistory;
 import io.sluice.connector.ConnectorException;
 import io.sluice.connector.HistoryEntry;
 import io.sluice.connector.Retention;
+import io.sluice.connector.StreamArchive;
 import io.sluice.connector.StreamHistory;
 import io.sluice.connector.StreamPosition;
 
@@ -38,6 +40,8 @@ import io.sluice.connector.StreamPosition;
  * <li><b>Timestamps</b> are this process's clock at microsecond precision, the finest both databases keep, so an
  * entry reads back equal to what {@link #append} returned.</li>
  * </ul>
+ * It is also the cold tier behind a hot history ({@link #archive()}): {@link StreamArchive#store} keeps entries with
+ * the offsets, epochs and times they were given, under the head's lock.
  * The schema must have been {@linkplain SqlSchema#create() created} first.
  */
 public final class SqlStreamHistory extends AbstractStreamHistory {
@@ -99,10 +103,7 @@ public final class SqlStreamHistory extends AbstractStreamHistory {
 	}
 
 	private Mono<Void> createHead(DatabaseClient client, String stream) {
-		return client.sql(this.dialect.createHeadIfAbsent(this.tables))
-			.bind(0, stream)
-			.bind(1, UUID.randomUUID().toString())
-			.then();
+		return createHead(client, stream, UUID.randomUUID().toString());
 	}
 
 	private Mono<Void> trim(DatabaseClient client, String stream, long offset, Retention retention, Instant now) {
@@ -117,6 +118,69 @@ public final class SqlStreamHistory extends AbstractStreamHistory {
 			.bind(1, now.minus(retention.maxAge()))
 			.then() : Mono.empty();
 		return byCount.then(byAge);
+	}
+
+	/** This history as the cold tier of a hot one. */
+	public StreamArchive archive() {
+		return StreamArchive.of(this, this::store);
+	}
+
+	/**
+	 * Stores entries appended elsewhere, in one transaction holding the head's lock: the head is created with the
+	 * entries' epoch if there is none, and a head of another epoch starts over under theirs (its entries deleted);
+	 * offsets already stored are skipped; the head's last offset rises to the highest stored; then the stream is
+	 * trimmed, by age from the newest entry's time.
+	 */
+	private Mono<Void> store(String stream, List<HistoryEntry> given, Retention retention) {
+		List<HistoryEntry> entries = toStore(stream, given, retention);
+		if (entries.isEmpty()) {
+			return Mono.empty();
+		}
+		String epoch = entries.get(0).epoch();
+		long highest = entries.stream().mapToLong(HistoryEntry::offset).max().orElse(0);
+		Instant newest = entries.get(entries.size() - 1).timestamp();
+		return this.operations.inTransaction((client) -> createHead(client, stream, epoch)
+			.then(client.sql("SELECT epoch FROM " + this.tables.stream() + " WHERE stream = $1 FOR UPDATE")
+				.bind(0, stream)
+				.map((row) -> row.get("epoch", String.class))
+				.one())
+			.flatMap((held) -> held.equals(epoch) ? Mono.empty() : startOver(client, stream, epoch))
+			.then(client.sql("SELECT entry_offset FROM " + this.tables.entry()
+					+ " WHERE stream = $1 AND entry_offset BETWEEN $2 AND $3")
+				.bind(0, stream)
+				.bind(1, entries.get(0).offset())
+				.bind(2, highest)
+				.map((row) -> row.get("entry_offset", Long.class))
+				.all()
+				.collect(Collectors.toSet()))
+			.flatMapMany((stored) -> Flux.fromIterable(entries).filter((entry) -> !stored.contains(entry.offset())))
+			.concatMap((entry) -> client
+				.sql("INSERT INTO " + this.tables.entry() + " (stream, entry_offset, ts, payload) VALUES ($1, $2, $3, $4)")
+				.bind(0, stream)
+				.bind(1, entry.offset())
+				.bind(2, entry.timestamp())
+				.bind(3, entry.payload())
+				.then())
+			.then(client.sql("UPDATE " + this.tables.stream()
+					+ " SET last_offset = GREATEST(last_offset, $2) WHERE stream = $1")
+				.bind(0, stream)
+				.bind(1, highest)
+				.then())
+			.then(trim(client, stream, highest, retention, newest)), "storing into stream '" + stream + "'");
+	}
+
+	private Mono<Void> createHead(DatabaseClient client, String stream, String epoch) {
+		return client.sql(this.dialect.createHeadIfAbsent(this.tables)).bind(0, stream).bind(1, epoch).then();
+	}
+
+	private Mono<Void> startOver(DatabaseClient client, String stream, String epoch) {
+		return client.sql("DELETE FROM " + this.tables.entry() + " WHERE stream = $1")
+			.bind(0, stream)
+			.then()
+			.then(client.sql("UPDATE " + this.tables.stream() + " SET epoch = $2, last_offset = 0 WHERE stream = $1")
+				.bind(0, stream)
+				.bind(1, epoch)
+				.then());
 	}
 
 	@Override

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.sluice.connector.StreamArchive;
 import io.sluice.connector.StreamHistory;
+import io.sluice.connector.tck.StreamArchiveContract;
 import io.sluice.connector.tck.StreamHistoryContract;
 
 import static io.sluice.connector.sql.TestDatabases.TIMEOUT;
@@ -57,6 +59,21 @@ class SqlStreamHistoryH2Tests extends StreamHistoryContract {
 		@Override
 		protected ConnectionPool secondConnectionFactory() {
 			return TestDatabases.h2File(directory.resolve("history"));
+		}
+
+	}
+
+	@Nested
+	class Archive extends StreamArchiveContract {
+
+		@Override
+		protected StreamArchive archive() {
+			return history.archive();
+		}
+
+		@Override
+		protected Duration timeout() {
+			return TIMEOUT;
 		}
 
 	}

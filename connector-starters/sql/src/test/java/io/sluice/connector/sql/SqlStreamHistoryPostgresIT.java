@@ -10,7 +10,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 
+import io.sluice.connector.StreamArchive;
 import io.sluice.connector.StreamHistory;
+import io.sluice.connector.tck.StreamArchiveContract;
 import io.sluice.connector.tck.StreamHistoryContract;
 
 import static io.sluice.connector.sql.TestDatabases.TIMEOUT;
@@ -54,6 +56,21 @@ class SqlStreamHistoryPostgresIT extends StreamHistoryContract {
 		@Override
 		protected ConnectionPool secondConnectionFactory() {
 			return TestDatabases.pooled(ConnectionFactories.get(postgres.url()));
+		}
+
+	}
+
+	@Nested
+	class Archive extends StreamArchiveContract {
+
+		@Override
+		protected StreamArchive archive() {
+			return history.archive();
+		}
+
+		@Override
+		protected Duration timeout() {
+			return TIMEOUT;
 		}
 
 	}

@@ -1,0 +1,183 @@
+package io.sluice.gateway.history;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import io.sluice.connector.ConnectorException;
+import io.sluice.connector.HistoryEntry;
+import io.sluice.connector.HotStreamHistory;
+import io.sluice.connector.QueuedHistoryEntry;
+import io.sluice.connector.Retention;
+import io.sluice.connector.StorageQueue;
+import io.sluice.connector.StreamArchive;
+import io.sluice.connector.StreamHistory;
+import io.sluice.connector.StreamPosition;
+
+/**
+ * Stream history in two tiers: appended to the hot one (the cache connector: memory, Redis Streams) and handed to the
+ * storage queue, from which the storage worker stores it in the cold one (the store: SQL, MongoDB), so that
+ * publishing waits for the queue but never for the store. Reads take the hot tier's entries and fill in older
+ * offsets from the cold tier, one answer in order of offsets.
+ *
+ * <p>When the hot tier has lost a stream (Redis restarted empty, the process restarted with the memory connector),
+ * the stream is started again where the cold tier stands, once the queue has handed the store every entry queued
+ * for it: same epoch, offsets continuing after the highest stored. A stream the cold tier never held gets its epoch
+ * from the cold tier too, so that both tiers always agree on it. Why this way: {@code docs/decisions/cold-history.md}.
+ *
+ * <p>The storage worker trims the cold tier to each stream's retention when it stores the stream's entries, after the
+ * hot tier did; so that a read never depends on how far behind it is, the cold tier's entries beyond the retention by
+ * count (at or below the last offset minus the most entries kept) are left out of every answer.
+ */
+public final class TieredStreamHistory implements StreamHistory {
+
+	/** How long starting a stream again waits for the queue to hand the store its entries. */
+	static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+	private final HotStreamHistory hot;
+
+	private final StreamHistory cold;
+
+	private final StorageQueue queue;
+
+	private final Function<String, Retention> retentions;
+
+	private final Duration drainTimeout;
+
+	/**
+	 * @param retentions each stream's retention ({@code null} for none), applied to what is read from the cold tier
+	 */
+	public TieredStreamHistory(HotStreamHistory hot, StreamArchive archive, StorageQueue queue,
+			Function<String, Retention> retentions) {
+		this(hot, archive, queue, retentions, DRAIN_TIMEOUT);
+	}
+
+	TieredStreamHistory(HotStreamHistory hot, StreamArchive archive, StorageQueue queue,
+			Function<String, Retention> retentions, Duration drainTimeout) {
+		this.hot = Objects.requireNonNull(hot, "hot");
+		this.cold = archive.history();
+		this.queue = Objects.requireNonNull(queue, "queue");
+		this.retentions = Objects.requireNonNull(retentions, "retentions");
+		this.drainTimeout = drainTimeout;
+	}
+
+	@Override
+	public Mono<HistoryEntry> append(String stream, byte[] payload, Retention retention) {
+		return this.hot.appendIfStarted(stream, payload, retention)
+			.switchIfEmpty(Mono.defer(() -> resume(stream).then(this.hot.appendIfStarted(stream, payload, retention))))
+			.switchIfEmpty(Mono.error(() -> new ConnectorException("history",
+					"Stream '" + stream + "' lost its hot history again while it was being started")))
+			.flatMap((entry) -> this.queue.offer(new QueuedHistoryEntry(entry, retention).toWrite()).thenReturn(entry));
+	}
+
+	@Override
+	public Mono<StreamPosition> position(String stream) {
+		return this.hot.positionIfStarted(stream).switchIfEmpty(Mono.defer(() -> resume(stream)));
+	}
+
+	/**
+	 * Starts {@code stream} in the hot tier where the cold tier stands, once the queue has handed the store what it
+	 * held for it; a stream some other caller started first keeps that start.
+	 */
+	private Mono<StreamPosition> resume(String stream) {
+		return this.queue.drainedRecord(QueuedHistoryEntry.queueName(stream))
+			.timeout(this.drainTimeout, Mono.error(() -> new ConnectorException("history", "The history of '" + stream
+					+ "' cannot be started again: the storage queue did not hand its entries to the store within "
+					+ this.drainTimeout + " (is the storage worker running?)")))
+			.then(this.cold.position(stream))
+			.flatMap((position) -> this.hot.start(stream, position));
+	}
+
+	@Override
+	public Flux<HistoryEntry> last(String stream, int count) {
+		return this.hot.last(stream, count).collectList().flatMapMany((hot) -> {
+			if (hot.size() >= count || startsAtOne(hot)) {
+				return Flux.fromIterable(hot);
+			}
+			if (hot.isEmpty()) {
+				return retained(stream, this.cold.last(stream, count));
+			}
+			long first = hot.get(0).offset();
+			return retained(stream, this.cold.range(stream, Math.max(1, first - (count - hot.size())), first - 1))
+				.concatWith(Flux.fromIterable(hot));
+		});
+	}
+
+	@Override
+	public Flux<HistoryEntry> from(String stream, long offset, int limit) {
+		return this.hot.from(stream, offset, limit).collectList().flatMapMany((hot) -> {
+			if (holdsFrom(hot, offset)) {
+				return Flux.fromIterable(hot);
+			}
+			return before(retained(stream, this.cold.from(stream, offset, limit)), hot).take(limit);
+		});
+	}
+
+	@Override
+	public Flux<HistoryEntry> range(String stream, long fromOffset, long toOffset) {
+		return this.hot.range(stream, fromOffset, toOffset).collectList().flatMapMany((hot) -> {
+			if (holdsFrom(hot, fromOffset)) {
+				return Flux.fromIterable(hot);
+			}
+			long coldEnd = hot.isEmpty() ? toOffset : hot.get(0).offset() - 1;
+			return retained(stream, this.cold.range(stream, fromOffset, coldEnd)).concatWith(Flux.fromIterable(hot));
+		});
+	}
+
+	/**
+	 * The hot entries since the time, after the cold ones older than the hot tier's oldest, unless the hot tier holds
+	 * the entry before its first one found (which is then older than the time, so the cold tier has nothing to add).
+	 */
+	@Override
+	public Flux<HistoryEntry> since(String stream, Instant time, int limit) {
+		return Mono.zip(this.hot.since(stream, time, limit).collectList(),
+				this.hot.from(stream, 1, 1).next().map(HistoryEntry::offset).defaultIfEmpty(0L))
+			.flatMapMany((found) -> {
+				List<HistoryEntry> hot = found.getT1();
+				long oldest = found.getT2();
+				if (hot.isEmpty()) {
+					return (oldest > 0) ? Flux.empty() : retained(stream, this.cold.since(stream, time, limit));
+				}
+				if (startsAtOne(hot) || hot.get(0).offset() > oldest) {
+					return Flux.fromIterable(hot);
+				}
+				return before(retained(stream, this.cold.since(stream, time, limit)), hot).take(limit);
+			});
+	}
+
+	/** {@code cold} without the entries beyond the stream's retention by count, which the worker may not trim yet. */
+	private Flux<HistoryEntry> retained(String stream, Flux<HistoryEntry> cold) {
+		Retention retention = this.retentions.apply(stream);
+		if (retention == null) {
+			return cold;
+		}
+		return this.hot.positionIfStarted(stream)
+			.map((position) -> position.offset() - retention.maxEntries())
+			.defaultIfEmpty(0L)
+			.flatMapMany((dropped) -> cold.filter((entry) -> entry.offset() > dropped));
+	}
+
+	/** The cold entries older than the first hot one, then the hot ones. */
+	private static Flux<HistoryEntry> before(Flux<HistoryEntry> cold, List<HistoryEntry> hot) {
+		if (hot.isEmpty()) {
+			return cold;
+		}
+		long first = hot.get(0).offset();
+		return cold.takeWhile((entry) -> entry.offset() < first).concatWith(Flux.fromIterable(hot));
+	}
+
+	/** Whether the hot entries leave nothing before them for the cold tier to add. */
+	private static boolean holdsFrom(List<HistoryEntry> hot, long offset) {
+		return !hot.isEmpty() && (hot.get(0).offset() <= Math.max(1, offset));
+	}
+
+	private static boolean startsAtOne(List<HistoryEntry> hot) {
+		return !hot.isEmpty() && hot.get(0).offset() == 1;
+	}
+
+}
