@@ -10,9 +10,15 @@
 # It prints the median over the starts, per server, and writes bench/target/startup/<timestamp>/results.jsonl.
 #
 #   bench/startup.sh [--starts N] [--only sluice|deepstream] [--jvm-args "..."] [--java PATH] [--app DIR]
+#                    [--jar NAME] [--server-args "..."] [--ready-only]
 # --java is the JVM that starts Sluice (default: java on the PATH), --app the extracted application with its archive
 # (default: sluice-server/target/sluice); the archive must have been recorded by that JVM, in that directory (a build
 # run by a JDK 25 records the JDK's ahead-of-time cache there instead of a class data sharing archive).
+# Another deployable: --app its extracted directory, --jar the name of its jar and archive there (the directory's
+# name), --server-args what it needs besides the port; --ready-only measures the first login alone (the gateway
+# deployable answers logins without a record service, not record reads). For example, with Redis on port 6391:
+#   bench/startup.sh --only sluice --app gateway-service/target/sluice-gateway-service --jar sluice-gateway-service \
+#     --server-args "--spring.data.redis.port=6391 --sluice.records.remote.dns-name=localhost" --ready-only
 # Ports: SLUICE_PORT (6020), DEEPSTREAM_PORT (6021). Needs ./mvnw install (or package) run before, Node 18+.
 set -euo pipefail
 
@@ -22,6 +28,9 @@ ONLY=""
 JVM_ARGS=""
 JAVA=java
 APP="$ROOT/sluice-server/target/sluice"
+JAR=sluice
+SERVER_ARGS=""
+READY_ONLY=0
 SLUICE_PORT="${SLUICE_PORT:-6020}"
 DEEPSTREAM_PORT="${DEEPSTREAM_PORT:-6021}"
 while [[ $# -gt 0 ]]; do
@@ -31,6 +40,9 @@ while [[ $# -gt 0 ]]; do
 		--jvm-args) JVM_ARGS="$2"; shift ;;
 		--java) JAVA="$2"; shift ;;
 		--app) APP="$(cd "$2" && pwd)"; shift ;;
+		--jar) JAR="$2"; shift ;;
+		--server-args) SERVER_ARGS="$2"; shift ;;
+		--ready-only) READY_ONLY=1 ;;
 		*) echo "Unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -41,8 +53,8 @@ mkdir -p "$OUT"
 log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$OUT/run.log" >&2; }
 wants() { [[ -z "$ONLY" || "$ONLY" == "$1" ]]; }
 
-if wants sluice && [[ ! -f "$APP/sluice.jar" || ! -f "$APP/sluice.jsa" ]]; then
-	log "no $APP/sluice.jar with its archive: run ./mvnw -q install -DskipTests first"; exit 1
+if wants sluice && [[ ! -f "$APP/$JAR.jar" || ! -f "$APP/$JAR.jsa" ]]; then
+	log "no $APP/$JAR.jar with its archive: run ./mvnw -q install -DskipTests first"; exit 1
 fi
 if [[ ! -d "$ROOT/clients/node-interop/node_modules/@deepstream/client" ]]; then
 	log "installing @deepstream/client (npm ci in clients/node-interop)"
@@ -71,8 +83,8 @@ measure() {
 	if [[ $server == sluice ]]; then
 		port=$SLUICE_PORT
 		# shellcheck disable=SC2086
-		(cd "$data" && exec "$JAVA" -XX:SharedArchiveFile="$APP/sluice.jsa" $JVM_ARGS -jar "$APP/sluice.jar" \
-			--server.port="$port" > "$OUT/$server-$run.log" 2>&1) &
+		(cd "$data" && exec "$JAVA" -XX:SharedArchiveFile="$APP/$JAR.jsa" $JVM_ARGS -jar "$APP/$JAR.jar" \
+			--server.port="$port" $SERVER_ARGS > "$OUT/$server-$run.log" 2>&1) &
 	else
 		port=$DEEPSTREAM_PORT
 		(cd "$ROOT/bench/peers/deepstream" && exec node node_modules/@deepstream/server/dist/bin/deepstream start \
@@ -80,7 +92,7 @@ measure() {
 	fi
 	pid=$!
 	local line
-	line=$(node "$ROOT/bench/startup/first-requests.js" "ws://127.0.0.1:$port/deepstream" "$exec_ms" \
+	line=$(STARTUP_READY_ONLY=$READY_ONLY node "$ROOT/bench/startup/first-requests.js" "ws://127.0.0.1:$port/deepstream" "$exec_ms" \
 		"startup-$server-$run" || true)
 	kill "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
@@ -104,7 +116,9 @@ for (const server of ['sluice', 'deepstream']) {
   const failed = lines.filter((l) => l.server === server && (!l.result || l.result.error)).length
   if (!ok.length && !failed) continue
   const ready = ok.map((r) => r.readyMs)
-  const four = (k) => ['login', 'read', 'write', 'event'].map((a) => median(ok.map((r) => r[k][a]))).join(' / ')
+  const four = (k) => ['login', 'read', 'write', 'event']
+    .map((a) => { const v = ok.filter((r) => r[k] && r[k][a] !== undefined).map((r) => r[k][a]); return v.length ? median(v) : '-' })
+    .join(' / ')
   console.log(`| ${server} | ${ok.length}${failed ? ` (${failed} failed)` : ''} | ${median(ready)} (${Math.min(...ready)}-${Math.max(...ready)}) | ${four('first')} | ${four('warm')} |`)
 }
 EOF

@@ -7,6 +7,8 @@
  *   first          the first login, record read, record write (acknowledged) and event round trip on that server
  *   warm           the median of the next WARM_ROUNDS of each
  * Usage: node first-requests.js <ws-url> <exec-epoch-ms> [name-prefix]
+ * With STARTUP_READY_ONLY=1 it stops after the first login and prints readyMs and first.login only: for a deployable
+ * that serves logins but whose records need other services (the gateway deployable without a record service).
  * Needs @deepstream/client, installed in clients/node-interop (NODE_PATH points there).
  */
 
@@ -109,6 +111,10 @@ async function main () {
   const { client, ms } = await loginTimed()
   const readyMs = Date.now() - execMs
   first.login = ms
+  if (process.env.STARTUP_READY_ONLY === '1') {
+    console.log(JSON.stringify({ readyMs, first: { login: Math.round(ms * 10) / 10 } }))
+    process.exit(0)
+  }
   first.read = await timed(() => readNew(client, `${prefix}/first-read`))
   first.write = await timed(() => write(client, `${prefix}/first-write`, 0))
   const subscriber = await loginTimed()

@@ -5,9 +5,11 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 import io.sluice.gateway.app.AheadOfTimeStart;
 import io.sluice.gateway.app.NettyDefaults;
+import io.sluice.gateway.app.UnusedAutoConfigurations;
 
 /** Sluice in one JVM: gateway, record service and storage worker, on embedded defaults. */
-@SpringBootApplication
+@SpringBootApplication(excludeName = { UnusedAutoConfigurations.TRANSACTIONS,
+		UnusedAutoConfigurations.R2DBC_TRANSACTIONS, UnusedAutoConfigurations.JACKSON_2_ENDPOINTS })
 public class SluiceServer {
 
 	public static void main(String[] args) {

@@ -9,7 +9,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
  * message bus. Its settings are {@code gateway.yml} and {@code gateway-<profile>.yml}, named apart from
  * {@code application.yml} so that a JVM that embeds this module as a library never picks them up.
  */
-@SpringBootApplication
+@SpringBootApplication(excludeName = { UnusedAutoConfigurations.TRANSACTIONS,
+		UnusedAutoConfigurations.JACKSON_2_ENDPOINTS })
 public class GatewayApplication {
 
 	/** The name of this deployable's configuration files. */
