@@ -113,7 +113,7 @@ class WebhookAuthenticatorTests {
 		this.answers = (n) -> new Answer(200, "{\"id\":\"late\"}", Duration.ofSeconds(30));
 		// Long enough for the retry to reach the service on a busy machine, far below the service's 30 s.
 		WebhookProperties properties = new WebhookProperties(url(), List.of(200), List.of(), 1, Duration.ZERO,
-				Duration.ofSeconds(1), List.of());
+				Duration.ofSeconds(3), List.of());
 		long start = System.nanoTime();
 		AuthResult result = authenticate(new WebhookAuthenticator(properties), "{}");
 		assertThat(result.accepted()).isFalse();

@@ -51,10 +51,12 @@ class TimeoutWheelTests {
 		Thread[] workers = new Thread[threads];
 		for (int t = 0; t < threads; t++) {
 			workers[t] = new Thread(() -> {
+				// A second between arming and cancelling: a thread held up that long between two statements (a
+				// busy machine) would see its timeout fire before it could cancel it, which is not what is tested.
 				for (int i = 0; i < each; i++) {
-					TimeoutWheel.SHARED.schedule(fired::incrementAndGet, 20, TimeUnit.MILLISECONDS).dispose();
+					TimeoutWheel.SHARED.schedule(fired::incrementAndGet, 1, TimeUnit.SECONDS).dispose();
 				}
-				TimeoutWheel.SHARED.schedule(kept::countDown, 20, TimeUnit.MILLISECONDS);
+				TimeoutWheel.SHARED.schedule(kept::countDown, 1, TimeUnit.SECONDS);
 			});
 			workers[t].start();
 		}
