@@ -54,6 +54,10 @@ abstract class ThreeNodeClusterInterop {
 
 	static final Duration RESYNC = Duration.ofSeconds(2);
 
+	static final Duration RPC_ACCEPT_TIMEOUT = Duration.ofSeconds(1);
+
+	static final Duration RPC_RESPONSE_TIMEOUT = Duration.ofSeconds(3);
+
 	/** What the notify check expects subscribers to get: the version the test puts in the store. */
 	private static final long STORED_VERSION = 5;
 
@@ -99,7 +103,9 @@ abstract class ThreeNodeClusterInterop {
 				"--sluice.redis.key-prefix=cluster-" + this.run + ":",
 				"--sluice.cluster.heartbeat-interval=" + HEARTBEAT.toMillis() + "ms",
 				"--sluice.cluster.missed-heartbeats=" + MISSED_HEARTBEATS,
-				"--sluice.cluster.resync-interval=" + RESYNC.toMillis() + "ms"));
+				"--sluice.cluster.resync-interval=" + RESYNC.toMillis() + "ms",
+				"--sluice.rpc.accept-timeout=" + RPC_ACCEPT_TIMEOUT.toMillis() + "ms",
+				"--sluice.rpc.response-timeout=" + RPC_RESPONSE_TIMEOUT.toMillis() + "ms"));
 		shared.addAll(startBus());
 		Path dataDir = Files.createTempDirectory("three-node-cluster-" + busName());
 		this.nodes = new ClusterNodes(interop, busName(), 3, shared, dataDir, STARTUP_TIMEOUT);

@@ -11,7 +11,9 @@ import java.io.PrintStream;
  * </pre>
  *
  * Scenarios: {@code events} (--subscribers, --rate, --window), {@code records} (--subscribers, --rate, --window),
- * {@code record-opens} (--in-flight), {@code rpc} (--in-flight), {@code idle} (--connections, needs --server-pid). Every run is bounded by
+ * {@code record-opens} (--in-flight), {@code rpc} (--in-flight), {@code idle} (--connections, needs --server-pid). With
+ * {@code --subscriber-urls}, the subscribers of events and records connect to those servers in turn (the other nodes
+ * of a cluster) while the publisher stays on {@code --url}. Every run is bounded by
  * {@code --warmup} + {@code --duration} plus connection set-up, and the process exits when it is done.
  */
 public final class LoadMain {
@@ -30,7 +32,7 @@ public final class LoadMain {
 			System.err.println("Usage: LoadMain --url ws://127.0.0.1:6020/deepstream --target NAME "
 					+ "--scenario events|records|record-opens|rpc|idle [--subscribers N] [--rate N] [--window N] [--in-flight N] "
 					+ "[--connections N] [--duration S] [--warmup S] [--server-pid PID] [--threads N] "
-					+ "[--source-addresses N] [--payload-bytes N] [--run N]");
+					+ "[--source-addresses N] [--payload-bytes N] [--run N] [--subscriber-urls URL,URL]");
 			System.exit(2);
 			return;
 		}

@@ -2,6 +2,8 @@ package io.sluice.bench.load;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,10 +25,12 @@ import java.util.Map;
  * @param sourceAddresses how many 127.0.0.x source addresses to spread connections over
  * @param payloadBytes padding added to each payload beyond its timestamp
  * @param run the run's ordinal, carried into the results
+ * @param subscriberUrls where the subscribers of the events and records scenarios connect, in turn (in a cluster,
+ *     other nodes than the publisher's); empty for {@code url}
  */
 record Options(URI url, String target, String scenario, int subscribers, int rate, int window, int inFlight,
 		int connections, Duration duration, Duration warmup, long serverPid, int threads, int sourceAddresses,
-		int payloadBytes, int run) {
+		int payloadBytes, int run, List<URI> subscriberUrls) {
 
 	static Options parse(String[] args) {
 		Map<String, String> values = new LinkedHashMap<>();
@@ -53,7 +57,11 @@ record Options(URI url, String target, String scenario, int subscribers, int rat
 				Integer.parseInt(take(values, "connections", "1000")), seconds(take(values, "duration", "10")),
 				seconds(take(values, "warmup", "3")), Long.parseLong(take(values, "server-pid", "0")),
 				Integer.parseInt(take(values, "threads", "2")), Integer.parseInt(take(values, "source-addresses", "4")),
-				Integer.parseInt(take(values, "payload-bytes", "16")), Integer.parseInt(take(values, "run", "1")));
+				Integer.parseInt(take(values, "payload-bytes", "16")), Integer.parseInt(take(values, "run", "1")),
+				Arrays.stream(take(values, "subscriber-urls", "").split(","))
+					.filter((url) -> !url.isBlank())
+					.map(URI::create)
+					.toList());
 		if (!values.isEmpty()) {
 			throw new IllegalArgumentException("Unknown arguments: " + values.keySet());
 		}
