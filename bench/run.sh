@@ -16,6 +16,13 @@
 #                           (history-resend: over the JSON endpoint, a subscribe that recovers from offset 0, and over
 #                           GET /api/v1/events/{name}/history page by page). The server keeps the history of
 #                           bench/history/.* (1,000 entries) and bench/resend/.* (10,000 entries).
+#   bench/run.sh --three-nodes
+#                           the events and records scenarios only, against three Sluice nodes as well (target
+#                           sluice-3-nodes): profiles redis and postgres (Redis cache and bus, each node's journal
+#                           drained into one PostgreSQL store), the servers from io.sluice.bench.cluster.ClusterServices;
+#                           the publisher or writer on the first node, its subscribers spread over the other two, so
+#                           every message crosses the bus. The summary's ratio is then sluice-3-nodes/sluice
+#                           (summary-3-nodes.md); the server's CPU and RSS are the first node's.
 #   bench/run.sh --permissions FILE
 #                           a second Sluice as well, with the permission file FILE (target sluice-permissions: the
 #                           same defaults plus --sluice.permission.type=config --sluice.permission.file=FILE), measured
@@ -29,13 +36,15 @@
 #                           of two commits on one machine at one time. The summary's ratio is then sluice/sluice-baseline
 #                           (summary-baseline.md); --only sluice runs both. The idle scenario runs on this tree's only.
 #
-# Options: --runs N, --duration S, --warmup S, --idle N, --only sluice|sluice-cluster|sluice-permissions|deepstream,
+# Options: --runs N, --duration S, --warmup S, --idle N,
+#          --only sluice|sluice-cluster|sluice-3-nodes|sluice-permissions|deepstream (or several, comma-separated),
 #          --scenarios "events records record-opens rpc idle history",
 #          --jfr (a JFR recording of Sluice per run, summarised), --rebuild (rebuild Sluice and the load generator).
 # Ports come from the environment, so a run can stay clear of another one on the same machine: SLUICE_PORT (6020),
 # DEEPSTREAM_PORT (6021; another port runs deepstream from a copy of its configuration), with --cluster
 # SLUICE_CLUSTER_PORT (6022), REDIS_PORT (6390), POSTGRES_PORT (6394), and with --permissions SLUICE_PERMISSIONS_PORT
-# (6023), with --baseline SLUICE_BASELINE_PORT (6024). Each is checked to be free before any start.
+# (6023), with --baseline SLUICE_BASELINE_PORT (6024), with --three-nodes SLUICE_NODE_PORTS ("6025 6026 6027"),
+# REDIS_PORT and POSTGRES_PORT. Each is checked to be free before any start.
 # SLUICE_CLUSTER_ARGS adds arguments to Sluice on the cluster profile (default none). SLUICE_BASELINE_ARGS adds
 # arguments to the --baseline Sluice only: with this tree's own jar as the baseline, an A/B of one setting, such as
 # SLUICE_BASELINE_ARGS=--sluice.queue.file.fsync=never.
@@ -52,6 +61,7 @@ SCENARIOS="events records record-opens rpc idle"
 JFR=0
 REBUILD=0
 CLUSTER=0
+THREE_NODES=0
 PERMISSIONS=""
 BASELINE=""
 SLUICE_PORT="${SLUICE_PORT:-6020}"
@@ -61,6 +71,7 @@ REDIS_PORT="${REDIS_PORT:-6390}"
 POSTGRES_PORT="${POSTGRES_PORT:-6394}"
 SLUICE_PERMISSIONS_PORT="${SLUICE_PERMISSIONS_PORT:-6023}"
 SLUICE_BASELINE_PORT="${SLUICE_BASELINE_PORT:-6024}"
+read -r -a SLUICE_NODE_PORTS <<< "${SLUICE_NODE_PORTS:-6025 6026 6027}"
 
 while [[ $# -gt 0 ]]; do
 	case "$1" in
@@ -75,6 +86,7 @@ while [[ $# -gt 0 ]]; do
 		--rebuild) REBUILD=1 ;;
 		--cluster) CLUSTER=1 ;;
 		--history) SCENARIOS="history"; ONLY="sluice" ;;
+		--three-nodes) THREE_NODES=1 ;;
 		--permissions) PERMISSIONS="$(realpath "$2")"; shift ;;
 		--baseline) BASELINE="$(realpath "$2")"; shift ;;
 		*) echo "Unknown option $1" >&2; exit 2 ;;
@@ -84,6 +96,10 @@ done
 
 # The cluster profile is measured on the records scenario (its target: set→notify p99 < 20 ms at 1,000 sets/s).
 if [[ $CLUSTER == 1 ]]; then SCENARIOS="records"; fi
+# Three nodes are measured where a message crosses nodes: an event or a record change (target: cross-node set→notify
+# p99 < 5 ms at 1,000 sets/s on the Redis bus).
+if [[ $THREE_NODES == 1 ]]; then SCENARIOS="events records"; fi
+if [[ $CLUSTER == 1 && $THREE_NODES == 1 ]]; then echo "--cluster and --three-nodes share their servers: one at a time" >&2; exit 2; fi
 if [[ -n $PERMISSIONS && ! -f $PERMISSIONS ]]; then echo "No permission file $PERMISSIONS" >&2; exit 2; fi
 if [[ -n $BASELINE && ! -f $BASELINE ]]; then echo "No server jar $BASELINE" >&2; exit 2; fi
 
@@ -148,8 +164,9 @@ SLUICE_BASELINE_PID=""
 DEEPSTREAM_PID=""
 SLUICE_CLUSTER_PID=""
 CLUSTER_SERVICES_PID=""
+SLUICE_NODE_PIDS=()
 
-wants() { [[ -z "$ONLY" || "$ONLY" == "$1" ]]; }
+wants() { [[ -z "$ONLY" || ",$ONLY," == *",$1,"* ]]; }
 # The Sluice with permissions runs beside the open one (--only sluice runs both), or alone with --only sluice-permissions.
 wants_permissions() { [[ -n "$PERMISSIONS" ]] && { wants sluice || wants sluice-permissions; }; }
 wants_baseline() { [[ -n "$BASELINE" ]] && { wants sluice || wants sluice-baseline; }; }
@@ -170,6 +187,7 @@ if wants_permissions; then PORTS+=("$SLUICE_PERMISSIONS_PORT"); fi
 if wants_baseline; then PORTS+=("$SLUICE_BASELINE_PORT"); fi
 if wants deepstream; then PORTS+=("$DEEPSTREAM_PORT"); fi
 if [[ $CLUSTER == 1 ]] && wants sluice-cluster; then PORTS+=("$SLUICE_CLUSTER_PORT" "$REDIS_PORT" "$POSTGRES_PORT"); fi
+if [[ $THREE_NODES == 1 ]] && wants sluice-3-nodes; then PORTS+=("${SLUICE_NODE_PORTS[@]}" "$REDIS_PORT" "$POSTGRES_PORT"); fi
 check_free "${PORTS[@]}"
 
 # deepstream's port is in its configuration file: another port runs it from a copy (permissions.yml beside it).
@@ -181,6 +199,19 @@ wait_for_port() {
 	until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
 		if ((SECONDS > deadline)); then
 			log "port $port did not open"; return 1
+		fi
+		sleep 0.5
+	done
+}
+
+# A Sluice that uses other servers: its HTTP port opens once the context is up (topics created, schema in place); then
+# readiness must say UP, which includes those servers. wait_ready PORT LOG
+wait_ready() {
+	wait_for_port "$1"
+	local deadline=$((SECONDS + 60))
+	until curl -sf "http://127.0.0.1:$1/actuator/health/readiness" > /dev/null; do
+		if ((SECONDS > deadline)); then
+			log "sluice on port $1 is not ready: see $2"; return 1
 		fi
 		sleep 0.5
 	done
@@ -208,23 +239,37 @@ start_cluster_services() {
 	log "cluster servers started (pid $CLUSTER_SERVICES_PID): ${CLUSTER_ARGS[*]}"
 }
 
-# Sluice on the cluster profile: the HTTP port opens once the context is up (topics created, schema in place); then
-# readiness must say UP, which includes Redis, Kafka and the store.
+# Sluice on the cluster profile: ready once Redis, Kafka and the store are.
 start_sluice_cluster() {
 	rm -rf "$OUT/sluice-cluster-data"
 	# shellcheck disable=SC2086
 	java $JVM_OPTS -jar "$OUT/sluice-server.jar" --server.port=$SLUICE_CLUSTER_PORT \
 		--sluice.data-dir="$OUT/sluice-cluster-data" "${CLUSTER_ARGS[@]}" $SLUICE_ARGS > "$OUT/sluice-cluster-$1.log" 2>&1 &
 	SLUICE_CLUSTER_PID=$!
-	wait_for_port $SLUICE_CLUSTER_PORT
-	local deadline=$((SECONDS + 60))
-	until curl -sf "http://127.0.0.1:$SLUICE_CLUSTER_PORT/actuator/health/readiness" > /dev/null; do
-		if ((SECONDS > deadline)); then
-			log "sluice on the cluster profile is not ready: see $OUT/sluice-cluster-$1.log"; return 1
-		fi
-		sleep 0.5
-	done
+	wait_ready $SLUICE_CLUSTER_PORT "$OUT/sluice-cluster-$1.log"
 	log "sluice on the cluster profile started (pid $SLUICE_CLUSTER_PID, $JVM_OPTS)"
+}
+
+# Three Sluice nodes sharing Redis (cache and bus) and PostgreSQL (store); each drains its own journal into the store.
+start_sluice_nodes() {
+	local node port
+	local args=(--spring.profiles.active=redis,postgres)
+	# the services' properties after the profiles (CLUSTER_ARGS' first element): Redis' and PostgreSQL's are used
+	args+=("${CLUSTER_ARGS[@]:1}")
+	SLUICE_NODE_PIDS=()
+	for node in 0 1 2; do
+		port=${SLUICE_NODE_PORTS[$node]}
+		rm -rf "$OUT/sluice-node-$node-data"
+		# shellcheck disable=SC2086
+		java $JVM_OPTS -jar "$OUT/sluice-server.jar" --server.port="$port" \
+			--sluice.data-dir="$OUT/sluice-node-$node-data" "${args[@]}" $SLUICE_ARGS \
+			> "$OUT/sluice-node-$node-$1.log" 2>&1 &
+		SLUICE_NODE_PIDS+=($!)
+	done
+	for node in 0 1 2; do
+		wait_ready "${SLUICE_NODE_PORTS[$node]}" "$OUT/sluice-node-$node-$1.log"
+	done
+	log "three sluice nodes started (pids ${SLUICE_NODE_PIDS[*]}, ports ${SLUICE_NODE_PORTS[*]}, $JVM_OPTS)"
 }
 
 # One Sluice on embedded defaults: run_sluice TARGET JAR PORT RUN [ARGS...]; prints its pid.
@@ -285,6 +330,9 @@ stop_servers() {
 	stop_server "$DEEPSTREAM_PID"; DEEPSTREAM_PID=""
 	# Sluice before the servers it uses, so it does not spend its shutdown reconnecting.
 	stop_server "$SLUICE_CLUSTER_PID"; SLUICE_CLUSTER_PID=""
+	local pid
+	for pid in "${SLUICE_NODE_PIDS[@]}"; do stop_server "$pid"; done
+	SLUICE_NODE_PIDS=()
 	stop_server "$CLUSTER_SERVICES_PID"; CLUSTER_SERVICES_PID=""
 }
 trap stop_servers EXIT
@@ -297,6 +345,10 @@ start_servers() {
 	if [[ $CLUSTER == 1 ]] && wants sluice-cluster; then
 		start_cluster_services
 		start_sluice_cluster "$1"
+	fi
+	if [[ $THREE_NODES == 1 ]] && wants sluice-3-nodes; then
+		start_cluster_services
+		start_sluice_nodes "$1"
 	fi
 	if wants deepstream; then start_deepstream "$1"; fi
 }
@@ -364,6 +416,10 @@ both() {
 	fi
 	if [[ $CLUSTER == 1 ]] && wants sluice-cluster; then
 		load sluice-cluster $SLUICE_CLUSTER_PORT "$SLUICE_CLUSTER_PID" "$run" "$@"
+	fi
+	if [[ $THREE_NODES == 1 ]] && wants sluice-3-nodes; then
+		load sluice-3-nodes "${SLUICE_NODE_PORTS[0]}" "${SLUICE_NODE_PIDS[0]}" "$run" "$@" --subscriber-urls \
+			"ws://127.0.0.1:${SLUICE_NODE_PORTS[1]}/deepstream,ws://127.0.0.1:${SLUICE_NODE_PORTS[2]}/deepstream"
 	fi
 	if wants deepstream; then load deepstream $DEEPSTREAM_PORT "$DEEPSTREAM_PID" "$run" "$@"; fi
 }
@@ -482,6 +538,11 @@ if [[ $CLUSTER == 1 ]]; then
 	echo
 	java -cp "$OUT/benchmarks.jar" io.sluice.bench.load.Summary "$RESULTS" sluice-cluster deepstream \
 		| tee "$OUT/summary-cluster.md"
+fi
+if [[ $THREE_NODES == 1 ]]; then
+	echo
+	java -cp "$OUT/benchmarks.jar" io.sluice.bench.load.Summary "$RESULTS" sluice-3-nodes sluice \
+		| tee "$OUT/summary-3-nodes.md"
 fi
 if [[ -n $PERMISSIONS ]]; then
 	echo

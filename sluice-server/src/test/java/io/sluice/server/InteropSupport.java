@@ -136,20 +136,7 @@ final class InteropSupport implements BeforeAllCallback, BeforeEachCallback, Aft
 	 * the test's own output to a file.
 	 */
 	AssertionError withServerOutput(Throwable failure) {
-		StringBuilder message = new StringBuilder(String.valueOf(failure.getMessage()));
-		for (Path log : this.serverLogs) {
-			if (Files.exists(log)) {
-				message.append(System.lineSeparator())
-					.append("----- last ")
-					.append(TAIL_LINES)
-					.append(" lines of ")
-					.append(log)
-					.append(" -----")
-					.append(System.lineSeparator())
-					.append(ServerProcess.Logs.tail(log, TAIL_LINES));
-			}
-		}
-		return new AssertionError(message.toString(), failure);
+		return ServerProcess.Logs.withTails(failure, this.serverLogs, TAIL_LINES);
 	}
 
 }

@@ -128,6 +128,13 @@ final class RunningScript implements AutoCloseable {
 		}
 	}
 
+	/** Writes a line to the script's standard input, for a script that waits to be told what the test did. */
+	void tell(String line) throws IOException {
+		java.io.OutputStream input = this.process.getOutputStream();
+		input.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+		input.flush();
+	}
+
 	/** Waits for the script to end (killing it after the timeout) and returns what it printed. */
 	NodeInterop.Run awaitExit(Duration timeout) throws InterruptedException {
 		if (!this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

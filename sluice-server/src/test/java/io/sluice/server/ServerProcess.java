@@ -144,6 +144,10 @@ final class ServerProcess implements AutoCloseable {
 		return this.process.pid();
 	}
 
+	boolean alive() {
+		return this.process != null && this.process.isAlive();
+	}
+
 	Path log() {
 		return this.log;
 	}
@@ -183,6 +187,27 @@ final class ServerProcess implements AutoCloseable {
 	static final class Logs {
 
 		private Logs() {
+		}
+
+		/**
+		 * The failure with the last lines of each log that exists: in the failure itself, as the build sends the
+		 * test's own output to a file.
+		 */
+		static AssertionError withTails(Throwable failure, List<Path> logs, int lines) {
+			StringBuilder message = new StringBuilder(String.valueOf(failure.getMessage()));
+			for (Path log : logs) {
+				if (Files.exists(log)) {
+					message.append(System.lineSeparator())
+						.append("----- last ")
+						.append(lines)
+						.append(" lines of ")
+						.append(log)
+						.append(" -----")
+						.append(System.lineSeparator())
+						.append(tail(log, lines));
+				}
+			}
+			return new AssertionError(message.toString(), failure);
 		}
 
 		static String tail(Path file, int lines) {

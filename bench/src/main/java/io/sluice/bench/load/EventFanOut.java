@@ -38,7 +38,8 @@ final class EventFanOut {
 		LongAdder delivered = new LongAdder();
 		LongAdder errors = new LongAdder();
 		CountDownLatch subscribed = new CountDownLatch(options.subscribers());
-		try (LoadClient client = new LoadClient(options.url(), options.threads(), options.sourceAddresses());
+		try (LoadClient client = new LoadClient(options.url(), options.subscriberUrls(), options.threads(),
+				options.sourceAddresses());
 				Measurement measurement = new Measurement(options.serverPid())) {
 			ClientConnection.Listener subscriber = (connection, frame) -> onFrame(frame, measurement, delivered,
 					errors, subscribed);

@@ -29,7 +29,8 @@ final class LoadClient implements AutoCloseable {
 
 	private final URI uri;
 
-	private final InetSocketAddress remote;
+	/** Where {@link #connectAll} connects, in turn: the subscribers' servers, in a cluster other than the publisher's. */
+	private final List<URI> spread;
 
 	private final EventLoopGroup group;
 
@@ -40,8 +41,16 @@ final class LoadClient implements AutoCloseable {
 	private int nextSource;
 
 	LoadClient(URI uri, int threads, int sourceAddresses) {
+		this(uri, List.of(uri), threads, sourceAddresses);
+	}
+
+	/**
+	 * @param uri where {@link #connect} connects: the publisher's, writer's or caller's server
+	 * @param spread where {@link #connectAll} connects, in turn
+	 */
+	LoadClient(URI uri, List<URI> spread, int threads, int sourceAddresses) {
 		this.uri = uri;
-		this.remote = new InetSocketAddress(uri.getHost(), uri.getPort());
+		this.spread = spread.isEmpty() ? List.of(uri) : List.copyOf(spread);
 		this.sourceAddresses = Math.max(1, sourceAddresses);
 		// Native epoll where there is one: NIO's selector cannot wait less than a millisecond, so a sender that waits
 		// 100 µs for its next frame would spin the event loop, taking a core from the server it measures.
@@ -57,9 +66,14 @@ final class LoadClient implements AutoCloseable {
 
 	/** Connects, upgrades and authenticates one connection; the future fails if any step does. */
 	CompletableFuture<ClientConnection> connect(ClientConnection.Listener listener) {
-		ClientConnection connection = new ClientConnection(this.uri, listener);
+		return connect(this.uri, listener);
+	}
+
+	private CompletableFuture<ClientConnection> connect(URI to, ClientConnection.Listener listener) {
+		ClientConnection connection = new ClientConnection(to, listener);
 		Bootstrap bootstrap = this.bootstrap.clone().handler(connection);
-		ChannelFuture future = bootstrap.connect(this.remote, nextSourceAddress());
+		ChannelFuture future = bootstrap.connect(new InetSocketAddress(to.getHost(), to.getPort()),
+				nextSourceAddress());
 		future.addListener((ChannelFuture done) -> {
 			if (!done.isSuccess()) {
 				connection.ready().completeExceptionally(done.cause());
@@ -68,12 +82,15 @@ final class LoadClient implements AutoCloseable {
 		return connection.ready();
 	}
 
-	/** Connects {@code count} connections, at most {@code parallel} handshakes at a time. */
+	/**
+	 * Connects {@code count} connections, at most {@code parallel} handshakes at a time, spread in turn over the
+	 * servers this client was given for them.
+	 */
 	List<ClientConnection> connectAll(int count, int parallel, ClientConnection.Listener listener) throws Exception {
 		List<ClientConnection> connections = new ArrayList<>(count);
 		List<CompletableFuture<ClientConnection>> pending = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
-			pending.add(connect(listener));
+			pending.add(connect(this.spread.get(i % this.spread.size()), listener));
 			if (pending.size() >= parallel) {
 				collect(pending, connections);
 			}

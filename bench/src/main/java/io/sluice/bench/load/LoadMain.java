@@ -12,8 +12,9 @@ import java.io.PrintStream;
  *
  * Scenarios: {@code events} (--subscribers, --rate, --window), {@code records} (--subscribers, --rate, --window),
  * {@code record-opens} (--in-flight), {@code rpc} (--in-flight), {@code idle} (--connections, needs --server-pid),
- * {@code history-resend} (--entries, --resend; needs a server that keeps the history of {@code bench/resend/.*}).
- * Every run is bounded by
+ * {@code history-resend} (--entries, --resend; needs a server that keeps the history of {@code bench/resend/.*}). With
+ * {@code --subscriber-urls}, the subscribers of events and records connect to those servers in turn (the other nodes
+ * of a cluster) while the publisher stays on {@code --url}. Every run is bounded by
  * {@code --warmup} + {@code --duration} plus connection set-up, and the process exits when it is done.
  */
 public final class LoadMain {
@@ -33,7 +34,7 @@ public final class LoadMain {
 					+ "--scenario events|records|record-opens|rpc|idle|history-resend [--subscribers N] [--rate N] [--window N] "
 					+ "[--in-flight N] [--event-prefix P] [--entries N] [--resend json|rest] "
 					+ "[--connections N] [--duration S] [--warmup S] [--server-pid PID] [--threads N] "
-					+ "[--source-addresses N] [--payload-bytes N] [--run N]");
+					+ "[--source-addresses N] [--payload-bytes N] [--run N] [--subscriber-urls URL,URL]");
 			System.exit(2);
 			return;
 		}

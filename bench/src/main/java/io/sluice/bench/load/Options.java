@@ -2,6 +2,8 @@ package io.sluice.bench.load;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,10 +30,12 @@ import java.util.Map;
  * @param entries events the history-resend scenario publishes, then reads back
  * @param resend how the history-resend scenario reads them back: {@code json} (a subscribe that recovers from
  * offset 0 on the JSON endpoint) or {@code rest} ({@code GET /api/v1/events/{name}/history}, page by page)
+ * @param subscriberUrls where the subscribers of the events and records scenarios connect, in turn (in a cluster,
+ *     other nodes than the publisher's); empty for {@code url}
  */
 record Options(URI url, String target, String scenario, int subscribers, int rate, int window, int inFlight,
 		int connections, Duration duration, Duration warmup, long serverPid, int threads, int sourceAddresses,
-		int payloadBytes, int run, String eventPrefix, int entries, String resend) {
+		int payloadBytes, int run, String eventPrefix, int entries, String resend, List<URI> subscriberUrls) {
 
 	/** The events scenario's default names, which a server keeps no history of unless told to. */
 	static final String EVENT_PREFIX = "bench/event/";
@@ -63,7 +67,11 @@ record Options(URI url, String target, String scenario, int subscribers, int rat
 				Integer.parseInt(take(values, "threads", "2")), Integer.parseInt(take(values, "source-addresses", "4")),
 				Integer.parseInt(take(values, "payload-bytes", "16")), Integer.parseInt(take(values, "run", "1")),
 				take(values, "event-prefix", EVENT_PREFIX), Integer.parseInt(take(values, "entries", "10000")),
-				take(values, "resend", "json"));
+				take(values, "resend", "json"),
+				Arrays.stream(take(values, "subscriber-urls", "").split(","))
+					.filter((url) -> !url.isBlank())
+					.map(URI::create)
+					.toList());
 		if (!values.isEmpty()) {
 			throw new IllegalArgumentException("Unknown arguments: " + values.keySet());
 		}

@@ -31,7 +31,8 @@ final class RecordWrites {
 		LongAdder errors = new LongAdder();
 		AtomicReference<String> firstError = new AtomicReference<>();
 		CountDownLatch subscribed = new CountDownLatch(options.subscribers());
-		try (LoadClient client = new LoadClient(options.url(), options.threads(), options.sourceAddresses());
+		try (LoadClient client = new LoadClient(options.url(), options.subscriberUrls(), options.threads(),
+				options.sourceAddresses());
 				Measurement measurement = new Measurement(options.serverPid())) {
 			ClientConnection.Listener subscriber = (connection, frame) -> {
 				if (frame.topic() != Frames.TOPIC_RECORD) {
