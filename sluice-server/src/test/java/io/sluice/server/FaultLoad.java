@@ -45,7 +45,14 @@ final class FaultLoad implements AutoCloseable {
 
 	final Map<String, Long> acknowledged = new ConcurrentHashMap<>();
 
-	final Map<String, String> acknowledgedData = new ConcurrentHashMap<>();
+	/**
+	 * The newest version of each record its writer knows is applied, and that write's data: the last acknowledged
+	 * one, or a later one whose acknowledgement was lost with its connection (VERSION_EXISTS for the version the
+	 * writer had sent tells it so). What the store and subscribers must end at.
+	 */
+	final Map<String, Long> latest = new ConcurrentHashMap<>();
+
+	final Map<String, String> latestData = new ConcurrentHashMap<>();
 
 	/** Versions that went backwards, or a version seen with two different values: each one a broken invariant. */
 	final List<String> violations = Collections.synchronizedList(new ArrayList<>());
@@ -118,16 +125,16 @@ final class FaultLoad implements AutoCloseable {
 		return all;
 	}
 
-	/** Records whose subscribers have not been told of the last acknowledged version. */
+	/** Records whose subscribers have not been told of the latest version written. */
 	Map<String, String> behindSubscribers() {
 		Map<String, String> behind = new java.util.TreeMap<>();
 		for (Connection connection : this.connections) {
 			if (connection instanceof Subscriber subscriber) {
 				for (String record : subscriber.records) {
 					long seen = subscriber.seen.getOrDefault(record, 0L);
-					long expected = this.acknowledged.getOrDefault(record, 0L);
+					long expected = this.latest.getOrDefault(record, 0L);
 					if (seen != expected) {
-						behind.put(record, subscriber.user + " saw " + seen + ", acknowledged " + expected);
+						behind.put(record, subscriber.user + " saw " + seen + ", written " + expected);
 					}
 				}
 			}
@@ -390,6 +397,10 @@ final class FaultLoad implements AutoCloseable {
 							+ ", who had version " + Math.max(known, version - 1) + " acknowledged");
 				}
 				// Written by an attempt that was answered with an error (or not at all): go on from there.
+				if (current == version) {
+					FaultLoad.this.latest.put(record, version);
+					FaultLoad.this.latestData.put(record, this.inFlightData.get(record));
+				}
 				this.inFlight.remove(record);
 				write(record, Math.max(current, version) + 1);
 			}
@@ -409,7 +420,8 @@ final class FaultLoad implements AutoCloseable {
 			if (before != null && before >= version) {
 				FaultLoad.this.violations.add(record + " version " + version + " acknowledged after version " + before);
 			}
-			FaultLoad.this.acknowledgedData.put(record, this.inFlightData.get(record));
+			FaultLoad.this.latest.put(record, version);
+			FaultLoad.this.latestData.put(record, this.inFlightData.get(record));
 			FaultLoad.this.acks.incrementAndGet();
 			this.inFlight.remove(record);
 			if (FaultLoad.this.pace.isZero()) {
