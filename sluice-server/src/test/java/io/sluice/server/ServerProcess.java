@@ -48,6 +48,70 @@ final class ServerProcess implements AutoCloseable {
 	}
 
 	/**
+	 * Starts one of the deployables as users do, from the jar its module's package phase extracted (with its class
+	 * data sharing archive), and waits until its health endpoint reports UP.
+	 * @param module the module's directory beside this one, such as {@code gateway-service}
+	 * @param port the HTTP port, where its health endpoint answers
+	 * @param log where the child's standard output and error go
+	 * @param startupTimeout how long it may take to report UP
+	 * @param args Spring Boot arguments
+	 */
+	static ServerProcess startDeployable(String module, int port, Path log, Duration startupTimeout, List<String> args)
+			throws IOException, InterruptedException {
+		String name = "sluice-" + module;
+		Path target = Path.of("..", module, "target").toAbsolutePath().normalize();
+		Path directory = target.resolve(name);
+		Path jar = directory.resolve(name + ".jar");
+		if (!Files.isRegularFile(jar)) {
+			// A deployable without the fast start (the storage worker): its exec jar as the build made it.
+			try (java.util.stream.Stream<Path> files = Files.list(target)) {
+				jar = files.filter((file) -> file.getFileName().toString().matches(name + "-.*-exec\\.jar"))
+					.findFirst()
+					.orElseThrow(() -> new IllegalStateException("No " + name + " jar in " + target + ": the package "
+							+ "phase of " + module + " makes it (run the build from the root, e.g. ./mvnw verify)"));
+			}
+			catch (java.nio.file.NoSuchFileException ex) {
+				throw new IllegalStateException("No " + target + ": build " + module + " first (./mvnw verify)", ex);
+			}
+		}
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		if (Files.isRegularFile(directory.resolve(name + ".jsa"))) {
+			command.add("-XX:SharedArchiveFile=" + directory.resolve(name + ".jsa"));
+		}
+		command.add("-jar");
+		command.add(jar.toString());
+		command.add("--server.port=" + port);
+		command.add("--spring.output.ansi.enabled=never");
+		command.addAll(args);
+		ServerProcess server = new ServerProcess(List.copyOf(command), port, log);
+		try {
+			server.start(startupTimeout);
+			return server;
+		}
+		catch (IOException | InterruptedException | RuntimeException ex) {
+			server.close();
+			throw ex;
+		}
+	}
+
+	/** Starts the server again with the same command (after {@link #kill()}), and waits until it reports UP. */
+	void restart(Duration startupTimeout) throws IOException, InterruptedException {
+		if (this.process != null && this.process.isAlive()) {
+			throw new IllegalStateException("Still running (pid " + this.process.pid() + ")");
+		}
+		start(startupTimeout);
+	}
+
+	int port() {
+		return this.port;
+	}
+
+	boolean isAlive() {
+		return this.process != null && this.process.isAlive();
+	}
+
+	/**
 	 * Starts the server with the given arguments and waits until its health endpoint reports UP.
 	 * @param port the HTTP and WebSocket port
 	 * @param log where the child's standard output and error go
@@ -105,8 +169,11 @@ final class ServerProcess implements AutoCloseable {
 
 	private void start(Duration startupTimeout) throws IOException, InterruptedException {
 		Files.createDirectories(this.log.getParent());
+		// A restart adds to the output of the run before.
+		ProcessBuilder.Redirect output = (this.process != null) ? ProcessBuilder.Redirect.appendTo(this.log.toFile())
+				: ProcessBuilder.Redirect.to(this.log.toFile());
 		this.process = new ProcessBuilder(this.command).redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.to(this.log.toFile()))
+			.redirectOutput(output)
 			.start();
 		await("Sluice server healthy on port " + this.port + " (its output is in " + this.log + ")")
 			.atMost(startupTimeout)

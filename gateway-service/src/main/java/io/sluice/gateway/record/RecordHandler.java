@@ -42,9 +42,9 @@ public final class RecordHandler extends ListeningTopicHandler {
 	public RecordHandler(RecordService records, ListenProperties listen, Scheduler scheduler,
 			Permissions permissions) {
 		super(ListenTopic.RECORD, listen, scheduler);
-		this.reads = new RecordReads(records, subscriptions(), permissions);
-		this.writes = new RecordWrites(records, subscriptions().subscriptions());
 		this.notifier = new RecordNotifier(records, subscriptions().subscriptions());
+		this.reads = new RecordReads(records, subscriptions(), permissions, this.notifier::newestTold);
+		this.writes = new RecordWrites(records, subscriptions().subscriptions());
 		this.notifyRequests = new RecordNotifyRequests(records);
 	}
 

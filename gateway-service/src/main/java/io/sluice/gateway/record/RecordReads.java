@@ -3,6 +3,7 @@ package io.sluice.gateway.record;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,10 +46,15 @@ final class RecordReads {
 	/** The permission rules, or {@code null} when everyone may open every record. */
 	private final Permissions permissions;
 
-	RecordReads(RecordService records, TopicSubscriptions subscriptions, Permissions permissions) {
+	/** The newest version of a record this node told subscribers of, or -1 ({@link RecordNotifier#newestTold}). */
+	private final ToLongFunction<String> newestTold;
+
+	RecordReads(RecordService records, TopicSubscriptions subscriptions, Permissions permissions,
+			ToLongFunction<String> newestTold) {
 		this.records = records;
 		this.subscriptions = subscriptions;
 		this.permissions = permissions;
+		this.newestTold = newestTold;
 	}
 
 	/** SUBSCRIBE, SUBSCRIBEANDREAD, SUBSCRIBECREATEANDREAD and SUBSCRIBEANDHEAD, for every name given. */
@@ -108,7 +114,7 @@ final class RecordReads {
 	}
 
 	private Mono<Void> read(Connection connection, Message request, String name) {
-		return Mono.defer(() -> this.records.read(name))
+		return notOlderThanTold(name, Mono.defer(() -> this.records.read(name)))
 			.map((record) -> readReply(request, name, record))
 			.switchIfEmpty(Mono.fromSupplier(() -> readReply(request, name, null)))
 			.doOnNext(connection::send)
@@ -118,7 +124,7 @@ final class RecordReads {
 
 	/** The record, created if need be; RECORD_CREATE_ERROR if it could not be, as deepstream answers. */
 	private Mono<Void> create(Connection connection, Message request, String name) {
-		return Mono.defer(() -> this.records.create(name))
+		return notOlderThanTold(name, Mono.defer(() -> this.records.create(name)))
 			.doOnNext((record) -> connection.send(RecordReplies.readResponse(name, record.version(), record.data())))
 			.onErrorResume((ex) -> {
 				logger.warn("Creating record {} failed: {}", name, ex.getMessage());
@@ -151,6 +157,18 @@ final class RecordReads {
 				return create(connection, request, name);
 			})
 			.onErrorResume((ex) -> loadError(connection, request, name, ex));
+	}
+
+	/**
+	 * The record as read, or read once more if subscribers were meanwhile told of a newer version: the subscription
+	 * is registered before the read, and a read that took long (its record-service instance lost, say) must not
+	 * answer a subscriber with a version older than an update it was already sent.
+	 */
+	private Mono<VersionedRecord> notOlderThanTold(String name, Mono<VersionedRecord> read) {
+		return read.flatMap((record) -> (record.version() >= this.newestTold.applyAsLong(name)) ? Mono.just(record)
+				: Mono.defer(() -> this.records.read(name))
+					.filter((again) -> again.version() > record.version())
+					.defaultIfEmpty(record));
 	}
 
 	private static Message readReply(Message request, String name, VersionedRecord record) {

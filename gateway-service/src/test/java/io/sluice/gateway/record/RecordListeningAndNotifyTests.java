@@ -154,6 +154,35 @@ class RecordListeningAndNotifyTests {
 		});
 	}
 
+	@Test
+	void aChangeOlderThanOneSubscribersWereToldOfIsNotSent() {
+		this.records.stored.put("car/1", VersionedRecord.of("car/1", 3, "{\"speed\":3}"));
+		handle(this.alice, subscribeCreateAndRead("car/1"));
+		this.alice.take();
+		// Announced by the record's new owner first, then, late, by the instance that owned it before.
+		this.records.stored.put("car/1", VersionedRecord.of("car/1", 5, "{\"speed\":5}"));
+		this.records.reload("car/1").block(Duration.ofSeconds(5));
+		this.records.stored.put("car/1", VersionedRecord.of("car/1", 4, "{\"speed\":4}"));
+		this.records.reload("car/1").block(Duration.ofSeconds(5));
+		assertThat(this.alice.take()).singleElement().satisfies((update) -> {
+			assertThat(update.action()).isEqualTo(RecordAction.UPDATE);
+			assertThat(update.version()).isEqualTo(5);
+		});
+	}
+
+	@Test
+	void aSubscriptionsReadOlderThanAnUpdateItsRecordsSubscribersWereSentIsReadAgain() {
+		this.records.stored.put("car/1", VersionedRecord.of("car/1", 5, "{\"speed\":5}"));
+		handle(this.bob, subscribeCreateAndRead("car/1"));
+		this.records.reload("car/1").block(Duration.ofSeconds(5));
+		// A read that was under way while v5 was announced, answered late with what it had found.
+		this.records.stored.put("car/1", VersionedRecord.of("car/1", 4, "{\"speed\":4}"));
+		this.records.reads.clear();
+		handle(this.alice, Message.builder(Topic.RECORD, RecordAction.SUBSCRIBEANDREAD).names(List.of("car/1"))
+			.correlationId("s").build());
+		assertThat(this.records.reads).as("read again: bob was told of v5").containsExactly("car/1", "car/1");
+	}
+
 	private void handle(Client client, Message message) {
 		StepVerifier.create(this.handler.handle(client.connection, message)).expectComplete()
 			.verify(Duration.ofSeconds(5));
