@@ -14,12 +14,9 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import redis.embedded.RedisServer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -40,26 +37,20 @@ class HistoryCacheLossIT {
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
-	private final List<AutoCloseable> resources = new ArrayList<>();
+	private ServerOnEmbeddedRedis server;
 
 	@AfterEach
-	void close() throws Exception {
-		for (int i = this.resources.size() - 1; i >= 0; i--) {
-			this.resources.get(i).close();
+	void close() {
+		if (this.server != null) {
+			this.server.close();
 		}
 	}
 
 	@Test
 	void historyIsReadFromTheStoreUnderTheSameEpochAfterRedisRestartsEmpty(@TempDir Path dataDir) throws Exception {
-		int redisPort = ServerProcess.freePort();
-		RedisServer redis = startRedis(redisPort);
-		ConfigurableApplicationContext server = new SpringApplicationBuilder(SluiceServer.class).run(
-				"--server.port=0", "--spring.profiles.active=redis", "--sluice.data-dir=" + dataDir,
-				"--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redisPort,
-				"--spring.data.redis.timeout=500ms", "--sluice.history.streams[0].pattern=chat/.*",
-				"--spring.main.banner-mode=off");
-		this.resources.add(server);
-		int port = server.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+		ServerOnEmbeddedRedis server = new ServerOnEmbeddedRedis(dataDir, "--sluice.history.streams[0].pattern=chat/.*");
+		this.server = server;
+		int port = server.port();
 		String name = "chat/lobby";
 
 		for (int i = 1; i <= EVENTS; i++) {
@@ -70,8 +61,8 @@ class HistoryCacheLossIT {
 		assertThat(offsets(before)).containsExactlyElementsOf(range(1, EVENTS));
 		assertThat(before.get("complete").asBoolean()).isTrue();
 
-		redis.stop();
-		startRedis(redisPort);
+		server.stopRedis();
+		server.startRedis();
 
 		// Once the client has reconnected to the empty Redis: the whole history, from the store, same epoch.
 		JsonNode after = await("the history once Redis is back").atMost(TIMEOUT)
@@ -122,18 +113,6 @@ class HistoryCacheLossIT {
 
 	private static List<Long> range(long first, long last) {
 		return LongStream.rangeClosed(first, last).boxed().toList();
-	}
-
-	private RedisServer startRedis(int port) throws IOException {
-		RedisServer redis = RedisServer.newRedisServer()
-			.port(port)
-			.bind("127.0.0.1")
-			.setting("save \"\"")
-			.setting("appendonly no")
-			.build();
-		redis.start();
-		this.resources.add(redis::stop);
-		return redis;
 	}
 
 }

@@ -1,6 +1,5 @@
 package io.sluice.server;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,10 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import redis.embedded.RedisServer;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import io.sluice.connector.VersionedRecord;
 import io.sluice.record.RecordService;
@@ -48,28 +44,21 @@ class RedisOutageIT {
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
-	private final List<AutoCloseable> resources = new ArrayList<>();
+	private ServerOnEmbeddedRedis server;
 
 	@AfterEach
-	void close() throws Exception {
-		for (int i = this.resources.size() - 1; i >= 0; i--) {
-			this.resources.get(i).close();
+	void close() {
+		if (this.server != null) {
+			this.server.close();
 		}
 	}
 
 	@Test
 	void writesFailClearlyWhileRedisIsDownAndRecoverWhenItReturns(@TempDir Path dataDir) throws Exception {
-		// Below the ephemeral range: while Redis is down, the client's reconnects must not take its port.
-		int redisPort = ServerProcess.freePort();
-		RedisServer redis = startRedis(redisPort);
-		ConfigurableApplicationContext server = new SpringApplicationBuilder(SluiceServer.class).run(
-				"--server.port=0", "--spring.profiles.active=redis", "--sluice.data-dir=" + dataDir,
-				"--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redisPort,
-				"--spring.data.redis.timeout=500ms",
-				"--spring.main.banner-mode=off");
-		this.resources.add(server);
-		int port = server.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
-		RecordService records = server.getBean(RecordService.class);
+		ServerOnEmbeddedRedis server = new ServerOnEmbeddedRedis(dataDir);
+		this.server = server;
+		int port = server.port();
+		RecordService records = server.bean(RecordService.class);
 		String name = "outage/record";
 
 		AtomicLong acknowledged = new AtomicLong();
@@ -78,7 +67,7 @@ class RedisOutageIT {
 		assertThat(awaitHealth(port, "", 200)).isEqualTo(200);
 		assertThat(awaitHealth(port, "/readiness", 200)).as("readiness with Redis up").isEqualTo(200);
 
-		redis.stop();
+		server.stopRedis();
 		List<Throwable> failures = new ArrayList<>();
 		for (int i = 0; i < 20; i++) {
 			records.set(name, RecordService.FORCE, "{\"during\":true}".getBytes(), "load")
@@ -97,7 +86,7 @@ class RedisOutageIT {
 		assertThat(awaitHealth(port, "/readiness", 503)).as("readiness while Redis is down").isEqualTo(503);
 		assertThat(awaitHealth(port, "/liveness", 200)).as("liveness while Redis is down: the process is fine").isEqualTo(200);
 
-		startRedis(redisPort);
+		server.startRedis();
 		// Reconnect attempts back off to sluice.redis.max-reconnect-delay (1 s), not Lettuce's 30 s.
 		VersionedRecord next = await("a write once Redis is back").atMost(BACK_WITHIN)
 			.pollDelay(Duration.ZERO)
@@ -109,18 +98,6 @@ class RedisOutageIT {
 		assertThat(awaitHealth(port, "", 200)).isEqualTo(200);
 		assertThat(awaitHealth(port, "/readiness", 200)).as("readiness once Redis is back").isEqualTo(200);
 		assertThat(records.read(name).block(TIMEOUT).json()).isEqualTo("{\"after\":true}");
-	}
-
-	private RedisServer startRedis(int port) throws IOException {
-		RedisServer redis = RedisServer.newRedisServer()
-			.port(port)
-			.bind("127.0.0.1")
-			.setting("save \"\"")
-			.setting("appendonly no")
-			.build();
-		redis.start();
-		this.resources.add(redis::stop);
-		return redis;
 	}
 
 	private static void writeSeveral(RecordService records, String name, int count, AtomicLong acknowledged) {
