@@ -15,6 +15,11 @@
  * <controlUrl> is a server the test never kills: the control client there writes, emits, calls and watches presence.
  * <rpcTimeoutMs> is the longest a call may wait (the servers' accept and response timeouts together).
  *
+ * A write in flight when its server dies may be lost. The deepstream client then finds the server's version below
+ * its own when it resubscribes, takes the record for deleted remotely and discards it (its "delete" event), as it does
+ * against deepstream: the script opens such a record again, as an application would, and counts it
+ * (recordsReopened).
+ *
  * The last check, "counts", carries the counts (acknowledged writes, reconnects, calls answered, failed fast) and
  * every record's last acknowledged version with the sequence number that write carried, for the test to find in the
  * store.
@@ -58,7 +63,8 @@ const counts = {
   callsFailedFast: 0,
   callsFailedAtTheirTimeout: 0,
   slowestCallMs: 0,
-  callErrors: {}
+  callErrors: {},
+  recordsReopened: 0
 }
 /** name -> { version, seq } of its last acknowledged write */
 const acknowledged = {}
@@ -108,16 +114,33 @@ async function loadClient (index) {
   who.client.rpc.provide(ownProvider(who), (data, response) => response.send(who.username))
   who.records = []
   for (let k = 0; k < RECORDS_PER_CLIENT; k++) {
-    who.records.push(who.client.record.getRecord(`${prefix}/w/${index}/${k}`))
+    who.records.push(openWritten(who, k, `${prefix}/w/${index}/${k}`))
   }
   await Promise.all([who.shared.whenReady(), ...who.records.map((record) => record.whenReady())])
   return who
 }
 
-/** Writes one record over and over, each write waiting for its acknowledgement (or WRITE_WAIT_MS). */
-async function writeLoop (who, record) {
+/** The client library's state of a record (RESUBSCRIBING, MERGING, ...), for a failure to say where it is stuck. */
+function stateOf (record) {
+  return record.record && record.record.stateMachine ? record.record.stateMachine.state : undefined
+}
+
+/** Opens a record the client writes, and opens it again whenever the client discards it after a lost write. */
+function openWritten (who, k, name) {
+  const record = who.client.record.getRecord(name)
+  record.on('delete', () => {
+    counts.recordsReopened++
+    // after the client has let go of the discarded one: opened within its 'delete' event, it would be handed back
+    setTimeout(() => { who.records[k] = openWritten(who, k, name) }, 0)
+  })
+  return record
+}
+
+/** Writes the client's k-th record over and over, each write waiting for its acknowledgement (or WRITE_WAIT_MS). */
+async function writeLoop (who, k) {
   let seq = 0
   while (!stopping) {
+    const record = who.records[k]
     if (!who.open || !record.isReady) {
       await sleep(50)
       continue
@@ -219,8 +242,9 @@ async function recovered (control, clients, node, before) {
     'their writes acknowledged again', () => moved.map((who) => ({
       who: who.username,
       open: who.open,
+      lost: who.lostConnections,
       acknowledged: who.acknowledged,
-      records: who.records.map((record) => ({ ready: record.isReady, version: record.version }))
+      records: who.records.map((record) => ({ ready: record.isReady, version: record.version, state: stateOf(record) }))
     })))
   const eventsBefore = new Map(moved.map((who) => [who, who.events]))
   const deadline = Date.now() + RECOVERY_MS
@@ -253,7 +277,7 @@ async function main () {
       who.client.record.getRecord(clients[(index + 1) % CLIENTS].records[0].name)))
     return { clients: CLIENTS }
   }, RECOVERY_MS)
-  const loops = clients.flatMap((who) => [...who.records.map((record) => writeLoop(who, record)), callLoop(who)])
+  const loops = clients.flatMap((who) => [...who.records.map((record, k) => writeLoop(who, k)), callLoop(who)])
   await check('load-running', () => waitUntil(() => counts.acknowledgedWrites >= WARM_UP_WRITES, 30000,
     `${WARM_UP_WRITES} writes acknowledged`, () => counts).then(() => ({ ...counts })), 35000)
 
