@@ -27,7 +27,8 @@ public final class KafkaHealthAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "kafkaHealthIndicator")
 	KafkaHealthIndicator kafkaHealthIndicator(KafkaAdmin admin, KafkaHealthProperties properties) {
-		return new KafkaHealthIndicator(admin.getConfigurationProperties(), properties.timeout());
+		return new KafkaHealthIndicator(admin.getConfigurationProperties(), properties.timeout(),
+				properties.answerWithin());
 	}
 
 	/** This starter provides the storage queue or the message bus. */

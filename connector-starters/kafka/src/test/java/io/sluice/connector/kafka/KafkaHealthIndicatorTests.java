@@ -18,12 +18,9 @@ class KafkaHealthIndicatorTests {
 
 	@Test
 	void unreachableClusterIsDownWithTheErrorOnceTheTimeoutPasses() throws IOException {
-		int port;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			port = socket.getLocalPort();
-		}
 		try (KafkaHealthIndicator indicator = new KafkaHealthIndicator(
-				Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port), Duration.ofMillis(300))) {
+				Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + closedPort()), Duration.ofMillis(300),
+				Duration.ofMillis(300))) {
 			StepVerifier.create(indicator.health())
 				.assertNext((health) -> {
 					assertThat(health.getStatus()).isEqualTo(Status.DOWN);
@@ -32,6 +29,35 @@ class KafkaHealthIndicatorTests {
 				})
 				.expectComplete()
 				.verify(Duration.ofSeconds(10));
+		}
+	}
+
+	@Test
+	void aRequestWhileACheckRunsIsAnsweredWithTheLastResultWithoutWaitingForIt() throws IOException {
+		// The check takes its whole timeout against a closed port; a request waits a fortieth of it.
+		try (KafkaHealthIndicator indicator = new KafkaHealthIndicator(
+				Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + closedPort()), Duration.ofSeconds(2),
+				Duration.ofMillis(50))) {
+			StepVerifier.create(indicator.health())
+				.assertNext((first) -> {
+					assertThat(first.getStatus()).as("the first check is waited for").isEqualTo(Status.DOWN);
+					assertThat(first.getDetails()).doesNotContainKey("checking");
+				})
+				.expectComplete()
+				.verify(Duration.ofSeconds(10));
+			StepVerifier.create(indicator.health())
+				.assertNext((next) -> {
+					assertThat(next.getStatus()).isEqualTo(Status.DOWN);
+					assertThat(next.getDetails()).containsEntry("checking", true).containsKey("error");
+				})
+				.expectComplete()
+				.verify(Duration.ofSeconds(10));
+		}
+	}
+
+	private static int closedPort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
 		}
 	}
 
