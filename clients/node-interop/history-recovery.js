@@ -105,7 +105,7 @@ run(async () => {
     expect(JSON.stringify(numbers(heard[room])) === '[1,2,3]', 'in order', heard[room])
     expect(JSON.stringify(heard[room].map((event) => event.offset)) === '[1,2,3]', 'offsets 1 to 3', heard[room])
     return helper.position(room)
-  })
+  }, STEP_TIMEOUT_MS * 3) // the server's first history streams: their first appends and reads open the store
 
   await check('reconnect-recovers-exactly-the-missed-events-in-order', async () => {
     const { result: last, report } = await offlineWhile(room, () => publish(publisher, room, 4, MISSED))
