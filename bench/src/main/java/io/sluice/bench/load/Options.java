@@ -10,7 +10,7 @@ import java.util.Map;
  *
  * @param url the server's deepstream WebSocket endpoint, for example {@code ws://127.0.0.1:6020/deepstream}
  * @param target a label for the server under test, carried into the results ({@code sluice}, {@code deepstream})
- * @param scenario {@code events}, {@code records}, {@code record-opens}, {@code rpc} or {@code idle}
+ * @param scenario {@code events}, {@code records}, {@code record-opens}, {@code rpc}, {@code idle} or {@code soak}
  * @param subscribers subscribers of the event or record
  * @param rate messages per second the publisher or writer sends; 0 for as fast as the window allows
  * @param window most messages sent but not yet received by the slowest subscriber; 0 for the default
@@ -28,10 +28,11 @@ import java.util.Map;
  * @param entries events the history-resend scenario publishes, then reads back
  * @param resend how the history-resend scenario reads them back: {@code json} (a subscribe that recovers from
  * offset 0 on the JSON endpoint) or {@code rest} ({@code GET /api/v1/events/{name}/history}, page by page)
+ * @param out the directory the soak writes its samples and summary to
  */
 record Options(URI url, String target, String scenario, int subscribers, int rate, int window, int inFlight,
 		int connections, Duration duration, Duration warmup, long serverPid, int threads, int sourceAddresses,
-		int payloadBytes, int run, String eventPrefix, int entries, String resend) {
+		int payloadBytes, int run, String eventPrefix, int entries, String resend, String out) {
 
 	/** The events scenario's default names, which a server keeps no history of unless told to. */
 	static final String EVENT_PREFIX = "bench/event/";
@@ -63,7 +64,7 @@ record Options(URI url, String target, String scenario, int subscribers, int rat
 				Integer.parseInt(take(values, "threads", "2")), Integer.parseInt(take(values, "source-addresses", "4")),
 				Integer.parseInt(take(values, "payload-bytes", "16")), Integer.parseInt(take(values, "run", "1")),
 				take(values, "event-prefix", EVENT_PREFIX), Integer.parseInt(take(values, "entries", "10000")),
-				take(values, "resend", "json"));
+				take(values, "resend", "json"), take(values, "out", "."));
 		if (!values.isEmpty()) {
 			throw new IllegalArgumentException("Unknown arguments: " + values.keySet());
 		}
