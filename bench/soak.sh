@@ -107,7 +107,8 @@ log "load after: $(uptime)"
 stop_sluice
 if grep -qE ' (ERROR|WARN) ' "$OUT/sluice.log"; then
 	log "the server logged $(grep -cE ' ERROR ' "$OUT/sluice.log") ERROR and $(grep -cE ' WARN ' "$OUT/sluice.log") WARN lines; most frequent:"
-	grep -E ' (ERROR|WARN) ' "$OUT/sluice.log" | sed -E 's/^.*(ERROR|WARN) [0-9]+ --- //' | cut -c1-160 | sort | uniq -c \
+	grep -E ' (ERROR|WARN) ' "$OUT/sluice.log" | sed -E 's/^.*(ERROR|WARN) [0-9]+ --- //' \
+		| sed -E -e 's/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}/<id>/g' -e 's/[0-9]+ bytes/N bytes/g' | cut -c1-160 | sort | uniq -c \
 		| sort -rn | head -5 | tee -a "$LOG"
 fi
 case $status in
