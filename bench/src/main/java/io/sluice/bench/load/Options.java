@@ -10,7 +10,8 @@ import java.util.Map;
  *
  * @param url the server's deepstream WebSocket endpoint, for example {@code ws://127.0.0.1:6020/deepstream}
  * @param target a label for the server under test, carried into the results ({@code sluice}, {@code deepstream})
- * @param scenario {@code events}, {@code records}, {@code record-opens}, {@code rpc}, {@code idle} or {@code soak}
+ * @param scenario {@code events}, {@code records}, {@code record-opens}, {@code rpc}, {@code idle}, {@code history-resend} or
+ * {@code soak}
  * @param subscribers subscribers of the event or record
  * @param rate messages per second the publisher or writer sends; 0 for as fast as the window allows
  * @param window most messages sent but not yet received by the slowest subscriber; 0 for the default

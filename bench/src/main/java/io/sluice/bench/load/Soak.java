@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -107,6 +108,11 @@ final class Soak {
 	private final LongAdder errors = new LongAdder();
 
 	private final List<String> firstErrors = new ArrayList<>();
+
+	/** Errors by kind, with the first of each. */
+	private final Map<String, ErrorKind> errorKinds = new ConcurrentHashMap<>();
+
+	private final CountDownLatch provided = new CountDownLatch(1);
 
 	/** Connections this side closes on purpose: their closing is no error. */
 	private final Set<ClientConnection> closing = ConcurrentHashMap.newKeySet();
@@ -254,7 +260,13 @@ final class Soak {
 				mean(samples, SoakReport.Sample::rpcCallsPerSecond), mean(samples, SoakReport.Sample::cpuCores),
 				this.connectCycles.sum(), this.slowCuts.sum(), this.generationNumber));
 		if (errorCount > 0) {
-			summary.append("First errors:\n\n");
+			summary.append("Errors by kind (count, then the first):\n\n");
+			this.errorKinds.forEach((kind, error) -> summary.append("- ")
+				.append(error.count.sum())
+				.append(" × ")
+				.append(error.first)
+				.append('\n'));
+			summary.append("\nThe first errors:\n\n");
 			synchronized (this.firstErrors) {
 				this.firstErrors.forEach((error) -> summary.append("- ").append(error).append('\n'));
 			}
@@ -284,7 +296,10 @@ final class Soak {
 				"rpc provider");
 		provider.send(Frames.rpcProvide(this.rpc, "provide"));
 		this.caller = watch(client.connect(this::onCallerFrame).get(30, TimeUnit.SECONDS), "rpc caller");
-		// Let the subscriptions and the provider register before the first messages.
+		if (!this.provided.await(30, TimeUnit.SECONDS)) {
+			throw new IllegalStateException("The RPC provider's PROVIDE was not acknowledged in 30 s");
+		}
+		// Let the event subscriptions register before the first emits.
 		Thread.sleep(1000);
 		newGeneration(client);
 	}
@@ -352,7 +367,7 @@ final class Soak {
 
 	private void onOtherFrame(ClientConnection connection, Frame frame) {
 		if (frame.isError() || frame.action() >= 100 || frame.action() == 1) {
-			error("error frame " + frame);
+			error("error frame, topic " + frame.topic() + " action " + frame.action(), frame.toString());
 		}
 	}
 
@@ -362,6 +377,9 @@ final class Soak {
 			String name = frame.name();
 			connection.writeAfterRead(Frames.rpcAccept(name, id));
 			connection.writeAfterRead(Frames.rpcResponse(name, id, frame.data().getBytes(StandardCharsets.UTF_8)));
+		}
+		else if (frame.topic() == Frames.TOPIC_RPC && frame.action() == Frames.RPC_PROVIDE && frame.isAck()) {
+			this.provided.countDown();
 		}
 		else if (!frame.isAck()) {
 			onOtherFrame(connection, frame);
@@ -378,6 +396,10 @@ final class Soak {
 			}
 			return;
 		}
+		if (frame.topic() == Frames.TOPIC_RPC) {
+			// Counted here, not again as a timeout.
+			this.rpcPending.remove(frame.correlationId());
+		}
 		onOtherFrame(connection, frame);
 	}
 
@@ -386,7 +408,7 @@ final class Soak {
 		long limit = now - TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
 		this.rpcPending.entrySet().removeIf((entry) -> {
 			if (entry.getValue() < limit) {
-				error("RPC call " + entry.getKey() + " unanswered after " + TIMEOUT_SECONDS + " s");
+				error("RPC call unanswered after " + TIMEOUT_SECONDS + " s", "correlation id " + entry.getKey());
 				return true;
 			}
 			return false;
@@ -449,11 +471,12 @@ final class Soak {
 					unread += (this.versions.get(i) < 0) ? 1 : 0;
 				}
 				if (unread > 0) {
-					error(unread + " record reads of the writer unanswered after " + TIMEOUT_SECONDS + " s");
+					error("record reads of the writer unanswered after " + TIMEOUT_SECONDS + " s",
+							unread + " of generation " + this.names[0]);
 				}
 				if (this.subscribed.get() < 2 * RECORD_NAMES) {
-					error((2 * RECORD_NAMES - this.subscribed.get()) + " record reads of subscribers unanswered after "
-							+ TIMEOUT_SECONDS + " s");
+					error("record reads of subscribers unanswered after " + TIMEOUT_SECONDS + " s",
+							(2 * RECORD_NAMES - this.subscribed.get()) + " of generation " + this.names[0]);
 				}
 			}, TIMEOUT_SECONDS * 1000L);
 		}
@@ -462,7 +485,7 @@ final class Soak {
 				java.util.function.Consumer<ClientConnection> then) {
 			this.client.connect(listener).orTimeout(30, TimeUnit.SECONDS).whenComplete((connection, failure) -> {
 				if (failure != null) {
-					error(role + " could not connect: " + failure);
+					error(role + " could not connect", failure.toString());
 					return;
 				}
 				synchronized (this.connections) {
@@ -544,7 +567,7 @@ final class Soak {
 		}).orTimeout(30, TimeUnit.SECONDS).whenComplete((connection, failure) -> {
 			if (failure != null) {
 				this.connecting.decrementAndGet();
-				error("connect and log-in failed: " + failure);
+				error("connect and log-in failed", failure.toString());
 				return;
 			}
 			watch(connection, "connecting client");
@@ -555,7 +578,7 @@ final class Soak {
 			connection.send(Frames.eventSubscribe(this.event, "c"));
 			schedule(() -> {
 				if (acknowledged.get() == 0 && connection.channel().isActive()) {
-					error("event subscription unacknowledged after " + TIMEOUT_SECONDS + " s");
+					error("event subscription unacknowledged after " + TIMEOUT_SECONDS + " s", connection.channel().toString());
 					closeOnPurpose(connection);
 				}
 			}, TIMEOUT_SECONDS * 1000L);
@@ -584,11 +607,11 @@ final class Soak {
 				}
 			}
 			else if (frame.isError() || frame.action() >= 100) {
-				error("slow consumer: error frame " + frame);
+				error("slow consumer: error frame", frame.toString());
 			}
 		}).orTimeout(30, TimeUnit.SECONDS).whenComplete((connection, failure) -> {
 			if (failure != null) {
-				error("slow consumer could not connect: " + failure);
+				error("slow consumer could not connect", failure.toString());
 				schedule(() -> slowConsumer(client, driver, readsSlowly), 1000);
 				return;
 			}
@@ -599,13 +622,13 @@ final class Soak {
 					return;
 				}
 				if (acknowledged.get() == 0) {
-					error("slow consumer closed before its subscription was acknowledged (close code "
-							+ connection.closeCode() + ")");
+					error("slow consumer closed before its subscription was acknowledged",
+							"close code " + connection.closeCode());
 				}
 				else if (connection.closeCode() != -1 && connection.closeCode() != 1008) {
 					// A client that stopped reading may never read the close frame (-1); one that read it must see
 					// the outbound policy's code.
-					error("slow consumer closed with code " + connection.closeCode() + ", not 1008");
+					error("slow consumer closed with a code other than 1008", "close code " + connection.closeCode());
 				}
 				else {
 					this.slowCuts.increment();
@@ -624,7 +647,7 @@ final class Soak {
 		connection.channel().closeFuture().addListener((done) -> {
 			this.open.remove(connection);
 			if (!this.closing.remove(connection) && this.running) {
-				error(role + " closed by the server (close code " + connection.closeCode() + ")");
+				error(role + " closed by the server", "close code " + connection.closeCode());
 			}
 		});
 		return connection;
@@ -641,9 +664,11 @@ final class Soak {
 		}
 	}
 
-	private void error(String what) {
+	/** An error of one kind (for the summary's count by kind), with what tells this one apart. */
+	private void error(String kind, String detail) {
 		this.errors.increment();
-		String line = String.format(Locale.ROOT, "%.0f s: %s", elapsedSeconds(), what);
+		String line = String.format(Locale.ROOT, "%.0f s: %s: %s", elapsedSeconds(), kind, detail);
+		this.errorKinds.computeIfAbsent(kind, (key) -> new ErrorKind(line)).count.increment();
 		synchronized (this.firstErrors) {
 			if (this.firstErrors.size() < 20) {
 				this.firstErrors.add(line);
@@ -659,9 +684,21 @@ final class Soak {
 				task.run();
 			}
 			catch (RuntimeException ex) {
-				error("load task failed: " + ex);
+				error("load task failed", ex.toString());
 			}
 		};
+	}
+
+	private static final class ErrorKind {
+
+		final String first;
+
+		final LongAdder count = new LongAdder();
+
+		ErrorKind(String first) {
+			this.first = first;
+		}
+
 	}
 
 	private long[] counters() {
