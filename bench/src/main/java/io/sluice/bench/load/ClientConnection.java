@@ -89,6 +89,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Web
 
 	private volatile boolean dropped;
 
+	/** The code of the close frame the server sent, or -1 if none was read. */
+	private volatile int closeCode = -1;
+
 	private volatile ScheduledFuture<?> pings;
 
 	private ScheduledFuture<?> handshakeTimeout;
@@ -193,6 +196,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Web
 	/** Whether the connection was closed after it had opened (by the server, or by {@link #close()}). */
 	boolean wasDropped() {
 		return this.dropped;
+	}
+
+	/** The code of the server's close frame, or -1 if the connection ended without one being read. */
+	int closeCode() {
+		return this.closeCode;
 	}
 
 	boolean isWritable() {
@@ -314,6 +322,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Web
 
 	@Override
 	public void onClose(int code) {
+		this.closeCode = code;
 		writeFrame(WebSocketFrames.CLOSE, new byte[] { (byte) (code >>> 8), (byte) code }, 0, (code == 1005) ? 0 : 2);
 		flush();
 		this.context.close();

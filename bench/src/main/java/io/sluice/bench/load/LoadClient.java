@@ -11,6 +11,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
@@ -41,14 +42,26 @@ final class LoadClient implements AutoCloseable {
 	private int nextSource;
 
 	LoadClient(URI uri, int threads, int sourceAddresses) {
-		this(uri, List.of(uri), threads, sourceAddresses);
+		this(uri, List.of(uri), threads, sourceAddresses, 0);
+	}
+
+	/** Every connection to {@code uri}, with a receive buffer of {@code receiveBufferBytes} (see below). */
+	LoadClient(URI uri, int threads, int sourceAddresses, int receiveBufferBytes) {
+		this(uri, List.of(uri), threads, sourceAddresses, receiveBufferBytes);
+	}
+
+	/** Connections of {@link #connectAll} spread over {@code spread}, the others to {@code uri}. */
+	LoadClient(URI uri, List<URI> spread, int threads, int sourceAddresses) {
+		this(uri, spread, threads, sourceAddresses, 0);
 	}
 
 	/**
 	 * @param uri where {@link #connect} connects: the publisher's, writer's or caller's server
 	 * @param spread where {@link #connectAll} connects, in turn
+	 * @param receiveBufferBytes above 0, each connection's socket receive buffer is that size and each read takes at
+	 *     most that much, so a client that reads rarely takes little per read (the soak's slow consumers)
 	 */
-	LoadClient(URI uri, List<URI> spread, int threads, int sourceAddresses) {
+	LoadClient(URI uri, List<URI> spread, int threads, int sourceAddresses, int receiveBufferBytes) {
 		this.uri = uri;
 		this.spread = spread.isEmpty() ? List.of(uri) : List.copyOf(spread);
 		this.sourceAddresses = Math.max(1, sourceAddresses);
@@ -62,6 +75,10 @@ final class LoadClient implements AutoCloseable {
 			.option(ChannelOption.TCP_NODELAY, true)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
 			.option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024));
+		if (receiveBufferBytes > 0) {
+			this.bootstrap.option(ChannelOption.SO_RCVBUF, receiveBufferBytes)
+				.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(receiveBufferBytes));
+		}
 	}
 
 	/** Connects, upgrades and authenticates one connection; the future fails if any step does. */

@@ -12,10 +12,12 @@ import java.io.PrintStream;
  *
  * Scenarios: {@code events} (--subscribers, --rate, --window), {@code records} (--subscribers, --rate, --window),
  * {@code record-opens} (--in-flight), {@code rpc} (--in-flight), {@code idle} (--connections, needs --server-pid),
- * {@code history-resend} (--entries, --resend; needs a server that keeps the history of {@code bench/resend/.*}). With
- * {@code --subscriber-urls}, the subscribers of events and records connect to those servers in turn (the other nodes
- * of a cluster) while the publisher stays on {@code --url}. Every run is bounded by
- * {@code --warmup} + {@code --duration} plus connection set-up, and the process exits when it is done.
+ * {@code history-resend} (--entries, --resend; needs a server that keeps the history of {@code bench/resend/.*}),
+ * {@code soak} (--duration, --out, needs --server-pid; see {@link Soak}: it writes its own results and exits 0 if
+ * the server stayed bounded without errors, 3 if not). With {@code --subscriber-urls}, the subscribers of events and
+ * records connect to those servers in turn (the other nodes of a cluster) while the publisher stays on {@code --url}.
+ * Every run is bounded by {@code --warmup} + {@code --duration} plus connection set-up, and the process exits when it
+ * is done.
  */
 public final class LoadMain {
 
@@ -31,11 +33,24 @@ public final class LoadMain {
 		catch (RuntimeException ex) {
 			System.err.println(ex.getMessage());
 			System.err.println("Usage: LoadMain --url ws://127.0.0.1:6020/deepstream --target NAME "
-					+ "--scenario events|records|record-opens|rpc|idle|history-resend [--subscribers N] [--rate N] [--window N] "
+					+ "--scenario events|records|record-opens|rpc|idle|history-resend|soak [--subscribers N] [--rate N] [--window N] "
 					+ "[--in-flight N] [--event-prefix P] [--entries N] [--resend json|rest] "
 					+ "[--connections N] [--duration S] [--warmup S] [--server-pid PID] [--threads N] "
-					+ "[--source-addresses N] [--payload-bytes N] [--run N] [--subscriber-urls URL,URL]");
+					+ "[--source-addresses N] [--payload-bytes N] [--run N] [--subscriber-urls URL,URL] [--out DIR]");
 			System.exit(2);
+			return;
+		}
+		if (options.scenario().equals("soak")) {
+			int status;
+			try {
+				status = Soak.run(options) ? 0 : 3;
+			}
+			catch (Exception ex) {
+				System.err.println(options.target() + " soak failed: " + ex);
+				ex.printStackTrace();
+				status = 1;
+			}
+			System.exit(status);
 			return;
 		}
 		try {

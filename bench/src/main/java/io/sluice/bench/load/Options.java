@@ -12,7 +12,8 @@ import java.util.Map;
  *
  * @param url the server's deepstream WebSocket endpoint, for example {@code ws://127.0.0.1:6020/deepstream}
  * @param target a label for the server under test, carried into the results ({@code sluice}, {@code deepstream})
- * @param scenario {@code events}, {@code records}, {@code record-opens}, {@code rpc} or {@code idle}
+ * @param scenario {@code events}, {@code records}, {@code record-opens}, {@code rpc}, {@code idle}, {@code history-resend} or
+ * {@code soak}
  * @param subscribers subscribers of the event or record
  * @param rate messages per second the publisher or writer sends; 0 for as fast as the window allows
  * @param window most messages sent but not yet received by the slowest subscriber; 0 for the default
@@ -32,10 +33,12 @@ import java.util.Map;
  * offset 0 on the JSON endpoint) or {@code rest} ({@code GET /api/v1/events/{name}/history}, page by page)
  * @param subscriberUrls where the subscribers of the events and records scenarios connect, in turn (in a cluster,
  *     other nodes than the publisher's); empty for {@code url}
+ * @param out the directory the soak writes its samples and summary to
  */
 record Options(URI url, String target, String scenario, int subscribers, int rate, int window, int inFlight,
 		int connections, Duration duration, Duration warmup, long serverPid, int threads, int sourceAddresses,
-		int payloadBytes, int run, String eventPrefix, int entries, String resend, List<URI> subscriberUrls) {
+		int payloadBytes, int run, String eventPrefix, int entries, String resend, List<URI> subscriberUrls,
+		String out) {
 
 	/** The events scenario's default names, which a server keeps no history of unless told to. */
 	static final String EVENT_PREFIX = "bench/event/";
@@ -71,7 +74,8 @@ record Options(URI url, String target, String scenario, int subscribers, int rat
 				Arrays.stream(take(values, "subscriber-urls", "").split(","))
 					.filter((url) -> !url.isBlank())
 					.map(URI::create)
-					.toList());
+					.toList(),
+				take(values, "out", "."));
 		if (!values.isEmpty()) {
 			throw new IllegalArgumentException("Unknown arguments: " + values.keySet());
 		}
