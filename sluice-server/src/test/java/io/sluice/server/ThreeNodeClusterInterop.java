@@ -58,6 +58,9 @@ abstract class ThreeNodeClusterInterop {
 
 	static final Duration RPC_RESPONSE_TIMEOUT = Duration.ofSeconds(3);
 
+	/** The time to live of the records under {@code <prefix>/ttl/}, written on one node and watched on the others. */
+	static final Duration RECORD_TTL = Duration.ofSeconds(2);
+
 	/** What the notify check expects subscribers to get: the version the test puts in the store. */
 	private static final long STORED_VERSION = 5;
 
@@ -105,7 +108,8 @@ abstract class ThreeNodeClusterInterop {
 				"--sluice.cluster.missed-heartbeats=" + MISSED_HEARTBEATS,
 				"--sluice.cluster.resync-interval=" + RESYNC.toMillis() + "ms",
 				"--sluice.rpc.accept-timeout=" + RPC_ACCEPT_TIMEOUT.toMillis() + "ms",
-				"--sluice.rpc.response-timeout=" + RPC_RESPONSE_TIMEOUT.toMillis() + "ms"));
+				"--sluice.rpc.response-timeout=" + RPC_RESPONSE_TIMEOUT.toMillis() + "ms",
+				"--sluice.records.ttl[cluster-.*/ttl/.*]=" + RECORD_TTL.toMillis() + "ms"));
 		shared.addAll(startBus());
 		Path dataDir = Files.createTempDirectory("three-node-cluster-" + busName());
 		this.nodes = new ClusterNodes(interop, busName(), 3, shared, dataDir, STARTUP_TIMEOUT);
@@ -150,6 +154,7 @@ abstract class ThreeNodeClusterInterop {
 					"login", "event-reaches-subscribers-on-the-other-nodes",
 					"record-set-on-one-node-is-seen-on-the-others", "version-exists-between-writers-on-two-nodes",
 					"rpc-local-provider-first-a-local-reject-goes-to-another-node", "presence-across-nodes",
+					"record-expires-with-subscribers-told-on-every-node",
 					"notify-reloads-the-store-for-subscribers-on-every-node",
 					"listen-accept-provider-and-subscriber-on-different-nodes",
 					"listen-reject-moves-to-a-listener-on-another-node",
