@@ -36,6 +36,14 @@ final class InstanceFailure extends RuntimeException {
 				// The instance could not read what this client sent: a bug on one side, not a reason to retry.
 				return new IllegalArgumentException(
 						"Record-service instance " + address + " refused the call: " + status.getDescription(), grpc);
+			case UNKNOWN:
+				if (!isChannelClosed(grpc)) {
+					return new InstanceFailure("Call to record-service instance " + address + " failed: " + described,
+							grpc, false, false);
+				}
+				// gRPC's transport says so when the connection closed under the call: the connection was lost.
+				return new InstanceFailure("Record-service instance " + address + " is unavailable (connection lost): "
+						+ described, grpc, false, true);
 			case UNAVAILABLE:
 				boolean notConnected = isConnectFailure(grpc);
 				return new InstanceFailure("Record-service instance " + address + " is unavailable ("
@@ -45,6 +53,16 @@ final class InstanceFailure extends RuntimeException {
 				return new InstanceFailure("Call to record-service instance " + address + " failed: " + described,
 						grpc, false, false);
 		}
+	}
+
+	private static boolean isChannelClosed(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof java.nio.channels.ClosedChannelException) {
+				return true;
+			}
+		}
+		return failure instanceof StatusRuntimeException grpc && grpc.getStatus().getDescription() != null
+				&& grpc.getStatus().getDescription().equalsIgnoreCase("channel closed");
 	}
 
 	private static boolean isConnectFailure(Throwable failure) {

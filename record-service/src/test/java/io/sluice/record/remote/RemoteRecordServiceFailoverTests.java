@@ -137,6 +137,12 @@ class RemoteRecordServiceFailoverTests {
 			assertThat(failure.neverReached()).isFalse();
 			assertThat(failure.instanceDown()).isTrue();
 		});
+		RuntimeException closed = InstanceFailure.of("h:1",
+				Status.UNKNOWN.withDescription("channel closed").asRuntimeException());
+		assertThat(closed).isInstanceOfSatisfying(InstanceFailure.class, (failure) -> {
+			assertThat(failure.neverReached()).isFalse();
+			assertThat(failure.instanceDown()).isTrue();
+		});
 		RuntimeException slow = InstanceFailure.of("h:1", Status.DEADLINE_EXCEEDED.asRuntimeException());
 		assertThat(slow).isInstanceOfSatisfying(InstanceFailure.class, (failure) -> {
 			assertThat(failure.neverReached()).isFalse();
