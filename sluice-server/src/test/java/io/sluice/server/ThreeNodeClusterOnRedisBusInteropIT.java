@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -54,9 +53,6 @@ class ThreeNodeClusterOnRedisBusInteropIT extends ThreeNodeClusterInterop {
 	 */
 	@Test
 	@Order(1)
-	@Disabled("A subscriber of a record another client writes can see its version go back by one around a reconnect: "
-			+ "its read after subscribing again can be answered after a newer update was sent to it (the read's "
-			+ "answer and the change feed are not ordered per connection); to be fixed before this runs in the build")
 	void clientsOfKilledNodesGetEverythingBackOnAnotherAndNoAcknowledgedWriteIsLost() throws Exception {
 		String prefix = "cluster-" + this.run + "-chaos";
 		try {

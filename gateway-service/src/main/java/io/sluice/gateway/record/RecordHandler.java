@@ -43,7 +43,7 @@ public final class RecordHandler extends ListeningTopicHandler {
 			Permissions permissions) {
 		super(ListenTopic.RECORD, listen, scheduler);
 		this.notifier = new RecordNotifier(records, subscriptions().subscriptions());
-		this.reads = new RecordReads(records, subscriptions(), permissions, this.notifier::newestTold);
+		this.reads = new RecordReads(records, subscriptions(), permissions, this.notifier);
 		this.writes = new RecordWrites(records, subscriptions().subscriptions());
 		this.notifyRequests = new RecordNotifyRequests(records);
 	}

@@ -3,7 +3,6 @@ package io.sluice.gateway.record;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToLongFunction;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +25,8 @@ import io.sluice.record.RecordService;
 
 /**
  * Subscriptions, reads and heads. A subscription is registered before the record is read, as deepstream does, so
- * that no change made after the read can be missed.
+ * that no change made after the read can be missed; the answers go through the {@link RecordNotifier}, in order with
+ * the changes it sends, so that none is older than an update the connection was already sent.
  *
  * <p>SUBSCRIBECREATEANDREAD (what the client's {@code getRecord} sends) creates the record if it does not exist, as
  * deepstream does: {@code {}} at version 0, durable before the read answer is sent, so from then on every client's
@@ -46,15 +46,15 @@ final class RecordReads {
 	/** The permission rules, or {@code null} when everyone may open every record. */
 	private final Permissions permissions;
 
-	/** The newest version of a record this node told subscribers of, or -1 ({@link RecordNotifier#newestTold}). */
-	private final ToLongFunction<String> newestTold;
+	/** Sends the answers, in order with the changes sent to the records' subscribers. */
+	private final RecordNotifier notifier;
 
 	RecordReads(RecordService records, TopicSubscriptions subscriptions, Permissions permissions,
-			ToLongFunction<String> newestTold) {
+			RecordNotifier notifier) {
 		this.records = records;
 		this.subscriptions = subscriptions;
 		this.permissions = permissions;
-		this.newestTold = newestTold;
+		this.notifier = notifier;
 	}
 
 	/** SUBSCRIBE, SUBSCRIBEANDREAD, SUBSCRIBECREATEANDREAD and SUBSCRIBEANDHEAD, for every name given. */
@@ -114,18 +114,20 @@ final class RecordReads {
 	}
 
 	private Mono<Void> read(Connection connection, Message request, String name) {
-		return notOlderThanTold(name, Mono.defer(() -> this.records.read(name)))
-			.map((record) -> readReply(request, name, record))
-			.switchIfEmpty(Mono.fromSupplier(() -> readReply(request, name, null)))
-			.doOnNext(connection::send)
+		return Mono.defer(() -> this.records.read(name))
+			.doOnNext((record) -> this.notifier.answer(connection, name, record,
+					(answered) -> readReply(request, name, answered)))
+			.switchIfEmpty(Mono.fromRunnable(() -> this.notifier.answer(connection, name, null,
+					(answered) -> readReply(request, name, answered))))
 			.onErrorResume((ex) -> loadError(connection, request, name, ex))
 			.then();
 	}
 
 	/** The record, created if need be; RECORD_CREATE_ERROR if it could not be, as deepstream answers. */
 	private Mono<Void> create(Connection connection, Message request, String name) {
-		return notOlderThanTold(name, Mono.defer(() -> this.records.create(name)))
-			.doOnNext((record) -> connection.send(RecordReplies.readResponse(name, record.version(), record.data())))
+		return Mono.defer(() -> this.records.create(name))
+			.doOnNext((record) -> this.notifier.answer(connection, name, record,
+					(answered) -> RecordReplies.readResponse(name, answered.version(), answered.data())))
 			.onErrorResume((ex) -> {
 				logger.warn("Creating record {} failed: {}", name, ex.getMessage());
 				connection.send(RecordReplies.error(RecordAction.RECORD_CREATE_ERROR, request, name)
@@ -159,18 +161,6 @@ final class RecordReads {
 			.onErrorResume((ex) -> loadError(connection, request, name, ex));
 	}
 
-	/**
-	 * The record as read, or read once more if subscribers were meanwhile told of a newer version: the subscription
-	 * is registered before the read, and a read that took long (its record-service instance lost, say) must not
-	 * answer a subscriber with a version older than an update it was already sent.
-	 */
-	private Mono<VersionedRecord> notOlderThanTold(String name, Mono<VersionedRecord> read) {
-		return read.flatMap((record) -> (record.version() >= this.newestTold.applyAsLong(name)) ? Mono.just(record)
-				: Mono.defer(() -> this.records.read(name))
-					.filter((again) -> again.version() > record.version())
-					.defaultIfEmpty(record));
-	}
-
 	private static Message readReply(Message request, String name, VersionedRecord record) {
 		if (record != null && !record.deleted()) {
 			return RecordReplies.readResponse(name, record.version(), record.data());
@@ -192,8 +182,9 @@ final class RecordReads {
 				.defaultIfEmpty(subscribing ? 0 : MISSING)
 				.map((version) -> Map.entry(name, version)))
 			.collectMap(Map.Entry::getKey, Map.Entry::getValue, LinkedHashMap::new)
-			.doOnNext((versions) -> connection.send(Message.builder(Topic.RECORD, RecordAction.HEAD_RESPONSE_BULK)
-				.versions(versions).build()))
+			.doOnNext((versions) -> this.notifier.answerVersions(connection, versions,
+					(answered) -> Message.builder(Topic.RECORD, RecordAction.HEAD_RESPONSE_BULK).versions(answered)
+						.build()))
 			.onErrorResume((ex) -> loadError(connection, request, null, ex))
 			.then();
 	}

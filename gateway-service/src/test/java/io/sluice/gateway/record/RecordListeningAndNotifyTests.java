@@ -6,6 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
@@ -18,6 +19,8 @@ import io.sluice.gateway.session.Connection;
 import io.sluice.gateway.session.Outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** Listening and NOTIFY through the RECORD topic's handler, against a record service whose reads the test sets. */
 class RecordListeningAndNotifyTests {
@@ -171,16 +174,73 @@ class RecordListeningAndNotifyTests {
 	}
 
 	@Test
-	void aSubscriptionsReadOlderThanAnUpdateItsRecordsSubscribersWereSentIsReadAgain() {
+	void aSubscriptionsReadOlderThanAnUpdateItsRecordsSubscribersWereSentIsAnsweredWithThatUpdate() {
 		this.records.stored.put("car/1", VersionedRecord.of("car/1", 5, "{\"speed\":5}"));
 		handle(this.bob, subscribeCreateAndRead("car/1"));
 		this.records.reload("car/1").block(Duration.ofSeconds(5));
-		// A read that was under way while v5 was announced, answered late with what it had found.
+		// The record's former record-service instance, answering what it had before v5.
 		this.records.stored.put("car/1", VersionedRecord.of("car/1", 4, "{\"speed\":4}"));
-		this.records.reads.clear();
 		handle(this.alice, Message.builder(Topic.RECORD, RecordAction.SUBSCRIBEANDREAD).names(List.of("car/1"))
 			.correlationId("s").build());
-		assertThat(this.records.reads).as("read again: bob was told of v5").containsExactly("car/1", "car/1");
+		assertThat(this.alice.take()).last().satisfies((read) -> {
+			assertThat(read.action()).isEqualTo(RecordAction.READ_RESPONSE);
+			assertThat(read.version()).isEqualTo(5);
+			assertThat(read.dataText()).isEqualTo("{\"speed\":5}");
+		});
+	}
+
+	@Test
+	void aReadUnderWayWhenAnUpdateIsSentIsNotAnsweredWithAnOlderVersionAfterIt() {
+		this.records.stored.put("car/1", VersionedRecord.of("car/1", 4, "{\"speed\":4}"));
+		Sinks.Empty<Void> readAnswers = Sinks.empty();
+		this.records.readsWaitFor = readAnswers.asMono();
+		StepVerifier subscribing = StepVerifier.create(this.handler.handle(this.alice.connection,
+				Message.builder(Topic.RECORD, RecordAction.SUBSCRIBEANDREAD).names(List.of("car/1"))
+					.correlationId("s")
+					.build()))
+			.expectComplete()
+			.verifyLater();
+		// v5 is written and announced while the read, which found v4, is still on its way back.
+		this.records.stored.put("car/1", VersionedRecord.of("car/1", 5, "{\"speed\":5}"));
+		this.records.reload("car/1").block(Duration.ofSeconds(5));
+		readAnswers.tryEmitEmpty();
+		subscribing.verify(Duration.ofSeconds(5));
+		assertThat(this.alice.take()).extracting(Message::action, Message::version)
+			.containsExactly(tuple(RecordAction.SUBSCRIBEANDREAD, null), tuple(RecordAction.UPDATE, 5L),
+					tuple(RecordAction.READ_RESPONSE, 5L));
+	}
+
+	@Test
+	void aResubscriptionsHeadOlderThanAnUpdateItsRecordsSubscribersWereSentReportsThatUpdatesVersion() {
+		this.records.stored.put("car/1", VersionedRecord.of("car/1", 5, "{\"speed\":5}"));
+		this.records.stored.put("car/2", VersionedRecord.of("car/2", 2, "{}"));
+		handle(this.bob, subscribeCreateAndRead("car/1"));
+		this.records.reload("car/1").block(Duration.ofSeconds(5));
+		this.records.stored.put("car/1", VersionedRecord.of("car/1", 4, "{\"speed\":4}"));
+		handle(this.alice, Message.builder(Topic.RECORD, RecordAction.SUBSCRIBEANDHEAD)
+			.names(List.of("car/1", "car/2", "car/3"))
+			.correlationId("h")
+			.build());
+		assertThat(this.alice.take()).last().satisfies((heads) -> {
+			assertThat(heads.action()).isEqualTo(RecordAction.HEAD_RESPONSE_BULK);
+			assertThat(heads.versions()).containsExactly(entry("car/1", 5L), entry("car/2", 2L), entry("car/3", 0L));
+		});
+	}
+
+	@Test
+	void aRecordDeletedAndCreatedAgainIsAnsweredAtItsNewVersion() {
+		this.records.stored.put("car/1", VersionedRecord.of("car/1", 5, "{\"speed\":5}"));
+		handle(this.bob, subscribeCreateAndRead("car/1"));
+		this.records.reload("car/1").block(Duration.ofSeconds(5));
+		this.records.stored.put("car/1", VersionedRecord.tombstone("car/1", 6));
+		this.records.reload("car/1").block(Duration.ofSeconds(5));
+		this.records.stored.put("car/1", VersionedRecord.of("car/1", 0, "{}"));
+		handle(this.alice, Message.builder(Topic.RECORD, RecordAction.SUBSCRIBEANDREAD).names(List.of("car/1"))
+			.correlationId("s").build());
+		assertThat(this.alice.take()).last().satisfies((read) -> {
+			assertThat(read.action()).isEqualTo(RecordAction.READ_RESPONSE);
+			assertThat(read.version()).isZero();
+		});
 	}
 
 	private void handle(Client client, Message message) {

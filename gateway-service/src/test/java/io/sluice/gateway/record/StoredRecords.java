@@ -26,10 +26,17 @@ public final class StoredRecords implements RecordService {
 
 	public boolean failReads;
 
+	/** What reads wait for before they answer what they found when they were made: a record-service call under way. */
+	public Mono<Void> readsWaitFor = Mono.empty();
+
 	private final Sinks.Many<RecordChange> changes = Sinks.many().multicast().directBestEffort();
 
 	@Override
 	public Mono<VersionedRecord> read(String name) {
+		return lookUp(name).delayUntil((record) -> this.readsWaitFor);
+	}
+
+	private Mono<VersionedRecord> lookUp(String name) {
 		this.reads.add(name);
 		return this.failReads ? Mono.error(new IllegalStateException("store down"))
 				: Mono.justOrEmpty(this.stored.get(name));
@@ -78,7 +85,7 @@ public final class StoredRecords implements RecordService {
 	/** Announces the stored record as {@link RecordService#reload} does, unless there is none. */
 	@Override
 	public Mono<VersionedRecord> reload(String name) {
-		return read(name).doOnNext((record) -> this.changes.tryEmitNext(new RecordChange(
+		return lookUp(name).doOnNext((record) -> this.changes.tryEmitNext(new RecordChange(
 				record.deleted() ? RecordChange.Kind.DELETE : RecordChange.Kind.SET, record, null, null, null)));
 	}
 
