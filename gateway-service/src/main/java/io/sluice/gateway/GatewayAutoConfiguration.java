@@ -17,6 +17,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
+import io.sluice.connector.ConnectorChoice;
 import io.sluice.connector.HotStreamHistory;
 import io.sluice.connector.MessageBus;
 import io.sluice.connector.StorageQueue;
@@ -93,8 +94,12 @@ public final class GatewayAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	EventHistory gatewayEventHistory(ObjectProvider<StreamHistory> history, ObjectProvider<StreamArchive> archive,
-			ObjectProvider<StorageQueue> queue, HistoryProperties properties) {
+			ObjectProvider<StorageQueue> queue, HistoryProperties properties, Environment environment) {
 		HistoryStreams streams = new HistoryStreams(properties);
+		if (streams.any()) {
+			HistoryStreams.checkSharedAcrossNodes(environment.getProperty(ConnectorChoice.HISTORY_TYPE, "memory"),
+					environment.getProperty(ConnectorChoice.BUS_TYPE, "memory"));
+		}
 		StreamHistory connector = history.getIfAvailable();
 		if (connector == null) {
 			if (streams.any()) {

@@ -33,6 +33,23 @@ public final class HistoryStreams {
 		this.retentions = properties.streams().stream().map(HistoryProperties.Stream::retention).toList();
 	}
 
+	/**
+	 * Refuses history kept in each node's memory when a message bus shares events between nodes: every node would
+	 * number a stream's events on its own, giving different events the same offset under one epoch (and, with a
+	 * store, continuing from the same stored position).
+	 * @param historyType {@code sluice.history.type}
+	 * @param busType {@code sluice.bus.type}
+	 * @throws IllegalStateException naming both properties and what to choose instead
+	 */
+	public static void checkSharedAcrossNodes(String historyType, String busType) {
+		if ("memory".equalsIgnoreCase(historyType.trim()) && !"memory".equalsIgnoreCase(busType.trim())) {
+			throw new IllegalStateException("sluice.history.streams is set with sluice.history.type=memory, which keeps "
+					+ "each node's history apart, but sluice.bus.type=" + busType.trim() + " shares events between "
+					+ "nodes: each node would give the same offsets to different events. Set sluice.history.type to "
+					+ "redis, sql or mongodb, which every node shares");
+		}
+	}
+
 	/** Whether any name keeps history. */
 	public boolean any() {
 		return !this.patterns.isEmpty();

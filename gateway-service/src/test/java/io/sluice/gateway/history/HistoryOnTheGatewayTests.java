@@ -16,7 +16,9 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import io.sluice.connector.HistoryEntry;
+import io.sluice.connector.MessageBus;
 import io.sluice.connector.StreamHistory;
+import io.sluice.connector.memory.InMemoryMessageBus;
 import io.sluice.connector.memory.MemoryConnectorAutoConfiguration;
 import io.sluice.gateway.GatewayAutoConfiguration;
 import io.sluice.gateway.event.EventHandler;
@@ -33,6 +35,8 @@ import io.sluice.gateway.session.Outbox;
 import io.sluice.record.write.RecordServiceAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /**
  * Event history on the gateway's real handlers: what is appended as events are published, and the
@@ -105,6 +109,23 @@ class HistoryOnTheGatewayTests {
 				assertThat(error.dataText()).contains("exactly one of last, from or since");
 			});
 		});
+	}
+
+	@Test
+	void historyInEachNodesMemoryIsRefusedWhenABusSharesEventsBetweenNodes() {
+		// A bus of the test's own stands for Kafka's, which this module does not have.
+		this.runner.withPropertyValues("sluice.bus.type=kafka")
+			.withBean(MessageBus.class, () -> new InMemoryMessageBus("node-1", new InMemoryMessageBus.Medium()))
+			.run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("sluice.history.type=memory")
+				.hasMessageContaining("sluice.bus.type=kafka");
+		});
+		assertThatNoException().isThrownBy(() -> HistoryStreams.checkSharedAcrossNodes("memory", "memory"));
+		assertThatNoException().isThrownBy(() -> HistoryStreams.checkSharedAcrossNodes("redis", "kafka"));
+		assertThatIllegalStateException().isThrownBy(() -> HistoryStreams.checkSharedAcrossNodes("Memory ", "redis"))
+			.withMessageContaining("sluice.bus.type=redis");
 	}
 
 	@Test
