@@ -3,9 +3,9 @@ package io.sluice.server;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
+import io.sluice.connector.UnusedAutoConfigurations;
 import io.sluice.gateway.app.AheadOfTimeStart;
 import io.sluice.gateway.app.NettyDefaults;
-import io.sluice.gateway.app.UnusedAutoConfigurations;
 
 /** Sluice in one JVM: gateway, record service and storage worker, on embedded defaults. */
 @SpringBootApplication(excludeName = { UnusedAutoConfigurations.TRANSACTIONS,

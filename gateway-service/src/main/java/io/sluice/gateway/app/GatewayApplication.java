@@ -3,6 +3,8 @@ package io.sluice.gateway.app;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
+import io.sluice.connector.UnusedAutoConfigurations;
+
 /**
  * The gateway as its own deployable: WebSocket clients on the HTTP port, records from record-service instances
  * over the internal records API ({@code sluice.records.mode=remote}), changes, events, RPC and presence over the

@@ -3,6 +3,8 @@ package io.sluice.record.app;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
+import io.sluice.connector.UnusedAutoConfigurations;
+
 /**
  * The record service as its own deployable: the record service over its connectors (by default Redis as cache
  * and bus, Kafka as the storage queue, PostgreSQL as the store), serving gateways over the internal records API,
@@ -10,7 +12,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
  * {@code record-service-<profile>.yml}, named apart from {@code application.yml} so that a JVM that embeds this
  * module as a library never picks them up.
  */
-@SpringBootApplication
+@SpringBootApplication(excludeName = { UnusedAutoConfigurations.TRANSACTIONS,
+		UnusedAutoConfigurations.R2DBC_TRANSACTIONS, UnusedAutoConfigurations.JACKSON_2_ENDPOINTS })
 public class RecordServiceApplication {
 
 	/** The name of this deployable's configuration files. */

@@ -8,6 +8,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 
+import io.sluice.connector.UnusedAutoConfigurations;
 import io.sluice.storage.StorageWorker;
 
 /**
@@ -17,7 +18,8 @@ import io.sluice.storage.StorageWorker;
  * which sluice-server also puts on its class path, brings no {@code application*.yml} of its own. This package
  * is outside {@code io.sluice.server}, so sluice-server's component scan never finds this class.
  */
-@SpringBootApplication
+@SpringBootApplication(excludeName = { UnusedAutoConfigurations.TRANSACTIONS,
+		UnusedAutoConfigurations.R2DBC_TRANSACTIONS, UnusedAutoConfigurations.JACKSON_2_ENDPOINTS })
 public class StorageWorkerApplication {
 
 	/** The name of the configuration files, unless {@code spring.config.name} says otherwise. */

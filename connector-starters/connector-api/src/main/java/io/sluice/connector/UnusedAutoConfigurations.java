@@ -1,4 +1,4 @@
-package io.sluice.gateway.app;
+package io.sluice.connector;
 
 /**
  * Spring Boot auto-configurations that Sluice's deployables leave out ({@code @SpringBootApplication(excludeName =
