@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The soak's samples: every {@value #SAMPLE_SECONDS} s, a full GC in the server and its heap after it, its RSS,
- * non-heap, threads, open files and CPU, and the load's throughput over the interval; each printed, and written as a
- * row of {@code soak.csv}. Once the warm-up (the first third) is over, the server's class histogram goes to
- * {@code histogram-after-warm-up.txt}.
+ * The soak's samples: every {@value #SAMPLE_SECONDS} s, a full GC in the server and its heap after it, its RSS (all
+ * of it, and the anonymous part, without the files it maps), non-heap, threads, open files and CPU, and the load's
+ * throughput over the interval; each printed, and written as a row of {@code soak.csv}. Once the warm-up (the first
+ * third) is over, the server's class histogram goes to {@code histogram-after-warm-up.txt}.
  */
 final class SoakSampler {
 
@@ -60,8 +60,8 @@ final class SoakSampler {
 			double seconds = (nowNanos - lastNanos) / 1e9;
 			this.load.sweepRpc(nowNanos);
 			SoakReport.Sample sample = new SoakReport.Sample(elapsedSeconds(), mib(heapAfter), mib(heapBefore),
-					mib(this.probe.nonHeapUsed()), this.probe.rssKib() / 1024.0, this.probe.threadCount(),
-					this.probe.openFiles(), (ticks - lastTicks) / 100.0 / seconds,
+					mib(this.probe.nonHeapUsed()), this.probe.rssKib() / 1024.0, this.probe.rssAnonKib() / 1024.0,
+					this.probe.threadCount(), this.probe.openFiles(), (ticks - lastTicks) / 100.0 / seconds,
 					(now.eventsDelivered() - last.eventsDelivered()) / seconds,
 					(now.recordWrites() - last.recordWrites()) / seconds,
 					(now.recordUpdates() - last.recordUpdates()) / seconds,
@@ -89,10 +89,11 @@ final class SoakSampler {
 
 	private static void print(SoakReport.Sample sample) {
 		System.out.printf(Locale.ROOT,
-				"[%s] %5.0f s heap-after-gc %6.1f MiB rss %6.1f MiB threads %d fds %d cpu %.2f | events %.0f/s "
-						+ "writes %.0f/s updates %.0f/s rpc %.0f/s connects %d slow-cuts %d errors %d | load %s%n",
+				"[%s] %5.0f s heap-after-gc %6.1f MiB rss %6.1f MiB (anonymous %6.1f MiB) threads %d fds %d cpu %.2f |"
+						+ " events %.0f/s writes %.0f/s updates %.0f/s rpc %.0f/s connects %d slow-cuts %d errors %d |"
+						+ " load %s%n",
 				Instant.now().toString().substring(11, 19), sample.seconds(), sample.heapAfterGcMib(),
-				sample.rssMib(), sample.threads(), sample.openFiles(), sample.cpuCores(),
+				sample.rssMib(), sample.rssAnonMib(), sample.threads(), sample.openFiles(), sample.cpuCores(),
 				sample.eventsPerSecond(), sample.recordWritesPerSecond(), sample.recordUpdatesPerSecond(),
 				sample.rpcCallsPerSecond(), sample.connectCycles(), sample.slowConsumerCuts(), sample.errors(),
 				sample.loadAverage());
