@@ -15,11 +15,14 @@
 # record reads or RPC calls unanswered after 10 s.
 #
 # Every 10 s the load generator runs a full GC in the server through its platform MBeans (the Attach API starts the
-# local management agent: no JVM option, no port) and samples the heap after it, RSS, threads and open files from
-# /proc, and the load's throughput. At the end it fits a least-squares line to the heap after GC and to RSS over the
-# last two thirds (the first third is warm-up) and prints the verdict: bounded when the growth that line predicts
-# over the window is under max(5% of the mean, 4 MiB for the heap, 16 MiB for RSS), with no errors. It also diffs two
-# GC.class_histogram outputs (after the warm-up, at the end) to name the classes that grew.
+# local management agent: no JVM option, no port) and samples the heap after it, non-heap, RSS and its anonymous part
+# (RssAnon), threads and open files from /proc, and the load's throughput. At the end it fits a least-squares line to
+# each over the last two thirds (the first third is warm-up) and prints the verdict: bounded when the growth that
+# line predicts over the window is under max(5% of the mean, 4 MiB for the heap and non-heap, 16 MiB for anonymous
+# RSS), with no errors. The whole RSS is reported but not judged: it also counts the journal's mapped segment, whose
+# pages become resident as entries are appended, up to the segment size, and are given back when it is finished
+# (bench/results/23-soak.md). It also diffs two GC.class_histogram outputs (after the warm-up, at the end) to name
+# the classes that grew.
 #
 # Options: --minutes N (30), --rebuild (rebuild Sluice and the load generator first).
 # Environment: SOAK_PORT (6026), checked to be free; SOAK_JVM_OPTS, the server's JVM options (default a fixed 512 MiB

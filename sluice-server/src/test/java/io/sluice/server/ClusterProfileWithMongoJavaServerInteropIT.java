@@ -64,13 +64,7 @@ class ClusterProfileWithMongoJavaServerInteropIT {
 			return;
 		}
 		redisPort = freePort();
-		redis = RedisServer.newRedisServer()
-			.port(redisPort)
-			.bind("127.0.0.1")
-			.setting("save \"\"")
-			.setting("appendonly no")
-			.build();
-		redis.start();
+		redis = EmbeddedRedis.start(redisPort);
 		kafka = new EmbeddedKafkaKraftBroker(1, 1);
 		kafka.brokerProperty("group.initial.rebalance.delay.ms", "0");
 		kafka.afterPropertiesSet();

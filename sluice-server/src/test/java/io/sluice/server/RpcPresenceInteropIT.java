@@ -61,9 +61,7 @@ class RpcPresenceInteropIT {
 	void callsAndLoginsCrossGatewayNodesOverARedisBus(@TempDir Path dataDir) throws Exception {
 		String prefix = "interop-" + UUID.randomUUID().toString().substring(0, 8);
 		int redisPort = ServerProcess.freePort();
-		this.redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1").setting("save \"\"")
-			.setting("appendonly no").build();
-		this.redis.start();
+		this.redis = EmbeddedRedis.start(redisPort);
 		List<String> shared = List.of("--spring.profiles.active=redis", "--spring.data.redis.host=127.0.0.1",
 				"--spring.data.redis.port=" + redisPort, "--sluice.redis.key-prefix=" + prefix + ":");
 		try {

@@ -64,13 +64,7 @@ final class ServerOnEmbeddedRedis implements AutoCloseable {
 
 	/** Starts Redis, empty, on its port. */
 	void startRedis() throws IOException {
-		RedisServer redis = RedisServer.newRedisServer()
-			.port(this.redisPort)
-			.bind("127.0.0.1")
-			.setting("save \"\"")
-			.setting("appendonly no")
-			.build();
-		redis.start();
+		RedisServer redis = EmbeddedRedis.start(this.redisPort);
 		this.redisServers.add(redis);
 	}
 

@@ -74,25 +74,13 @@ final class ServerProcess implements AutoCloseable {
 				throw new IllegalStateException("No " + target + ": build " + module + " first (./mvnw verify)", ex);
 			}
 		}
-		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		List<String> command = javaCommand();
 		if (Files.isRegularFile(directory.resolve(name + ".jsa"))) {
 			command.add("-XX:SharedArchiveFile=" + directory.resolve(name + ".jsa"));
 		}
 		command.add("-jar");
 		command.add(jar.toString());
-		command.add("--server.port=" + port);
-		command.add("--spring.output.ansi.enabled=never");
-		command.addAll(args);
-		ServerProcess server = new ServerProcess(List.copyOf(command), port, log);
-		try {
-			server.start(startupTimeout);
-			return server;
-		}
-		catch (IOException | InterruptedException | RuntimeException ex) {
-			server.close();
-			throw ex;
-		}
+		return launch(command, port, log, startupTimeout, args);
 	}
 
 	/** Starts the server again with the same command (after {@link #kill()}), and waits until it reports UP. */
@@ -120,8 +108,7 @@ final class ServerProcess implements AutoCloseable {
 	 */
 	static ServerProcess start(int port, Path log, Duration startupTimeout, List<String> args)
 			throws IOException, InterruptedException {
-		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		List<String> command = javaCommand();
 		if (Files.isRegularFile(PACKAGED.resolve("sluice.jar"))) {
 			// What users run: the extracted jar with its class data sharing archive (the build's package phase made
 			// both, for this JVM).
@@ -135,6 +122,23 @@ final class ServerProcess implements AutoCloseable {
 			command.add(System.getProperty("java.class.path"));
 			command.add(SluiceServer.class.getName());
 		}
+		return launch(command, port, log, startupTimeout, args);
+	}
+
+	/** The command line's start: this JVM's java launcher. */
+	private static List<String> javaCommand() {
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		return command;
+	}
+
+	/**
+	 * Starts {@code launcher} (the java command up to the main class or jar) with the HTTP port and {@code args}, and
+	 * waits until it reports UP; a server that does not is stopped before the failure is thrown.
+	 */
+	private static ServerProcess launch(List<String> launcher, int port, Path log, Duration startupTimeout,
+			List<String> args) throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>(launcher);
 		command.add("--server.port=" + port);
 		command.add("--spring.output.ansi.enabled=never");
 		command.addAll(args);

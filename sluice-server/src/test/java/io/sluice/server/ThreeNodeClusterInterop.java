@@ -91,13 +91,7 @@ abstract class ThreeNodeClusterInterop {
 			return;
 		}
 		int redisPort = ServerProcess.freePort();
-		this.redis = RedisServer.newRedisServer()
-			.port(redisPort)
-			.bind("127.0.0.1")
-			.setting("save \"\"")
-			.setting("appendonly no")
-			.build();
-		this.redis.start();
+		this.redis = EmbeddedRedis.start(redisPort);
 		this.postgres = EmbeddedPostgres.builder().start();
 		List<String> shared = new ArrayList<>(List.of("--spring.profiles.active=postgres,redis",
 				"--spring.r2dbc.url=r2dbc:postgresql://localhost:" + this.postgres.getPort() + "/postgres",

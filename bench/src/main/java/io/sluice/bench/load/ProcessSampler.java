@@ -81,11 +81,25 @@ final class ProcessSampler implements AutoCloseable {
 
 	/** Resident set size in KiB, from {@code VmRSS} of {@code /proc/<pid>/status}; -1 if unreadable. */
 	static long rssKib(long pid) {
+		return statusKib(pid, "VmRSS:");
+	}
+
+	/**
+	 * The anonymous part of the resident set in KiB ({@code RssAnon} of {@code /proc/<pid>/status}): heap, stacks,
+	 * the JVM's own memory, without the pages of mapped files (jars, the JDK's libraries, a journal's segments);
+	 * -1 if unreadable.
+	 */
+	static long rssAnonKib(long pid) {
+		return statusKib(pid, "RssAnon:");
+	}
+
+	/** A size in KiB from {@code /proc/<pid>/status}, the line starting with {@code field}; -1 if unreadable. */
+	private static long statusKib(long pid, String field) {
 		try {
 			List<String> lines = Files.readAllLines(Path.of("/proc/" + pid + "/status"));
 			for (String line : lines) {
-				if (line.startsWith("VmRSS:")) {
-					return Long.parseLong(line.substring(6).replace("kB", "").trim());
+				if (line.startsWith(field)) {
+					return Long.parseLong(line.substring(field.length()).replace("kB", "").trim());
 				}
 			}
 		}

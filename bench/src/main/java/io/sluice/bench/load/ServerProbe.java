@@ -76,6 +76,11 @@ final class ServerProbe implements AutoCloseable {
 		return ProcessSampler.rssKib(this.pid);
 	}
 
+	/** The anonymous part of the RSS, without mapped files, in KiB. */
+	long rssAnonKib() {
+		return ProcessSampler.rssAnonKib(this.pid);
+	}
+
 	long cpuTicks() {
 		return ProcessSampler.cpuTicks(this.pid);
 	}

@@ -54,6 +54,28 @@ class SoakReportTests {
 	}
 
 	@Test
+	void theVerdictJudgesAnonymousRssAndOnlyReportsTheWholeRss() {
+		// The whole RSS grows by a mapped file's pages, 0.5 MiB a sample (20 MiB over the window); the rest is flat.
+		List<SoakReport.Sample> samples = new ArrayList<>();
+		for (int i = 0; i < 60; i++) {
+			samples.add(new SoakReport.Sample(10.0 * i, 40, 60, 100, 300 + 0.5 * i, 280, 50, 60, 0.1, 0, 0, 0, 0, 0,
+					0, 0, "1 1 1"));
+		}
+		List<SoakReport.Trend> trends = SoakReport.trends(SoakReport.window(samples));
+		assertThat(trends).extracting(SoakReport.Trend::name)
+			.containsExactly("heap after full GC (MiB)", "anonymous RSS (MiB)", "RSS (MiB)", "non-heap (MiB)");
+		SoakReport.Trend rss = trends.get(2);
+		assertThat(rss.bounded()).isFalse();
+		assertThat(rss.judged()).isFalse();
+		assertThat(rss.row()).endsWith("| GROWS (not judged) |");
+		assertThat(trends.get(1).row()).endsWith("| bounded |");
+		assertThat(SoakReport.bounded(trends)).isTrue();
+		samples.replaceAll((s) -> new SoakReport.Sample(s.seconds(), 40, 60, 100, s.rssMib(), s.rssMib() - 20, 50,
+				60, 0.1, 0, 0, 0, 0, 0, 0, 0, "1 1 1"));
+		assertThat(SoakReport.bounded(SoakReport.trends(SoakReport.window(samples)))).isFalse();
+	}
+
+	@Test
 	void histogramGrowthListsTheClassesThatGrewMostFirst() {
 		String before = """
 				 num     #instances         #bytes  class name (module)
@@ -82,7 +104,7 @@ class SoakReportTests {
 		List<SoakReport.Sample> samples = new ArrayList<>();
 		for (int i = from; i < from + count; i++) {
 			double v = value.applyAsDouble(i);
-			samples.add(new SoakReport.Sample(10.0 * i, v, v, v, v, 50, 60, 0.1, 0, 0, 0, 0, 0, 0, 0, "1 1 1"));
+			samples.add(new SoakReport.Sample(10.0 * i, v, v, v, v, v, 50, 60, 0.1, 0, 0, 0, 0, 0, 0, 0, "1 1 1"));
 		}
 		return samples;
 	}

@@ -27,7 +27,7 @@ class PresenceHandlerTests {
 	void userIsOnlineFromTheFirstConnectionUntilTheLastOneLeaves() {
 		subscribeAll(this.watcher);
 		Outbox first = login("alice-1", "alice");
-		assertThat(only(this.watcher)).satisfies((join) -> {
+		assertThat(this.watcher.takeOnly()).satisfies((join) -> {
 			assertThat(join.action()).isEqualTo(PresenceAction.PRESENCE_JOIN_ALL);
 			assertThat(join.name()).isEqualTo("alice");
 		});
@@ -36,7 +36,7 @@ class PresenceHandlerTests {
 		close(first);
 		assertThat(this.watcher.take()).as("alice still has a connection").isEmpty();
 		close(second);
-		assertThat(only(this.watcher)).satisfies((leave) -> {
+		assertThat(this.watcher.takeOnly()).satisfies((leave) -> {
 			assertThat(leave.action()).isEqualTo(PresenceAction.PRESENCE_LEAVE_ALL);
 			assertThat(leave.name()).isEqualTo("alice");
 		});
@@ -47,19 +47,19 @@ class PresenceHandlerTests {
 	void subscribersToOneUserHearOfThatUserOnly() {
 		handle(this.watcher, Message.builder(Topic.PRESENCE, PresenceAction.SUBSCRIBE).names(List.of("bob"))
 			.correlationId("7").build());
-		Message ack = only(this.watcher);
+		Message ack = this.watcher.takeOnly();
 		assertThat(ack.isAck()).isTrue();
 		assertThat(ack.action()).isEqualTo(PresenceAction.SUBSCRIBE);
 		assertThat(ack.correlationId()).isEqualTo("7");
 		Outbox alice = login("alice-1", "alice");
 		Outbox bob = login("bob-1", "bob");
-		assertThat(only(this.watcher)).satisfies((join) -> {
+		assertThat(this.watcher.takeOnly()).satisfies((join) -> {
 			assertThat(join.action()).isEqualTo(PresenceAction.PRESENCE_JOIN);
 			assertThat(join.name()).isEqualTo("bob");
 		});
 		close(alice);
 		close(bob);
-		assertThat(only(this.watcher)).satisfies((leave) -> {
+		assertThat(this.watcher.takeOnly()).satisfies((leave) -> {
 			assertThat(leave.action()).isEqualTo(PresenceAction.PRESENCE_LEAVE);
 			assertThat(leave.name()).isEqualTo("bob");
 		});
@@ -78,7 +78,7 @@ class PresenceHandlerTests {
 		login("carol-1", "carol");
 		alice.take();
 		handle(alice, Message.builder(Topic.PRESENCE, PresenceAction.QUERY_ALL).build());
-		Message response = only(alice);
+		Message response = alice.takeOnly();
 		assertThat(response.action()).isEqualTo(PresenceAction.QUERY_ALL_RESPONSE);
 		assertThat(response.names()).containsExactly("bob", "carol");
 	}
@@ -88,7 +88,7 @@ class PresenceHandlerTests {
 		login("bob-1", "bob");
 		handle(this.watcher, Message.builder(Topic.PRESENCE, PresenceAction.QUERY).correlationId("3")
 			.names(List.of("bob", "zed \"quoted\"")).build());
-		Message response = only(this.watcher);
+		Message response = this.watcher.takeOnly();
 		assertThat(response.action()).isEqualTo(PresenceAction.QUERY_RESPONSE);
 		assertThat(response.correlationId()).isEqualTo("3");
 		assertThat(response.dataText()).isEqualTo("{\"bob\":true,\"zed \\\"quoted\\\"\":false}");
@@ -107,7 +107,7 @@ class PresenceHandlerTests {
 				PresenceAction.UNSUBSCRIBE);
 		assertThat(replies.get(1).isAck()).isTrue();
 		handle(this.watcher, Message.builder(Topic.PRESENCE, PresenceAction.UNSUBSCRIBE_ALL).build());
-		assertThat(only(this.watcher).isAck()).isTrue();
+		assertThat(this.watcher.takeOnly().isAck()).isTrue();
 		login("alice-1", "alice");
 		assertThat(this.watcher.take()).as("unsubscribed from everyone").isEmpty();
 	}
@@ -132,13 +132,13 @@ class PresenceHandlerTests {
 		this.handler.nodeLeft("node-2", "alice");
 		assertThat(this.watcher.take()).as("alice is still here").isEmpty();
 		this.handler.nodeState("node-2", Set.of());
-		assertThat(only(this.watcher)).satisfies((leave) -> {
+		assertThat(this.watcher.takeOnly()).satisfies((leave) -> {
 			assertThat(leave.action()).isEqualTo(PresenceAction.PRESENCE_LEAVE_ALL);
 			assertThat(leave.name()).isEqualTo("bob");
 		});
 		handle(alice, Message.builder(Topic.PRESENCE, PresenceAction.QUERY).correlationId("1").names(List.of("bob"))
 			.build());
-		assertThat(only(alice).dataText()).isEqualTo("{\"bob\":false}");
+		assertThat(alice.takeOnly().dataText()).isEqualTo("{\"bob\":false}");
 	}
 
 	private Outbox login(String connectionId, String user) {
@@ -154,7 +154,7 @@ class PresenceHandlerTests {
 
 	private void subscribeAll(Outbox outbox) {
 		handle(outbox, Message.builder(Topic.PRESENCE, PresenceAction.SUBSCRIBE_ALL).build());
-		Message ack = only(outbox);
+		Message ack = outbox.takeOnly();
 		assertThat(ack.action()).isEqualTo(PresenceAction.SUBSCRIBE_ALL);
 		assertThat(ack.isAck()).isTrue();
 	}
@@ -162,12 +162,6 @@ class PresenceHandlerTests {
 	private void handle(Outbox outbox, Message message) {
 		StepVerifier.create(this.handler.handle(outbox.connection, message)).expectComplete()
 			.verify(Duration.ofSeconds(5));
-	}
-
-	private static Message only(Outbox outbox) {
-		List<Message> messages = outbox.take();
-		assertThat(messages).hasSize(1);
-		return messages.get(0);
 	}
 
 	/** Records what other nodes are told. */

@@ -39,7 +39,7 @@ class PresenceRelayTests {
 		this.b.member.start();
 		this.a.subscribeAll(this.watcher);
 		Outbox onB = this.b.login("alice-b", "alice");
-		assertThat(only(this.watcher)).satisfies((join) -> {
+		assertThat(this.watcher.takeOnly()).satisfies((join) -> {
 			assertThat(join.action()).isEqualTo(PresenceAction.PRESENCE_JOIN_ALL);
 			assertThat(join.name()).isEqualTo("alice");
 		});
@@ -50,9 +50,9 @@ class PresenceRelayTests {
 		this.b.login("bob-b", "bob");
 		this.watcher.take();
 		this.a.handle(this.watcher, Message.builder(Topic.PRESENCE, PresenceAction.QUERY_ALL).build());
-		assertThat(only(this.watcher).names()).containsExactly("alice", "bob");
+		assertThat(this.watcher.takeOnly().names()).containsExactly("alice", "bob");
 		this.a.close(onA);
-		assertThat(only(this.watcher)).satisfies((leave) -> {
+		assertThat(this.watcher.takeOnly()).satisfies((leave) -> {
 			assertThat(leave.action()).isEqualTo(PresenceAction.PRESENCE_LEAVE_ALL);
 			assertThat(leave.name()).isEqualTo("alice");
 		});
@@ -65,7 +65,7 @@ class PresenceRelayTests {
 		this.b.member.start();
 		this.b.handle(this.watcher, Message.builder(Topic.PRESENCE, PresenceAction.QUERY).correlationId("1")
 			.names(List.of("alice")).build());
-		assertThat(only(this.watcher).dataText()).isEqualTo("{\"alice\":true}");
+		assertThat(this.watcher.takeOnly().dataText()).isEqualTo("{\"alice\":true}");
 	}
 
 	@Test
@@ -79,7 +79,7 @@ class PresenceRelayTests {
 		this.cluster.time().advanceTimeBy(HEARTBEAT.multipliedBy(3));
 		assertThat(this.watcher.take()).as("heard from within three intervals").isEmpty();
 		this.cluster.time().advanceTimeBy(HEARTBEAT);
-		assertThat(only(this.watcher)).satisfies((leave) -> {
+		assertThat(this.watcher.takeOnly()).satisfies((leave) -> {
 			assertThat(leave.action()).isEqualTo(PresenceAction.PRESENCE_LEAVE_ALL);
 			assertThat(leave.name()).isEqualTo("alice");
 		});
@@ -93,7 +93,7 @@ class PresenceRelayTests {
 		this.b.login("alice-b", "alice");
 		this.watcher.take();
 		this.b.member.stop();
-		assertThat(only(this.watcher)).satisfies((leave) -> {
+		assertThat(this.watcher.takeOnly()).satisfies((leave) -> {
 			assertThat(leave.action()).isEqualTo(PresenceAction.PRESENCE_LEAVE_ALL);
 			assertThat(leave.name()).isEqualTo("alice");
 		});
@@ -110,13 +110,7 @@ class PresenceRelayTests {
 		this.cluster.time().advanceTimeBy(Duration.ZERO);
 		this.b.handle(this.watcher, Message.builder(Topic.PRESENCE, PresenceAction.QUERY).correlationId("1")
 			.names(List.of("alice")).build());
-		assertThat(only(this.watcher).dataText()).isEqualTo("{\"alice\":true}");
-	}
-
-	private static Message only(Outbox outbox) {
-		List<Message> messages = outbox.take();
-		assertThat(messages).hasSize(1);
-		return messages.get(0);
+		assertThat(this.watcher.takeOnly().dataText()).isEqualTo("{\"alice\":true}");
 	}
 
 	private final class Node {
@@ -146,7 +140,7 @@ class PresenceRelayTests {
 
 		void subscribeAll(Outbox outbox) {
 			handle(outbox, Message.builder(Topic.PRESENCE, PresenceAction.SUBSCRIBE_ALL).build());
-			assertThat(only(outbox).isAck()).isTrue();
+			assertThat(outbox.takeOnly().isAck()).isTrue();
 		}
 
 		void handle(Outbox outbox, Message message) {

@@ -43,15 +43,15 @@ class RpcHandlerTests {
 	void requestGoesToTheProviderAndItsAcceptAndResponseBackToTheRequestor() {
 		Outbox provider = provider("provider", "add");
 		request("add", "c1", "[1,2]");
-		Message forwarded = only(provider);
+		Message forwarded = provider.takeOnly();
 		assertThat(forwarded.action()).isEqualTo(RpcAction.REQUEST);
 		assertThat(forwarded.name()).isEqualTo("add");
 		assertThat(forwarded.correlationId()).isEqualTo("c1");
 		assertThat(forwarded.dataText()).isEqualTo("[1,2]");
 		handle(provider, Message.builder(Topic.RPC, RpcAction.ACCEPT).name("add").correlationId("c1").build());
-		assertThat(only(this.requestor).action()).isEqualTo(RpcAction.ACCEPT);
+		assertThat(this.requestor.takeOnly().action()).isEqualTo(RpcAction.ACCEPT);
 		handle(provider, Message.builder(Topic.RPC, RpcAction.RESPONSE).name("add").correlationId("c1").data("3").build());
-		Message response = only(this.requestor);
+		Message response = this.requestor.takeOnly();
 		assertThat(response.action()).isEqualTo(RpcAction.RESPONSE);
 		assertThat(response.correlationId()).isEqualTo("c1");
 		assertThat(response.dataText()).isEqualTo("3");
@@ -66,7 +66,7 @@ class RpcHandlerTests {
 		handle(this.requestor, Message.builder(Topic.RPC, RpcAction.REQUEST).name("add").correlationId("c1")
 			.requestorName("admin").build());
 		// the test's connection never authenticated, so it has no user id to be named by
-		assertThat(only(provider).requestorName()).isNull();
+		assertThat(provider.takeOnly().requestorName()).isNull();
 	}
 
 	@Test
@@ -76,7 +76,7 @@ class RpcHandlerTests {
 		this.requestor.login("alice", "{\"role\":\"admin\"}");
 		handle(this.requestor, Message.builder(Topic.RPC, RpcAction.REQUEST).name("add").correlationId("c1")
 			.requestorName("mallory").requestorData("{\"forged\":true}".getBytes(StandardCharsets.UTF_8)).build());
-		Message forwarded = only(provider);
+		Message forwarded = provider.takeOnly();
 		assertThat(forwarded.requestorName()).isNull();
 		assertThat(forwarded.requestorData()).isNull();
 	}
@@ -87,7 +87,7 @@ class RpcHandlerTests {
 		Outbox provider = provider("provider", "add");
 		this.requestor.login("alice", "{\"role\":\"admin\"}");
 		request("add", "c1", "1");
-		Message forwarded = only(provider);
+		Message forwarded = provider.takeOnly();
 		assertThat(forwarded.requestorName()).isEqualTo("alice");
 		assertThat(forwarded.requestorData()).isNull();
 	}
@@ -98,7 +98,7 @@ class RpcHandlerTests {
 		Outbox provider = provider("provider", "add");
 		this.requestor.login("alice", "{\"role\":\"admin\"}");
 		request("add", "c1", "1");
-		Message forwarded = only(provider);
+		Message forwarded = provider.takeOnly();
 		assertThat(forwarded.requestorName()).isNull();
 		assertThat(new String(forwarded.requestorData(), StandardCharsets.UTF_8)).isEqualTo("{\"role\":\"admin\"}");
 	}
@@ -109,7 +109,7 @@ class RpcHandlerTests {
 		Outbox provider = provider("provider", "add");
 		this.requestor.login("bob", null);
 		request("add", "c1", "1");
-		Message forwarded = only(provider);
+		Message forwarded = provider.takeOnly();
 		assertThat(forwarded.requestorName()).isEqualTo("bob");
 		assertThat(forwarded.requestorData()).isNull();
 	}
@@ -154,7 +154,7 @@ class RpcHandlerTests {
 		provider.take();
 		handle(provider, Message.builder(Topic.RPC, RpcAction.REQUEST_ERROR).name("fail").correlationId("c1")
 			.data("\"boom\"").build());
-		Message error = only(this.requestor);
+		Message error = this.requestor.takeOnly();
 		assertThat(error.action()).isEqualTo(RpcAction.REQUEST_ERROR);
 		assertThat(error.dataText()).isEqualTo("\"boom\"");
 	}
@@ -164,13 +164,13 @@ class RpcHandlerTests {
 		Outbox first = provider("first", "work");
 		Outbox second = provider("second", "work");
 		request("work", "c1", null);
-		assertThat(only(first).action()).isEqualTo(RpcAction.REQUEST);
+		assertThat(first.takeOnly().action()).isEqualTo(RpcAction.REQUEST);
 		assertThat(second.take()).isEmpty();
 		reject(first, "work", "c1");
-		assertThat(only(second).action()).isEqualTo(RpcAction.REQUEST);
+		assertThat(second.takeOnly().action()).isEqualTo(RpcAction.REQUEST);
 		reject(second, "work", "c1");
 		assertThat(first.take()).as("a provider is tried once").isEmpty();
-		Message noProvider = only(this.requestor);
+		Message noProvider = this.requestor.takeOnly();
 		assertThat(noProvider.action()).isEqualTo(RpcAction.NO_RPC_PROVIDER);
 		assertThat(noProvider.correlationId()).isEqualTo("c1");
 		assertThat(noProvider.name()).isEqualTo("work");
@@ -188,13 +188,13 @@ class RpcHandlerTests {
 			reject(current, "work", "c1");
 		}
 		assertThat(tried).containsExactlyInAnyOrder("a", "b", "c");
-		assertThat(only(this.requestor).action()).isEqualTo(RpcAction.NO_RPC_PROVIDER);
+		assertThat(this.requestor.takeOnly().action()).isEqualTo(RpcAction.NO_RPC_PROVIDER);
 	}
 
 	@Test
 	void requestWithoutProviderGetsNoRpcProvider() {
 		request("nobody", "c1", null);
-		assertThat(only(this.requestor).action()).isEqualTo(RpcAction.NO_RPC_PROVIDER);
+		assertThat(this.requestor.takeOnly().action()).isEqualTo(RpcAction.NO_RPC_PROVIDER);
 		assertThat(this.handler.callsInFlight()).isZero();
 	}
 
@@ -206,11 +206,11 @@ class RpcHandlerTests {
 		this.time.advanceTimeBy(Duration.ofMillis(999));
 		assertThat(this.requestor.take()).isEmpty();
 		this.time.advanceTimeBy(Duration.ofMillis(1));
-		Message timeout = only(this.requestor);
+		Message timeout = this.requestor.takeOnly();
 		assertThat(timeout.action()).isEqualTo(RpcAction.ACCEPT_TIMEOUT);
 		assertThat(timeout.correlationId()).isEqualTo("c1");
 		handle(provider, Message.builder(Topic.RPC, RpcAction.ACCEPT).name("slow").correlationId("c1").build());
-		assertThat(only(provider).action()).isEqualTo(RpcAction.INVALID_RPC_CORRELATION_ID);
+		assertThat(provider.takeOnly().action()).isEqualTo(RpcAction.INVALID_RPC_CORRELATION_ID);
 		assertThat(this.requestor.take()).isEmpty();
 	}
 
@@ -221,11 +221,11 @@ class RpcHandlerTests {
 		provider.take();
 		this.time.advanceTimeBy(Duration.ofMillis(500));
 		handle(provider, Message.builder(Topic.RPC, RpcAction.ACCEPT).name("slow").correlationId("c1").build());
-		assertThat(only(this.requestor).action()).isEqualTo(RpcAction.ACCEPT);
+		assertThat(this.requestor.takeOnly().action()).isEqualTo(RpcAction.ACCEPT);
 		this.time.advanceTimeBy(Duration.ofMillis(9499));
 		assertThat(this.requestor.take()).as("no accept timeout once accepted").isEmpty();
 		this.time.advanceTimeBy(Duration.ofMillis(1));
-		assertThat(only(this.requestor).action()).isEqualTo(RpcAction.RESPONSE_TIMEOUT);
+		assertThat(this.requestor.takeOnly().action()).isEqualTo(RpcAction.RESPONSE_TIMEOUT);
 		assertThat(this.handler.callsInFlight()).isZero();
 	}
 
@@ -236,13 +236,13 @@ class RpcHandlerTests {
 		request("work", "c1", null);
 		this.time.advanceTimeBy(Duration.ofMillis(900));
 		reject(first, "work", "c1");
-		assertThat(only(second).action()).isEqualTo(RpcAction.REQUEST);
+		assertThat(second.takeOnly().action()).isEqualTo(RpcAction.REQUEST);
 		this.time.advanceTimeBy(Duration.ofMillis(100));
 		assertThat(this.requestor.take()).as("the first provider's accept timer was cancelled").isEmpty();
 		this.time.advanceTimeBy(Duration.ofMillis(899));
 		assertThat(this.requestor.take()).isEmpty();
 		this.time.advanceTimeBy(Duration.ofMillis(1));
-		assertThat(only(this.requestor).action()).isEqualTo(RpcAction.ACCEPT_TIMEOUT);
+		assertThat(this.requestor.takeOnly().action()).isEqualTo(RpcAction.ACCEPT_TIMEOUT);
 	}
 
 	@Test
@@ -254,7 +254,7 @@ class RpcHandlerTests {
 		this.time.advanceTimeBy(Duration.ofMillis(1999));
 		assertThat(this.requestor.take()).isEmpty();
 		this.time.advanceTimeBy(Duration.ofMillis(1));
-		assertThat(only(this.requestor).action()).isEqualTo(RpcAction.RESPONSE_TIMEOUT);
+		assertThat(this.requestor.takeOnly().action()).isEqualTo(RpcAction.RESPONSE_TIMEOUT);
 		this.time.advanceTimeBy(Duration.ofSeconds(10));
 		assertThat(this.requestor.take()).as("one timeout per call").isEmpty();
 		assertThat(this.handler.callsInFlight()).isZero();
@@ -268,7 +268,7 @@ class RpcHandlerTests {
 		request("slow", "c2", null);
 		provider.take();
 		handle(provider, Message.builder(Topic.RPC, RpcAction.ACCEPT).name("slow").correlationId("c2").build());
-		assertThat(only(this.requestor).action()).isEqualTo(RpcAction.ACCEPT);
+		assertThat(this.requestor.takeOnly().action()).isEqualTo(RpcAction.ACCEPT);
 		this.time.advanceTimeBy(Duration.ofSeconds(3));
 		assertThat(this.requestor.take()).extracting(Message::correlationId, Message::action).containsExactlyInAnyOrder(
 				tuple("c1", RpcAction.ACCEPT_TIMEOUT),
@@ -299,14 +299,14 @@ class RpcHandlerTests {
 		this.requestor.take();
 		provider.close();
 		this.handler.onClose(provider.connection);
-		Message error = only(this.requestor);
+		Message error = this.requestor.takeOnly();
 		assertThat(error.action()).isEqualTo(RpcAction.REQUEST_ERROR);
 		assertThat(error.correlationId()).isEqualTo("c1");
 		assertThat(error.dataText()).isEqualTo("\"" + RpcCall.PROVIDER_GONE + "\"");
 		this.time.advanceTimeBy(Duration.ofSeconds(30));
 		assertThat(this.requestor.take()).isEmpty();
 		request("work", "c2", null);
-		assertThat(only(this.requestor).action()).as("a closed provider is no longer a provider")
+		assertThat(this.requestor.takeOnly().action()).as("a closed provider is no longer a provider")
 			.isEqualTo(RpcAction.NO_RPC_PROVIDER);
 	}
 
@@ -319,7 +319,7 @@ class RpcHandlerTests {
 		this.handler.onClose(this.requestor.connection);
 		assertThat(this.handler.callsInFlight()).isZero();
 		handle(provider, Message.builder(Topic.RPC, RpcAction.RESPONSE).name("work").correlationId("c1").data("1").build());
-		assertThat(only(provider).action()).isEqualTo(RpcAction.INVALID_RPC_CORRELATION_ID);
+		assertThat(provider.takeOnly().action()).isEqualTo(RpcAction.INVALID_RPC_CORRELATION_ID);
 	}
 
 	@Test
@@ -329,7 +329,7 @@ class RpcHandlerTests {
 		request("work", "c1", null);
 		provider.take();
 		handle(intruder, Message.builder(Topic.RPC, RpcAction.RESPONSE).name("work").correlationId("c1").data("1").build());
-		assertThat(only(intruder).action()).isEqualTo(RpcAction.INVALID_RPC_CORRELATION_ID);
+		assertThat(intruder.takeOnly().action()).isEqualTo(RpcAction.INVALID_RPC_CORRELATION_ID);
 		assertThat(this.requestor.take()).isEmpty();
 		assertThat(this.handler.callsInFlight()).isOne();
 	}
@@ -341,8 +341,8 @@ class RpcHandlerTests {
 		provider.take();
 		handle(provider, Message.builder(Topic.RPC, RpcAction.ACCEPT).name("work").correlationId("c1").build());
 		handle(provider, Message.builder(Topic.RPC, RpcAction.ACCEPT).name("work").correlationId("c1").build());
-		assertThat(only(provider).action()).isEqualTo(RpcAction.MULTIPLE_ACCEPT);
-		assertThat(only(this.requestor).action()).isEqualTo(RpcAction.ACCEPT);
+		assertThat(provider.takeOnly().action()).isEqualTo(RpcAction.MULTIPLE_ACCEPT);
+		assertThat(this.requestor.takeOnly().action()).isEqualTo(RpcAction.ACCEPT);
 	}
 
 	@Test
@@ -360,7 +360,7 @@ class RpcHandlerTests {
 		assertThat(replies).extracting(Message::action).containsExactly(RpcAction.NOT_PROVIDED, RpcAction.UNPROVIDE);
 		assertThat(replies.get(0).name()).isEqualTo("other");
 		request("work", "c1", null);
-		assertThat(only(this.requestor).action()).as("unprovided").isEqualTo(RpcAction.NO_RPC_PROVIDER);
+		assertThat(this.requestor.takeOnly().action()).as("unprovided").isEqualTo(RpcAction.NO_RPC_PROVIDER);
 	}
 
 	@Test
@@ -380,7 +380,7 @@ class RpcHandlerTests {
 		Outbox local = provider("local", "work");
 		this.nodes.providing.add("node-2");
 		request("work", "c1", null);
-		assertThat(only(local).action()).isEqualTo(RpcAction.REQUEST);
+		assertThat(local.takeOnly().action()).isEqualTo(RpcAction.REQUEST);
 		assertThat(this.nodes.sent).isEmpty();
 		reject(local, "work", "c1");
 		assertThat(this.nodes.sent).singleElement().satisfies((sent) -> {
@@ -390,7 +390,7 @@ class RpcHandlerTests {
 		RpcEndpoint node = new RpcEndpoint.Node("node-2", this.nodes);
 		this.handler.fromProvider(node, Message.builder(Topic.RPC, RpcAction.NO_RPC_PROVIDER).name("work")
 			.correlationId("c1").build());
-		assertThat(only(this.requestor).action()).isEqualTo(RpcAction.NO_RPC_PROVIDER);
+		assertThat(this.requestor.takeOnly().action()).isEqualTo(RpcAction.NO_RPC_PROVIDER);
 	}
 
 	@Test
@@ -430,7 +430,7 @@ class RpcHandlerTests {
 	private Outbox provider(String id, String name) {
 		Outbox provider = outbox(id);
 		handle(provider, Message.builder(Topic.RPC, RpcAction.PROVIDE).names(List.of(name)).correlationId("0").build());
-		assertThat(only(provider).isAck()).isTrue();
+		assertThat(provider.takeOnly().isAck()).isTrue();
 		return provider;
 	}
 
@@ -446,12 +446,6 @@ class RpcHandlerTests {
 	private void handle(Outbox outbox, Message message) {
 		StepVerifier.create(this.handler.handle(outbox.connection, message)).expectComplete()
 			.verify(Duration.ofSeconds(5));
-	}
-
-	private static Message only(Outbox outbox) {
-		List<Message> messages = outbox.take();
-		assertThat(messages).hasSize(1);
-		return messages.get(0);
 	}
 
 	/** Other nodes as a test sees them: it says who provides, and records what it is told and sent. */

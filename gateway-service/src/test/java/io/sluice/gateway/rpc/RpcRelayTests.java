@@ -40,14 +40,14 @@ class RpcRelayTests {
 		Outbox requestor = new Outbox("requestor");
 		this.a.handle(requestor, Message.builder(Topic.RPC, RpcAction.REQUEST).name("work").correlationId("c1")
 			.data("\"x\"").build());
-		Message request = only(provider);
+		Message request = provider.takeOnly();
 		assertThat(request.action()).isEqualTo(RpcAction.REQUEST);
 		assertThat(request.dataText()).isEqualTo("\"x\"");
 		this.b.handle(provider, Message.builder(Topic.RPC, RpcAction.ACCEPT).name("work").correlationId("c1").build());
-		assertThat(only(requestor).action()).isEqualTo(RpcAction.ACCEPT);
+		assertThat(requestor.takeOnly().action()).isEqualTo(RpcAction.ACCEPT);
 		this.b.handle(provider, Message.builder(Topic.RPC, RpcAction.RESPONSE).name("work").correlationId("c1")
 			.data("42").build());
-		Message response = only(requestor);
+		Message response = requestor.takeOnly();
 		assertThat(response.action()).isEqualTo(RpcAction.RESPONSE);
 		assertThat(response.dataText()).isEqualTo("42");
 		assertThat(this.a.handler.callsInFlight()).isZero();
@@ -68,7 +68,7 @@ class RpcRelayTests {
 		this.a.handle(requestor, Message.builder(Topic.RPC, RpcAction.REQUEST).name("work").correlationId("c1")
 			.build());
 		this.cluster.time().advanceTimeBy(Duration.ZERO);
-		assertThat(only(provider).action()).isEqualTo(RpcAction.REQUEST);
+		assertThat(provider.takeOnly().action()).isEqualTo(RpcAction.REQUEST);
 	}
 
 	@Test
@@ -79,12 +79,12 @@ class RpcRelayTests {
 		Outbox remote = this.b.provider("remote", "work");
 		Outbox requestor = new Outbox("requestor");
 		this.a.handle(requestor, Message.builder(Topic.RPC, RpcAction.REQUEST).name("work").correlationId("c1").build());
-		assertThat(only(local).action()).isEqualTo(RpcAction.REQUEST);
+		assertThat(local.takeOnly().action()).isEqualTo(RpcAction.REQUEST);
 		assertThat(remote.take()).isEmpty();
 		this.a.handle(local, Message.builder(Topic.RPC, RpcAction.REJECT).name("work").correlationId("c1").build());
-		assertThat(only(remote).action()).isEqualTo(RpcAction.REQUEST);
+		assertThat(remote.takeOnly().action()).isEqualTo(RpcAction.REQUEST);
 		this.b.handle(remote, Message.builder(Topic.RPC, RpcAction.REJECT).name("work").correlationId("c1").build());
-		assertThat(only(requestor).action()).isEqualTo(RpcAction.NO_RPC_PROVIDER);
+		assertThat(requestor.takeOnly().action()).isEqualTo(RpcAction.NO_RPC_PROVIDER);
 		assertThat(local.take()).as("no provider is tried twice").isEmpty();
 	}
 
@@ -98,7 +98,7 @@ class RpcRelayTests {
 		provider.take();
 		provider.close();
 		this.b.handler.onClose(provider.connection);
-		Message error = only(requestor);
+		Message error = requestor.takeOnly();
 		assertThat(error.action()).isEqualTo(RpcAction.REQUEST_ERROR);
 		assertThat(error.dataText()).isEqualTo("\"" + RpcCall.PROVIDER_GONE + "\"");
 		assertThat(this.a.relay.providing("work")).as("the last provider left node b").isEmpty();
@@ -122,13 +122,13 @@ class RpcRelayTests {
 		this.cluster.time().advanceTimeBy(Duration.ofMillis(500));
 		this.b.handle(this.b.providerOutbox, Message.builder(Topic.RPC, RpcAction.ACCEPT).name("work")
 			.correlationId("c1").build());
-		assertThat(only(requestor).action()).isEqualTo(RpcAction.ACCEPT);
+		assertThat(requestor.takeOnly().action()).isEqualTo(RpcAction.ACCEPT);
 		this.b.member.sever();
 		this.cluster.time().advanceTimeBy(HEARTBEAT.multipliedBy(3));
 		assertThat(this.a.relay.providing("work")).as("heard from within three intervals").containsExactly("b");
 		this.cluster.time().advanceTimeBy(HEARTBEAT);
 		assertThat(this.a.relay.providing("work")).isEmpty();
-		Message error = only(requestor);
+		Message error = requestor.takeOnly();
 		assertThat(error.action()).isEqualTo(RpcAction.REQUEST_ERROR);
 		assertThat(error.correlationId()).isEqualTo("c1");
 	}
@@ -142,15 +142,9 @@ class RpcRelayTests {
 		this.a.handle(requestor, Message.builder(Topic.RPC, RpcAction.REQUEST).name("work").correlationId("c1").build());
 		this.b.member.stop();
 		assertThat(this.a.relay.providing("work")).isEmpty();
-		Message error = only(requestor);
+		Message error = requestor.takeOnly();
 		assertThat(error.action()).isEqualTo(RpcAction.REQUEST_ERROR);
 		assertThat(error.dataText()).isEqualTo("\"" + RpcCall.PROVIDER_GONE + "\"");
-	}
-
-	private static Message only(Outbox outbox) {
-		List<Message> messages = outbox.take();
-		assertThat(messages).hasSize(1);
-		return messages.get(0);
 	}
 
 	private final class Node {
@@ -177,7 +171,7 @@ class RpcRelayTests {
 			Outbox provider = new Outbox(id);
 			handle(provider, Message.builder(Topic.RPC, RpcAction.PROVIDE).names(List.of(name)).correlationId("0")
 				.build());
-			assertThat(only(provider).isAck()).isTrue();
+			assertThat(provider.takeOnly().isAck()).isTrue();
 			this.providerOutbox = provider;
 			return provider;
 		}

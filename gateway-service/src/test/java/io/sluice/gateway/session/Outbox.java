@@ -19,6 +19,8 @@ import io.sluice.gateway.protocol.MessageCodec;
 import io.sluice.gateway.transport.CloseStatus;
 import io.sluice.gateway.transport.OutboundPolicy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * A connection of a test (shared by the topic handlers' tests) on an embedded Netty channel, and what was written to
  * that channel, decoded: the channel's event loop is the test's thread, and it runs what is queued when the test
@@ -75,6 +77,13 @@ public final class Outbox {
 	/** Everything received since the last call, which it takes. */
 	public synchronized List<Message> take() {
 		return takePayloads().stream().map(MessageCodec::decode).toList();
+	}
+
+	/** The one message received since the last call, which it takes; fails unless there is exactly one. */
+	public Message takeOnly() {
+		List<Message> messages = take();
+		assertThat(messages).hasSize(1);
+		return messages.get(0);
 	}
 
 	/** The payloads of the frames received since the last call, which it takes. */

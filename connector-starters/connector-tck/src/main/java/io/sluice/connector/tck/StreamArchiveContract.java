@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
@@ -20,7 +21,8 @@ import io.sluice.connector.StreamPosition;
 
 /**
  * The contract of {@link StreamArchive}: entries stored as they were appended in a hot history, read back through
- * {@link StreamArchive#history()}. An adapter's test extends this class and supplies the archive through
+ * {@link StreamArchive#history()}; and, in {@link History}, the {@link StreamHistoryContract} on that history, which a
+ * store without a hot tier appends to directly. An adapter's test extends this class and supplies the archive through
  * {@link #archive()}, called once before each test; each test uses streams of its own. Times are whole milliseconds,
  * the finest every store keeps.
  */
@@ -118,6 +120,23 @@ public abstract class StreamArchiveContract {
 		store(this.prefix + "b", b, KEEP_ALL);
 		expect(this.history.last(this.prefix + "a", 10), a);
 		expect(this.history.last(this.prefix + "b", 10), b);
+	}
+
+	/** The archive's history used on its own: appended to directly, as by a store without a hot tier. */
+	@Nested
+	class History extends StreamHistoryContract {
+
+		@Override
+		protected StreamHistory history() {
+			// The enclosing class's set-up has run before this one's, so the archive is this test's.
+			return StreamArchiveContract.this.archive.history();
+		}
+
+		@Override
+		protected Duration timeout() {
+			return StreamArchiveContract.this.timeout();
+		}
+
 	}
 
 	private void expect(Flux<HistoryEntry> read, List<HistoryEntry> expected) {

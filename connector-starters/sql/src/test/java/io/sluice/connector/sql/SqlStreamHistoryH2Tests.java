@@ -11,14 +11,15 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.sluice.connector.StreamArchive;
-import io.sluice.connector.StreamHistory;
 import io.sluice.connector.tck.StreamArchiveContract;
-import io.sluice.connector.tck.StreamHistoryContract;
 
 import static io.sluice.connector.sql.TestDatabases.TIMEOUT;
 
-/** {@link SqlStreamHistory} on an H2 file: the contract, and what the SQL history adds. */
-class SqlStreamHistoryH2Tests extends StreamHistoryContract {
+/**
+ * {@link SqlStreamHistory} on an H2 file: the archive contract (with the history contract on
+ * the archive's history), and what the SQL history adds.
+ */
+class SqlStreamHistoryH2Tests extends StreamArchiveContract {
 
 	@TempDir
 	static Path directory;
@@ -39,8 +40,8 @@ class SqlStreamHistoryH2Tests extends StreamHistoryContract {
 	}
 
 	@Override
-	protected StreamHistory history() {
-		return history;
+	protected StreamArchive archive() {
+		return history.archive();
 	}
 
 	@Override
@@ -59,21 +60,6 @@ class SqlStreamHistoryH2Tests extends StreamHistoryContract {
 		@Override
 		protected ConnectionPool secondConnectionFactory() {
 			return TestDatabases.h2File(directory.resolve("history"));
-		}
-
-	}
-
-	@Nested
-	class Archive extends StreamArchiveContract {
-
-		@Override
-		protected StreamArchive archive() {
-			return history.archive();
-		}
-
-		@Override
-		protected Duration timeout() {
-			return TIMEOUT;
 		}
 
 	}

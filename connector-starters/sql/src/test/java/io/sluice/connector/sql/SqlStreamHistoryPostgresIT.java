@@ -11,14 +11,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 
 import io.sluice.connector.StreamArchive;
-import io.sluice.connector.StreamHistory;
 import io.sluice.connector.tck.StreamArchiveContract;
-import io.sluice.connector.tck.StreamHistoryContract;
 
 import static io.sluice.connector.sql.TestDatabases.TIMEOUT;
 
-/** {@link SqlStreamHistory} on a real PostgreSQL server: the contract, and what the SQL history adds. */
-class SqlStreamHistoryPostgresIT extends StreamHistoryContract {
+/**
+ * {@link SqlStreamHistory} on a real PostgreSQL server: the archive contract (with the history contract on
+ * the archive's history), and what the SQL history adds.
+ */
+class SqlStreamHistoryPostgresIT extends StreamArchiveContract {
 
 	private static EmbeddedPostgresServer postgres;
 
@@ -36,8 +37,8 @@ class SqlStreamHistoryPostgresIT extends StreamHistoryContract {
 	}
 
 	@Override
-	protected StreamHistory history() {
-		return history;
+	protected StreamArchive archive() {
+		return history.archive();
 	}
 
 	@Override
@@ -56,21 +57,6 @@ class SqlStreamHistoryPostgresIT extends StreamHistoryContract {
 		@Override
 		protected ConnectionPool secondConnectionFactory() {
 			return TestDatabases.pooled(ConnectionFactories.get(postgres.url()));
-		}
-
-	}
-
-	@Nested
-	class Archive extends StreamArchiveContract {
-
-		@Override
-		protected StreamArchive archive() {
-			return history.archive();
-		}
-
-		@Override
-		protected Duration timeout() {
-			return TIMEOUT;
 		}
 
 	}
