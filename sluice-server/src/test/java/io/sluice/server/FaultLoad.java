@@ -4,8 +4,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -233,6 +235,7 @@ final class FaultLoad implements AutoCloseable {
 			this.socket = null;
 			socket.abort();
 			FaultLoad.this.reconnects.incrementAndGet();
+			logger.info("{} lost its connection; reconnecting", this.user);
 			FaultLoad.this.scheduler.schedule(this::reconnect, RECONNECT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 		}
 
@@ -444,6 +447,9 @@ final class FaultLoad implements AutoCloseable {
 
 		private final Map<String, String> seenData = new ConcurrentHashMap<>();
 
+		/** The last few versions each record was told of, with when and how, for the text of a violation. */
+		private final Map<String, Deque<String>> told = new ConcurrentHashMap<>();
+
 		Subscriber(String url, String user, List<String> records) {
 			super(url, user);
 			this.records = records;
@@ -465,10 +471,22 @@ final class FaultLoad implements AutoCloseable {
 			long version = message.path("version").longValue();
 			String data = message.path("data").asString();
 			long before = this.seen.getOrDefault(record, 0L);
+			String kind = (action == RecordAction.UPDATE) ? "UPDATE" : "READ_RESPONSE";
+			String how = java.time.LocalTime.now() + " " + kind + " v" + version;
+			Deque<String> history = this.told.computeIfAbsent(record, (name) -> new ArrayDeque<>());
+			synchronized (history) {
+				if (history.size() == 4) {
+					history.removeFirst();
+				}
+				history.addLast(how);
+			}
 			if (version < before) {
+				String recent;
+				synchronized (history) {
+					recent = String.join(", ", history);
+				}
 				FaultLoad.this.violations.add(java.time.LocalTime.now() + " " + this.user + " was told of " + record
-						+ " version " + version + " (" + ((action == RecordAction.UPDATE) ? "UPDATE" : "READ_RESPONSE")
-						+ ") after version " + before);
+						+ " version " + version + " (" + kind + ") after version " + before + "; last told: " + recent);
 				return;
 			}
 			if (version == before && before > 0 && !json.readTree(data).equals(json.readTree(this.seenData.get(record)))) {
