@@ -63,14 +63,13 @@ final class RecordInstance {
 
 	/**
 	 * Ranks the instance by the id it answered a probe with, so that every client ranks it alike whatever address
-	 * it reaches it at (a proxy, another name). An empty answer (an instance that sends none) keeps the seed.
+	 * it reaches it at (a proxy, another name); by its address when the answer is empty (an instance without an id).
 	 * @return whether the seed changed
 	 */
 	boolean identified(byte[] probeAnswer) {
-		if (probeAnswer == null || probeAnswer.length == 0) {
-			return false;
-		}
-		long identified = Rendezvous.seed(new String(probeAnswer, java.nio.charset.StandardCharsets.UTF_8));
+		String id = (probeAnswer == null || probeAnswer.length == 0) ? this.address
+				: new String(probeAnswer, java.nio.charset.StandardCharsets.UTF_8);
+		long identified = Rendezvous.seed(id);
 		boolean changed = identified != this.seed;
 		this.seed = identified;
 		return changed;

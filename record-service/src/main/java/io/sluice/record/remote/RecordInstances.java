@@ -123,7 +123,7 @@ final class RecordInstances implements AutoCloseable {
 
 	private Mono<Void> probe(RecordInstance instance, Duration timeout) {
 		return instance.probe(RecordApi.PING, PING, timeout).doOnSuccess((answer) -> {
-			if (instance.identified(answer)) {
+			if (instance.identified(answer) && answer.length > 0) {
 				logger.info("Record-service instance {} is '{}'; records are ranked by that id", instance.address(),
 						new String(answer, java.nio.charset.StandardCharsets.UTF_8));
 			}
