@@ -87,18 +87,19 @@ final class FaultLoad implements AutoCloseable {
 	}
 
 	/** A client that writes each of the records in turn, each next version once the last one was acknowledged. */
-	Writer writer(String url, String user, List<String> records) throws Exception {
+	Writer writer(String url, String user, List<String> records) {
 		Writer writer = new Writer(url, user, records);
 		this.connections.add(writer);
-		writer.connect();
+		// If it cannot connect yet (a gateway just started, on a loaded machine), it tries again as after a loss.
+		writer.reconnect();
 		return writer;
 	}
 
 	/** A client subscribed to the records, checking that what it is told of never goes backwards. */
-	Subscriber subscriber(String url, String user, List<String> records) throws Exception {
+	Subscriber subscriber(String url, String user, List<String> records) {
 		Subscriber subscriber = new Subscriber(url, user, records);
 		this.connections.add(subscriber);
-		subscriber.connect();
+		subscriber.reconnect();
 		return subscriber;
 	}
 
@@ -239,7 +240,8 @@ final class FaultLoad implements AutoCloseable {
 			FaultLoad.this.scheduler.schedule(this::reconnect, RECONNECT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 		}
 
-		private void reconnect() {
+		/** Connects and logs in, or tries again every {@link #RECONNECT_INTERVAL} until it can. */
+		void reconnect() {
 			if (this.closed) {
 				return;
 			}
