@@ -4,8 +4,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -85,18 +87,19 @@ final class FaultLoad implements AutoCloseable {
 	}
 
 	/** A client that writes each of the records in turn, each next version once the last one was acknowledged. */
-	Writer writer(String url, String user, List<String> records) throws Exception {
+	Writer writer(String url, String user, List<String> records) {
 		Writer writer = new Writer(url, user, records);
 		this.connections.add(writer);
-		writer.connect();
+		// If it cannot connect yet (a gateway just started, on a loaded machine), it tries again as after a loss.
+		writer.reconnect();
 		return writer;
 	}
 
 	/** A client subscribed to the records, checking that what it is told of never goes backwards. */
-	Subscriber subscriber(String url, String user, List<String> records) throws Exception {
+	Subscriber subscriber(String url, String user, List<String> records) {
 		Subscriber subscriber = new Subscriber(url, user, records);
 		this.connections.add(subscriber);
-		subscriber.connect();
+		subscriber.reconnect();
 		return subscriber;
 	}
 
@@ -233,10 +236,12 @@ final class FaultLoad implements AutoCloseable {
 			this.socket = null;
 			socket.abort();
 			FaultLoad.this.reconnects.incrementAndGet();
+			logger.info("{} lost its connection; reconnecting", this.user);
 			FaultLoad.this.scheduler.schedule(this::reconnect, RECONNECT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 		}
 
-		private void reconnect() {
+		/** Connects and logs in, or tries again every {@link #RECONNECT_INTERVAL} until it can. */
+		void reconnect() {
 			if (this.closed) {
 				return;
 			}
@@ -444,6 +449,9 @@ final class FaultLoad implements AutoCloseable {
 
 		private final Map<String, String> seenData = new ConcurrentHashMap<>();
 
+		/** The last few versions each record was told of, with when and how, for the text of a violation. */
+		private final Map<String, Deque<String>> told = new ConcurrentHashMap<>();
+
 		Subscriber(String url, String user, List<String> records) {
 			super(url, user);
 			this.records = records;
@@ -465,10 +473,22 @@ final class FaultLoad implements AutoCloseable {
 			long version = message.path("version").longValue();
 			String data = message.path("data").asString();
 			long before = this.seen.getOrDefault(record, 0L);
+			String kind = (action == RecordAction.UPDATE) ? "UPDATE" : "READ_RESPONSE";
+			String how = java.time.LocalTime.now() + " " + kind + " v" + version;
+			Deque<String> history = this.told.computeIfAbsent(record, (name) -> new ArrayDeque<>());
+			synchronized (history) {
+				if (history.size() == 4) {
+					history.removeFirst();
+				}
+				history.addLast(how);
+			}
 			if (version < before) {
+				String recent;
+				synchronized (history) {
+					recent = String.join(", ", history);
+				}
 				FaultLoad.this.violations.add(java.time.LocalTime.now() + " " + this.user + " was told of " + record
-						+ " version " + version + " (" + ((action == RecordAction.UPDATE) ? "UPDATE" : "READ_RESPONSE")
-						+ ") after version " + before);
+						+ " version " + version + " (" + kind + ") after version " + before + "; last told: " + recent);
 				return;
 			}
 			if (version == before && before > 0 && !json.readTree(data).equals(json.readTree(this.seenData.get(record)))) {

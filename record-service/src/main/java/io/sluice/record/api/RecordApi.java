@@ -14,7 +14,8 @@ import io.grpc.MethodDescriptor;
  * <li>{@value #SERVICE}/Call: one {@link RecordCall}, answered by its {@link RecordReply};</li>
  * <li>{@value #SERVICE}/Batch: up to {@link RecordApiCodec#MAX_BATCH} calls, answered by one reply per call, in
  * order (writes to one record are applied in the batch's order);</li>
- * <li>{@value #SERVICE}/Ping: empty, answered empty while the instance serves.</li>
+ * <li>{@value #SERVICE}/Ping: empty, answered while the instance serves with its id (UTF-8, empty if none is set), by
+ * which gateways rank the instances for each record whatever address they reach them at; empty leaves the address.</li>
  * </ul>
  * A request the codec cannot read is failed with status {@code INVALID_ARGUMENT} and a description naming the
  * problem; a record operation that fails is a normal reply carrying the failure.

@@ -17,11 +17,15 @@ import org.springframework.util.unit.DataSize;
  * @param maxMessageSize the largest request accepted (a batch of writes, say)
  * @param shutdownGrace how long a stopping server lets calls in progress finish
  * @param ssl TLS for the API; plaintext unless {@code ssl.bundle} names an SSL bundle
+ * @param instanceId what this instance answers a gateway's probe with, and gateways then rank it by for each record
+ *     instead of the address they reach it at: set it, unique per instance and kept across restarts, when gateways
+ *     reach the instances at different addresses (through proxies, by other names), so that they agree on which
+ *     instance owns a record; empty to be ranked by address
  */
 @ConfigurationProperties("sluice.records.api")
 public record RecordApiProperties(@DefaultValue("false") boolean enabled, @DefaultValue("0.0.0.0") String host,
 		@DefaultValue("7070") int port, @DefaultValue("16MB") DataSize maxMessageSize,
-		@DefaultValue("10s") Duration shutdownGrace, @DefaultValue Ssl ssl) {
+		@DefaultValue("10s") Duration shutdownGrace, @DefaultValue Ssl ssl, String instanceId) {
 
 	/**
 	 * TLS for the records API.
@@ -43,6 +47,7 @@ public record RecordApiProperties(@DefaultValue("false") boolean enabled, @Defau
 
 	public RecordApiProperties {
 		ssl = (ssl != null) ? ssl : new Ssl(null, RecordApiTls.ClientCertificates.NONE);
+		instanceId = (instanceId != null && !instanceId.isBlank()) ? instanceId.strip() : null;
 		if (port < 0 || port > 65535) {
 			throw new IllegalArgumentException("sluice.records.api.port must be from 0 to 65535, was " + port);
 		}

@@ -33,11 +33,15 @@ public final class RecordApiServer implements SmartLifecycle {
 
 	private final SslContext tls;
 
+	/** The id probes are answered with, or {@code null}: gateways then rank this instance by its address. */
+	private final String instanceId;
+
 	/** @param tls the TLS to serve, or {@code null} for plaintext */
 	public RecordApiServer(RecordService records, RecordApiProperties properties, SslContext tls) {
 		this.records = records;
 		this.properties = properties;
 		this.tls = tls;
+		this.instanceId = properties.instanceId();
 	}
 
 	@Override
@@ -49,7 +53,7 @@ public final class RecordApiServer implements SmartLifecycle {
 			// directExecutor: the handlers only decode and subscribe, so they run on the event loop.
 			NettyServerBuilder builder = NettyServerBuilder
 				.forAddress(new InetSocketAddress(this.properties.host(), this.properties.port()))
-				.addService(new RecordApiService(this.records).definition())
+				.addService(new RecordApiService(this.records, this.instanceId).definition())
 				.maxInboundMessageSize((int) this.properties.maxMessageSize().toBytes())
 				.directExecutor();
 			if (this.tls != null) {
@@ -69,6 +73,9 @@ public final class RecordApiServer implements SmartLifecycle {
 		else {
 			logger.info("Records API listening on {}:{} in plaintext (sluice.records.api.ssl.bundle for TLS)",
 					this.properties.host(), port());
+		}
+		if (this.instanceId != null) {
+			logger.info("Records API instance id '{}': gateways rank this instance by it", this.instanceId);
 		}
 	}
 

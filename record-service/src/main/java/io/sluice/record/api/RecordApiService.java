@@ -25,12 +25,16 @@ final class RecordApiService {
 
 	private static final Logger logger = LoggerFactory.getLogger(RecordApiService.class);
 
-	private static final byte[] EMPTY = new byte[0];
-
 	private final RecordService records;
 
-	RecordApiService(RecordService records) {
+	/** What a probe is answered with: the instance's id, which gateways rank instances by, or nothing. */
+	private final byte[] instanceId;
+
+	/** @param instanceId the id probes are answered with, or {@code null} to answer them empty */
+	RecordApiService(RecordService records, String instanceId) {
 		this.records = records;
+		this.instanceId = (instanceId != null) ? instanceId.getBytes(java.nio.charset.StandardCharsets.UTF_8)
+				: new byte[0];
 	}
 
 	ServerServiceDefinition definition() {
@@ -42,7 +46,7 @@ final class RecordApiService {
 					RecordApiCodec::decodeBatch, (calls) -> runAll(calls)
 						.map((replies) -> RecordApiCodec.encodeReplies(calls, replies)))))
 			.addMethod(RecordApi.PING, ServerCalls.asyncUnaryCall((request, observer) -> {
-				observer.onNext(EMPTY);
+				observer.onNext(this.instanceId);
 				observer.onCompleted();
 			}))
 			.build();

@@ -22,7 +22,8 @@ final class RecordInstance {
 
 	private final String address;
 
-	private final long seed;
+	/** From the id the instance answers probes with, once known; until then from its address. */
+	private volatile long seed;
 
 	private final ManagedChannel channel;
 
@@ -58,6 +59,20 @@ final class RecordInstance {
 
 	long seed() {
 		return this.seed;
+	}
+
+	/**
+	 * Ranks the instance by the id it answered a probe with, so that every client ranks it alike whatever address
+	 * it reaches it at (a proxy, another name); by its address when the answer is empty (an instance without an id).
+	 * @return whether the seed changed
+	 */
+	boolean identified(byte[] probeAnswer) {
+		String id = (probeAnswer == null || probeAnswer.length == 0) ? this.address
+				: new String(probeAnswer, java.nio.charset.StandardCharsets.UTF_8);
+		long identified = Rendezvous.seed(id);
+		boolean changed = identified != this.seed;
+		this.seed = identified;
+		return changed;
 	}
 
 	boolean isLive() {

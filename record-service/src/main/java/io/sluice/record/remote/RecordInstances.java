@@ -27,7 +27,9 @@ import io.sluice.record.api.RecordApi;
  * The record-service instances a gateway routes to: a static list and, when configured, every address a DNS name
  * resolves to (a headless service's A records), resolved again periodically. An instance that fails a call with
  * a connection problem, or fails a probe, leaves the live set, and rejoins when it answers a probe again; while it
- * is out, the names it owns go to their next choice.
+ * is out, the names it owns go to their next choice. Names are ranked by the id each instance answers probes with
+ * (its address until it has answered one), so that gateways that reach the same instances at different addresses
+ * (through proxies, by other names) agree on which one owns a record, and send its reads where its writes go.
  */
 final class RecordInstances implements AutoCloseable {
 
@@ -75,7 +77,8 @@ final class RecordInstances implements AutoCloseable {
 				.concatMap((tick) -> resolve(), 1)
 				.subscribe());
 		}
-		this.tasks.add(Flux.interval(probeInterval, probeInterval)
+		// The first probe at once: it also tells each instance's id, by which names are ranked.
+		this.tasks.add(Flux.interval(Duration.ZERO, probeInterval)
 			.onBackpressureDrop()
 			.concatMap((tick) -> probeAll(probeTimeout), 1)
 			.subscribe());
@@ -119,7 +122,11 @@ final class RecordInstances implements AutoCloseable {
 	}
 
 	private Mono<Void> probe(RecordInstance instance, Duration timeout) {
-		return instance.probe(RecordApi.PING, PING, timeout).doOnSuccess((ok) -> {
+		return instance.probe(RecordApi.PING, PING, timeout).doOnSuccess((answer) -> {
+			if (instance.identified(answer) && answer.length > 0) {
+				logger.info("Record-service instance {} is '{}'; records are ranked by that id", instance.address(),
+						new String(answer, java.nio.charset.StandardCharsets.UTF_8));
+			}
 			if (instance.live(true)) {
 				logger.info("Record-service instance {} answers again; it is back in the live set", instance.address());
 			}

@@ -115,6 +115,28 @@ final class DurablePipeline {
 		return (newest != null) ? newest.answer.asMono().thenReturn(current) : Mono.just(current);
 	}
 
+	/**
+	 * {@code found} once it is durable, when it is a version this node decided and has not answered yet (a read
+	 * outside the record's lane, which found it in the cache): a reader is told only of what storage will have, and
+	 * not before the change has been announced. At once otherwise. Fails as that write does; the cache no longer
+	 * holds it then.
+	 */
+	Mono<VersionedRecord> durable(VersionedRecord found) {
+		RecordPipe pipe = this.pipes.get(found.name());
+		PendingWrite decided = null;
+		if (pipe != null) {
+			synchronized (pipe) {
+				for (PendingWrite pending : pipe.answers) {
+					if (pending.change.version() == found.version()) {
+						decided = pending;
+						break;
+					}
+				}
+			}
+		}
+		return (decided != null) ? decided.answer.asMono().thenReturn(found) : Mono.just(found);
+	}
+
 	/** Records with writes not yet answered: for tests and metrics. */
 	int activeRecords() {
 		return this.pipes.size();

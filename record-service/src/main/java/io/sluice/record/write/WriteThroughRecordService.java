@@ -89,12 +89,21 @@ final class WriteThroughRecordService implements RecordService {
 
 	/**
 	 * The current record, seen as it is once expiry has been enforced: a live record past its deadline reads as the
-	 * tombstone that will replace it (one version above), whether or not that has been written yet.
+	 * tombstone that will replace it (one version above), whether or not that has been written yet. A version this
+	 * node has decided but not yet made durable is answered once it is (and announced), as a writer would be: a
+	 * reader is never told of a version storage may not get. If it cannot be made durable, the cache has been taken
+	 * back meanwhile and the record is read again.
 	 */
 	@Override
 	public Mono<VersionedRecord> read(String name) {
-		return current(name).map((record) -> this.expiry.expired(record)
+		return durableCurrent(name, this.casAttempts).map((record) -> this.expiry.expired(record)
 				? VersionedRecord.tombstone(name, record.version() + 1) : record);
+	}
+
+	private Mono<VersionedRecord> durableCurrent(String name, int attemptsLeft) {
+		return current(name).flatMap((found) -> this.pipeline.durable(found)
+			.onErrorResume(RecordWriteException.class,
+					(ex) -> (attemptsLeft > 1) ? durableCurrent(name, attemptsLeft - 1) : Mono.error(ex)));
 	}
 
 	/** The current record as the cache or the store holds it, expired or not. */

@@ -70,6 +70,28 @@ class RecordInstancesTests {
 	}
 
 	@Test
+	void clientsThatReachTheSameInstancesAtDifferentAddressesAgreeOnEachRecordsOwner() throws Exception {
+		InMemoryMessageBus.Medium medium = new InMemoryMessageBus.Medium();
+		try (LocalRecordServer a = new LocalRecordServer(0, medium, "owners-a", "sluice.records.api.instance-id=a");
+				LocalRecordServer b = new LocalRecordServer(0, medium, "owners-b", "sluice.records.api.instance-id=b");
+				RecordInstances byName = new RecordInstances(List.of("localhost:" + a.port(), "localhost:" + b.port()),
+						null, 7070, RemoteRecordService.connector(1 << 20))) {
+			this.instances = new RecordInstances(List.of(a.address(), b.address()), null, 7070,
+					RemoteRecordService.connector(1 << 20));
+			StepVerifier.create(this.instances.probeAll(Duration.ofSeconds(2))).expectComplete().verify(TIMEOUT);
+			StepVerifier.create(byName.probeAll(Duration.ofSeconds(2))).expectComplete().verify(TIMEOUT);
+			for (int i = 0; i < 200; i++) {
+				String name = "owners/" + i;
+				assertThat(port(byName.owner(name))).as(name).isEqualTo(port(this.instances.owner(name)));
+			}
+		}
+	}
+
+	private static String port(RecordInstance instance) {
+		return instance.address().substring(instance.address().lastIndexOf(':') + 1);
+	}
+
+	@Test
 	void malformedAddressesAreRefusedNamingThem() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new RecordInstances(List.of("host:99999"), null, 7070,
