@@ -116,7 +116,7 @@ public final class Permissions {
 		}
 		Mono<JsonNode> current = needsRecord ? load(subject, name) : Mono.just(NullNode.getInstance());
 		return current.flatMap((oldData) -> {
-			JsonNode data = readsData ? data(payload, oldData) : null;
+			JsonNode data = readsData ? data(payload, oldData, members(rule, action, payload)) : null;
 			Map<String, JsonNode> loaded = new HashMap<>();
 			CheckContext base = new CheckContext(subject, data, needsRecord ? oldData : null, now(rule),
 					messageAction, match.variables(), Map.of());
@@ -128,7 +128,8 @@ public final class Permissions {
 					}
 					return load(subject, recordName.get()).doOnNext((record) -> loaded.put(recordName.get(), record));
 				})
-				.then(Mono.fromSupplier(() -> rule.evaluate(base.withRecords(loaded), this.maxRuleIterations)));
+				.then(Mono.fromSupplier(() -> rule.evaluate(base.withRecords(loaded), this.maxRuleIterations,
+						subject.outcomes(match))));
 		})
 			.onErrorResume((ex) -> Mono.just(RuleDecision.failed(ex.getMessage())))
 			.flatMap((decision) -> decided(decision, rule, match, name));
@@ -141,9 +142,9 @@ public final class Permissions {
 		ValveRule rule = match.rule();
 		try {
 			JsonNode oldData = needsRecord ? tree(subject, name, record) : null;
-			JsonNode data = readsData ? data(payload, oldData) : null;
+			JsonNode data = readsData ? data(payload, oldData, members(rule, action, payload)) : null;
 			RuleDecision decision = rule.evaluate(new CheckContext(subject, data, oldData, now(rule), messageAction,
-					match.variables(), Map.of()), this.maxRuleIterations);
+					match.variables(), Map.of()), this.maxRuleIterations, subject.outcomes(match));
 			if (decision.allowed()) {
 				subject.wrote(action, name, payload, data);
 			}
@@ -196,9 +197,19 @@ public final class Permissions {
 		return RuleDecision.failed("record '" + name + "' could not be read: " + cause.getMessage());
 	}
 
-	private static JsonNode data(Payload payload, JsonNode record) {
+	/**
+	 * The members of the message's data to read, when the rule reads only some: not for a record's write, whose data
+	 * is kept whole on the connection to be the record's next {@code oldData} ({@link Subject#wrote}), nor for a
+	 * patch, whose value is not the record.
+	 */
+	private static String[] members(ValveRule rule, PermissionAction action, Payload payload) {
+		return (action == PermissionAction.RECORD_WRITE || payload.changesRecord()) ? null : rule.dataMembers();
+	}
+
+	/** @param members the only members of the data (an object) the rule reads, or {@code null} for all */
+	private static JsonNode data(Payload payload, JsonNode record, String[] members) {
 		if (!payload.changesRecord()) {
-			return parse(payload.json());
+			return parse(payload.json(), members);
 		}
 		JsonNode base = (record == null || record.isNull()) ? JsonNodeFactory.instance.objectNode() : record;
 		RecordPath path = RecordPath.parse(payload.path());
@@ -206,11 +217,15 @@ public final class Permissions {
 	}
 
 	static JsonNode parse(byte[] json) {
+		return parse(json, null);
+	}
+
+	private static JsonNode parse(byte[] json, String[] members) {
 		if (json == null) {
 			return null;
 		}
 		try {
-			return RuleJson.read(json);
+			return RuleJson.read(json, members);
 		}
 		catch (JacksonException ex) {
 			throw new RuleEvaluationException("the message's data is not valid JSON: " + ex.getOriginalMessage());
@@ -258,6 +273,9 @@ public final class Permissions {
 		/** Larger data is parsed again rather than kept for each connection. */
 		private static final int MAX_KEPT_BYTES = 16 * 1024;
 
+		/** Rule matches (names) whose fixed outcomes a user keeps: a client usually acts on a few names at a time. */
+		private static final int REMEMBERED_MATCHES = 4;
+
 		private final String userId;
 
 		private final JsonNode userData;
@@ -265,6 +283,15 @@ public final class Permissions {
 		private final JsonNode user;
 
 		private volatile Written written;
+
+		/**
+		 * The outcomes of the rule terms fixed per name ({@link ValveRule#fixedTerms()}) for the last few rule matches
+		 * this user was checked by, replaced in turn. Not synchronised: a lost or repeated entry only costs working
+		 * the outcomes out again.
+		 */
+		private final NameOutcomes[] remembered = new NameOutcomes[REMEMBERED_MATCHES];
+
+		private int nextSlot;
 
 		/**
 		 * @param userId the user id ({@code user.id})
@@ -297,6 +324,28 @@ public final class Permissions {
 			}
 		}
 
+		/**
+		 * Where this user's outcomes of the match's fixed terms are kept, or {@code null} when its rule has none. A
+		 * match stands for one rule and one name's {@code $variables} under the rules in force (a reloaded file
+		 * gives new matches), so the outcomes stay true for as long as the match is the one used.
+		 */
+		Object[] outcomes(PermissionRules.Match match) {
+			int size = match.rule().fixedTerms();
+			if (size == 0) {
+				return null;
+			}
+			for (NameOutcomes kept : this.remembered) {
+				if (kept != null && kept.match() == match) {
+					return kept.outcomes();
+				}
+			}
+			NameOutcomes kept = new NameOutcomes(match, new Object[size]);
+			int slot = this.nextSlot;
+			this.remembered[slot] = kept;
+			this.nextSlot = (slot + 1) % REMEMBERED_MATCHES;
+			return kept.outcomes();
+		}
+
 		/** The tree of a record's data: the one kept if the record holds what this connection last wrote to it. */
 		JsonNode tree(String name, byte[] json) {
 			Written last = this.written;
@@ -309,6 +358,10 @@ public final class Permissions {
 	}
 
 	private record Written(String name, byte[] json, JsonNode tree) {
+	}
+
+	/** The outcomes of a match's fixed terms for one user. */
+	private record NameOutcomes(PermissionRules.Match match, Object[] outcomes) {
 	}
 
 	/** What one check's rule sees. */

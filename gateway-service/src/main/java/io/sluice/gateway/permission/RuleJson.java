@@ -42,7 +42,16 @@ final class RuleJson {
 	 * @throws JacksonException when the bytes are not one valid JSON value
 	 */
 	static JsonNode read(byte[] json) {
-		JsonNode plain = PlainJson.read(json);
+		return read(json, null);
+	}
+
+	/**
+	 * The tree of one JSON value, with, when it is plain ({@link PlainJson}) and an object, only the members named
+	 * ({@code null}: all): a rule that reads nothing else of it sees the same values.
+	 * @throws JacksonException when the bytes are not one valid JSON value
+	 */
+	static JsonNode read(byte[] json, String[] members) {
+		JsonNode plain = PlainJson.read(json, members);
 		return (plain != null) ? plain : parse(json);
 	}
 

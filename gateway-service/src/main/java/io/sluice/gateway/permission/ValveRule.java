@@ -33,6 +33,12 @@ public final class ValveRule {
 
 	private final boolean usesNow;
 
+	/** The rule as terms some of which are fixed per connection and name, or {@code null} when none is. */
+	private final RuleTerms terms;
+
+	/** The only members of {@code data} the rule reads, or {@code null} when it may read any of it. */
+	private final String[] dataMembers;
+
 	private ValveRule(String source, RuleParser.Result parsed) {
 		this.source = source;
 		this.parsed = parsed;
@@ -42,6 +48,9 @@ public final class ValveRule {
 		this.usesData = parsed != null && parsed.contextVariables().contains("data");
 		this.usesOldData = parsed != null && parsed.contextVariables().contains("oldData");
 		this.usesNow = parsed != null && parsed.contextVariables().contains("now");
+		this.terms = (parsed == null) ? null : RuleTerms.of(parsed.root());
+		java.util.Set<String> members = (parsed == null) ? null : RuleReads.dataMembers(parsed.root());
+		this.dataMembers = (members == null) ? null : members.toArray(String[]::new);
 	}
 
 	public static ValveRule of(boolean allowed) {
@@ -72,6 +81,38 @@ public final class ValveRule {
 		catch (RuleEvaluationException ex) {
 			return RuleDecision.failed(ex.getMessage());
 		}
+	}
+
+	/**
+	 * Evaluates the rule as {@link #evaluate(RuleContext, int)} does, decides the same, but takes the outcomes of the
+	 * terms that depend only on the user and the name from {@code outcomes}, and stores there those it works out.
+	 * @param outcomes an array of {@link #fixedTerms()} elements kept for one user and one {@link PermissionRules.Match}
+	 * (so one name under these rules), {@code null} elements at first; {@code null} to remember nothing
+	 */
+	RuleDecision evaluate(RuleContext context, int maxRuleIterations, Object[] outcomes) {
+		if (this.terms == null || outcomes == null) {
+			return evaluate(context, maxRuleIterations);
+		}
+		try {
+			return this.terms.test(new Evaluation(context, maxRuleIterations), outcomes) ? RuleDecision.ALLOW
+					: RuleDecision.DENY;
+		}
+		catch (RuleEvaluationException ex) {
+			return RuleDecision.failed(ex.getMessage());
+		}
+	}
+
+	/** How many outcomes {@link #evaluate(RuleContext, int, Object[])} remembers: 0 when the rule has no fixed term. */
+	int fixedTerms() {
+		return (this.terms == null) ? 0 : this.terms.size();
+	}
+
+	/**
+	 * The only members of {@code data} the rule reads ({@code data.name}), or {@code null} when it may read any of
+	 * it: a rule given an object with only these members decides as with the whole object.
+	 */
+	String[] dataMembers() {
+		return this.dataMembers;
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -174,6 +175,68 @@ class PermissionsTests {
 	void rulesSeeTheClockAndTheProtocolAction() {
 		assertThat(decide(PermissionAction.RECORD_READ, "READ", "clock/1", Payload.NONE).allowed()).isTrue();
 		assertThat(decide(PermissionAction.RECORD_READ, "HEAD", "clock/1", Payload.NONE).allowed()).isFalse();
+	}
+
+	@Test
+	void aReloadedFileDecidesAfreshForTheSameUserAndName() {
+		AtomicReference<PermissionRules> rules = new AtomicReference<>(eventRule("user.id == 'alice' && data.k == 1"));
+		Permissions reloading = new Permissions(rules::get, this.records, 3, Clock.systemUTC());
+		Payload payload = Payload.whole(json("{\"k\":1}"));
+
+		assertThat(reloading.check(this.alice.connection, PermissionAction.EVENT_PUBLISH, "EMIT", "news/1", payload)
+			.block(TIMEOUT).allowed()).isTrue();
+		assertThat(reloading.check(this.alice.connection, PermissionAction.EVENT_PUBLISH, "EMIT", "news/1", payload)
+			.block(TIMEOUT).allowed()).isTrue();
+		rules.set(eventRule("user.id == 'bob' && data.k == 1"));
+
+		assertThat(reloading.check(this.alice.connection, PermissionAction.EVENT_PUBLISH, "EMIT", "news/1", payload)
+			.block(TIMEOUT).allowed()).isFalse();
+	}
+
+	@Test
+	void aUserLoggedInAgainIsDecidedAfresh() {
+		PermissionRules rules = eventRule("user.id == 'alice' && $n.length == 1");
+		Permissions fixed = new Permissions(() -> rules, this.records, 3, Clock.systemUTC());
+		Outbox connection = new Outbox("relogin-connection");
+		connection.login("alice", null);
+		assertThat(fixed.check(connection.connection, PermissionAction.EVENT_PUBLISH, "EMIT", "news/1", Payload.NONE)
+			.block(TIMEOUT).allowed()).isTrue();
+
+		connection.login("bob", null);
+
+		assertThat(fixed.check(connection.connection, PermissionAction.EVENT_PUBLISH, "EMIT", "news/1", Payload.NONE)
+			.block(TIMEOUT).allowed()).isFalse();
+	}
+
+	@Test
+	void anEventRuleSeesTheMembersItNamesAsTheWholeDataHasThem() {
+		PermissionRules rules = eventRule("data.k === 'v' && data.n === 2 && typeof data.gone == 'undefined'");
+		Permissions members = new Permissions(() -> rules, this.records, 3, Clock.systemUTC());
+
+		assertThat(publish(members, "{\"k\":\"v\",\"skip\":[1,{\"k\":0}],\"n\":1,\"n\":2}").allowed()).isTrue();
+		assertThat(publish(members, "{\"k\":\"\\u0076\",\"n\":2}").allowed()).isTrue();
+		assertThat(publish(members, "{\"k\":\"v\",\"n\":2,\"n\":3}").allowed()).isFalse();
+		assertThat(publish(members, "{\"k\":\"v\",\"n\":2,\"gone\":null}").allowed()).isFalse();
+		assertThat(publish(members, "{\"k\":\"v\",\"n\":2,\"skip\":[1,]}").error()).contains("not valid JSON");
+	}
+
+	private RuleDecision publish(Permissions permissions, String data) {
+		return permissions.check(this.alice.connection, PermissionAction.EVENT_PUBLISH, "EMIT", "news/1",
+				Payload.whole(json(data))).block(TIMEOUT);
+	}
+
+	private static PermissionRules eventRule(String publish) {
+		return PermissionFile.parse("""
+				record:
+				  "*": { read: true }
+				event:
+				  "*": { publish: false, subscribe: true }
+				  "news/$n": { publish: "%s", subscribe: true }
+				rpc:
+				  "*": { provide: true, request: true }
+				presence:
+				  "*": { allow: true }
+				""".formatted(publish), false);
 	}
 
 	private RuleDecision decide(PermissionAction action, String messageAction, String name, Payload payload) {

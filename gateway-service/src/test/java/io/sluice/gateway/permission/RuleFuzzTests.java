@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The permission rule parser on arbitrary text: a rule compiles, or the file is refused with an
  * {@link InvalidPermissionsException} naming the rule; a compiled rule evaluates to a decision, its failures a
- * denial. Nothing else may escape, so a bad file never takes the server down any other way than with that message.
+ * denial, the same when the outcomes of its terms fixed per name are remembered. Nothing else may escape, so a bad file never takes the server down any other way than with that message.
  * The normal build replays the inputs committed under {@code RuleFuzzTestsInputs}; {@code JAZZER_FUZZ=1} fuzzes
  * (docs/reliability.md).
  */
@@ -37,6 +37,10 @@ class RuleFuzzTests {
 		}
 		RuleDecision decision = rule.evaluate(CONTEXT, ValveRule.DEFAULT_MAX_RULE_ITERATIONS);
 		assertThat(decision).isNotNull();
+		// The terms fixed per name, worked out and then remembered, decide the same.
+		Object[] outcomes = new Object[rule.fixedTerms()];
+		assertThat(rule.evaluate(CONTEXT, ValveRule.DEFAULT_MAX_RULE_ITERATIONS, outcomes)).isEqualTo(decision);
+		assertThat(rule.evaluate(CONTEXT, ValveRule.DEFAULT_MAX_RULE_ITERATIONS, outcomes)).isEqualTo(decision);
 	}
 
 	@FuzzTest(maxDuration = "30m", maxExecutions = 1_000_000)

@@ -52,6 +52,51 @@ class RuleJsonTests {
 		assertThat(PlainJson.read(json.getBytes(StandardCharsets.UTF_8))).isNull();
 	}
 
+	/** Each case: the JSON, then the members read, separated by {@code |}. */
+	@ParameterizedTest
+	@ValueSource(strings = { "{\"t\":1,\"p\":\"xx\",\"other\":[1,{\"t\":2}]}|t|p",
+			"{\"a\":1,\"a\":{\"b\":2},\"c\":3,\"a\":[3]}|a", "{\"a\":1,\"b\":2,\"a\":2}|b|a",
+			"{\"o\":{\"a\":1,\"b\":{\"a\":2}},\"a\":3}|a|o", "{\"o\":{\"a\":1}}|a",
+			"{\"s\\u0061\":1,\"sa\":2}|sa", "{\"sa\":2,\"s\\u0061\":1}|sa|s\\u0061",
+			"{\"skip\":\"a\\nb\",\"k\":1}|k", "{\"k\":\"caf\u00e9\",\"z\":0}|k", "{\"\u00e9\":1,\"e\":2}|\u00e9",
+			"{\"n\":-0,\"big\":123456789012345678901,\"f\":1.5e3,\"i\":2147483648,\"j\":-2147483649}|n|big|f|i|j",
+			"{\"skipped\":1.5,\"k\":1}|k", "{\"k\":999999999999999999,\"l\":-999999999999999999}|k|l",
+			"{\"0\":\"zero\",\"length\":4,\"x\":null}|0|length", "{}|a", "{\"a\":{}}|", "[{\"a\":1},2]|a",
+			"\"text\"|length", "12|a", "null|a", " { \"a\" : [ 1 , { \"a\" : 2 } ] , \"b\" : true } |a",
+			"{\"deep\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"x\"]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]],\"k\":1}|k",
+			"{\"a\":[1,[2,{\"b\":\"\"}],{}],\"b\":false,\"c\":\"x y\"}|c|missing" })
+	void readingSomeMembersGivesThemAsTheWholeTreeHasThem(String testCase) {
+		String[] parts = testCase.split("\\|", -1);
+		byte[] bytes = parts[0].getBytes(StandardCharsets.UTF_8);
+		String[] members = java.util.Arrays.stream(parts, 1, parts.length).filter((m) -> !m.isEmpty())
+			.toArray(String[]::new);
+
+		JsonNode whole = MAPPER.readTree(bytes);
+		JsonNode some = RuleJson.read(bytes, members);
+
+		if (!whole.isObject()) {
+			assertThat(some).isEqualTo(whole);
+			return;
+		}
+		for (String member : members) {
+			assertThat(some.get(member)).as(member).isEqualTo(whole.get(member));
+		}
+		if (PlainJson.read(bytes) != null) {
+			assertThat(some.propertyNames()).as("only the members read").isSubsetOf(members);
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "{\"skip\":[1,],\"k\":1}", "{\"skip\":tru,\"k\":1}", "{\"skip\":01,\"k\":1}",
+			"{\"k\":1,\"skip\":{\"a\"}}", "{\"k\":1} 2", "{\"k\":1,\"skip\":\"open}", "{\"k\":1,}",
+			"{\"skip\":\"raw\ttab\",\"k\":1}", "{\"skip\":-,\"k\":1}" })
+	void dataNotValidIsRefusedWhateverTheMembersRead(String json) {
+		byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+
+		assertThatThrownBy(() -> RuleJson.read(bytes, new String[] { "k" })).isInstanceOf(JacksonException.class);
+		assertThatThrownBy(() -> RuleJson.read(bytes, new String[0])).isInstanceOf(JacksonException.class);
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "", "   " })
 	void noValueIsMissing(String json) {

@@ -303,7 +303,7 @@ class ValveRuleJavaScriptTests {
 		return values;
 	}
 
-	private static PreloadedRuleContext ruleContext(JsonNode context) {
+	static PreloadedRuleContext ruleContext(JsonNode context) {
 		Map<String, String> variables = new LinkedHashMap<>();
 		context.get("variables").properties().forEach(v -> variables.put(v.getKey(), v.getValue().stringValue()));
 		Map<String, JsonNode> records = new LinkedHashMap<>();
@@ -319,7 +319,7 @@ class ValveRuleJavaScriptTests {
 	 * undefined, as a Java {@code null} is; {@code userId} and {@code userData} are null when absent, as Evaluation
 	 * builds {@code user}.
 	 */
-	private static List<JsonNode> contexts() {
+	static List<JsonNode> contexts() {
 		return List.of(RuleFixture.json("""
 				{'userId': 'alice', 'now': 1700000000000, 'action': 'write',
 				 'userData': {'role': 'Admin', 'level': 3, 'tags': ['a', 'b'], 'flags': {'beta': true, 'legacy': false},
