@@ -97,12 +97,11 @@ final class ProviderSearch {
 		provision.newRound();
 		long now = this.scheduler.now(TimeUnit.MILLISECONDS);
 		long cooldown = this.properties.matchCooldown().toMillis();
-		provision.rejectedAt.values().removeIf((rejectedAt) -> now - rejectedAt >= cooldown);
-		candidates.removeIf(provision.rejectedAt::containsKey);
+		provision.coolDown(candidates, now, cooldown);
 		if (this.properties.shuffleListeners()) {
 			Collections.shuffle(candidates, ThreadLocalRandom.current());
 		}
-		provision.remaining.addAll(candidates);
+		provision.toAsk(candidates);
 		offerNext(name, provision);
 	}
 
@@ -110,7 +109,7 @@ final class ProviderSearch {
 	void listenerArrived(String name, Candidate newcomer) {
 		Provision provision = this.provisions.get(name);
 		if (provision != null && provision.isSearching()) {
-			provision.remaining.add(newcomer);
+			provision.toAsk(List.of(newcomer));
 		}
 		else {
 			search(name);
@@ -131,7 +130,7 @@ final class ProviderSearch {
 			return;
 		}
 		Candidate next;
-		while ((next = provision.remaining.poll()) != null) {
+		while ((next = provision.nextToAsk()) != null) {
 			// A listener that subscribed to the name itself is not asked to provide it to itself (one on another
 			// node is asked there, and answers UNAVAILABLE).
 			if (isListening(next) && (!next.isLocal() || !subscribers.contains(next.connection()))) {
@@ -162,7 +161,7 @@ final class ProviderSearch {
 			if (candidate.equals(provision.provider)) {
 				return;
 			}
-			if (provision.timedOut.remove(candidate) && provision.provider == null) {
+			if (provision.lateAnswer(candidate) && provision.provider == null) {
 				if (!provision.isSearching()) {
 					provide(name, provision, candidate);
 					return;
@@ -253,7 +252,7 @@ final class ProviderSearch {
 		if (provision == null || !isListening(candidate)) {
 			return;
 		}
-		provision.rejectedAt.put(candidate, this.scheduler.now(TimeUnit.MILLISECONDS));
+		provision.rejected(candidate, this.scheduler.now(TimeUnit.MILLISECONDS));
 		if (candidate.equals(provision.offered)) {
 			offerNext(name, provision);
 		}
@@ -268,7 +267,7 @@ final class ProviderSearch {
 			if (this.provisions.get(name) == provision && provision.isSearching()
 					&& provision.offerNumber == offerNumber) {
 				logger.debug("{} did not answer for {} in time; asking the next listener", provision.offered, name);
-				provision.timedOut.add(provision.offered);
+				provision.timedOut(provision.offered);
 				offerNext(name, provision);
 			}
 		}
@@ -288,7 +287,7 @@ final class ProviderSearch {
 	private void provide(String name, Provision provision, Candidate provider) {
 		provision.cancelTimers();
 		provision.offered = null;
-		provision.remaining.clear();
+		provision.noOneToAsk();
 		if (provision.reserve != null && !provision.reserve.equals(provider)) {
 			stop(provision.reserve, name);
 		}
@@ -314,7 +313,7 @@ final class ProviderSearch {
 			String name = entry.getKey();
 			Provision provision = entry.getValue();
 			provision.withdraw(gone);
-			provision.rejectedAt.keySet().removeIf(gone);
+			provision.forgetRejections(gone);
 			if (provision.offered != null && gone.test(provision.offered)) {
 				offerNext(name, provision);
 			}

@@ -92,6 +92,16 @@ public final class TestCluster implements AutoCloseable {
 			this.bus.sever();
 		}
 
+		/** What {@code node} sends this node waits, in order, until {@link #release}: a slow path between them. */
+		public void hold(String node) {
+			this.bus.hold(node);
+		}
+
+		/** Delivers what {@code node} sent this node while held, in order, and stops holding it back. */
+		public void release(String node) {
+			this.bus.release(node);
+		}
+
 		/** This node sends and hears again: a partition healed. */
 		public void restore() {
 			this.bus.restore();

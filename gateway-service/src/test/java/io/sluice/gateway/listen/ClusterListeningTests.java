@@ -48,10 +48,7 @@ class ClusterListeningTests {
 
 	@BeforeEach
 	void start() {
-		this.a.member.start();
-		this.b.member.start();
-		this.c.member.start();
-		settle();
+		ListenNode.start(this.cluster, this.a, this.b, this.c);
 	}
 
 	@AfterEach
@@ -166,6 +163,42 @@ class ClusterListeningTests {
 		this.a.accept(next, PATTERN, name);
 		settle();
 		assertThat(actions(alice)).containsExactly(HAS_PROVIDER);
+	}
+
+	@Test
+	void aSubscriberElsewhereHearsTheProviderGoThenTheNextComeWhenTheNextOnTheDecidingNodeAcceptsFirst() {
+		nextAcceptsBeforeTheSubscribersNodeHearsFromTheDecidingNode(this.c, this.c);
+	}
+
+	@Test
+	void aSubscriberElsewhereHearsTheProviderGoThenTheNextComeWhenTheProvidersNodeDecidesAndIsSlowToReachIt() {
+		nextAcceptsBeforeTheSubscribersNodeHearsFromTheDecidingNode(this.a, this.c);
+	}
+
+	/**
+	 * A provider on a, of a name subscribed on b, unlistens; the next listener, on {@code nextAt}, is asked and accepts
+	 * while what {@code decider} sends b is still on its way (held back): b's subscriber then hears both notices, in
+	 * order, as deepstream sends them.
+	 */
+	private void nextAcceptsBeforeTheSubscribersNodeHearsFromTheDecidingNode(ListenNode decider, ListenNode nextAt) {
+		String name = ownedBy(decider, "car/");
+		Peer alice = new Peer("alice");
+		Peer provider = providing(this.a, this.b, name, alice);
+		Peer next = new Peer("next");
+		nextAt.listen(next, PATTERN);
+		settle();
+		this.b.member.hold(decider.id);
+		this.a.unlisten(provider, PATTERN);
+		settle();
+		assertThat(actions(next)).containsExactly(FOUND);
+		nextAt.accept(next, PATTERN, name);
+		settle();
+		assertThat(actions(alice)).as("nothing from the deciding node yet").isEmpty();
+		assertThat(decider.registry.hasProvider(name)).isTrue();
+		this.b.member.release(decider.id);
+		settle();
+		assertThat(actions(alice)).containsExactly(HAS_NO_PROVIDER, HAS_PROVIDER);
+		assertThat(this.b.registry.hasProvider(name)).isTrue();
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package io.sluice.gateway.listen;
 
+import java.time.Duration;
 import java.util.List;
 
 import io.sluice.gateway.cluster.TestCluster;
@@ -27,6 +28,14 @@ final class ListenNode {
 		this.clients = new ListenFixture(ListenTopic.RECORD, properties, cluster.time());
 		this.registry = this.clients.registry;
 		this.relay = this.member.relay(ListenRelay.attach(this.registry, this.member.membership()));
+	}
+
+	/** Starts {@code nodes}, and lets them hear of each other. */
+	static void start(TestCluster cluster, ListenNode... nodes) {
+		for (ListenNode node : nodes) {
+			node.member.start();
+		}
+		cluster.time().advanceTimeBy(Duration.ZERO);
 	}
 
 	/** The node that decides for {@code name}, as this node sees it. */
