@@ -64,7 +64,8 @@ class HistoryRecovery {
       epoch: position ? position.epoch : null,
       offset: position ? position.offset : null,
       reading: false,
-      recovering: Boolean(position),
+      // While a catch-up is to be reported: { missed } counts what is delivered meanwhile, by whichever read
+      recovery: position ? { missed: 0 } : null,
       again: null,
       signal: () => this.pull(stream)
     }
@@ -109,8 +110,8 @@ class HistoryRecovery {
     }
     this.lost = false
     for (const stream of this.streams.values()) {
-      if (stream.epoch !== null) {
-        stream.recovering = true
+      if (stream.epoch !== null && !stream.recovery) {
+        stream.recovery = { missed: 0 }
       }
       this.pull(stream)
     }
@@ -141,8 +142,12 @@ class HistoryRecovery {
     return this.exclusive(stream, () => stream.epoch === null ? this.goToNewest(stream) : this.catchUp(stream))
   }
 
+  /**
+   * A read begun after a recovery began reports it once it is done. A read begun earlier may still deliver (one made
+   * while the client was offline is sent once it is back): what it delivers counts as missed too.
+   */
   async catchUp (stream) {
-    const recovering = stream.recovering
+    const recovery = stream.recovery
     let missed = 0
     let recovered = true
     for (;;) {
@@ -159,6 +164,9 @@ class HistoryRecovery {
       for (const entry of entries) {
         stream.offset = entry.offset
         missed++
+        if (stream.recovery) {
+          stream.recovery.missed++
+        }
         stream.callback(entry.data, { offset: entry.offset, epoch: page.epoch })
       }
       // Incomplete but continuous: the answer was cut at the server's max-read; read on from where it stopped.
@@ -166,9 +174,10 @@ class HistoryRecovery {
         break
       }
     }
-    if (recovering || !recovered) {
-      stream.recovering = false
-      this.onRecovery({ name: stream.name, recovered, epoch: stream.epoch, offset: stream.offset, missed })
+    if (!recovered || (recovery && stream.recovery === recovery)) {
+      const counted = stream.recovery ? stream.recovery.missed : missed
+      stream.recovery = null
+      this.onRecovery({ name: stream.name, recovered, epoch: stream.epoch, offset: stream.offset, missed: counted })
     }
   }
 
