@@ -12,6 +12,11 @@
  * from the offset after the last one delivered: exact and in order, at the cost of one round trip per batch of events
  * (further signals while a read is in flight are folded into one more read).
  *
+ * A live event signals only once the server has the subscription, and the client sends subscriptions on a timer
+ * (`subscriptionInterval` ms after subscribe(), and after a reconnect), not at once. So the helper also reads once
+ * after the client has sent them: an event published before the server took the subscription signals nothing, and
+ * that read delivers it.
+ *
  * Plain JavaScript, no build step, no dependencies: `require('./history-recovery')` or copy the file.
  */
 
@@ -23,16 +28,17 @@ class HistoryRecovery {
    * @param options.onRecovery called after each catch-up with { name, recovered, epoch, offset, missed }
    * @param options.onError called with (error, name) when a history read fails; the read is tried again on the next
    *   event or reconnect
-   * @param options.resubscribeDelayMs how long after a reconnect the helper reads once more, after the client has sent
-   *   its subscriptions again (it sends them subscriptionInterval ms after it is open again); by default the client's
-   *   subscriptionInterval plus 100 ms
+   * @param options.subscriptionSentMs how long after a subscribe, or after a reconnect, the client has sent its
+   *   subscriptions (it sends them on a timer of subscriptionInterval ms, checked every intervalTimerResolution ms when
+   *   its nativeTimerRegistry is off); the helper reads once more after that. By default the client's
+   *   subscriptionInterval plus 10 ms, plus its intervalTimerResolution without the native timers
    */
   constructor (client, options = {}) {
     this.client = client
     this.onRecovery = options.onRecovery || (() => {})
     this.onError = options.onError || (() => {})
-    const interval = (client.options && client.options.subscriptionInterval) || 0
-    this.resubscribeDelayMs = options.resubscribeDelayMs !== undefined ? options.resubscribeDelayMs : interval + 100
+    this.subscriptionSentMs = options.subscriptionSentMs !== undefined ? options.subscriptionSentMs
+      : subscriptionSentMs(client.options || {})
     this.streams = new Map()
     this.lost = false
     this.onState = (state) => this.connectionStateChanged(state)
@@ -44,7 +50,9 @@ class HistoryRecovery {
    * @param position where to start, as { epoch, offset } of the last event already handled (kept from an earlier
    *   session, say): what came after it is delivered first, and onRecovery says whether that was all of it. Without
    *   one, delivery starts with the events published after the subscription.
-   * @return a promise that resolves once the starting position is known (and, with a position, the catch-up done)
+   * @return a promise that resolves once the client has sent the subscription and the helper has read the history
+   *   after that (with a position, the catch-up included): from then on no event is missed as long as the server
+   *   takes a connection's messages in the order they were sent
    */
   subscribe (name, callback, position) {
     if (this.streams.has(name)) {
@@ -56,13 +64,17 @@ class HistoryRecovery {
       epoch: position ? position.epoch : null,
       offset: position ? position.offset : null,
       reading: false,
-      again: false,
-      recovering: Boolean(position),
+      // While a catch-up is to be reported: { missed } counts what is delivered meanwhile, by whichever read
+      recovery: position ? { missed: 0 } : null,
+      again: null,
       signal: () => this.pull(stream)
     }
     this.streams.set(name, stream)
     this.client.event.subscribe(name, stream.signal)
-    return position ? this.pull(stream) : this.start(stream)
+    // Started after the client's own timer for the subscription, so it fires after the subscription has been sent.
+    const sent = delay(this.subscriptionSentMs)
+    const first = position ? this.pull(stream) : this.start(stream)
+    return Promise.all([first, sent]).then(() => this.pull(stream))
   }
 
   /** Stops delivering `name`'s events and forgets its position. */
@@ -98,14 +110,14 @@ class HistoryRecovery {
     }
     this.lost = false
     for (const stream of this.streams.values()) {
-      if (stream.epoch !== null) {
-        stream.recovering = true
+      if (stream.epoch !== null && !stream.recovery) {
+        stream.recovery = { missed: 0 }
       }
       this.pull(stream)
     }
     // The client sends its subscriptions again a moment after it is open: an event published between the read above
     // and the server taking the subscription again signals nothing, so read once more after that.
-    setTimeout(() => this.streams.forEach((stream) => this.pull(stream)), this.resubscribeDelayMs)
+    setTimeout(() => this.streams.forEach((stream) => this.pull(stream)), this.subscriptionSentMs)
   }
 
   /** Takes the name's current position as the start: what is already in the history counts as handled. */
@@ -116,18 +128,26 @@ class HistoryRecovery {
   /**
    * Reads and delivers everything after the last offset delivered; one read at a time per name, a signal during a
    * read makes one more. A read that finds the next offset gone (retention dropped it) or another epoch delivers
-   * nothing of it: it reports recovered: false and goes on from the newest event.
+   * nothing of it: it reports recovered: false and goes on from the newest event. Without a position yet (the first
+   * read failed), it takes the newest event's as the start.
+   * @return a promise that resolves once a read begun after this call is done
    */
   pull (stream) {
-    if (stream.reading || stream.epoch === null) {
-      stream.again = true
-      return Promise.resolve()
+    if (stream.reading) {
+      if (!stream.again) {
+        stream.again = deferred()
+      }
+      return stream.again.promise
     }
-    return this.exclusive(stream, () => this.catchUp(stream))
+    return this.exclusive(stream, () => stream.epoch === null ? this.goToNewest(stream) : this.catchUp(stream))
   }
 
+  /**
+   * A read begun after a recovery began reports it once it is done. A read begun earlier may still deliver (one made
+   * while the client was offline is sent once it is back): what it delivers counts as missed too.
+   */
   async catchUp (stream) {
-    const recovering = stream.recovering
+    const recovery = stream.recovery
     let missed = 0
     let recovered = true
     for (;;) {
@@ -144,6 +164,9 @@ class HistoryRecovery {
       for (const entry of entries) {
         stream.offset = entry.offset
         missed++
+        if (stream.recovery) {
+          stream.recovery.missed++
+        }
         stream.callback(entry.data, { offset: entry.offset, epoch: page.epoch })
       }
       // Incomplete but continuous: the answer was cut at the server's max-read; read on from where it stopped.
@@ -151,9 +174,10 @@ class HistoryRecovery {
         break
       }
     }
-    if (recovering || !recovered) {
-      stream.recovering = false
-      this.onRecovery({ name: stream.name, recovered, epoch: stream.epoch, offset: stream.offset, missed })
+    if (!recovered || (recovery && stream.recovery === recovery)) {
+      const counted = stream.recovery ? stream.recovery.missed : missed
+      stream.recovery = null
+      this.onRecovery({ name: stream.name, recovered, epoch: stream.epoch, offset: stream.offset, missed: counted })
     }
   }
 
@@ -176,15 +200,34 @@ class HistoryRecovery {
     } finally {
       stream.reading = false
     }
-    if (stream.again) {
-      stream.again = false
+    const again = stream.again
+    if (again) {
+      stream.again = null
       await this.pull(stream)
+      again.resolve()
     }
   }
 
   read (query) {
     return this.client.rpc.make(HISTORY_RPC, query)
   }
+}
+
+/** When a client with these options has sent the subscriptions it was asked for, counted from the asking. */
+function subscriptionSentMs (options) {
+  const interval = options.subscriptionInterval > 0 ? options.subscriptionInterval : 0
+  const resolution = options.nativeTimerRegistry === false ? (options.intervalTimerResolution || 50) : 0
+  return interval + resolution + 10
+}
+
+function delay (ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+function deferred () {
+  let resolve
+  const promise = new Promise((resolved) => { resolve = resolved })
+  return { promise, resolve }
 }
 
 module.exports = { HistoryRecovery, HISTORY_RPC }

@@ -20,6 +20,7 @@ const { HistoryRecovery } = require('../history-recovery/history-recovery')
 
 const SMALL_ENTRIES = Number(process.env.INTEROP_RECOVERY_SMALL_ENTRIES || 10)
 const MISSED = 100
+const SUBSCRIPTION_INTERVAL_MS = 1000
 
 const [url, prefixArg] = process.argv.slice(2)
 if (!url) {
@@ -54,10 +55,17 @@ async function publish (publisher, name, first, count) {
   for (let n = first; n < first + count; n++) {
     publisher.client.event.emit(name, { n })
   }
-  // the emits are handled in order before the RPC, which the publisher's connection sends after them
-  const page = await publisher.client.rpc.make('sluice/history', { name, last: 1 })
-  expect(page.entries.length === 1 && page.entries[0].data.n === first + count - 1, 'the last event in the history', page)
-  return page.entries[0].offset
+  // The server may answer a read before it has appended the emits sent ahead of it (a connection's messages are
+  // handled concurrently; the first append to a stream waits for its start), so read until the last one is there.
+  const deadline = Date.now() + STEP_TIMEOUT_MS
+  for (;;) {
+    const page = await publisher.client.rpc.make('sluice/history', { name, last: 1 })
+    if (page.entries.length === 1 && page.entries[0].data.n === first + count - 1) {
+      return page.entries[0].offset
+    }
+    expect(Date.now() < deadline, 'the last event in the history', page)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
 }
 
 function numbers (heard) {
@@ -72,6 +80,9 @@ run(async () => {
   const publisher = await harness.connect(url, `${prefix}-publisher`)
   const socket = cuttable()
   const subscriber = await harness.connect(url, `${prefix}-subscriber`, {
+    // The client sends its subscriptions this long after it is asked to (100 ms by default): long enough that a helper
+    // which took a subscription for live before the client sent it would miss the first events every time.
+    subscriptionInterval: SUBSCRIPTION_INTERVAL_MS,
     socketFactory: socket.factory,
     maxReconnectAttempts: 100,
     reconnectIntervalIncrement: 200,
@@ -98,6 +109,10 @@ run(async () => {
   }
 
   await check('live-events-carry-offsets', async () => {
+    // The server's first history read opens its store, which can take about as long as the client waits before it
+    // sends its subscriptions: done first, so that the helper's subscribe cannot count on its own reads to last until
+    // the subscription has reached the server.
+    await publisher.client.rpc.make('sluice/history', { name: `${prefix}/chat/warm-up`, last: 1 })
     await helper.subscribe(room, listen(room))
     await helper.subscribe(small, listen(small))
     await publish(publisher, room, 1, 3)

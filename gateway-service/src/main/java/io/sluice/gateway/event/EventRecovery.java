@@ -35,9 +35,10 @@ import io.sluice.gateway.session.Connection;
  * <em>recovering</em>, so that every live event of the name delivered from then on is kept for it; then the history
  * is read (everything appended before the registration is in it); the missed events are sent; then, in one step that
  * no delivery of the name can interleave with, the subscriber joins the name's subscribers and is sent the kept
- * events whose offsets are beyond the last one resent. So no live event overtakes a resent one, and none arrives
- * twice. The step is a write lock, of one of a few stripes by name, that deliveries of events with an offset take for
- * reading; events of names without history never touch it.
+ * events whose offsets are beyond the acknowledgement's (the last one resent; when not recovered, the newest one).
+ * So no live event overtakes a resent one, and none arrives twice. The step is a write lock, of one of a few stripes
+ * by name, that deliveries of events with an offset take for reading; events of names without history never touch
+ * it.
  */
 final class EventRecovery {
 
@@ -226,7 +227,7 @@ final class EventRecovery {
 
 	/**
 	 * Acknowledges with the outcome, resends the missed events, then joins the live subscribers and sends the events
-	 * kept meanwhile that were not resent.
+	 * kept meanwhile that come after the acknowledgement's offset (the last resent, or the newest when not recovered).
 	 */
 	private void goLive(Connection connection, Message request, String name, Recovering waiting, Missed missed) {
 		connection.send(Message.builder(Topic.EVENT, request.action()).correlationId(request.correlationId())
@@ -236,7 +237,9 @@ final class EventRecovery {
 		for (HistoryEntry entry : missed.entries) {
 			connection.send(EventFrames.message(name, entry));
 		}
-		long resentUpTo = missed.recovered ? missed.offset : -1;
+		// Recovered: the last one resent. Not recovered: the newest one the acknowledgement gave (or -1 when the history
+		// could not be read), from which the client goes on.
+		long resentUpTo = missed.offset;
 		Lock lock = stripe(name).writeLock();
 		lock.lock();
 		try {

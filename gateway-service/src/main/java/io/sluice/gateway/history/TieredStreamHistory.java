@@ -2,8 +2,11 @@ package io.sluice.gateway.history;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import reactor.core.publisher.Flux;
@@ -33,6 +36,11 @@ import io.sluice.connector.StreamPosition;
  * <p>The storage worker trims the cold tier to each stream's retention when it stores the stream's entries, after the
  * hot tier did; so that a read never depends on how far behind it is, the cold tier's entries beyond the retention by
  * count (at or below the last offset minus the most entries kept) are left out of every answer.
+ *
+ * <p>Appends keep the order they are made in here, also around a start: once an append has found its stream not
+ * started, the appends made here after it wait for it (and for each other) until the last of them is done, even when
+ * the stream is started meanwhile by a read or by another node sharing the hot tier. Otherwise a publisher's first
+ * events on a stream would get their offsets, and reach their subscribers, in another order than it sent them.
  */
 public final class TieredStreamHistory implements StreamHistory {
 
@@ -48,6 +56,12 @@ public final class TieredStreamHistory implements StreamHistory {
 	private final Function<String, Retention> retentions;
 
 	private final Duration drainTimeout;
+
+	/**
+	 * The streams that appends here are starting, each with the last append made while it was: the next one waits for
+	 * it. Guarded by itself; held only to look up or change an entry.
+	 */
+	private final Map<String, Mono<HistoryEntry>> starting = new HashMap<>();
 
 	/**
 	 * @param retentions each stream's retention ({@code null} for none), applied to what is read from the cold tier
@@ -68,11 +82,55 @@ public final class TieredStreamHistory implements StreamHistory {
 
 	@Override
 	public Mono<HistoryEntry> append(String stream, byte[] payload, Retention retention) {
-		return this.hot.appendIfStarted(stream, payload, retention)
-			.switchIfEmpty(Mono.defer(() -> resume(stream).then(this.hot.appendIfStarted(stream, payload, retention))))
+		return Mono.defer(() -> {
+			Mono<HistoryEntry> queued = queuedBehind(stream, null, payload, retention);
+			if (queued != null) {
+				return queued;
+			}
+			return this.hot.appendIfStarted(stream, payload, retention)
+				.switchIfEmpty(Mono.defer(() -> queuedBehind(stream, resume(stream), payload, retention)));
+		}).flatMap((entry) -> this.queue.offer(new QueuedHistoryEntry(entry, retention).toWrite()).thenReturn(entry));
+	}
+
+	/**
+	 * The append, made after the one last made while {@code stream} is being started here, or after {@code start}
+	 * when it is not. Without a start to make, {@code null} when none is being made.
+	 */
+	private Mono<HistoryEntry> queuedBehind(String stream, Mono<StreamPosition> start, byte[] payload,
+			Retention retention) {
+		synchronized (this.starting) {
+			Mono<HistoryEntry> ahead = this.starting.get(stream);
+			Mono<HistoryEntry> append;
+			if (ahead != null) {
+				// Whatever became of the one ahead, this one is made as any other: started already, or starting.
+				append = ahead.onErrorResume((ex) -> Mono.empty())
+					.then(Mono.defer(() -> this.hot.appendIfStarted(stream, payload, retention)
+						.switchIfEmpty(Mono.defer(() -> startThenAppend(stream, resume(stream), payload, retention)))));
+			}
+			else if (start != null) {
+				append = startThenAppend(stream, start, payload, retention);
+			}
+			else {
+				return null;
+			}
+			AtomicReference<Mono<HistoryEntry>> self = new AtomicReference<>();
+			// The entry goes once the last append queued is done, after those waiting for it have been made.
+			Mono<HistoryEntry> cached = append.doFinally((signal) -> {
+				synchronized (this.starting) {
+					this.starting.remove(stream, self.get());
+				}
+			}).cache();
+			self.set(cached);
+			this.starting.put(stream, cached);
+			return cached;
+		}
+	}
+
+	private Mono<HistoryEntry> startThenAppend(String stream, Mono<StreamPosition> start, byte[] payload,
+			Retention retention) {
+		return start.then(this.hot.appendIfStarted(stream, payload, retention))
 			.switchIfEmpty(Mono.error(() -> new ConnectorException("history",
-					"Stream '" + stream + "' lost its hot history again while it was being started")))
-			.flatMap((entry) -> this.queue.offer(new QueuedHistoryEntry(entry, retention).toWrite()).thenReturn(entry));
+					"Stream '" + stream + "' lost its hot history again while it was being started")));
 	}
 
 	@Override

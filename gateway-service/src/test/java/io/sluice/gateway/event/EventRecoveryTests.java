@@ -150,6 +150,28 @@ class EventRecoveryTests {
 	}
 
 	@Test
+	void liveEventsWhileANotRecoveredHistoryIsReadAreSentOnlyBeyondTheNewestOffsetGiven() {
+		publish("chat/moved", 1, 3);
+		Sinks.Empty<Void> gate = this.reads.hold();
+
+		StepVerifier.create(this.events.handle(this.client.connection, subscribe("chat/moved", "an-epoch-gone", 1)))
+			.then(() -> {
+				// Kept for the subscriber, and also in the history by the time it is found not recovered.
+				publish("chat/moved", 4, 5);
+				gate.tryEmitEmpty();
+			})
+			.expectComplete()
+			.verify(TIMEOUT);
+		publish("chat/moved", 6, 6);
+
+		List<JsonNode> received = received();
+		assertThat(received.get(0).get("recovered").asBoolean()).isFalse();
+		assertThat(received.get(0).get("offset").asLong()).as("the newest offset").isEqualTo(5);
+		assertThat(received.subList(1, received.size())).extracting((event) -> event.get("offset").asLong())
+			.as("live events after the newest offset given, none of those before it").containsExactly(6L);
+	}
+
+	@Test
 	void anotherEpochIsNotRecovered() {
 		publish("chat/epoch", 1, 3);
 		String epoch = epoch("chat/epoch");

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import io.sluice.connector.ConnectorException;
@@ -153,6 +154,30 @@ class TieredStreamHistoryTests {
 		drain();
 		StepVerifier.create(restarted.append(NAME, data(3), KEEP).map(HistoryEntry::offset))
 			.expectNext(3L)
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void anAppendWaitingForItsStreamToStartComesBeforeLaterOnes() {
+		// Not drained yet: an append to the lost stream waits for the queue to hand the archive its entries.
+		append(tiered(new InMemoryStreamHistory()), 2);
+		InMemoryStreamHistory hot = new InMemoryStreamHistory();
+		TieredStreamHistory restarted = tiered(hot);
+		Mono<HistoryEntry> waiting = restarted.append(NAME, data(3), KEEP).cache();
+		this.drains.add(waiting.subscribe());
+		// Another node starts the stream meanwhile (a hot tier such as Redis is shared): an append made here after
+		// the waiting one must still come after it.
+		String epoch = this.archive.history().position(NAME).block(TIMEOUT).epoch();
+		hot.start(NAME, new StreamPosition(epoch, 2)).block(TIMEOUT);
+		Mono<HistoryEntry> later = restarted.append(NAME, data(4), KEEP).cache();
+		this.drains.add(later.subscribe());
+		drain();
+		StepVerifier.create(Mono.zip(waiting, later))
+			.assertNext((both) -> {
+				assertThat(both.getT1().offset()).isEqualTo(3);
+				assertThat(both.getT2().offset()).isEqualTo(4);
+			})
 			.expectComplete()
 			.verify(TIMEOUT);
 	}
