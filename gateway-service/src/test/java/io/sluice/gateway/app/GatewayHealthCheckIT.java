@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The gateway deployable answers deepstream's {@code GET /health-check} on its web server port with the health of
- * {@code /actuator/health}: 200 when that is UP, 503 when it is DOWN. Runs the deployable with an in-memory bus, and
- * for DOWN one more health indicator that says so.
+ * {@code /actuator/health}: 200 when that is UP, 503 when it is DOWN. Runs the deployable with an in-memory bus and
+ * history (no Redis), and for DOWN one more health indicator that says so.
  */
 class GatewayHealthCheckIT {
 
@@ -54,7 +54,8 @@ class GatewayHealthCheckIT {
 		if (extra != null) {
 			application.initializers((context) -> context.getBeanFactory().registerSingleton("extraHealth", extra));
 		}
-		return application.run("--server.port=0", "--sluice.bus.type=memory", "--sluice.records.remote.dns-name=",
+		return application.run("--server.port=0", "--sluice.bus.type=memory", "--sluice.history.type=memory",
+				"--sluice.records.remote.dns-name=",
 				"--sluice.records.remote.instances=127.0.0.1:1", "--spring.main.banner-mode=off");
 	}
 
