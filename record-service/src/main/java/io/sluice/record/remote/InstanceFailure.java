@@ -2,6 +2,7 @@ package io.sluice.record.remote;
 
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.UnresolvedAddressException;
 
 import io.grpc.Status;
@@ -56,20 +57,23 @@ final class InstanceFailure extends RuntimeException {
 	}
 
 	private static boolean isChannelClosed(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof java.nio.channels.ClosedChannelException) {
-				return true;
-			}
-		}
-		return failure instanceof StatusRuntimeException grpc && grpc.getStatus().getDescription() != null
-				&& grpc.getStatus().getDescription().equalsIgnoreCase("channel closed");
+		return causedBy(failure, ClosedChannelException.class)
+				|| (failure instanceof StatusRuntimeException grpc && grpc.getStatus().getDescription() != null
+						&& grpc.getStatus().getDescription().equalsIgnoreCase("channel closed"));
 	}
 
 	private static boolean isConnectFailure(Throwable failure) {
+		return causedBy(failure, ConnectException.class, UnknownHostException.class,
+				UnresolvedAddressException.class);
+	}
+
+	/** Whether {@code failure} or one of its causes is of one of the {@code types}. */
+	private static boolean causedBy(Throwable failure, Class<?>... types) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof ConnectException || cause instanceof UnknownHostException
-					|| cause instanceof UnresolvedAddressException) {
-				return true;
+			for (Class<?> type : types) {
+				if (type.isInstance(cause)) {
+					return true;
+				}
 			}
 		}
 		return false;

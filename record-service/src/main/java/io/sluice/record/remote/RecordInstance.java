@@ -1,5 +1,6 @@
 package io.sluice.record.remote;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -68,7 +69,7 @@ final class RecordInstance {
 	 */
 	boolean identified(byte[] probeAnswer) {
 		String id = (probeAnswer == null || probeAnswer.length == 0) ? this.address
-				: new String(probeAnswer, java.nio.charset.StandardCharsets.UTF_8);
+				: new String(probeAnswer, StandardCharsets.UTF_8);
 		long identified = Rendezvous.seed(id);
 		boolean changed = identified != this.seed;
 		this.seed = identified;

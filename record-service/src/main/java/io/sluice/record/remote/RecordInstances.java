@@ -3,6 +3,7 @@ package io.sluice.record.remote;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -125,7 +126,7 @@ final class RecordInstances implements AutoCloseable {
 		return instance.probe(RecordApi.PING, PING, timeout).doOnSuccess((answer) -> {
 			if (instance.identified(answer) && answer.length > 0) {
 				logger.info("Record-service instance {} is '{}'; records are ranked by that id", instance.address(),
-						new String(answer, java.nio.charset.StandardCharsets.UTF_8));
+						new String(answer, StandardCharsets.UTF_8));
 			}
 			if (instance.live(true)) {
 				logger.info("Record-service instance {} answers again; it is back in the live set", instance.address());
