@@ -6,11 +6,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Signal;
+import reactor.core.publisher.Sinks;
 
 import io.sluice.connector.ConnectorException;
 import io.sluice.connector.HistoryEntry;
@@ -58,10 +59,10 @@ public final class TieredStreamHistory implements StreamHistory {
 	private final Duration drainTimeout;
 
 	/**
-	 * The streams that appends here are starting, each with the last append made while it was: the next one waits for
-	 * it. Guarded by itself; held only to look up or change an entry.
+	 * The streams that appends here are starting, each with the appends waiting for it in the order they were made.
+	 * Guarded by itself; held only to look up or change an entry and to hand it an append.
 	 */
-	private final Map<String, Mono<HistoryEntry>> starting = new HashMap<>();
+	private final Map<String, Starting> starting = new HashMap<>();
 
 	/**
 	 * @param retentions each stream's retention ({@code null} for none), applied to what is read from the cold tier
@@ -93,36 +94,24 @@ public final class TieredStreamHistory implements StreamHistory {
 	}
 
 	/**
-	 * The append, made after the one last made while {@code stream} is being started here, or after {@code start}
-	 * when it is not. Without a start to make, {@code null} when none is being made.
+	 * The append, made after those made before it while {@code stream} is being started here, or after {@code start}
+	 * when none is. Without a start to make, {@code null} when none is being made.
 	 */
 	private Mono<HistoryEntry> queuedBehind(String stream, Mono<StreamPosition> start, byte[] payload,
 			Retention retention) {
 		synchronized (this.starting) {
-			Mono<HistoryEntry> ahead = this.starting.get(stream);
-			Mono<HistoryEntry> append;
+			Starting ahead = this.starting.get(stream);
 			if (ahead != null) {
-				// Whatever became of the one ahead, this one is made as any other: started already, or starting.
-				append = ahead.onErrorResume((ex) -> Mono.empty())
-					.then(Mono.defer(() -> this.hot.appendIfStarted(stream, payload, retention)
-						.switchIfEmpty(Mono.defer(() -> startThenAppend(stream, resume(stream), payload, retention)))));
+				// Whatever became of the ones ahead, this one is made as any other: started already, or starting.
+				return ahead.add(Mono.defer(() -> this.hot.appendIfStarted(stream, payload, retention)
+					.switchIfEmpty(Mono.defer(() -> startThenAppend(stream, resume(stream), payload, retention)))));
 			}
-			else if (start != null) {
-				append = startThenAppend(stream, start, payload, retention);
-			}
-			else {
+			if (start == null) {
 				return null;
 			}
-			AtomicReference<Mono<HistoryEntry>> self = new AtomicReference<>();
-			// The entry goes once the last append queued is done, after those waiting for it have been made.
-			Mono<HistoryEntry> cached = append.doFinally((signal) -> {
-				synchronized (this.starting) {
-					this.starting.remove(stream, self.get());
-				}
-			}).cache();
-			self.set(cached);
-			this.starting.put(stream, cached);
-			return cached;
+			Starting begun = new Starting(stream);
+			this.starting.put(stream, begun);
+			return begun.add(startThenAppend(stream, start, payload, retention));
 		}
 	}
 
@@ -236,6 +225,65 @@ public final class TieredStreamHistory implements StreamHistory {
 
 	private static boolean startsAtOne(List<HistoryEntry> hot) {
 		return !hot.isEmpty() && hot.get(0).offset() == 1;
+	}
+
+	/**
+	 * The appends waiting for a stream that is being started, made one after the other in the order they were added
+	 * ({@code concatMap} takes the next one when the last is done, in a loop, however many wait: a chain of one
+	 * append after another would nest as deep as the queue is long). Once the last one added is done, the stream is
+	 * no longer starting here, and appends go straight to the hot tier again.
+	 */
+	private final class Starting {
+
+		private final String stream;
+
+		private final Sinks.Many<Waiting> waiting = Sinks.many().unicast().onBackpressureBuffer();
+
+		/** Appends added and not yet done. Guarded by {@link #starting}. */
+		private int count;
+
+		Starting(String stream) {
+			this.stream = stream;
+			this.waiting.asFlux().concatMap((next) -> next.append().materialize().doOnNext((signal) -> {
+				done();
+				next.answer(signal);
+			})).subscribe();
+		}
+
+		/** Adds an append, under the lock of {@link #starting}: what it answers. */
+		Mono<HistoryEntry> add(Mono<HistoryEntry> append) {
+			Waiting next = new Waiting(append, Sinks.one());
+			this.count++;
+			// Added under the lock, so one at a time and in the order appends are made here.
+			this.waiting.emitNext(next, Sinks.EmitFailureHandler.FAIL_FAST);
+			return next.answer().asMono();
+		}
+
+		private void done() {
+			synchronized (TieredStreamHistory.this.starting) {
+				if (--this.count == 0) {
+					TieredStreamHistory.this.starting.remove(this.stream, this);
+					this.waiting.tryEmitComplete();
+				}
+			}
+		}
+
+	}
+
+	private record Waiting(Mono<HistoryEntry> append, Sinks.One<HistoryEntry> answer) {
+
+		void answer(Signal<HistoryEntry> signal) {
+			if (signal.isOnNext()) {
+				this.answer.tryEmitValue(signal.get());
+			}
+			else if (signal.isOnError()) {
+				this.answer.tryEmitError(signal.getThrowable());
+			}
+			else {
+				this.answer.tryEmitEmpty();
+			}
+		}
+
 	}
 
 }

@@ -182,6 +182,37 @@ class TieredStreamHistoryTests {
 			.verify(TIMEOUT);
 	}
 
+	@Test
+	void tensOfThousandsOfAppendsWaitingForTheirStreamToStartAreMadeInOrder() {
+		// A publisher faster than the start: every append it makes meanwhile waits, and once the queue has handed the
+		// archive its entries they are made one after the other (before, as a chain of appends each behind the last,
+		// whose completion overflowed the stack of the thread that ended the start, and left every later one hanging).
+		append(tiered(new InMemoryStreamHistory()), 2);
+		TieredStreamHistory restarted = tiered(new InMemoryStreamHistory());
+		int waiting = 50_000;
+		List<Mono<HistoryEntry>> appends = new ArrayList<>(waiting);
+		for (int i = 0; i < waiting; i++) {
+			Mono<HistoryEntry> append = restarted.append(NAME, data(3 + i), KEEP).cache();
+			this.drains.add(append.subscribe());
+			appends.add(append);
+		}
+		drain();
+		StepVerifier.create(Flux.concat(appends).map(HistoryEntry::offset).collectList())
+			.assertNext((offsets) -> {
+				assertThat(offsets).hasSize(waiting);
+				for (int i = 0; i < waiting; i++) {
+					assertThat(offsets.get(i)).isEqualTo(3L + i);
+				}
+			})
+			.expectComplete()
+			.verify(Duration.ofSeconds(30));
+		// Started and no longer waiting: the next append goes straight to the hot tier.
+		StepVerifier.create(restarted.append(NAME, data(0), KEEP).map(HistoryEntry::offset))
+			.expectNext(3L + waiting)
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
 	private TieredStreamHistory tiered(InMemoryStreamHistory hot) {
 		return new TieredStreamHistory(hot, this.archive, this.queue, (name) -> KEEP);
 	}
