@@ -362,6 +362,19 @@ async function checkRecords (ada, alice, bob, gus) {
     return { updates: watcher.updates }
   })
 
+  await check('record-pipelined-sets-keep-their-order', async () => {
+    // Sets sent one after the other without waiting for answers, each checked against the data the one before left
+    // (the counter's rule reads oldData): they must be checked and applied in the order they were sent, or the
+    // later ones meet a version conflict or a denial.
+    const name = `${p}/counter/pipelined`
+    const counter = await opened(alice, name)
+    for (let count = 1; count <= 200; count++) counter.set({ count })
+    await counter.setWithAck({ count: 201 })
+    const state = await serverState(gus, name)
+    expect(state.version === 201 && isDeepStrictEqual(state.data, { count: 201 }), 'every set should be applied, in order', state)
+    return { version: state.version }
+  })
+
   await check('record-action-rule-refuses-patches', async () => {
     const name = `${p}/whole/a`
     const record = await opened(alice, name)

@@ -74,6 +74,7 @@ class PermissionsInteropIT {
 					"record-create-denied", "record-read-denied-and-not-subscribed", "record-write-only-by-its-user",
 					"record-delete-denied-and-allowed", "record-cross-record-rule",
 					"record-rule-failure-is-a-permission-error", "record-old-data-counter-only-grows",
+					"record-pipelined-sets-keep-their-order",
 					"record-action-rule-refuses-patches", "record-listen-denied", "record-notify-denied-and-allowed",
 					"event-publish-denied", "event-subscribe-denied-and-not-registered", "event-publish-data-rule",
 					"event-publish-now-rule", "event-rule-failure-is-a-permission-error", "event-listen-denied",

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.function.Supplier;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -67,6 +68,9 @@ public final class Connection {
 
 	/** What the permission check keeps for this connection once logged in (its server data, parsed), or null. */
 	private volatile Object permissionState;
+
+	/** The order of this connection's messages around permission decisions made later, or null before the first. */
+	private volatile AdmissionOrder admissionOrder;
 
 	private volatile String url;
 
@@ -208,6 +212,21 @@ public final class Connection {
 	/** Attaches what the permission check needs again for each of this connection's messages. */
 	public void permissionState(Object state) {
 		this.permissionState = state;
+	}
+
+	/** The order of this connection's messages around permission decisions made later, or {@code null}. */
+	AdmissionOrder admissionOrder() {
+		return this.admissionOrder;
+	}
+
+	/** The order of this connection's messages around permission decisions made later, made if there is none. */
+	AdmissionOrder admissionOrder(Supplier<AdmissionOrder> create) {
+		AdmissionOrder order = this.admissionOrder;
+		if (order == null) {
+			order = create.get();
+			this.admissionOrder = order;
+		}
+		return order;
 	}
 
 	/**

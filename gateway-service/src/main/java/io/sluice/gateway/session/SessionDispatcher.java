@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -255,8 +256,22 @@ final class SessionDispatcher {
 		return handle(connection, handler, message);
 	}
 
-	/** Handles what the gate lets through: in this call when it decided at once, else once it has. */
+	/**
+	 * Handles what the gate lets through: in this call when it decided at once, else once it has. While a decision of
+	 * this connection's is made later, its next messages wait for it, in order ({@link AdmissionOrder}).
+	 */
 	private Mono<Void> admitted(Connection connection, TopicHandler handler, Message message) {
+		AdmissionOrder order = connection.admissionOrder();
+		if (order != null) {
+			Mono<Void> waiting = order.behind(handler, message);
+			if (waiting != null) {
+				return waiting;
+			}
+		}
+		return admit(connection, handler, message).work();
+	}
+
+	private AdmissionOrder.Admitted admit(Connection connection, TopicHandler handler, Message message) {
 		Mono<Message> admitted = this.gate.admit(connection, message);
 		if (admitted instanceof Callable<?> decided) {
 			Message toHandle;
@@ -264,12 +279,32 @@ final class SessionDispatcher {
 				toHandle = (Message) decided.call();
 			}
 			catch (Exception ex) {
-				return failed(connection, message, ex);
+				return new AdmissionOrder.Admitted(failed(connection, message, ex), false);
 			}
-			return (toHandle != null) ? handle(connection, handler, toHandle) : Mono.empty();
+			return new AdmissionOrder.Admitted((toHandle != null) ? handle(connection, handler, toHandle) : Mono.empty(),
+					false);
 		}
-		return admitted.flatMap((toHandle) -> handle(connection, handler, toHandle))
-			.onErrorResume((ex) -> failed(connection, message, ex));
+		AdmissionOrder order = connection.admissionOrder(AdmissionOrder::new);
+		order.deciding();
+		// Handed to its handler, and its work started (a write is sent on when its work is subscribed to), before the
+		// messages behind it are admitted; the end of its work (a write's acknowledgement, say) is not waited for.
+		Mono<Void> work = admitted.materialize().flatMap((signal) -> {
+			Mono<Void> decided;
+			if (signal.isOnNext()) {
+				decided = handle(connection, handler, signal.get());
+			}
+			else if (signal.isOnError()) {
+				decided = failed(connection, message, signal.getThrowable());
+			}
+			else {
+				decided = Mono.empty();
+			}
+			Sinks.Empty<Void> done = Sinks.empty();
+			decided.subscribe(null, (ex) -> done.tryEmitEmpty(), done::tryEmitEmpty);
+			order.resume((next, nextMessage) -> admit(connection, next, nextMessage));
+			return done.asMono();
+		}).doOnCancel(order::drop);
+		return new AdmissionOrder.Admitted(work, true);
 	}
 
 	private Mono<Void> handle(Connection connection, TopicHandler handler, Message message) {

@@ -75,6 +75,17 @@ public abstract class StreamArchiveContract {
 	}
 
 	@Test
+	void aLargeBatchIsStoredWholeAroundEntriesStoredBefore() {
+		// A storage worker's batch of one stream can hold thousands of entries, more than a store writes at once.
+		String stream = this.prefix + "large";
+		List<HistoryEntry> entries = entries(stream, "epoch-a", 1, 250);
+		store(stream, entries.subList(120, 130), KEEP_ALL);
+		store(stream, entries, KEEP_ALL);
+		expect(this.history.from(stream, 1, 1000), entries);
+		expectPosition(stream, new StreamPosition("epoch-a", 250));
+	}
+
+	@Test
 	void aStreamFirstStoredFromTheMiddleStandsAtItsHighestOffset() {
 		String stream = this.prefix + "middle";
 		List<HistoryEntry> entries = entries(stream, "epoch-a", 41, 3);

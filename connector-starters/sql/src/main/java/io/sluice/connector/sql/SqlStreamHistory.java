@@ -3,9 +3,11 @@ package io.sluice.connector.sql;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.StringJoiner;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -46,6 +48,9 @@ import io.sluice.connector.StreamPosition;
  */
 public final class SqlStreamHistory extends AbstractStreamHistory {
 
+	/** The most entries one statement inserts: 400 parameters. */
+	static final int ROWS_PER_INSERT = 100;
+
 	private final SqlOperations operations;
 
 	private final SqlDialect dialect;
@@ -55,6 +60,9 @@ public final class SqlStreamHistory extends AbstractStreamHistory {
 	private final Clock clock;
 
 	private final String entries;
+
+	/** The INSERT of n entries at n - 1, made when first needed. */
+	private final String[] inserts = new String[ROWS_PER_INSERT];
 
 	/** A history stamping entries with {@code clock}. */
 	public SqlStreamHistory(SqlSchema schema, Clock clock) {
@@ -153,20 +161,51 @@ public final class SqlStreamHistory extends AbstractStreamHistory {
 				.map((row) -> row.get("entry_offset", Long.class))
 				.all()
 				.collect(Collectors.toSet()))
-			.flatMapMany((stored) -> Flux.fromIterable(entries).filter((entry) -> !stored.contains(entry.offset())))
-			.concatMap((entry) -> client
-				.sql("INSERT INTO " + this.tables.entry() + " (stream, entry_offset, ts, payload) VALUES ($1, $2, $3, $4)")
-				.bind(0, stream)
-				.bind(1, entry.offset())
-				.bind(2, entry.timestamp())
-				.bind(3, entry.payload())
-				.then())
+			.flatMapMany((stored) -> Flux.fromIterable(chunks(entries.stream()
+				.filter((entry) -> !stored.contains(entry.offset()))
+				.toList())))
+			.concatMap((chunk) -> insert(client, stream, chunk))
 			.then(client.sql("UPDATE " + this.tables.stream()
 					+ " SET last_offset = GREATEST(last_offset, $2) WHERE stream = $1")
 				.bind(0, stream)
 				.bind(1, highest)
 				.then())
 			.then(trim(client, stream, highest, retention, newest)), "storing into stream '" + stream + "'");
+	}
+
+	/** Up to {@link #ROWS_PER_INSERT} entries in one statement: one round trip, not one per entry. */
+	private Mono<Void> insert(DatabaseClient client, String stream, List<HistoryEntry> chunk) {
+		DatabaseClient.GenericExecuteSpec insert = client.sql(insertSql(chunk.size()));
+		int index = 0;
+		for (HistoryEntry entry : chunk) {
+			insert = insert.bind(index++, stream)
+				.bind(index++, entry.offset())
+				.bind(index++, entry.timestamp())
+				.bind(index++, entry.payload());
+		}
+		return insert.then();
+	}
+
+	private String insertSql(int rows) {
+		String sql = this.inserts[rows - 1];
+		if (sql == null) {
+			StringJoiner values = new StringJoiner(", ");
+			for (int row = 0; row < rows; row++) {
+				int first = row * 4 + 1;
+				values.add("($" + first + ", $" + (first + 1) + ", $" + (first + 2) + ", $" + (first + 3) + ")");
+			}
+			sql = "INSERT INTO " + this.tables.entry() + " (stream, entry_offset, ts, payload) VALUES " + values;
+			this.inserts[rows - 1] = sql;
+		}
+		return sql;
+	}
+
+	private static List<List<HistoryEntry>> chunks(List<HistoryEntry> entries) {
+		List<List<HistoryEntry>> chunks = new ArrayList<>((entries.size() + ROWS_PER_INSERT - 1) / ROWS_PER_INSERT);
+		for (int from = 0; from < entries.size(); from += ROWS_PER_INSERT) {
+			chunks.add(entries.subList(from, Math.min(entries.size(), from + ROWS_PER_INSERT)));
+		}
+		return chunks;
 	}
 
 	private Mono<Void> createHead(DatabaseClient client, String stream, String epoch) {
