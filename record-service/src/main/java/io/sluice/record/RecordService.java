@@ -46,6 +46,16 @@ public interface RecordService {
 	 */
 	Mono<VersionedRecord> read(String name);
 
+	/**
+	 * The current record as {@link #read} answers it, but without waiting for a version decided here to be made
+	 * durable: for deciding about a write that will be applied after it (a permission rule's {@code oldData}), never
+	 * to tell a client of it. A write that comes after a version that then cannot be made durable fails on its
+	 * version anyway. By default the same as {@link #read}.
+	 */
+	default Mono<VersionedRecord> readDecided(String name) {
+		return read(name);
+	}
+
 	/** The current version of a live record, or empty if it does not exist (never opened or written, or deleted). */
 	Mono<Long> head(String name);
 

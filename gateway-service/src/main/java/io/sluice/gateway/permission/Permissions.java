@@ -171,7 +171,7 @@ public final class Permissions {
 
 	/** A record's data as a rule reads it: {@code null} for one that does not exist. */
 	private Mono<JsonNode> load(Subject subject, String name) {
-		return Mono.defer(() -> this.records.read(name))
+		return Mono.defer(() -> this.records.readDecided(name))
 			.map((record) -> tree(subject, name, record))
 			.defaultIfEmpty(NullNode.getInstance())
 			.onErrorMap((ex) -> !(ex instanceof RuleEvaluationException),
@@ -181,7 +181,7 @@ public final class Permissions {
 	/** The record, subscribed to now: completed already when it comes from this node's cache; {@code null} if none. */
 	private CompletableFuture<VersionedRecord> read(String name) {
 		try {
-			return this.records.read(name).toFuture();
+			return this.records.readDecided(name).toFuture();
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);

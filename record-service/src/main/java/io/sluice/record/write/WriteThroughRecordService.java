@@ -100,6 +100,12 @@ final class WriteThroughRecordService implements RecordService {
 				? VersionedRecord.tombstone(name, record.version() + 1) : record);
 	}
 
+	@Override
+	public Mono<VersionedRecord> readDecided(String name) {
+		return current(name).map((record) -> this.expiry.expired(record)
+				? VersionedRecord.tombstone(name, record.version() + 1) : record);
+	}
+
 	private Mono<VersionedRecord> durableCurrent(String name, int attemptsLeft) {
 		return current(name).flatMap((found) -> this.pipeline.durable(found)
 			.onErrorResume(RecordWriteException.class,
