@@ -117,7 +117,7 @@ public final class GatewayAutoConfiguration {
 			if (connector instanceof HotStreamHistory hot && cold != null && storageQueue != null) {
 				logger.info("Event history: hot in {}, cold in the store through the storage queue",
 						connector.getClass().getSimpleName());
-				connector = new TieredStreamHistory(hot, cold, storageQueue, streams::retention);
+				connector = new TieredStreamHistory(hot, cold, storageQueue, streams::retention, streams::stored);
 			}
 		}
 		return new EventHistory(connector, streams, properties.maxRead());

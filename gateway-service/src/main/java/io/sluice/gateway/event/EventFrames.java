@@ -20,7 +20,7 @@ final class EventFrames {
 
 	/** An event appended to its name's history, with its offset and epoch. */
 	static byte[] frame(String name, HistoryEntry entry, byte[] data) {
-		return MessageCodec.encode(message(name, data, entry));
+		return MessageCodec.encodeEvent(name, data, entry.epoch(), entry.offset());
 	}
 
 	/** An event read back from the history, as it was delivered live. */

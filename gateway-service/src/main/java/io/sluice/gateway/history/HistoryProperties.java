@@ -44,8 +44,12 @@ public record HistoryProperties(@DefaultValue List<Stream> streams, @DefaultValu
 	 * @param pattern a regular expression that a name must match as a whole
 	 * @param maxEntries the most events kept per name
 	 * @param maxAge the oldest an event kept may get; none by default (only {@code maxEntries} limits it)
+	 * @param store whether the events are also kept in the store (through the storage queue), so that they outlive
+	 *     the hot history; {@code false} keeps them in the hot history only (memory or Redis), which makes publishing
+	 *     faster, and a stream whose hot history is lost starts again under a new epoch
 	 */
-	public record Stream(String pattern, @DefaultValue("1000") int maxEntries, Duration maxAge) {
+	public record Stream(String pattern, @DefaultValue("1000") int maxEntries, Duration maxAge,
+			@DefaultValue("true") boolean store) {
 
 		/** The pattern, compiled; the caller has {@linkplain #check checked} it. */
 		Pattern compiled() {

@@ -26,11 +26,15 @@ public final class HistoryStreams {
 
 	private final List<Retention> retentions;
 
+	/** Per pattern, whether its names' events are also kept in the store. */
+	private final List<Boolean> stored;
+
 	private final ConcurrentHashMap<String, Retention> known = new ConcurrentHashMap<>();
 
 	public HistoryStreams(HistoryProperties properties) {
 		this.patterns = properties.streams().stream().map(HistoryProperties.Stream::compiled).toList();
 		this.retentions = properties.streams().stream().map(HistoryProperties.Stream::retention).toList();
+		this.stored = properties.streams().stream().map(HistoryProperties.Stream::store).toList();
 	}
 
 	/**
@@ -69,6 +73,23 @@ public final class HistoryStreams {
 			this.known.put(name, retention);
 		}
 		return (retention != NONE) ? retention : null;
+	}
+
+	/**
+	 * Whether {@code name}'s events are also kept in the store ({@code store}, true unless a stream says otherwise); a
+	 * name that keeps no history is not.
+	 */
+	public boolean stored(String name) {
+		Retention retention = retention(name);
+		if (retention == null) {
+			return false;
+		}
+		for (int i = 0; i < this.patterns.size(); i++) {
+			if (this.retentions.get(i) == retention) {
+				return this.stored.get(i);
+			}
+		}
+		return true;
 	}
 
 	private Retention match(String name) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -56,6 +57,8 @@ public final class TieredStreamHistory implements StreamHistory {
 
 	private final Function<String, Retention> retentions;
 
+	private final Predicate<String> stored;
+
 	private final Duration drainTimeout;
 
 	/**
@@ -69,20 +72,39 @@ public final class TieredStreamHistory implements StreamHistory {
 	 */
 	public TieredStreamHistory(HotStreamHistory hot, StreamArchive archive, StorageQueue queue,
 			Function<String, Retention> retentions) {
-		this(hot, archive, queue, retentions, DRAIN_TIMEOUT);
+		this(hot, archive, queue, retentions, (stream) -> true);
+	}
+
+	/**
+	 * @param retentions each stream's retention ({@code null} for none), applied to what is read from the cold tier
+	 * @param stored whether a stream is kept in the cold tier too; one that is not is kept in the hot tier only, and
+	 *     starts again under a new epoch when the hot tier loses it
+	 */
+	public TieredStreamHistory(HotStreamHistory hot, StreamArchive archive, StorageQueue queue,
+			Function<String, Retention> retentions, Predicate<String> stored) {
+		this(hot, archive, queue, retentions, stored, DRAIN_TIMEOUT);
 	}
 
 	TieredStreamHistory(HotStreamHistory hot, StreamArchive archive, StorageQueue queue,
 			Function<String, Retention> retentions, Duration drainTimeout) {
+		this(hot, archive, queue, retentions, (stream) -> true, drainTimeout);
+	}
+
+	private TieredStreamHistory(HotStreamHistory hot, StreamArchive archive, StorageQueue queue,
+			Function<String, Retention> retentions, Predicate<String> stored, Duration drainTimeout) {
 		this.hot = Objects.requireNonNull(hot, "hot");
 		this.cold = archive.history();
 		this.queue = Objects.requireNonNull(queue, "queue");
 		this.retentions = Objects.requireNonNull(retentions, "retentions");
+		this.stored = Objects.requireNonNull(stored, "stored");
 		this.drainTimeout = drainTimeout;
 	}
 
 	@Override
 	public Mono<HistoryEntry> append(String stream, byte[] payload, Retention retention) {
+		if (!this.stored.test(stream)) {
+			return this.hot.append(stream, payload, retention);
+		}
 		return Mono.defer(() -> {
 			Mono<HistoryEntry> queued = queuedBehind(stream, null, payload, retention);
 			if (queued != null) {
@@ -124,6 +146,9 @@ public final class TieredStreamHistory implements StreamHistory {
 
 	@Override
 	public Mono<StreamPosition> position(String stream) {
+		if (!this.stored.test(stream)) {
+			return this.hot.position(stream);
+		}
 		return this.hot.positionIfStarted(stream).switchIfEmpty(Mono.defer(() -> resume(stream)));
 	}
 

@@ -225,4 +225,12 @@ public final class MessageCodec {
 		return MessageEncoder.encodeNamed(topic, action, name, correlationId, data);
 	}
 
+	/**
+	 * Encodes the EMIT of an event appended to its name's history, with its epoch and offset: the same frame as
+	 * {@link #encode} of that message ({@link EventPosition}), made without building it.
+	 */
+	public static byte[] encodeEvent(String name, byte[] data, String epoch, long offset) {
+		return MessageEncoder.encodeEvent(name, data, epoch, offset);
+	}
+
 }

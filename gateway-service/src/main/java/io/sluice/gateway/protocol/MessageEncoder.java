@@ -48,6 +48,21 @@ final class MessageEncoder {
 	 * @throws IllegalArgumentException for a topic whose messages have no name, or no correlation id when one is given
 	 */
 	static byte[] encodeNamed(int topic, int action, String name, String correlationId, byte[] data) {
+		return encodeNamed(topic, action, name, correlationId, data, null, -1);
+	}
+
+	/**
+	 * An EMIT of an event appended to its name's history, with its epoch and offset: the same frame as {@link #encode}
+	 * of that message, made without building it.
+	 */
+	static byte[] encodeEvent(String name, byte[] data, String epoch, long offset) {
+		return encodeNamed(Topic.EVENT, EventAction.EMIT, name, null, data,
+				(epoch != null) ? epoch.getBytes(StandardCharsets.UTF_8) : null, offset);
+	}
+
+	/** @param offset the event's offset, or a negative number for none */
+	private static byte[] encodeNamed(int topic, int action, String name, String correlationId, byte[] data,
+			byte[] epoch, long offset) {
 		Field[] fields = (topic >= 0 && topic < FIELDS.length) ? FIELDS[topic] : null;
 		if (fields == null || number(topic, Field.NAME) == 0
 				|| (correlationId != null && number(topic, Field.CORRELATION_ID) == 0)) {
@@ -59,12 +74,19 @@ final class MessageEncoder {
 		byte[] correlationBytes = (correlationId != null) ? correlationId.getBytes(StandardCharsets.UTF_8) : null;
 		int bodySize = 0;
 		for (int i = 0; i < fields.length; i++) {
-			byte[] bytes = namedBytes(fields[i], nameBytes, correlationBytes, data);
 			if (fields[i] == Field.ACTION) {
 				bodySize += ProtoWriter.tagSize(numbers[i]) + ProtoWriter.varintSize(action);
 			}
-			else if (bytes != null) {
-				bodySize += ProtoWriter.delimitedSize(numbers[i], bytes.length);
+			else if (fields[i] == Field.OFFSET) {
+				if (offset >= 0) {
+					bodySize += ProtoWriter.tagSize(numbers[i]) + ProtoWriter.varintSize(offset);
+				}
+			}
+			else {
+				byte[] bytes = namedBytes(fields[i], nameBytes, correlationBytes, data, epoch);
+				if (bytes != null) {
+					bodySize += ProtoWriter.delimitedSize(numbers[i], bytes.length);
+				}
 			}
 		}
 		int outerSize = ProtoWriter.tagSize(2) + ProtoWriter.varintSize(topic) + ProtoWriter.delimitedSize(3, bodySize);
@@ -76,19 +98,27 @@ final class MessageEncoder {
 		writer.varint(bodySize);
 		// In field-number order, as encode() writes them.
 		for (int i = 0; i < fields.length; i++) {
-			byte[] bytes = namedBytes(fields[i], nameBytes, correlationBytes, data);
 			if (fields[i] == Field.ACTION) {
 				writer.tag(numbers[i], ProtoReader.VARINT);
 				writer.varint(action);
 			}
-			else if (bytes != null) {
-				writer.bytes(numbers[i], bytes);
+			else if (fields[i] == Field.OFFSET) {
+				if (offset >= 0) {
+					writer.tag(numbers[i], ProtoReader.VARINT);
+					writer.varint(offset);
+				}
+			}
+			else {
+				byte[] bytes = namedBytes(fields[i], nameBytes, correlationBytes, data, epoch);
+				if (bytes != null) {
+					writer.bytes(numbers[i], bytes);
+				}
 			}
 		}
 		return writer.finish();
 	}
 
-	private static byte[] namedBytes(Field field, byte[] name, byte[] correlationId, byte[] data) {
+	private static byte[] namedBytes(Field field, byte[] name, byte[] correlationId, byte[] data, byte[] epoch) {
 		switch (field) {
 			case NAME:
 				return name;
@@ -96,6 +126,8 @@ final class MessageEncoder {
 				return correlationId;
 			case DATA:
 				return data;
+			case EPOCH:
+				return epoch;
 			default:
 				return null;
 		}

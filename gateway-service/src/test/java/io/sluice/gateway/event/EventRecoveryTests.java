@@ -50,8 +50,8 @@ class EventRecoveryTests {
 
 	private final EventHandler events = new EventHandler(new InMemoryMessageBus("here", new InMemoryMessageBus.Medium()),
 			ListenProperties.defaults(), Schedulers.parallel(), new EventHistory(this.reads, new HistoryStreams(
-					new HistoryProperties(List.of(new HistoryProperties.Stream("chat/.*", 1000, null),
-							new HistoryProperties.Stream("small/.*", 3, null)), 4)), 4));
+					new HistoryProperties(List.of(new HistoryProperties.Stream("chat/.*", 1000, null, true),
+							new HistoryProperties.Stream("small/.*", 3, null, true)), 4)), 4));
 
 	private final Outbox client = new Outbox("client", 1000, new JsonFrameCodec(64));
 

@@ -28,7 +28,7 @@ class EventRelayHistoryTests {
 	void anEventFromAnotherNodeIsNotAppendedAgain() {
 		InMemoryStreamHistory store = new InMemoryStreamHistory();
 		HistoryProperties properties = new HistoryProperties(
-				List.of(new HistoryProperties.Stream("chat/.*", 10, null)), 100);
+				List.of(new HistoryProperties.Stream("chat/.*", 10, null, true)), 100);
 		EventHandler handler = new EventHandler(new InMemoryMessageBus("here", new InMemoryMessageBus.Medium()),
 				ListenProperties.defaults(), Schedulers.parallel(),
 				new EventHistory(store, new HistoryStreams(properties), 100));

@@ -114,7 +114,7 @@ class EventHistoryTests {
 
 	private EventHistory history(int maxRead) {
 		HistoryProperties properties = new HistoryProperties(
-				List.of(new HistoryProperties.Stream("chat/.*", 1000, null)), maxRead);
+				List.of(new HistoryProperties.Stream("chat/.*", 1000, null, true)), maxRead);
 		return new EventHistory(this.store, new HistoryStreams(properties), maxRead);
 	}
 

@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HistoryStreamsTests {
 
 	private final HistoryStreams streams = new HistoryStreams(new HistoryProperties(List.of(
-			new HistoryProperties.Stream("chat/vip/.*", 10, Duration.ofHours(1)),
-			new HistoryProperties.Stream("chat/.*", 100, null)), 1000));
+			new HistoryProperties.Stream("chat/vip/.*", 10, Duration.ofHours(1), true),
+			new HistoryProperties.Stream("chat/.*", 100, null, true)), 1000));
 
 	@Test
 	void theFirstPatternThatMatchesTheWholeNameDecides() {
@@ -29,6 +29,19 @@ class HistoryStreamsTests {
 		for (int i = 0; i < 3; i++) {
 			assertThat(this.streams.retention("chat/lobby")).isEqualTo(Retention.entries(100));
 			assertThat(this.streams.retention("ticks/a")).isNull();
+		}
+	}
+
+	@Test
+	void aStreamKeptHotOnlyIsNotStoredWhateverItsRetention() {
+		// The same retention as the stored pattern after it: what decides is the pattern that matched.
+		HistoryStreams streams = new HistoryStreams(new HistoryProperties(List.of(
+				new HistoryProperties.Stream("ticks/.*", 100, null, false),
+				new HistoryProperties.Stream("chat/.*", 100, null, true)), 1000));
+		for (int i = 0; i < 2; i++) {
+			assertThat(streams.stored("ticks/eur")).isFalse();
+			assertThat(streams.stored("chat/lobby")).isTrue();
+			assertThat(streams.stored("other")).as("a name that keeps no history").isFalse();
 		}
 	}
 

@@ -116,7 +116,7 @@ class TieredStreamHistoryTests {
 		TieredStreamHistory restarted = tiered(new InMemoryStreamHistory());
 		append(restarted, 2);
 		EventHistory events = new EventHistory(restarted,
-				new HistoryStreams(new HistoryProperties(List.of(new HistoryProperties.Stream("chat/.*", 1000, null)),
+				new HistoryStreams(new HistoryProperties(List.of(new HistoryProperties.Stream("chat/.*", 1000, null, true)),
 						1000)),
 				1000);
 		StepVerifier.create(events.read(new HistoryQuery.From(NAME, 1, null)))
@@ -209,6 +209,31 @@ class TieredStreamHistoryTests {
 		// Started and no longer waiting: the next append goes straight to the hot tier.
 		StepVerifier.create(restarted.append(NAME, data(0), KEEP).map(HistoryEntry::offset))
 			.expectNext(3L + waiting)
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void aStreamKeptHotOnlyIsNeitherQueuedNorStartedAgainFromTheArchive() {
+		// No drain: a stream kept in the store would wait for the queue; this one never reaches it.
+		TieredStreamHistory history = new TieredStreamHistory(new InMemoryStreamHistory(), this.archive, this.queue,
+				(name) -> KEEP, (name) -> false);
+		List<HistoryEntry> before = append(history, 3);
+		assertThat(before).extracting(HistoryEntry::offset).containsExactly(1L, 2L, 3L);
+		StepVerifier.create(this.queue.drainedRecord(QueuedHistoryEntry.queueName(NAME)))
+			.expectComplete()
+			.verify(TIMEOUT);
+		assertOffsets(history.range(NAME, 1, 3), 1, 2, 3);
+		assertOffsets(this.archive.history().from(NAME, 1, 10));
+
+		// The hot tier lost: the stream starts again at offset 1, under another epoch, at once.
+		TieredStreamHistory restarted = new TieredStreamHistory(new InMemoryStreamHistory(), this.archive, this.queue,
+				(name) -> KEEP, (name) -> false);
+		HistoryEntry first = restarted.append(NAME, data(4), KEEP).block(TIMEOUT);
+		assertThat(first.offset()).isEqualTo(1);
+		assertThat(first.epoch()).isNotEqualTo(before.get(0).epoch());
+		StepVerifier.create(restarted.position(NAME))
+			.expectNext(new StreamPosition(first.epoch(), 1))
 			.expectComplete()
 			.verify(TIMEOUT);
 	}

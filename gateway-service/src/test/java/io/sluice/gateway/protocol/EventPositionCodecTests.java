@@ -30,6 +30,27 @@ class EventPositionCodecTests {
 	}
 
 	@Test
+	void anEventWithItsPositionEncodedWithoutAMessageIsTheSameFrame() {
+		byte[] large = new byte[70_000];
+		java.util.Arrays.fill(large, (byte) 'x');
+		for (String name : List.of("news", "chat/\u00e9t\u00e9", "n")) {
+			for (byte[] data : java.util.Arrays.asList(null, new byte[0], "{\"t\":\"hi\"}".getBytes(StandardCharsets.UTF_8),
+					large)) {
+				for (long offset : new long[] { 0, 1, 127, 128, 300_000, Long.MAX_VALUE }) {
+					for (String epoch : java.util.Arrays.asList("e1", "9f2c41d0-4b1e-4c1a-a0a5-0123456789ab", null)) {
+						Message event = Message.builder(Topic.EVENT, EventAction.EMIT).name(name).data(data)
+							.position(new EventPosition(epoch, offset, null)).build();
+						assertThat(MessageCodec.encodeEvent(name, data, epoch, offset))
+							.as("%s, %s bytes, offset %d, epoch %s", name, (data != null) ? data.length : null, offset,
+									epoch)
+							.isEqualTo(MessageCodec.encode(event));
+					}
+				}
+			}
+		}
+	}
+
+	@Test
 	void aSubscribeAcknowledgementSaysWhetherItRecoveredEvenWhenItDidNot() {
 		Message ack = Message.builder(Topic.EVENT, EventAction.SUBSCRIBE).correlationId("0").isAck(true)
 			.position(new EventPosition("e1", null, false)).build();
