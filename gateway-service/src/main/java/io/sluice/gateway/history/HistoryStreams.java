@@ -20,21 +20,18 @@ public final class HistoryStreams {
 	static final int MAX_REMEMBERED = 100_000;
 
 	/** The answer for a name that matches no stream: a map cannot hold {@code null}. */
-	private static final Retention NONE = Retention.entries(Integer.MAX_VALUE);
+	private static final Kept NONE = new Kept(null, false);
 
 	private final List<Pattern> patterns;
 
-	private final List<Retention> retentions;
+	/** Per pattern, what its names keep. */
+	private final List<Kept> kept;
 
-	/** Per pattern, whether its names' events are also kept in the store. */
-	private final List<Boolean> stored;
-
-	private final ConcurrentHashMap<String, Retention> known = new ConcurrentHashMap<>();
+	private final ConcurrentHashMap<String, Kept> known = new ConcurrentHashMap<>();
 
 	public HistoryStreams(HistoryProperties properties) {
 		this.patterns = properties.streams().stream().map(HistoryProperties.Stream::compiled).toList();
-		this.retentions = properties.streams().stream().map(HistoryProperties.Stream::retention).toList();
-		this.stored = properties.streams().stream().map(HistoryProperties.Stream::store).toList();
+		this.kept = properties.streams().stream().map((stream) -> new Kept(stream.retention(), stream.store())).toList();
 	}
 
 	/**
@@ -61,18 +58,7 @@ public final class HistoryStreams {
 
 	/** The retention of {@code name}'s history, or {@code null} when its events keep none. */
 	public Retention retention(String name) {
-		if (this.patterns.isEmpty()) {
-			return null;
-		}
-		Retention retention = this.known.get(name);
-		if (retention == null) {
-			retention = match(name);
-			if (this.known.size() >= MAX_REMEMBERED) {
-				this.known.clear();
-			}
-			this.known.put(name, retention);
-		}
-		return (retention != NONE) ? retention : null;
+		return kept(name).retention();
 	}
 
 	/**
@@ -80,25 +66,35 @@ public final class HistoryStreams {
 	 * name that keeps no history is not.
 	 */
 	public boolean stored(String name) {
-		Retention retention = retention(name);
-		if (retention == null) {
-			return false;
-		}
-		for (int i = 0; i < this.patterns.size(); i++) {
-			if (this.retentions.get(i) == retention) {
-				return this.stored.get(i);
-			}
-		}
-		return true;
+		return kept(name).stored();
 	}
 
-	private Retention match(String name) {
+	private Kept kept(String name) {
+		if (this.patterns.isEmpty()) {
+			return NONE;
+		}
+		Kept kept = this.known.get(name);
+		if (kept == null) {
+			kept = match(name);
+			if (this.known.size() >= MAX_REMEMBERED) {
+				this.known.clear();
+			}
+			this.known.put(name, kept);
+		}
+		return kept;
+	}
+
+	private Kept match(String name) {
 		for (int i = 0; i < this.patterns.size(); i++) {
 			if (this.patterns.get(i).matcher(name).matches()) {
-				return this.retentions.get(i);
+				return this.kept.get(i);
 			}
 		}
 		return NONE;
+	}
+
+	/** What a stream's names keep: their retention ({@code null}: nothing), and whether in the store too. */
+	private record Kept(Retention retention, boolean stored) {
 	}
 
 }

@@ -59,14 +59,27 @@ final class AdmissionOrder {
 		do {
 			for (Waiting next = poll(); next != null; next = poll()) {
 				Admitted admitted = admit.admit(next.handler(), next.message());
-				Sinks.Empty<Void> done = next.done();
-				admitted.work().subscribe(null, (ex) -> done.tryEmitEmpty(), done::tryEmitEmpty);
+				startNow(admitted.work(), next.done());
 				if (admitted.later()) {
 					break;
 				}
 			}
 		}
 		while (this.turns.decrementAndGet() != 0);
+	}
+
+	/**
+	 * Starts {@code work} now (a write is sent on when its work is subscribed to), rather than when the result is
+	 * subscribed to: the result ends when the work does, successfully whatever became of it.
+	 */
+	static Mono<Void> startNow(Mono<Void> work) {
+		Sinks.Empty<Void> done = Sinks.empty();
+		startNow(work, done);
+		return done.asMono();
+	}
+
+	private static void startNow(Mono<Void> work, Sinks.Empty<Void> done) {
+		work.subscribe(null, (ex) -> done.tryEmitEmpty(), done::tryEmitEmpty);
 	}
 
 	/** The connection is gone: what waits is not admitted, and its work is done. */

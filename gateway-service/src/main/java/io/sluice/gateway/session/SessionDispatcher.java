@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -299,10 +298,9 @@ final class SessionDispatcher {
 			else {
 				decided = Mono.empty();
 			}
-			Sinks.Empty<Void> done = Sinks.empty();
-			decided.subscribe(null, (ex) -> done.tryEmitEmpty(), done::tryEmitEmpty);
+			Mono<Void> started = AdmissionOrder.startNow(decided);
 			order.resume((next, nextMessage) -> admit(connection, next, nextMessage));
-			return done.asMono();
+			return started;
 		}).doOnCancel(order::drop);
 		return new AdmissionOrder.Admitted(work, true);
 	}

@@ -80,10 +80,7 @@ class AdmissionOrderTests {
 	void messagesAfterADecisionMadeLaterWaitForIt() {
 		Sinks.One<Message> first = decidedLater("1");
 		Sinks.One<Message> third = decidedLater("3");
-		List<Mono<Void>> works = new ArrayList<>();
-		for (int i = 1; i <= 4; i++) {
-			works.add(dispatchStarted(emit(i)));
-		}
+		List<Mono<Void>> works = dispatchStarted(1, 4);
 		assertThat(handled()).isEmpty();
 
 		first.tryEmitValue(emit(1));
@@ -100,10 +97,7 @@ class AdmissionOrderTests {
 	void aDenialOrAFailureMadeLaterLetsTheMessagesBehindItThrough() {
 		Sinks.One<Message> denied = decidedLater("1");
 		Sinks.One<Message> failed = decidedLater("3");
-		List<Mono<Void>> works = new ArrayList<>();
-		for (int i = 1; i <= 4; i++) {
-			works.add(dispatchStarted(emit(i)));
-		}
+		List<Mono<Void>> works = dispatchStarted(1, 4);
 		denied.tryEmitEmpty();
 		assertThat(handled()).containsExactly("2");
 		failed.tryEmitError(new IllegalStateException("a record could not be read"));
@@ -115,11 +109,7 @@ class AdmissionOrderTests {
 	void manyMessagesWaitingAreAdmittedOneAfterTheOtherWithoutNesting() {
 		Sinks.One<Message> first = decidedLater("0");
 		int waiting = 100_000;
-		List<Mono<Void>> works = new ArrayList<>();
-		works.add(dispatchStarted(emit(0)));
-		for (int i = 1; i <= waiting; i++) {
-			works.add(dispatchStarted(emit(i)));
-		}
+		List<Mono<Void>> works = dispatchStarted(0, waiting);
 		first.tryEmitValue(emit(0));
 		List<String> handled = handled();
 		assertThat(handled).hasSize(waiting + 1);
@@ -140,6 +130,15 @@ class AdmissionOrderTests {
 		Mono<Void> work = this.dispatcher.dispatch(this.connection, message).cache();
 		work.subscribe();
 		return work;
+	}
+
+	/** Dispatches the emits of {@code from} to {@code to} and starts their work: their works, to wait for. */
+	private List<Mono<Void>> dispatchStarted(int from, int to) {
+		List<Mono<Void>> works = new ArrayList<>();
+		for (int i = from; i <= to; i++) {
+			works.add(dispatchStarted(emit(i)));
+		}
+		return works;
 	}
 
 	private void run(Mono<Void> work) {

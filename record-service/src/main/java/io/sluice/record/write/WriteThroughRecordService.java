@@ -96,14 +96,17 @@ final class WriteThroughRecordService implements RecordService {
 	 */
 	@Override
 	public Mono<VersionedRecord> read(String name) {
-		return durableCurrent(name, this.casAttempts).map((record) -> this.expiry.expired(record)
-				? VersionedRecord.tombstone(name, record.version() + 1) : record);
+		return durableCurrent(name, this.casAttempts).map(this::asRead);
 	}
 
 	@Override
 	public Mono<VersionedRecord> readDecided(String name) {
-		return current(name).map((record) -> this.expiry.expired(record)
-				? VersionedRecord.tombstone(name, record.version() + 1) : record);
+		return current(name).map(this::asRead);
+	}
+
+	/** A record found as a read answers it: a live one past its deadline is the tombstone that will replace it. */
+	private VersionedRecord asRead(VersionedRecord record) {
+		return this.expiry.expired(record) ? VersionedRecord.tombstone(record.name(), record.version() + 1) : record;
 	}
 
 	private Mono<VersionedRecord> durableCurrent(String name, int attemptsLeft) {
